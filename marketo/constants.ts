@@ -1,0 +1,56 @@
+// Marketo facts the client relies on, each with the reason it matters (see shared/marketo-api.md).
+
+// Response-level error codes (HTTP 200, success:false).
+export const ACCESS_TOKEN_EMPTY = '600'; // no token sent: fetch one and retry
+export const ACCESS_TOKEN_INVALID = '601'; // token unknown to Marketo: fetch a new one and retry
+export const ACCESS_TOKEN_EXPIRED = '602'; // token lifetime ran out: fetch a new one and retry
+export const ACCESS_DENIED = '603'; // the API user's role lacks a permission, or an IP allow-list blocks us
+export const REQUEST_TIMED_OUT = '604'; // server-side timeout, usually database contention: transient
+export const METHOD_NOT_SUPPORTED = '605'; // a client bug (e.g. GET on Sync Leads)
+export const RATE_LIMIT_EXCEEDED = '606'; // more than 100 calls in a rolling 20 s for the subscription
+export const DAILY_QUOTA_REACHED = '607'; // the subscription's daily call quota is spent until midnight US Central
+export const API_TEMPORARILY_UNAVAILABLE = '608';
+export const INVALID_JSON = '609';
+export const RESOURCE_NOT_FOUND = '610'; // bad path
+export const SYSTEM_ERROR = '611'; // Marketo's catch-all for unhandled exceptions: transient
+export const INVALID_SUBSCRIPTION = '614'; // subscription temporarily unreachable
+export const CONCURRENT_ACCESS_LIMIT = '615'; // more than 10 calls in flight for the subscription
+export const INVALID_SUBSCRIPTION_TYPE = '616';
+export const TRANSIENT_ERROR = '713'; // "resource temporarily unavailable; wait and retry"
+export const LOCK_WAIT_TIMEOUT = '719';
+export const BAD_GATEWAY = '502'; // response-level "502 Bad Gateway": retry with backoff, says Adobe
+export const INTERNAL_SERVER_ERROR = '500';
+export const MISSING_REQUIRED_PARAMETER = '1002';
+export const INVALID_DATA = '1003'; // also "Too many results match the filter" at response level
+export const FIELD_NOT_FOUND = '1006';
+export const FIELD_NOT_SUPPORTED = '1011';
+export const CUSTOM_OBJECTS_NOT_ENABLED = '1026';
+
+export const TOKEN_ERRORS = new Set([ACCESS_TOKEN_EMPTY, ACCESS_TOKEN_INVALID, ACCESS_TOKEN_EXPIRED]);
+/** Codes Marketo documents as transient: retried with exponential backoff and jitter. */
+export const TRANSIENT_CODES = new Set([
+  INTERNAL_SERVER_ERROR, BAD_GATEWAY, REQUEST_TIMED_OUT, RATE_LIMIT_EXCEEDED, API_TEMPORARILY_UNAVAILABLE,
+  SYSTEM_ERROR, INVALID_SUBSCRIPTION, CONCURRENT_ACCESS_LIMIT, TRANSIENT_ERROR, LOCK_WAIT_TIMEOUT,
+]);
+
+// Limits.
+export const RATE_LIMIT_WINDOW_MS = 20_000; // the rolling window of the 100-call rate limit
+export const SUBSCRIPTION_MAX_CALLS_PER_20S = 100; // shared by every integration of the subscription
+export const SUBSCRIPTION_MAX_CONCURRENT_CALLS = 10;
+/** Adobe asks each integration to stay at or below half the subscription's limits. */
+export const DEFAULT_MAX_CALLS_PER_20S = 50;
+export const DEFAULT_MAX_CONCURRENT_CALLS = 5;
+export const MAX_BATCH_SIZE = 300; // records per read page and per write call
+export const MAX_FILTER_VALUES = 300; // filterValues per Get Leads by Filter Type
+export const MAX_ACTIVITY_TYPES_PER_CALL = 10; // activityTypeIds per Get Lead Activities
+export const MAX_URI_BYTES = 8 * 1024; // longer GET URIs fail with HTTP 414
+/** Our own bound for switching to POST `_method=GET`, below Marketo's 8 KB to leave room for the host. */
+export const LONG_URI_THRESHOLD = 7 * 1024;
+export const DELETED_LEADS_RETENTION_DAYS = 14; // Get Deleted Leads may prune older deletions
+export const TOKEN_REFRESH_MARGIN_MS = 60_000; // renew a token with less than a minute left, as Adobe's clients do
+
+// Activity type ids with a special role; Adobe says ids may vary, so these only seed defaults.
+export const NEW_LEAD_TYPE_ID = 12;
+export const CHANGE_DATA_VALUE_TYPE_ID = 13;
+export const MERGE_LEADS_TYPE_ID = 32;
+export const DELETE_LEAD_TYPE_ID = 37;

@@ -1,0 +1,51 @@
+import { MarketoConnection, parseConnection } from '../marketo/config';
+import { MarketoConfigError } from '../marketo/errors';
+import { toMarketoSecond } from './dates';
+
+export interface SourceConfig {
+  connection: MarketoConnection;
+  startDate: string; // canonical ISO second, UTC
+  activityTypeIds?: number[];
+  leadChangeFields?: string[];
+  ignoreChangesByApiUsers: string[];
+  emitLeadTombstones: boolean;
+}
+
+function stringArray(value: unknown, key: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
+    throw new MarketoConfigError(`'${key}' must be a list of non-empty strings.`);
+  }
+  return value.map((v: string) => v.trim());
+}
+
+/** Validates the source config; every problem is a config error with a message a person can act on. */
+export function parseSourceConfig(raw: unknown): SourceConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MarketoConfigError('The config must be a JSON object.');
+  const config = raw as Record<string, unknown>;
+  const connection = parseConnection(config);
+  if (typeof config.start_date !== 'string' || config.start_date.trim() === '') {
+    throw new MarketoConfigError("'start_date' is required: the earliest date to extract, e.g. 2024-01-01T00:00:00Z.");
+  }
+  const startDate = toMarketoSecond(config.start_date.trim());
+  if (!startDate) {
+    throw new MarketoConfigError(`'start_date' is not an ISO 8601 date-time: '${config.start_date}'. Use e.g. 2024-01-01T00:00:00Z.`);
+  }
+  let activityTypeIds: number[] | undefined;
+  if (config.activity_type_ids !== undefined && config.activity_type_ids !== null) {
+    const ids = config.activity_type_ids;
+    if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id) || (id as number) < 1)) {
+      throw new MarketoConfigError("'activity_type_ids' must be a list of positive whole numbers (see the activity_types stream for the ids).");
+    }
+    activityTypeIds = ids.length > 0 ? [...new Set(ids as number[])].sort((a, b) => a - b) : undefined;
+  }
+  const leadChangeFields = stringArray(config.lead_change_fields, 'lead_change_fields');
+  return {
+    connection,
+    startDate,
+    activityTypeIds,
+    leadChangeFields: leadChangeFields && leadChangeFields.length > 0 ? leadChangeFields : undefined,
+    ignoreChangesByApiUsers: (stringArray(config.ignore_changes_by_api_users, 'ignore_changes_by_api_users') ?? []).map((u) => u.toLowerCase()),
+    emitLeadTombstones: config.emit_lead_tombstones !== false,
+  };
+}

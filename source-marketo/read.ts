@@ -1,0 +1,119 @@
+import { CallBudgetExhaustedError, failureTypeOf, stopsTheSync } from '../marketo/errors';
+import { ConnectorError } from '../protocol/cli';
+import { MessageWriter } from '../protocol/output';
+import { parseInputState } from '../protocol/state';
+import { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, FailureType, StreamDescriptor } from '../protocol/types';
+import { parseSourceConfig } from './config';
+import { connect } from './connect';
+import { ProgressReporter } from './progress';
+import { allStreams } from './streams';
+import { ReadContext, SourceStream } from './streams/stream';
+
+interface Planned {
+  configured: ConfiguredAirbyteStream;
+  stream: SourceStream;
+  descriptor: StreamDescriptor;
+}
+
+/** Matches the configured catalog to our streams; an unknown stream or sync mode is the user's to fix. */
+function plan(catalog: unknown): Planned[] {
+  const streams = (catalog as ConfiguredAirbyteCatalog)?.streams;
+  if (!Array.isArray(streams)) throw new ConnectorError('The configured catalog has no "streams" list.', 'config_error');
+  const known = new Map(allStreams().map((s) => [s.name, s]));
+  return streams.map((configured) => {
+    const name = configured?.stream?.name;
+    const stream = known.get(name);
+    if (!stream) {
+      throw new ConnectorError(`The catalog asks for stream '${name}', which this source does not have. Streams: ${[...known.keys()].join(', ')}.`, 'config_error');
+    }
+    if (!stream.syncModes.includes(configured.sync_mode)) {
+      throw new ConnectorError(`Stream '${name}' does not support sync mode '${configured.sync_mode}' (supported: ${stream.syncModes.join(', ')}).`, 'config_error');
+    }
+    const descriptor: StreamDescriptor = { name };
+    if (configured.stream.namespace) descriptor.namespace = configured.stream.namespace;
+    return { configured, stream, descriptor };
+  });
+}
+
+/** The columns the user selected, when they are fewer than the stream offers; keys and cursor always stay. */
+function selectedFields(planned: Planned): string[] | undefined {
+  const properties = (planned.configured.stream.json_schema as { properties?: Record<string, unknown> })?.properties;
+  if (!properties) return undefined;
+  const fields = new Set(Object.keys(properties));
+  for (const key of planned.stream.primaryKey) fields.add(key[0]);
+  if (planned.stream.cursorField) fields.add(planned.stream.cursorField[0]);
+  return [...fields];
+}
+
+function project(record: Record<string, unknown>, fields: string[] | undefined): Record<string, unknown> {
+  if (!fields) return record;
+  const out: Record<string, unknown> = {};
+  for (const field of fields) if (field in record) out[field] = record[field];
+  return out;
+}
+
+function failureOf(err: unknown): FailureType {
+  if (err instanceof ConnectorError) return err.failureType;
+  return failureTypeOf(err) ?? 'system_error';
+}
+
+/**
+ * `read`: each configured stream in turn, with STARTED → RUNNING → COMPLETE/INCOMPLETE statuses, a
+ * STATE after every checkpoint with the count of records since the previous one, and a clean stop
+ * (state saved) when the daily quota or the call budget runs out. Returns the exit code.
+ */
+export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: unknown, writer: MessageWriter): Promise<number> {
+  const config = parseSourceConfig(rawConfig);
+  writer.redactor.add(config.connection.clientId, config.connection.clientSecret);
+  const planned = plan(rawCatalog);
+  const states = parseInputState(rawState);
+  const ctx = connect(config, writer);
+  const progress = new ProgressReporter(writer, ctx.client);
+  let failed = false;
+  let stopReason: unknown;
+
+  for (const item of planned) {
+    const { stream, descriptor, configured } = item;
+    writer.streamStatus(descriptor, 'STARTED');
+    if (stopReason) {
+      writer.streamStatus(descriptor, 'INCOMPLETE');
+      continue;
+    }
+    writer.streamStatus(descriptor, 'RUNNING');
+    const fields = selectedFields(item);
+    const readCtx: ReadContext = { ...ctx, syncMode: configured.sync_mode, selectedFields: fields };
+    const streamStart = Date.now();
+    let sinceState = 0;
+    let emitted = 0;
+    try {
+      for await (const event of stream.read(readCtx, states.get(stream.name))) {
+        if ('records' in event) {
+          for (const record of event.records) writer.record(stream.name, project(record, fields), descriptor.namespace);
+          sinceState += event.records.length;
+          emitted += event.records.length;
+          progress.add(stream.name, event.records.length);
+          await writer.drain();
+        } else {
+          writer.streamState(descriptor, event.state, { sourceStats: { recordCount: sinceState } });
+          sinceState = 0;
+        }
+      }
+      writer.log('INFO', `${stream.name}: ${emitted} records in ${((Date.now() - streamStart) / 1000).toFixed(1)} s.`);
+      writer.streamStatus(descriptor, 'COMPLETE');
+    } catch (err) {
+      writer.streamStatus(descriptor, 'INCOMPLETE');
+      if (err instanceof CallBudgetExhaustedError) {
+        writer.log('WARN', `${stream.name}: stopped after ${emitted} records: ${err.message} The state is saved; the next sync resumes from it.`);
+        stopReason = err;
+        continue;
+      }
+      failed = true;
+      const message = `${stream.name}: ${(err as Error).message}`;
+      writer.error(message, failureOf(err), { stream: descriptor, internal: (err as Error).stack });
+      if (stopsTheSync(err)) stopReason = err;
+    }
+  }
+
+  writer.log('INFO', `API calls this sync: ${ctx.client.callsMade} (${JSON.stringify(ctx.client.callsByEndpoint)}); tokens fetched: ${ctx.client.tokens.tokensFetched}.`);
+  return failed ? 1 : 0;
+}

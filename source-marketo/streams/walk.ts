@@ -1,0 +1,78 @@
+import { Activity, ActivityPage } from '../../marketo/endpoints';
+import { addSeconds } from '../dates';
+
+/** Pages of one date-based paging walk (Get Lead Activities, Get Lead Changes, Get Deleted Leads). */
+export interface WalkSpec {
+  /** Which cursor partitions this walk serves, e.g. the activity type ids of one group of ten. */
+  keys: string[];
+  fetchPage: (nextPageToken: string) => Promise<ActivityPage>;
+}
+
+export interface WalkPage {
+  walk: WalkSpec;
+  activities: Activity[];
+  done: boolean;
+}
+
+/** Marketo answers empty pages with `moreResult: true` over quiet periods; the same token this often means it is stuck. */
+export const MAX_STUCK_EMPTY_PAGES = 20;
+
+/**
+ * Walks one paging token forward from `since`. The token is taken one second before the cursor,
+ * because Marketo does not say whether "after sinceDatetime" includes that second; the cursor
+ * drops what was already emitted.
+ */
+export async function* walkActivities(
+  walk: WalkSpec,
+  since: string,
+  getPagingToken: (sinceDatetime: string) => Promise<string>,
+  onStuck?: (walk: WalkSpec) => void,
+): AsyncGenerator<WalkPage> {
+  let token = await getPagingToken(addSeconds(since, -1));
+  let stuck = 0;
+  for (;;) {
+    const page = await walk.fetchPage(token);
+    const done = !page.moreResult;
+    if (page.activities.length === 0 && page.nextPageToken === token && !done) {
+      if (++stuck >= MAX_STUCK_EMPTY_PAGES) {
+        onStuck?.(walk);
+        yield { walk, activities: [], done: true };
+        return;
+      }
+    } else {
+      stuck = 0;
+    }
+    token = page.nextPageToken;
+    yield { walk, activities: page.activities, done };
+    if (done) return;
+  }
+}
+
+/**
+ * Runs several async iterators at once and yields their values as they come. Each iterator has at
+ * most one value in flight, so memory stays bounded by the number of iterators.
+ */
+export async function* mergeAsync<T>(iterators: AsyncIterator<T>[]): AsyncGenerator<T> {
+  type Settled = { index: number; result?: IteratorResult<T>; error?: unknown };
+  // Settled promises never reject, so a walk failing while another is in flight is never unhandled.
+  const pending = new Map<number, Promise<Settled>>();
+  const pull = (index: number) =>
+    pending.set(index, iterators[index].next().then((result) => ({ index, result }), (error) => ({ index, error })));
+  iterators.forEach((_, index) => pull(index));
+  try {
+    while (pending.size > 0) {
+      const { index, result, error } = await Promise.race(pending.values());
+      if (!result) throw error;
+      if (result.done) {
+        pending.delete(index);
+        continue;
+      }
+      pull(index); // prefetch the next page while the consumer handles this one
+      yield result.value;
+    }
+  } finally {
+    // On an error or an early stop, end the other walks so they make no further calls.
+    pending.clear();
+    await Promise.allSettled(iterators.map((it) => it.return?.()));
+  }
+}
