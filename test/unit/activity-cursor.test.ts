@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { ActivityCursor } from '../../source-marketo/streams/activity-cursor';
+
+const START = '2026-01-01T00:00:00Z';
+
+describe('ActivityCursor', () => {
+  it('emits each activity once, including the rest of a second that a checkpoint cut in two', () => {
+    const first = new ActivityCursor(undefined, START);
+    expect(first.accept('1', '2026-01-02T10:00:00Z', 'a')).to.equal(true);
+    expect(first.accept('1', '2026-01-02T10:00:05Z', 'b')).to.equal(true);
+    expect(first.accept('1', '2026-01-02T10:00:05Z', 'b')).to.equal(false);
+    const state = first.toState();
+    expect(state).to.deep.equal({ activityDate: '2026-01-02T10:00:05Z', partitions: { '1': { activityDate: '2026-01-02T10:00:05Z', marketoGUIDs: ['b'] } } });
+
+    const resumed = new ActivityCursor(JSON.parse(JSON.stringify(state)), START);
+    expect(resumed.startOf(['1'])).to.equal('2026-01-02T10:00:05Z');
+    expect(resumed.accept('1', '2026-01-02T10:00:00Z', 'a')).to.equal(false); // before the cursor
+    expect(resumed.accept('1', '2026-01-02T10:00:05Z', 'b')).to.equal(false); // already emitted in that second
+    expect(resumed.accept('1', '2026-01-02T10:00:05Z', 'c')).to.equal(true); // same second, not yet emitted
+    expect(resumed.accept('1', '2026-01-02T10:00:06Z', 'd')).to.equal(true);
+    expect(resumed.toState().partitions['1']).to.deep.equal({ activityDate: '2026-01-02T10:00:06Z', marketoGUIDs: ['d'] });
+  });
+
+  it('keeps a cursor per partition and a low-water mark over them', () => {
+    const cursor = new ActivityCursor(undefined, START);
+    cursor.accept('6', '2026-02-01T00:00:00Z', 'x');
+    cursor.accept('1', '2026-01-15T00:00:00Z', 'y');
+    expect(cursor.startOf(['1', '6'])).to.equal('2026-01-15T00:00:00Z');
+    expect(cursor.startOf(['7'])).to.equal(START);
+    expect(cursor.toState().activityDate).to.equal('2026-01-15T00:00:00Z');
+  });
+
+  it('moves partitions without new activities up to where their walk ended', () => {
+    const cursor = new ActivityCursor(undefined, START);
+    cursor.accept('1', '2026-01-10T00:00:00Z', 'x');
+    cursor.completeWalk(['1', '2'], '2026-01-10T00:00:00Z');
+    expect(cursor.toState().partitions).to.deep.equal({
+      '1': { activityDate: '2026-01-10T00:00:00Z', marketoGUIDs: ['x'] },
+      '2': { activityDate: '2026-01-10T00:00:00Z', marketoGUIDs: [] },
+    });
+  });
+
+  it('accepts a legacy state holding only the cursor date', () => {
+    const cursor = new ActivityCursor({ activityDate: '2026-03-01T00:00:00+0000' }, START);
+    expect(cursor.startOf(['1'])).to.equal('2026-03-01T00:00:00Z');
+    expect(cursor.accept('1', '2026-02-28T23:59:59Z', 'old')).to.equal(false);
+  });
+
+  it('starts a partition the state does not know at start_date, and honours a start_date moved forward', () => {
+    const cursor = new ActivityCursor({ activityDate: '2026-03-01T00:00:00Z', partitions: { '1': { activityDate: '2026-03-01T00:00:00Z', marketoGUIDs: [] } } }, START);
+    expect(cursor.startOf(['2'])).to.equal(START);
+    const later = new ActivityCursor({ partitions: { '1': { activityDate: '2025-01-01T00:00:00Z', marketoGUIDs: [] } } }, START);
+    expect(later.startOf(['1'])).to.equal(START);
+  });
+});

@@ -1,0 +1,180 @@
+import { expect } from 'chai';
+import * as sinon from 'sinon';
+import { MarketoClient } from '../../marketo/client';
+import { normaliseDomainUrl, parseConnection } from '../../marketo/config';
+import { CallBudgetExhaustedError, MarketoAccessDeniedError, MarketoConfigError, MarketoQuotaExhaustedError, MarketoRequestError, MarketoTransientError } from '../../marketo/errors';
+import { Throttle } from '../../marketo/throttle';
+
+const TOKEN = { access_token: 'tok-1:ab', token_type: 'bearer', expires_in: 3599, scope: 'api@x.com' };
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+function clientWith(fetchFn: sinon.SinonStub, extra: Record<string, unknown> = {}): MarketoClient {
+  const connection = parseConnection({ domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'id-123', client_secret: 'secret-456', ...extra });
+  return new MarketoClient(connection, { fetchFn: fetchFn as unknown as typeof fetch, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+}
+
+/** A fetch stub answering the identity endpoint with TOKEN and REST calls from `answers` in order. */
+function marketo(...answers: Array<() => Response | Promise<Response>>): sinon.SinonStub {
+  const stub = sinon.stub();
+  let i = 0;
+  stub.callsFake(async (url: URL) => {
+    if (String(url).includes('/identity/oauth/token')) return json(TOKEN);
+    const answer = answers[Math.min(i++, answers.length - 1)];
+    return answer();
+  });
+  return stub;
+}
+
+const restCalls = (stub: sinon.SinonStub) => stub.getCalls().filter((c) => !String(c.args[0]).includes('/identity/'));
+
+describe('MarketoClient', () => {
+  it('sends the token as a bearer header, never in the query, and reads the envelope', async () => {
+    const stub = marketo(() => json({ requestId: 'a#b', success: true, result: [{ id: 1 }] }));
+    const envelope = await clientWith(stub).get('/rest/v1/activities/types.json');
+    expect(envelope.result).to.deep.equal([{ id: 1 }]);
+    const [url, init] = restCalls(stub)[0].args;
+    expect(String(url)).to.equal('https://123-abc-456.mktorest.com/rest/v1/activities/types.json');
+    expect(init.headers.Authorization).to.equal('Bearer tok-1:ab');
+  });
+
+  it('treats a missing result as an empty page', async () => {
+    const stub = marketo(() => json({ requestId: 'a#b', success: true, moreResult: true, nextPageToken: 'T' }));
+    const envelope = await clientWith(stub).get('/rest/v1/activities.json');
+    expect(envelope.result).to.deep.equal([]);
+    expect(envelope.nextPageToken).to.equal('T');
+  });
+
+  it('renews the token on 601/602 and retries the same request', async () => {
+    const stub = marketo(
+      () => json({ success: false, errors: [{ code: '602', message: 'Access token expired' }] }),
+      () => json({ success: true, result: [{ ok: true }] }),
+    );
+    const client = clientWith(stub);
+    const envelope = await client.get('/rest/v1/leads/describe.json');
+    expect(envelope.result).to.deep.equal([{ ok: true }]);
+    expect(client.tokens.tokensFetched).to.equal(2);
+    expect(restCalls(stub)).to.have.length(2);
+  });
+
+  for (const [code, label] of [['606', 'rate limit'], ['615', 'concurrency'], ['604', 'timeout'], ['608', 'unavailable'], ['611', 'system error'], ['713', 'transient']]) {
+    it(`retries ${code} (${label}) and then succeeds`, async () => {
+      const stub = marketo(
+        () => json({ success: false, errors: [{ code, message: label }] }),
+        () => json({ success: true, result: [] }),
+      );
+      const client = clientWith(stub);
+      await client.get('/rest/v1/activities.json');
+      expect(restCalls(stub)).to.have.length(2);
+      expect(client.callsMade).to.equal(2);
+    });
+  }
+
+  it('retries HTTP 5xx and connection resets', async () => {
+    const stub = marketo(
+      () => new Response('<html>Bad Gateway</html>', { status: 502 }),
+      () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })),
+      () => json({ success: true, result: [] }),
+    );
+    await clientWith(stub).get('/rest/v1/activities.json');
+    expect(restCalls(stub)).to.have.length(3);
+  });
+
+  it('gives up on a transient error after the retry budget, with a typed error', async () => {
+    const stub = marketo(() => json({ success: false, errors: [{ code: '606', message: 'Max rate limit' }] }));
+    const err = await clientWith(stub).get('/rest/v1/activities.json').catch((e) => e);
+    expect(err).to.be.instanceOf(MarketoTransientError);
+    expect(restCalls(stub)).to.have.length(8);
+  });
+
+  it('does not retry what cannot succeed: 603, 607, 1003', async () => {
+    const cases: Array<[string, new (...args: never[]) => Error]> = [
+      ['603', MarketoAccessDeniedError],
+      ['607', MarketoQuotaExhaustedError],
+      ['1003', MarketoRequestError],
+    ];
+    for (const [code, type] of cases) {
+      const stub = marketo(() => json({ success: false, errors: [{ code, message: 'no' }] }));
+      const err = await clientWith(stub).get('/rest/v1/leads.json').catch((e) => e);
+      expect(err, code).to.be.instanceOf(type);
+      expect(restCalls(stub), code).to.have.length(1);
+    }
+  });
+
+  it('reports bad credentials as a config error without the secret', async () => {
+    const stub = sinon.stub().resolves(json({ error: 'invalid_client', error_description: 'Bad client credentials' }, 401));
+    const err = await clientWith(stub).get('/rest/v1/leads.json').catch((e) => e);
+    expect(err).to.be.instanceOf(MarketoConfigError);
+    expect(err.message).to.contain('Bad client credentials');
+    expect(err.message).not.to.contain('secret-456');
+  });
+
+  it('sends long field lists as POST with _method=GET, and retries a 414 that way', async () => {
+    const stub = marketo(() => json({ success: true, result: [] }));
+    const fields = Array.from({ length: 800 }, (_, i) => `customField${i}`);
+    await clientWith(stub).get('/rest/v1/activities/leadchanges.json', { query: { nextPageToken: 'T', fields } });
+    const [url, init] = restCalls(stub)[0].args;
+    expect(String(url)).to.equal('https://123-abc-456.mktorest.com/rest/v1/activities/leadchanges.json?_method=GET');
+    expect(init.method).to.equal('POST');
+    expect(init.headers['Content-Type']).to.equal('application/x-www-form-urlencoded');
+    expect(new URLSearchParams(init.body).get('fields')).to.equal(fields.join(','));
+
+    const again = marketo(() => new Response('', { status: 414 }), () => json({ success: true, result: [] }));
+    await clientWith(again).get('/rest/v1/leads.json', { query: { filterType: 'id', filterValues: [1, 2] } });
+    expect(restCalls(again).map((c) => c.args[1].method)).to.deep.equal(['GET', 'POST']);
+  });
+
+  it('stops at daily_call_budget before making the call', async () => {
+    const stub = marketo(() => json({ success: true, result: [] }));
+    const client = clientWith(stub, { daily_call_budget: 2 });
+    await client.get('/rest/v1/activities.json');
+    await client.get('/rest/v1/activities.json');
+    const err = await client.get('/rest/v1/activities.json').catch((e) => e);
+    expect(err).to.be.instanceOf(CallBudgetExhaustedError);
+    expect(restCalls(stub)).to.have.length(2);
+    expect(client.callsByEndpoint).to.deep.equal({ 'GET /rest/v1/activities.json': 2 });
+  });
+});
+
+describe('connection config', () => {
+  it('requires https except on loopback hosts', () => {
+    expect(normaliseDomainUrl('https://123-ABC-456.mktorest.com/rest/')).to.equal('https://123-abc-456.mktorest.com');
+    expect(normaliseDomainUrl('http://127.0.0.1:8080')).to.equal('http://127.0.0.1:8080');
+    expect(normaliseDomainUrl('http://localhost:9')).to.equal('http://localhost:9');
+    expect(() => normaliseDomainUrl('http://123-ABC-456.mktorest.com')).to.throw(MarketoConfigError, /must use https/);
+    expect(() => normaliseDomainUrl('not a url')).to.throw(MarketoConfigError, /not a valid URL/);
+  });
+
+  it('refuses limits above what Marketo allows the whole subscription', () => {
+    const base = { domain_url: 'https://x.mktorest.com', client_id: 'a', client_secret: 'b' };
+    expect(parseConnection(base)).to.include({ maxCallsPer20s: 50, maxConcurrentCalls: 5 });
+    expect(() => parseConnection({ ...base, max_calls_per_20s: 101 })).to.throw(/above Marketo's own limit of 100/);
+    expect(() => parseConnection({ ...base, max_concurrent_calls: 0 })).to.throw(/positive whole number/);
+  });
+});
+
+describe('Throttle', () => {
+  it('never lets more than maxCalls start in a window nor more than maxConcurrent run at once', async () => {
+    let now = 0;
+    const throttle = new Throttle(3, 2, 1000, () => now);
+    const r1 = await throttle.acquire();
+    const r2 = await throttle.acquire();
+    let third = false;
+    const p3 = throttle.acquire().then((r) => ((third = true), r));
+    await new Promise((r) => setImmediate(r));
+    expect(third, 'third waits for a concurrency slot').to.equal(false);
+    r1();
+    const r3 = await p3;
+    r2();
+    r3();
+    let fourth = false;
+    const p4 = throttle.acquire().then((r) => ((fourth = true), r));
+    await new Promise((r) => setImmediate(r));
+    expect(fourth, 'fourth waits for the window').to.equal(false);
+    now = 1001;
+    (await p4)();
+    expect(fourth).to.equal(true);
+  });
+});
