@@ -1,5 +1,5 @@
 import { MarketoClient, MarketoEnvelope } from './client';
-import { MAX_BATCH_SIZE } from './constants';
+import { MAX_BATCH_SIZE, MAX_FILTER_VALUES } from './constants';
 
 // Typed wrappers of the Marketo endpoints the connectors use; shapes as in shared/marketo-api.md.
 
@@ -34,6 +34,15 @@ export interface LeadField {
   rest?: { name: string; readOnly: boolean };
   soap?: { name: string; readOnly: boolean };
 }
+
+export interface CompanyDescription {
+  name?: string;
+  idField?: string;
+  dedupeFields?: string[];
+  fields: Array<{ name: string; displayName?: string; dataType: string; length?: number; updateable?: boolean }>;
+}
+
+export type Lead = Record<string, unknown> & { id: number };
 
 export interface ActivityPage {
   activities: Activity[];
@@ -74,6 +83,23 @@ export class MarketoEndpoints {
 
   async describeLead(): Promise<LeadField[]> {
     return (await this.client.get<LeadField>('/rest/v1/leads/describe.json')).result;
+  }
+
+  async describeCompany(): Promise<CompanyDescription | undefined> {
+    return (await this.client.get<CompanyDescription>('/rest/v1/companies/describe.json')).result[0];
+  }
+
+  /**
+   * Get Leads by Filter Type on `id`: at most 300 ids, so one call and no paging. Long field lists
+   * go as POST with _method=GET (the client decides by URI length).
+   */
+  async getLeadsByIds(ids: number[], fields: string[]): Promise<Lead[]> {
+    if (ids.length === 0) return [];
+    if (ids.length > MAX_FILTER_VALUES) throw new Error(`getLeadsByIds takes at most ${MAX_FILTER_VALUES} ids`);
+    const envelope = await this.client.get<Lead>('/rest/v1/leads.json', {
+      query: { filterType: 'id', filterValues: ids, fields, batchSize: MAX_BATCH_SIZE },
+    });
+    return envelope.result;
   }
 }
 
