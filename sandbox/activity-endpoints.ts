@@ -1,0 +1,233 @@
+// The activities endpoints [7]: Get Activity Types, Get Paging Token, Get Lead Activities,
+// Get Lead Changes, Get Deleted Leads.
+
+import type { ActivityDetails } from './activity-details';
+import type { ActivityRow, ActivityStore } from './activity-store';
+import type { ActivityType } from './activity-types';
+import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
+import type { LeadFieldStore } from './leads';
+import * as F from './marketo-facts';
+import type { RequestContext } from './request-context';
+import { decodePagingToken, encodePagingToken, parseSinceDatetime, positionForSince, type PagePosition } from './paging';
+
+/**
+ * The most stored activities one call examines when filters (leadIds, fields, assetIds) reject
+ * most of them. Marketo scans in blocks too, returning short or empty pages with
+ * moreResult:true [7.2]; the bound keeps every call fast whatever the filter.
+ */
+export const MAX_ROWS_SCANNED_PER_CALL = 100_000;
+
+export interface ActivityEndpointContext {
+  store: ActivityStore;
+  details: ActivityDetails;
+  types: () => ActivityType[];
+  fields: LeadFieldStore;
+  sinceDatetimeInclusive: boolean;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; envelope: Envelope };
+
+/** Comma-separated and/or repeated parameter values ("1,2" or "x=1&x=2"; both are used [7.2]). */
+function listParam(params: URLSearchParams, name: string): string[] {
+  return params
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+function integerList(ctx: RequestContext, name: string, max: number, required: boolean): Parsed<number[] | null> {
+  const raw = listParam(ctx.params, name);
+  if (raw.length === 0) {
+    if (required) return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage(name)) };
+    return { ok: true, value: null };
+  }
+  const values: number[] = [];
+  for (const v of raw) {
+    if (!/^-?\d+$/.test(v)) {
+      return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(v, 'Integer')) };
+    }
+    values.push(Number(v));
+  }
+  if (values.length > max) {
+    // The real code and message for too many ids are UNVERIFIED [15]; 1003 is the documented guess.
+    return {
+      ok: false,
+      envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, `Invalid value for parameter '${name}': at most ${max} values are allowed`),
+    };
+  }
+  return { ok: true, value: values };
+}
+
+function batchSizeOf(ctx: RequestContext): Parsed<number> {
+  const raw = ctx.params.get('batchSize');
+  if (raw === null || raw === '') return { ok: true, value: F.MAX_BATCH_SIZE };
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(raw, 'Integer')) };
+  }
+  // Larger values are served as the maximum (300).
+  return { ok: true, value: Math.min(Number(raw), F.MAX_BATCH_SIZE) };
+}
+
+function pagePositionOf(ctx: RequestContext): Parsed<{ token: string; position: PagePosition }> {
+  const token = ctx.params.get('nextPageToken');
+  if (token === null || token === '') {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('nextPageToken')) };
+  }
+  const position = decodePagingToken(token);
+  if (!position) {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token, 'nextPageToken')) };
+  }
+  return { ok: true, value: { token, position } };
+}
+
+/**
+ * Walks the store from a position and fills one page. `select` turns a row into the item to
+ * return, or undefined when a filter rejects it.
+ */
+function readPage(
+  store: ActivityStore,
+  typeIds: readonly number[],
+  from: PagePosition,
+  batchSize: number,
+  select: (row: ActivityRow) => unknown | undefined,
+): { items: unknown[]; next: PagePosition; moreResult: boolean } {
+  const cursor = store.cursor(typeIds, from);
+  const items: unknown[] = [];
+  let next = from;
+  let scanned = 0;
+  for (;;) {
+    const row = cursor.next();
+    if (!row) return { items, next, moreResult: false };
+    scanned++;
+    const item = select(row);
+    if (item !== undefined) {
+      // A matching row beyond the page: there is more, and the token stays after the last item.
+      if (items.length === batchSize) return { items, next, moreResult: true };
+      items.push(item);
+      next = { ms: row.dateSec * 1000, id: row.id };
+    } else if (items.length === 0 || scanned >= MAX_ROWS_SCANNED_PER_CALL) {
+      // Rejected rows before the first item (or at the scan bound) are behind us for good.
+      next = { ms: row.dateSec * 1000, id: row.id };
+    }
+    if (scanned >= MAX_ROWS_SCANNED_PER_CALL) return { items, next, moreResult: true };
+  }
+}
+
+function pagedEnvelope(ctx: RequestContext, page: { items: unknown[]; next: PagePosition; moreResult: boolean }): Envelope {
+  return successEnvelope(ctx.requestId, page.items.length > 0 ? page.items : undefined, {
+    nextPageToken: encodePagingToken(page.next),
+    moreResult: page.moreResult,
+  });
+}
+
+/** The emptyPage fault: no result, moreResult:true and the token the client sent [7.2]. */
+function emptyPageEnvelope(ctx: RequestContext, token: string): Envelope {
+  return successEnvelope(ctx.requestId, undefined, { nextPageToken: token, moreResult: true });
+}
+
+export class ActivityEndpoints {
+  constructor(private readonly ctx: ActivityEndpointContext) {}
+
+  /** GET /rest/v1/activities/types.json */
+  types(req: RequestContext): Envelope {
+    return successEnvelope(req.requestId, this.ctx.types());
+  }
+
+  /** GET /rest/v1/activities/pagingtoken.json?sinceDatetime=... -> {nextPageToken}, no result [7.1] */
+  pagingToken(req: RequestContext): Envelope {
+    const since = req.params.get('sinceDatetime');
+    if (since === null || since === '') {
+      return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('sinceDatetime'));
+    }
+    const ms = parseSinceDatetime(since);
+    if (ms === undefined) {
+      // Marketo's code for an unparsable date is UNVERIFIED; 1001 (type mismatch) is the closest.
+      return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(since, 'datetime'));
+    }
+    return successEnvelope(req.requestId, undefined, {
+      nextPageToken: encodePagingToken(positionForSince(ms, this.ctx.sinceDatetimeInclusive)),
+    });
+  }
+
+  /** GET /rest/v1/activities.json?nextPageToken&activityTypeIds[&leadIds&assetIds&batchSize] [7.2] */
+  activities(req: RequestContext): Envelope {
+    const types = integerList(req, 'activityTypeIds', F.MAX_ACTIVITY_TYPE_IDS, true);
+    if (!types.ok) return types.envelope;
+    const page = pagePositionOf(req);
+    if (!page.ok) return page.envelope;
+    const leadIds = integerList(req, 'leadIds', F.MAX_LEAD_IDS, false);
+    if (!leadIds.ok) return leadIds.envelope;
+    const assetIds = integerList(req, 'assetIds', F.MAX_BATCH_SIZE, false);
+    if (!assetIds.ok) return assetIds.envelope;
+    const listCheck = this.rejectListId(req);
+    if (listCheck) return listCheck;
+    const batchSize = batchSizeOf(req);
+    if (!batchSize.ok) return batchSize.envelope;
+    if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
+
+    const leadSet = leadIds.value ? new Set(leadIds.value) : null;
+    const assetSet = assetIds.value ? new Set(assetIds.value) : null;
+    const { details } = this.ctx;
+    const result = readPage(this.ctx.store, types.value ?? [], page.value.position, batchSize.value, (row) => {
+      if (leadSet && !leadSet.has(row.leadId)) return undefined;
+      const activity = details.activity(row);
+      if (assetSet && (activity.primaryAttributeValueId === undefined || !assetSet.has(activity.primaryAttributeValueId))) {
+        return undefined;
+      }
+      return activity;
+    });
+    return pagedEnvelope(req, result);
+  }
+
+  /** GET /rest/v1/activities/leadchanges.json?nextPageToken&fields[&leadIds&batchSize] [7.4] */
+  leadChanges(req: RequestContext): Envelope {
+    const fieldNames = listParam(req.params, 'fields');
+    if (fieldNames.length === 0) {
+      return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('fields'));
+    }
+    for (const name of fieldNames) {
+      // Whether Marketo rejects unknown names here is UNVERIFIED; rejecting catches stale configs.
+      if (!this.ctx.fields.get(name)) return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, `Field '${name}' not found`);
+    }
+    const page = pagePositionOf(req);
+    if (!page.ok) return page.envelope;
+    const leadIds = integerList(req, 'leadIds', F.MAX_LEAD_IDS, false);
+    if (!leadIds.ok) return leadIds.envelope;
+    const listCheck = this.rejectListId(req);
+    if (listCheck) return listCheck;
+    const batchSize = batchSizeOf(req);
+    if (!batchSize.ok) return batchSize.envelope;
+    if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
+
+    const fields = new Set(fieldNames);
+    const leadSet = leadIds.value ? new Set(leadIds.value) : null;
+    const { details } = this.ctx;
+    const result = readPage(this.ctx.store, F.LEAD_CHANGE_TYPES, page.value.position, batchSize.value, (row) => {
+      if (leadSet && !leadSet.has(row.leadId)) return undefined;
+      return details.leadChange(row, fields);
+    });
+    return pagedEnvelope(req, result);
+  }
+
+  /** GET /rest/v1/activities/deletedleads.json?nextPageToken[&batchSize] [7.5] */
+  deletedLeads(req: RequestContext): Envelope {
+    const page = pagePositionOf(req);
+    if (!page.ok) return page.envelope;
+    const batchSize = batchSizeOf(req);
+    if (!batchSize.ok) return batchSize.envelope;
+    if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
+    const { details } = this.ctx;
+    const result = readPage(this.ctx.store, F.DELETED_LEAD_TYPES, page.value.position, batchSize.value, (row) =>
+      details.activity(row),
+    );
+    return pagedEnvelope(req, result);
+  }
+
+  /** The sandbox has no static lists yet: say so rather than silently ignore the filter. */
+  private rejectListId(req: RequestContext): Envelope | undefined {
+    const listId = req.params.get('listId');
+    if (listId === null || listId === '') return undefined;
+    return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, `Static list '${listId}' not found (the sandbox has no static lists)`);
+  }
+}

@@ -1,0 +1,343 @@
+// Lead fields (Describe Lead) and the lead records of the sandbox subscription.
+//
+// The default field set is the recorded Describe Lead response of a real instance (100 fields,
+// sandbox/data/describe-lead.json, copied from shared/marketo-recordings). Fields can be added
+// or hidden at run time so tests can exercise schema drift. Lead values are generated
+// deterministically from (seed, lead id, field name), so any initial value can be recomputed
+// without storing it; the store keeps the current values, which activities change.
+
+import recordedDescribe from './data/describe-lead.json';
+import { mixSeed, Rng } from './prng';
+import * as S from './sample-data';
+
+export interface LeadFieldDescription {
+  id: number;
+  displayName: string;
+  dataType: string;
+  length?: number;
+  /** Absent when the field cannot be used through REST [8.1]. */
+  rest?: { name: string; readOnly: boolean };
+  soap?: { name: string; readOnly: boolean };
+}
+
+export type LeadValue = string | number | boolean | null;
+/** A lead as Get Leads returns it: REST field names to values; `id` always present. */
+export type Lead = { id: number } & Record<string, LeadValue>;
+
+/** The 100 recorded fields, in the recorded order. */
+export const RECORDED_LEAD_FIELDS: readonly LeadFieldDescription[] = (
+  recordedDescribe as unknown as { result: LeadFieldDescription[] }
+).result;
+
+/** Describe Lead's field list, with fields that can be added and hidden. */
+export class LeadFieldStore {
+  private readonly fields: LeadFieldDescription[];
+  private readonly hidden = new Set<string>();
+
+  constructor(fields: readonly LeadFieldDescription[] = RECORDED_LEAD_FIELDS) {
+    this.fields = JSON.parse(JSON.stringify(fields)) as LeadFieldDescription[];
+  }
+
+  /** What Describe Lead returns now: every field that is not hidden, in order. */
+  describe(): LeadFieldDescription[] {
+    return this.fields.filter((f) => !(f.rest && this.hidden.has(f.rest.name)));
+  }
+
+  /** A visible field by REST name. */
+  get(restName: string): LeadFieldDescription | undefined {
+    if (this.hidden.has(restName)) return undefined;
+    return this.fields.find((f) => f.rest?.name === restName);
+  }
+
+  /** A field by REST name even when hidden: old activities still name hidden fields. */
+  getAny(restName: string): LeadFieldDescription | undefined {
+    return this.fields.find((f) => f.rest?.name === restName);
+  }
+
+  /** Adds a custom field; its id is the next free one unless given. */
+  add(field: Omit<LeadFieldDescription, 'id'> & { id?: number }): LeadFieldDescription {
+    const name = field.rest?.name;
+    if (name && this.getAny(name)) throw new Error(`lead field '${name}' already exists`);
+    const id = field.id ?? Math.max(0, ...this.fields.map((f) => f.id)) + 1;
+    const added: LeadFieldDescription = { ...field, id };
+    this.fields.push(added);
+    return added;
+  }
+
+  hide(restName: string): void {
+    this.hidden.add(restName);
+  }
+
+  unhide(restName: string): void {
+    this.hidden.delete(restName);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value generation
+// ---------------------------------------------------------------------------------------------
+
+/** Salts keep the random streams of different purposes independent. */
+const SALT_LEAD_FIELD = 0x1ead;
+const SALT_LEAD_META = 0x1eaf;
+
+function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function slug(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+function isoSeconds(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * The lead fields that generated Change Data Value activities change, each with a generator
+ * producing a plausible new value. `leadScore` is changed by Change Score activities instead.
+ */
+export const CHANGEABLE_FIELDS = [
+  'firstName', 'lastName', 'email', 'title', 'company', 'phone', 'mobilePhone', 'city', 'state',
+  'country', 'postalCode', 'industry', 'leadSource', 'leadStatus', 'rating', 'department',
+  'numberOfEmployees', 'annualRevenue', 'website', 'unsubscribed', 'doNotCall', 'integer_field',
+  'boolean_field', 'float_field', 'textarea_field', 'percent_field', 'currency_field', 'datetime_field',
+] as const;
+
+/** A new value for `field` of lead `leadId`, drawn from `rng`. Never null. */
+export function generateFieldValue(field: string, rng: Rng, leadId: number): LeadValue {
+  switch (field) {
+    case 'firstName':
+      return rng.pick(S.FIRST_NAMES);
+    case 'lastName':
+      return rng.pick(S.LAST_NAMES);
+    case 'email':
+      // The lead id keeps emails unique across leads, as a dedupe key must be.
+      return `${slug(rng.pick(S.FIRST_NAMES))}.${slug(rng.pick(S.LAST_NAMES))}.${leadId}@${rng.pick(S.COMPANY_DOMAINS)}`;
+    case 'title':
+      return rng.pick(S.TITLES);
+    case 'company':
+      return rng.pick(S.COMPANIES);
+    case 'phone':
+    case 'mobilePhone':
+      return `+1 ${rng.int(200, 989)}-555-${String(rng.int(0, 9999)).padStart(4, '0')}`;
+    case 'city':
+      return rng.pick(S.LOCATIONS).city;
+    case 'state':
+      return rng.pick(S.LOCATIONS).state;
+    case 'country':
+      return rng.pick(S.LOCATIONS).country;
+    case 'postalCode':
+      return rng.pick(S.LOCATIONS).postalCode;
+    case 'industry':
+      return rng.pick(S.INDUSTRIES);
+    case 'leadSource':
+      return rng.pick(S.LEAD_SOURCES);
+    case 'leadStatus':
+      return rng.pick(S.LEAD_STATUSES);
+    case 'rating':
+      return rng.pick(S.RATINGS);
+    case 'department':
+      return rng.pick(S.DEPARTMENTS);
+    case 'numberOfEmployees':
+      return rng.pick([5, 12, 50, 120, 250, 800, 1500, 5000, 12000]);
+    case 'annualRevenue':
+    case 'currency_field':
+      return rng.int(10, 50000) * 1000;
+    case 'website':
+      return `https://www.${rng.pick(S.COMPANY_DOMAINS)}`;
+    case 'unsubscribed':
+    case 'doNotCall':
+    case 'boolean_field':
+      return rng.chance(0.5);
+    case 'leadScore':
+      return rng.int(0, 150);
+    case 'integer_field':
+      return rng.int(-1000, 100000);
+    case 'float_field':
+      return Math.round(rng.next() * 1e6) / 100;
+    case 'percent_field':
+      return rng.int(0, 100);
+    case 'textarea_field':
+      return `Note ${rng.hex(6)}:\nmet at ${rng.pick(S.LOCATIONS).city}; interested in ${rng.pick(S.INDUSTRIES).toLowerCase()} use cases.`;
+    case 'datetime_field':
+      return isoSeconds(1767225600 + rng.int(0, 365 * 86400)); // some time in 2026
+    default:
+      return `${field} ${rng.hex(8)}`;
+  }
+}
+
+/** How Change Data Value writes a value into "New Value"/"Old Value" and `fields[]`: as text. */
+export function valueAsText(value: LeadValue): string | null {
+  if (value === null) return null;
+  return String(value);
+}
+
+/** Fields a generated lead may leave empty, and how often. */
+const OPTIONAL_FIELD_NULL_RATE: Readonly<Record<string, number>> = {
+  title: 0.15, phone: 0.3, mobilePhone: 0.6, city: 0.1, state: 0.1, country: 0.05, postalCode: 0.2,
+  industry: 0.2, leadSource: 0.1, rating: 0.5, department: 0.4, numberOfEmployees: 0.3,
+  annualRevenue: 0.5, website: 0.4, integer_field: 0.5, boolean_field: 0.5, float_field: 0.6,
+  textarea_field: 0.8, percent_field: 0.7, currency_field: 0.7, datetime_field: 0.7,
+};
+
+/** Fields every generated lead has a value for. */
+const FILLED_FIELDS = [
+  'firstName', 'lastName', 'company', 'leadStatus', 'leadScore', 'unsubscribed', 'doNotCall',
+] as const;
+
+/**
+ * The initial value of one field of one generated lead: a pure function of (seed, leadId,
+ * field), so Change Data Value activities can name the value a field had before any change.
+ */
+export function initialFieldValue(seed: number, leadId: number, field: string): LeadValue {
+  if (field === 'email') {
+    const first = initialFieldValue(seed, leadId, 'firstName') as string;
+    const last = initialFieldValue(seed, leadId, 'lastName') as string;
+    const rng = new Rng(mixSeed(seed, SALT_LEAD_FIELD, leadId, nameHash(field)));
+    return `${slug(first)}.${slug(last)}.${leadId}@${rng.pick(S.COMPANY_DOMAINS)}`;
+  }
+  if (field === 'unsubscribed' || field === 'doNotCall') {
+    const rng = new Rng(mixSeed(seed, SALT_LEAD_FIELD, leadId, nameHash(field)));
+    return rng.chance(0.04);
+  }
+  const nullRate = OPTIONAL_FIELD_NULL_RATE[field];
+  const isFilled = (FILLED_FIELDS as readonly string[]).includes(field);
+  if (nullRate === undefined && !isFilled) return null;
+  const rng = new Rng(mixSeed(seed, SALT_LEAD_FIELD, leadId, nameHash(field)));
+  if (nullRate !== undefined && rng.chance(nullRate)) return null;
+  return generateFieldValue(field, rng, leadId);
+}
+
+/** Every field a generated lead can carry (besides id, createdAt, updatedAt, mktoName). */
+export const GENERATED_LEAD_FIELDS: readonly string[] = [
+  'email', ...FILLED_FIELDS, ...Object.keys(OPTIONAL_FIELD_NULL_RATE),
+];
+
+/** "First Last": the read-only mktoName Marketo derives, and the name activities show. */
+export function fullName(lead: Readonly<Record<string, LeadValue | undefined>>): string {
+  return [lead['firstName'], lead['lastName']].filter((v) => v !== null && v !== undefined && v !== '').join(' ');
+}
+
+/** A generated lead with its initial values, created at `createdAtSec`. */
+export function generateLead(seed: number, leadId: number, createdAtSec: number, updatedAtSec = createdAtSec): Lead {
+  const lead: Lead = { id: leadId };
+  for (const field of GENERATED_LEAD_FIELDS) {
+    const value = initialFieldValue(seed, leadId, field);
+    if (value !== null) lead[field] = value;
+  }
+  lead.mktoName = fullName(lead);
+  lead.createdAt = isoSeconds(createdAtSec);
+  lead.updatedAt = isoSeconds(updatedAtSec);
+  return lead;
+}
+
+/** When a lead that existed before the generated activity window was created. */
+export function preexistingCreatedAt(seed: number, leadId: number, windowStartSec: number): number {
+  const rng = new Rng(mixSeed(seed, SALT_LEAD_META, leadId));
+  // Up to two years before the window, at least an hour before it.
+  return windowStartSec - 3600 - rng.int(0, 2 * 365 * 86400);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store
+// ---------------------------------------------------------------------------------------------
+
+/** The subscription's leads by id, with the id allocator every lead-creating path shares. */
+export class LeadStore {
+  readonly fields: LeadFieldStore;
+  private readonly byId = new Map<number, Lead>();
+  /**
+   * updatedAt in epoch seconds for leads changed since their record was last read: formatting a
+   * date on every generated change is the costliest part of generating a million activities, so
+   * the record's updatedAt string is brought up to date only when the lead is read.
+   */
+  private readonly pendingUpdatedAt = new Map<number, number>();
+  /** Live lead ids in insertion order, for uniform random picks. */
+  private liveIds: number[] = [];
+  private nextId: number;
+
+  /** Ids 1..reservedUpTo are reserved for the generated leads, created or still pending. */
+  constructor(reservedUpTo: number, fields: LeadFieldStore = new LeadFieldStore()) {
+    this.fields = fields;
+    this.nextId = reservedUpTo + 1;
+  }
+
+  /** A fresh lead id: Marketo ids only grow, and ids of deleted or merged leads are never reused. */
+  allocateId(): number {
+    return this.nextId++;
+  }
+
+  insert(lead: Lead): void {
+    if (this.byId.has(lead.id)) throw new Error(`lead ${lead.id} already exists`);
+    this.byId.set(lead.id, lead);
+    this.liveIds.push(lead.id);
+    if (lead.id >= this.nextId) this.nextId = lead.id + 1;
+  }
+
+  get(id: number): Lead | undefined {
+    const lead = this.byId.get(id);
+    if (lead) this.settle(lead);
+    return lead;
+  }
+
+  /** A field's current value (null when unset) without copying the lead. */
+  currentValue(id: number, field: string): LeadValue {
+    return this.byId.get(id)?.[field] ?? null;
+  }
+
+  private settle(lead: Lead): void {
+    const sec = this.pendingUpdatedAt.get(lead.id);
+    if (sec === undefined) return;
+    this.pendingUpdatedAt.delete(lead.id);
+    const at = isoSeconds(sec);
+    if (typeof lead.updatedAt !== 'string' || lead.updatedAt < at) lead.updatedAt = at;
+  }
+
+  has(id: number): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Removes a lead (delete or merged away). */
+  remove(id: number): Lead | undefined {
+    const lead = this.byId.get(id);
+    if (!lead) return undefined;
+    this.settle(lead);
+    this.byId.delete(id);
+    this.liveIds = this.liveIds.filter((x) => x !== id);
+    return lead;
+  }
+
+  /** Sets one field, keeping mktoName and updatedAt consistent as Marketo does. */
+  setField(id: number, field: string, value: LeadValue, atSec: number): void {
+    const lead = this.byId.get(id);
+    if (!lead) return;
+    if (value === null) delete lead[field];
+    else lead[field] = value;
+    if (field === 'firstName' || field === 'lastName') lead.mktoName = fullName(lead);
+    const pending = this.pendingUpdatedAt.get(id);
+    if (pending === undefined || atSec > pending) this.pendingUpdatedAt.set(id, atSec);
+  }
+
+  /** A random live lead id (undefined when there is none). */
+  randomLiveId(rng: Rng): number | undefined {
+    if (this.liveIds.length === 0) return undefined;
+    return this.liveIds[Math.floor(rng.next() * this.liveIds.length)];
+  }
+
+  count(): number {
+    return this.byId.size;
+  }
+
+  /** Copies of every lead, ascending id. */
+  all(): Lead[] {
+    for (const lead of this.byId.values()) this.settle(lead);
+    return [...this.byId.values()].sort((a, b) => a.id - b.id).map((l) => ({ ...l }));
+  }
+}

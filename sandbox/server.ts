@@ -1,0 +1,367 @@
+// The HTTP front of the sandbox: request pipeline, routing, authentication.
+//
+// Pipeline of a REST call (/rest/... and /bulk/...), in the order a real gateway and Marketo
+// apply them:
+//   1. recorded in the call log (identity and /__sandbox calls are not)
+//   2. URI > 8 KB -> HTTP 414; body > 1 MB -> HTTP 413                           [3.2, 4.2]
+//   3. POST with _method=GET (query or form body) becomes the GET, body params merged [4.4]
+//   4. injected faults (error / http / drop / slow / emptyPage)
+//   5. Authorization: Bearer -> 600 / 601 / 602                                   [2.2, 2.3]
+//   6. limits: concurrency 615, rate 606, daily quota 607                         [4.1]
+//   7. latency (inside the concurrency slot), then the endpoint
+// Errors are HTTP 200 envelopes with success:false; unknown paths under /rest are 610.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ActivityEndpoints } from './activity-endpoints';
+import type { TokenStore } from './auth';
+import type { CallLog, CallRecord } from './counters';
+import {
+  acceptsGzip,
+  errorEnvelope,
+  HTTP_REASONS,
+  type Envelope,
+  type RequestIds,
+  writeHtmlError,
+  writeJson,
+} from './envelope';
+import type { Fault, FaultQueue } from './faults';
+import type { LeadEndpoints } from './lead-endpoints';
+import type { CallLimiter } from './limits';
+import * as F from './marketo-facts';
+import type { RequestContext } from './request-context';
+
+/** Node answers 431 itself above its header limit; raise it so that 8-64 KB URIs get our 414. */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
+/** Bodies beyond this are not even drained: the connection is cut. */
+const HARD_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+const ADMIN_PREFIX = '/__sandbox/';
+
+export interface ServerDeps {
+  tokens: TokenStore;
+  limiter: CallLimiter;
+  log: CallLog;
+  faults: FaultQueue;
+  requestIds: RequestIds;
+  activities: ActivityEndpoints;
+  leads: LeadEndpoints;
+  latencyMs: number;
+  acceptQueryToken: boolean;
+  gzip: boolean;
+  now: () => number;
+  /** Handles /__sandbox/... (not counted, not limited, no auth). */
+  admin: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer) => Promise<void> | void;
+}
+
+type Handler = (ctx: RequestContext) => Envelope;
+
+interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handle: Handler;
+}
+
+interface ReadBody {
+  body: Buffer;
+  tooLarge: boolean;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > HARD_BODY_LIMIT_BYTES) {
+        req.destroy();
+        return;
+      }
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
+    req.on('error', reject);
+    req.on('close', () => resolve({ body: Buffer.concat(chunks), tooLarge }));
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** JSON body keys as parameters: arrays become comma lists (compound-key reads send JSON [4.4]). */
+function jsonToParams(value: unknown): URLSearchParams | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) params.append(k, v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(','));
+    else params.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+  return params;
+}
+
+export class MarketoHttpServer {
+  private readonly server: Server;
+  private readonly routes: Route[];
+
+  constructor(private readonly deps: ServerDeps) {
+    const a = deps.activities;
+    const l = deps.leads;
+    this.routes = [
+      { method: 'GET', path: '/rest/v1/activities/types.json', handle: (c) => a.types(c) },
+      { method: 'GET', path: '/rest/v1/activities/pagingtoken.json', handle: (c) => a.pagingToken(c) },
+      { method: 'GET', path: '/rest/v1/activities.json', handle: (c) => a.activities(c) },
+      { method: 'GET', path: '/rest/v1/activities/leadchanges.json', handle: (c) => a.leadChanges(c) },
+      { method: 'GET', path: '/rest/v1/activities/deletedleads.json', handle: (c) => a.deletedLeads(c) },
+      { method: 'GET', path: '/rest/v1/leads/describe.json', handle: (c) => l.describe(c) },
+    ];
+    this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) writeHtmlError(res, 500, HTTP_REASONS[500] as string);
+        else res.destroy();
+      });
+    });
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address() as AddressInfo;
+        resolve(`http://${host}:${addr.port}`);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      // Keep-alive sockets of clients would hold close() open.
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
+
+    if (path.startsWith(ADMIN_PREFIX) || path === ADMIN_PREFIX.slice(0, -1)) {
+      const { body } = await readBody(req, HARD_BODY_LIMIT_BYTES);
+      await this.deps.admin(req, res, path, query, body);
+      return;
+    }
+    if (path === F.IDENTITY_PATH) {
+      await this.identity(req, res, path, query);
+      return;
+    }
+    if (!path.startsWith(F.REST_PREFIX) && !path.startsWith(F.BULK_PREFIX)) {
+      // Outside the API the host answers a plain 404, not an envelope.
+      await readBody(req, HARD_BODY_LIMIT_BYTES);
+      writeHtmlError(res, 404, HTTP_REASONS[404] as string);
+      return;
+    }
+    await this.rest(req, res, target, path, query);
+  }
+
+  private async identity(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    await readBody(req, HARD_BODY_LIMIT_BYTES);
+    // Identity calls are neither counted nor limited [S]; only faults aimed at them by path apply.
+    const fault = this.deps.faults.take(path, false);
+    if (fault && (await this.applyTransportFault(fault, req, res))) return;
+    if (fault?.kind === 'error') {
+      writeJson(res, 200, errorEnvelope(this.requestId(), fault.code, fault.message));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      writeJson(res, 400, { error: 'invalid_request', error_description: `Unsupported method ${req.method}` });
+      return;
+    }
+    // Parameters are query parameters for GET and POST alike [2.1]; a form body is not read.
+    const answer = this.deps.tokens.identity(query);
+    writeJson(res, answer.status, answer.body);
+  }
+
+  /**
+   * drop / http / slow faults, shared by REST and identity calls. Returns true when the fault
+   * answered (or killed) the request.
+   */
+  private async applyTransportFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    switch (fault.kind) {
+      case 'drop':
+        req.socket.destroy();
+        return true;
+      case 'http':
+        writeHtmlError(res, fault.status, HTTP_REASONS[fault.status] ?? 'Error');
+        return true;
+      case 'slow':
+        await sleep(fault.ms);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  private requestId(): string {
+    return this.deps.requestIds.next(this.deps.now());
+  }
+
+  private async rest(req: IncomingMessage, res: ServerResponse, target: string, path: string, query: URLSearchParams): Promise<void> {
+    const { deps } = this;
+    const record = deps.log.start(req.method ?? 'GET', path, deps.now());
+    let answered = false;
+    const finish = (status: number, code?: string): void => {
+      answered = true;
+      deps.log.end(record, status, code, deps.now());
+    };
+    res.on('close', () => {
+      if (!answered) deps.log.end(record, res.headersSent ? res.statusCode : 0, undefined, deps.now());
+    });
+
+    try {
+      const { body, tooLarge } = await readBody(req, F.MAX_BODY_BYTES);
+      if (Buffer.byteLength(target, 'utf8') > F.MAX_URI_BYTES) {
+        this.sendHttpError(res, 414, finish);
+        return;
+      }
+      if (tooLarge) {
+        this.sendHttpError(res, 413, finish);
+        return;
+      }
+
+      const request = this.effectiveRequest(req, query, body);
+      record.method = request.method;
+      const gzip = deps.gzip && acceptsGzip(req.headers['accept-encoding']);
+      const send = (envelope: Envelope): void => {
+        writeJson(res, 200, envelope, { gzip });
+        finish(200, envelope.errors?.[0]?.code);
+      };
+      if (request.invalidJson) {
+        send(errorEnvelope(this.requestId(), F.ERR_INVALID_JSON));
+        return;
+      }
+
+      const fault = deps.faults.take(path, true);
+      let extraDelayMs = 0;
+      if (fault) {
+        if (fault.kind === 'drop') {
+          finish(0);
+          req.socket.destroy();
+          return;
+        }
+        if (fault.kind === 'http') {
+          this.sendHttpError(res, fault.status, finish);
+          return;
+        }
+        if (fault.kind === 'error') {
+          send(errorEnvelope(this.requestId(), fault.code, fault.message));
+          return;
+        }
+        if (fault.kind === 'slow') extraDelayMs = fault.ms;
+      }
+
+      const authError = this.authenticate(req, request.params);
+      if (authError) {
+        send(errorEnvelope(this.requestId(), authError));
+        return;
+      }
+
+      const admission = deps.limiter.tryAdmit(record.startedAt);
+      if (!admission.ok) {
+        send(errorEnvelope(this.requestId(), admission.code, admission.message));
+        return;
+      }
+      try {
+        const delay = deps.latencyMs + extraDelayMs;
+        if (delay > 0) await sleep(delay);
+        const ctx: RequestContext = {
+          requestId: this.requestId(),
+          params: request.params,
+          body,
+          emptyPage: fault?.kind === 'emptyPage',
+        };
+        send(this.route(path, request.method, ctx));
+      } finally {
+        admission.release();
+      }
+    } catch {
+      if (!res.headersSent) {
+        writeJson(res, 200, errorEnvelope(this.requestId(), F.ERR_SYSTEM_ERROR));
+        finish(200, F.ERR_SYSTEM_ERROR);
+      }
+    }
+  }
+
+  private sendHttpError(res: ServerResponse, status: number, finish: (status: number) => void): void {
+    writeHtmlError(res, status, HTTP_REASONS[status] ?? 'Error');
+    finish(status);
+  }
+
+  /**
+   * The request as Marketo sees it: a POST with _method=GET (in the query or the form body) is
+   * the GET, with the body's parameters added to the query's [4.4].
+   */
+  private effectiveRequest(
+    req: IncomingMessage,
+    query: URLSearchParams,
+    body: Buffer,
+  ): { method: string; params: URLSearchParams; invalidJson: boolean } {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method !== 'POST') return { method, params: query, invalidJson: false };
+    const contentType = String(req.headers['content-type'] ?? '');
+    let bodyParams: URLSearchParams | undefined;
+    let invalidJson = false;
+    if (body.length > 0) {
+      if (/json/i.test(contentType)) {
+        try {
+          bodyParams = jsonToParams(JSON.parse(body.toString('utf8')));
+        } catch {
+          invalidJson = true;
+        }
+      } else {
+        bodyParams = new URLSearchParams(body.toString('utf8'));
+      }
+    }
+    const override = query.get('_method') ?? bodyParams?.get('_method') ?? null;
+    if (override === null || override.toUpperCase() !== 'GET') return { method, params: query, invalidJson: false };
+    const params = new URLSearchParams(query);
+    if (bodyParams) for (const [k, v] of bodyParams) params.append(k, v);
+    params.delete('_method');
+    return { method: 'GET', params, invalidJson };
+  }
+
+  /** The error code for a missing/unknown/expired token, or undefined when the call may proceed. */
+  private authenticate(req: IncomingMessage, params: URLSearchParams): string | undefined {
+    const header = req.headers.authorization;
+    let token: string | undefined;
+    if (header === undefined) {
+      // The access_token parameter is deprecated and being removed [2.2]: by default treated as absent.
+      const fromQuery = params.get('access_token');
+      if (!this.deps.acceptQueryToken || fromQuery === null) return F.ERR_ACCESS_TOKEN_INVALID;
+      token = fromQuery;
+    } else {
+      const m = /^\s*Bearer(?:\s+(.*))?$/i.exec(header);
+      if (!m) return header.trim() === '' ? F.ERR_ACCESS_TOKEN_EMPTY : F.ERR_ACCESS_TOKEN_INVALID;
+      token = (m[1] ?? '').trim();
+    }
+    if (token === '') return F.ERR_ACCESS_TOKEN_EMPTY;
+    const check = this.deps.tokens.check(token);
+    if (check === 'invalid') return F.ERR_ACCESS_TOKEN_INVALID;
+    if (check === 'expired') return F.ERR_ACCESS_TOKEN_EXPIRED;
+    return undefined;
+  }
+
+  private route(path: string, method: string, ctx: RequestContext): Envelope {
+    const candidates = this.routes.filter((r) => r.path === path);
+    if (candidates.length === 0) return errorEnvelope(ctx.requestId, F.ERR_NOT_FOUND);
+    const route = candidates.find((r) => r.method === method);
+    if (!route) return errorEnvelope(ctx.requestId, F.ERR_METHOD_NOT_SUPPORTED, `Request method '${method}' not supported`);
+    return route.handle(ctx);
+  }
+}
+
+export type { CallRecord };
