@@ -98,11 +98,15 @@ export class TokenProvider {
 
 /** A short, secret-free description of a fetch failure (undici hides the cause one level down). */
 export function describeNetworkError(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
   if (e?.name === 'TimeoutError') return 'the request timed out';
   const cause = e?.cause;
+  // "localhost" may resolve to both ::1 and 127.0.0.1: undici then reports an AggregateError.
+  const code = cause?.code ?? cause?.errors?.find((x) => x.code)?.code;
+  if (code && !cause?.code) return describeNetworkError({ cause: { code } });
   if (cause?.code === 'ENOTFOUND') return 'the host name does not resolve (check domain_url)';
   if (cause?.code === 'ECONNREFUSED') return 'the connection was refused (nothing listens there; check domain_url)';
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  if (cause?.message) return cause.message;
   return e?.message ?? String(err);
 }

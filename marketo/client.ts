@@ -65,7 +65,7 @@ export class MarketoClient {
   constructor(readonly connection: MarketoConnection, private readonly options: ClientOptions = {}) {
     this.fetchFn = options.fetchFn ?? fetch;
     this.tokens = new TokenProvider(connection.domainUrl, connection.clientId, connection.clientSecret, this.fetchFn);
-    this.throttle = new Throttle(connection.maxCallsPer20s, connection.maxConcurrentCalls);
+    this.throttle = new Throttle(connection.maxCallsPer20s, connection.maxConcurrentCalls, rateWindowFromEnv());
     this.retry = { ...DEFAULT_RETRY, ...retryFromEnv(), ...options.retry };
   }
 
@@ -238,6 +238,12 @@ function retryFromEnv(): Partial<RetryPolicy> {
   if (Number.isFinite(base) && base > 0) out.baseDelayMs = base;
   if (Number.isFinite(max) && max > 0) out.maxDelayMs = max;
   return out;
+}
+
+/** Tests shrink the 20 s rate window (with the sandbox's) to prove the throttle in seconds, not minutes. */
+function rateWindowFromEnv(): number | undefined {
+  const windowMs = Number(process.env.MARKETO_RATE_WINDOW_MS);
+  return Number.isFinite(windowMs) && windowMs > 0 ? windowMs : undefined;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,5 +1,7 @@
 import { RATE_LIMIT_WINDOW_MS } from './constants';
 
+const ARRIVAL_MARGIN_MS = 250;
+
 /**
  * Keeps our own calls under Marketo's limits before Marketo has to refuse them: at most
  * `maxCalls` call starts in any rolling window and at most `maxConcurrent` calls in flight.
@@ -11,16 +13,20 @@ export class Throttle {
   private waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly windowMs: number;
+
   /**
-   * `windowMs` carries a small margin over Marketo's 20 s: Marketo counts a call when it arrives,
-   * a little after we start it, so two calls exactly 20 s apart here may be 19.9 s apart there.
+   * The window carries a margin over Marketo's: Marketo counts a call when it arrives, a little
+   * after we start it, so two calls exactly 20 s apart here may be 19.9 s apart there.
    */
   constructor(
     private readonly maxCalls: number,
     private readonly maxConcurrent: number,
-    private readonly windowMs: number = RATE_LIMIT_WINDOW_MS + 500,
+    rateWindowMs: number = RATE_LIMIT_WINDOW_MS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.windowMs = rateWindowMs + ARRIVAL_MARGIN_MS;
+  }
 
   /** Waits for a slot; the returned function must be called when the call ends. */
   async acquire(): Promise<() => void> {

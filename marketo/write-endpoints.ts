@@ -1,0 +1,117 @@
+import { MarketoEnvelope } from './client';
+import { MAX_BATCH_SIZE, MAX_FILTER_VALUES } from './constants';
+import { CompanyDescription, MarketoEndpoints } from './endpoints';
+
+// The write side of the Lead Database API (shared/marketo-api.md 8.5–8.18), plus the metadata calls
+// a writer needs. Read endpoints and Describe Lead/Company come from MarketoEndpoints.
+
+/** Records per synchronous write call (`input`) for leads, companies and custom objects [4.2]. */
+export const MAX_RECORDS_PER_WRITE = MAX_BATCH_SIZE;
+/** Marketo refuses request bodies above 1 MB with HTTP 413 [4.2]; we stay under a rounder bound. */
+export const MAX_REQUEST_BODY_BYTES = 1_000_000;
+/** Server-side timeouts reach 120 s (Sync Custom Objects) [4.3]; ours must be longer. */
+const WRITE_TIMEOUT_MS = 150_000;
+
+// Record-level result codes (in `result[].reasons`) the destination acts on [5.3].
+export const INVALID_VALUE = '1003';
+export const LEAD_NOT_FOUND = '1004';
+export const RECORD_NOT_FOUND = '1013'; // delete of a company/custom object that does not exist
+export const COMPANY_UPDATE_NOT_ALLOWED = '1021'; // company fields sent through Sync Leads
+/** Delete answers meaning "nothing to delete": the record is already gone, which is what was asked. */
+export const ALREADY_GONE_CODES = new Set([LEAD_NOT_FOUND, RECORD_NOT_FOUND]);
+
+// Record statuses of write results [3.4].
+export type RecordStatus = 'created' | 'updated' | 'deleted' | 'skipped';
+
+export interface RecordResult {
+  seq?: number; // companies and custom objects: input position, 0-based
+  id?: number; // leads and companies; skipped leads carry none [R]
+  marketoGUID?: string; // custom objects
+  status: RecordStatus | string;
+  reasons?: Array<{ code: string; message: string }>;
+}
+
+/** Metadata of a company or custom object type; List Custom Objects keys types by `name` or `apiName` [8.14]. */
+export interface ObjectDescription extends CompanyDescription {
+  apiName?: string;
+  displayName?: string;
+}
+
+/** Sync Leads actions [8.6]. `id` as lookup field is only valid with updateOnly. */
+export type LeadAction = 'createOrUpdate' | 'updateOnly';
+
+export const LEADS_PATH = '/rest/v1/leads.json';
+export const DELETE_LEADS_PATH = '/rest/v1/leads/delete.json';
+export const COMPANIES_PATH = '/rest/v1/companies.json';
+export const DELETE_COMPANIES_PATH = '/rest/v1/companies/delete.json';
+export const CUSTOM_OBJECTS_PATH = '/rest/v1/customobjects.json';
+
+export function customObjectPath(apiName: string, suffix: '' | '/describe' | '/delete' = ''): string {
+  return `/rest/v1/customobjects/${encodeURIComponent(apiName)}${suffix}.json`;
+}
+
+/** The name under which a custom object type is addressed: docs and Swagger disagree on the key [8.14]. */
+export function customObjectName(description: ObjectDescription): string {
+  return description.apiName ?? description.name ?? '';
+}
+
+/**
+ * Marketo endpoints the destination calls. Each write sends at most 300 records and returns one
+ * result per record in input order; whole-request failures are the client's to retry.
+ */
+export class MarketoWriteEndpoints extends MarketoEndpoints {
+  async listCustomObjects(): Promise<ObjectDescription[]> {
+    return (await this.client.get<ObjectDescription>(CUSTOM_OBJECTS_PATH)).result;
+  }
+
+  async describeCustomObject(apiName: string): Promise<ObjectDescription | undefined> {
+    return (await this.client.get<ObjectDescription>(customObjectPath(apiName, '/describe'))).result[0];
+  }
+
+  async syncLeads(input: Record<string, unknown>[], lookupField: string, action: LeadAction): Promise<RecordResult[]> {
+    return this.write(LEADS_PATH, { action, lookupField, input });
+  }
+
+  /**
+   * Get Leads by Filter Type: every lead whose `filterType` field holds one of `values` (≤ 300).
+   * Several leads may share a value, so the answer is paged even for 300 values.
+   */
+  async findLeads(filterType: string, values: string[], fields: string[]): Promise<Record<string, unknown>[]> {
+    if (values.length > MAX_FILTER_VALUES) throw new Error(`findLeads takes at most ${MAX_FILTER_VALUES} values`);
+    const leads: Record<string, unknown>[] = [];
+    let nextPageToken: string | undefined;
+    do {
+      const envelope: MarketoEnvelope = await this.client.get(LEADS_PATH, {
+        query: { filterType, filterValues: values, fields, batchSize: MAX_BATCH_SIZE, nextPageToken },
+      });
+      leads.push(...envelope.result);
+      nextPageToken = envelope.moreResult ? envelope.nextPageToken : undefined;
+    } while (nextPageToken);
+    return leads;
+  }
+
+  async deleteLeads(ids: number[]): Promise<RecordResult[]> {
+    return this.write(DELETE_LEADS_PATH, { input: ids.map((id) => ({ id })) });
+  }
+
+  async syncCompanies(input: Record<string, unknown>[]): Promise<RecordResult[]> {
+    return this.write(COMPANIES_PATH, { action: 'createOrUpdate', dedupeBy: 'dedupeFields', input });
+  }
+
+  async deleteCompanies(input: Record<string, unknown>[]): Promise<RecordResult[]> {
+    return this.write(DELETE_COMPANIES_PATH, { deleteBy: 'dedupeFields', input });
+  }
+
+  async syncCustomObjects(apiName: string, input: Record<string, unknown>[]): Promise<RecordResult[]> {
+    return this.write(customObjectPath(apiName), { action: 'createOrUpdate', dedupeBy: 'dedupeFields', input });
+  }
+
+  async deleteCustomObjects(apiName: string, input: Record<string, unknown>[]): Promise<RecordResult[]> {
+    return this.write(customObjectPath(apiName, '/delete'), { deleteBy: 'dedupeFields', input });
+  }
+
+  private async write(path: string, body: { input: unknown[] } & Record<string, unknown>): Promise<RecordResult[]> {
+    if (body.input.length > MAX_RECORDS_PER_WRITE) throw new Error(`${path} takes at most ${MAX_RECORDS_PER_WRITE} records per call`);
+    return (await this.client.post<RecordResult>(path, { json: body, timeoutMs: WRITE_TIMEOUT_MS })).result;
+  }
+}

@@ -1,0 +1,238 @@
+import { expect } from 'chai';
+import { startSandbox, Sandbox } from '../../sandbox';
+import { checkCatalog, checkRecords, checkSequentialSlices, checkSpec, checkConnection } from '../harness/acceptance';
+import { invalidStreamCatalog } from '../harness/configured-catalog';
+import { writeJsonTemp } from '../harness/run-connector';
+import {
+  SOURCE, START_DATE, catalogFor, committedRecords, discover, guids, nextState, read, run, sourceConfig, uniqueSorted,
+} from './support';
+
+const ACTIVITY_STREAMS = ['activities', 'lead_changes', 'deleted_leads'];
+const LEAD_CHANGE_TYPES = new Set([12, 13, 32]);
+
+/** What each stream must hold, computed from the sandbox's own data. */
+function expected(sandbox: Sandbox): Record<string, string[]> {
+  const all = [...sandbox.activities()].filter((a) => a.activityDate >= START_DATE);
+  const servedTypes = new Set(sandbox.activityTypes().map((t) => t.id));
+  return {
+    activities: all.filter((a) => servedTypes.has(a.activityTypeId)).map((a) => a.marketoGUID).sort(),
+    lead_changes: all.filter((a) => LEAD_CHANGE_TYPES.has(a.activityTypeId)).map((a) => a.marketoGUID).sort(),
+    deleted_leads: all.filter((a) => a.activityTypeId === 37).map((a) => a.marketoGUID).sort(),
+  };
+}
+
+describe('source-marketo against the sandbox: spec, check, discover', function () {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await startSandbox({ seed: 7, activityCount: 1500, leadCount: 100 });
+  });
+  after(() => sandbox.close());
+
+  it('spec passes the acceptance checks, and the sample config validates against it', async () => {
+    const result = await run(SOURCE, ['spec']);
+    expect(result.exitCode).to.equal(0);
+    expect(checkSpec(result.messages, sourceConfig(sandbox))).to.deep.equal([]);
+  });
+
+  it('check succeeds with good credentials', async () => {
+    const result = await run(SOURCE, ['check', '--config', writeJsonTemp(sourceConfig(sandbox))]);
+    expect(result.exitCode).to.equal(0);
+    expect(checkConnection(result.messages, 'succeed')).to.deep.equal([]);
+  });
+
+  const failures: Array<[string, (s: Sandbox) => Record<string, unknown>, RegExp]> = [
+    ['wrong credentials', (s) => sourceConfig(s, { client_secret: 'wrong-secret-value' }), /refused the client id and secret \(Bad client credentials\)/],
+    ['an unreachable host', () => sourceConfig(sandbox, { domain_url: 'http://127.0.0.1:45678' }), /Could not reach Marketo at http:\/\/127\.0\.0\.1:45678: the connection was refused/],
+    ['an http URL to a non-loopback host', () => sourceConfig(sandbox, { domain_url: 'http://123-ABC-456.mktorest.com' }), /'domain_url' must use https/],
+    ['a bad start date', () => sourceConfig(sandbox, { start_date: 'last tuesday' }), /'start_date' is not an ISO 8601 date-time/],
+  ];
+  for (const [label, config, message] of failures) {
+    it(`check answers FAILED with a clear message for ${label}`, async () => {
+      const cfg = config(sandbox);
+      const result = await run(SOURCE, ['check', '--config', writeJsonTemp(cfg)]);
+      expect(result.exitCode).to.equal(0);
+      expect(checkConnection(result.messages, 'failed')).to.deep.equal([]);
+      const status = result.messages.find((m) => m.type === 'CONNECTION_STATUS').connectionStatus;
+      expect(status.message).to.match(message);
+      expect(status.message).not.to.match(/\n\s+at /); // no stack trace
+      expect(result.stdoutLines.join('\n')).not.to.contain(String(cfg.client_secret));
+    });
+  }
+
+  it('discover passes the acceptance checks and lists every stream', async () => {
+    const result = await run(SOURCE, ['discover', '--config', writeJsonTemp(sourceConfig(sandbox))]);
+    expect(checkCatalog(result.messages)).to.deep.equal([]);
+    const streams = result.messages.find((m) => m.type === 'CATALOG').catalog.streams;
+    expect(streams.map((s: any) => s.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types']);
+  });
+
+  it('read with an unknown stream fails with a TRACE error', async () => {
+    const result = await read(sourceConfig(sandbox), invalidStreamCatalog());
+    expect(result.exitCode).to.equal(1);
+    const errors = result.traces('ERROR');
+    expect(errors).to.have.length(1);
+    expect(errors[0].error.message).to.contain("'__AIRBYTE__stream_that_does_not_exist'");
+    expect(errors[0].error.failure_type).to.equal('config_error');
+  });
+});
+
+describe('source-marketo against the sandbox: incremental activities and lead changes', function () {
+  this.timeout(120_000);
+  let sandbox: Sandbox;
+  let discovered: any;
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({ seed: 11, activityCount: 3000, leadCount: 150 });
+    discovered = await discover(sourceConfig(sandbox));
+  });
+  afterEach(() => sandbox.close());
+
+  it('a full read returns exactly the sandbox activities, and the next read exactly what was added, including in the cursor second', async () => {
+    const config = sourceConfig(sandbox);
+    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    const first = await read(config, catalog);
+    expect(first.exitCode, first.stderr).to.equal(0);
+    expect(checkRecords(first.messages, catalog)).to.deep.equal([]);
+    expect(checkSequentialSlices(first.messages)).to.deep.equal([]);
+    const want = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(first, stream)), stream).to.deep.equal(want[stream]);
+    const typesCatalog = catalogFor(discovered, ['activity_types'], 'full_refresh');
+    const types = await read(config, typesCatalog);
+    expect(checkRecords(types.messages, typesCatalog)).to.deep.equal([]);
+    expect(types.records('activity_types').map((r: any) => r.data.id).sort()).to.deep.equal(sandbox.activityTypes().map((t) => t.id).sort());
+
+    // New activities, some stamped in the very second the saved cursor points at.
+    const state = nextState(first);
+    const cursorSecond = (state.find((s: any) => s.stream.stream_descriptor.name === 'activities') as any).stream.stream_state.activityDate;
+    const lastSecond = [...sandbox.activities()].map((a) => a.activityDate).sort().pop()!;
+    const added = [...sandbox.addActivities(40, { at: lastSecond }), ...sandbox.addActivities(40)];
+    expect(cursorSecond <= lastSecond).to.equal(true);
+
+    const second = await read(config, catalog, state);
+    expect(second.exitCode, second.stderr).to.equal(0);
+    expect(checkRecords(second.messages, catalog)).to.deep.equal([]);
+    const wantAfter = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) {
+      const newOnes = wantAfter[stream].filter((g) => !want[stream].includes(g));
+      expect(uniqueSorted(guids(second, stream)), stream).to.deep.equal(newOnes);
+    }
+    expect(added.length).to.equal(80);
+  });
+
+  it('the same exact result with faults injected and a token that expires mid-sync', async () => {
+    const config = sourceConfig(sandbox);
+    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    // Faults hit the paging calls of every stream, each kind at most a few times in a row.
+    sandbox.faults.inject({ kind: 'error', code: '606', times: 2, path: /\/activities\.json/ });
+    sandbox.faults.inject({ kind: 'error', code: '615', times: 2, path: /leadchanges\.json/ });
+    sandbox.faults.inject({ kind: 'error', code: '604', times: 1, path: /deletedleads\.json/ });
+    sandbox.faults.inject({ kind: 'http', status: 502, times: 2, path: /\/activities\.json/ });
+    sandbox.faults.inject({ kind: 'drop', times: 2, path: /leadchanges\.json/ });
+    sandbox.faults.inject({ kind: 'emptyPage', times: 3, path: /\/activities\.json/ });
+    let expiredOnce = false;
+    const result = await read(config, catalog, undefined, {
+      killAfter: (msg) => {
+        // Expire every token once the sync is under way: the next call must renew and retry.
+        if (!expiredOnce && msg.type === 'STATE') {
+          expiredOnce = true;
+          sandbox.expireAllTokens();
+        }
+        return false;
+      },
+    });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    const want = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(result, stream)), stream).to.deep.equal(want[stream]);
+    expect(sandbox.counters.errorsByCode()['602'] ?? 0).to.be.greaterThan(0);
+    const retries = result.logs().filter((l: any) => /retry \d+ in/.test(l.message));
+    expect(retries.length).to.equal(9);
+  });
+
+  it('a sync killed with SIGKILL and restarted from its last STATE loses nothing and repeats nothing committed', async () => {
+    const config = sourceConfig(sandbox, { max_concurrent_calls: 2 });
+    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    let states = 0;
+    const killed = await read(config, catalog, undefined, { killAfter: (msg) => msg.type === 'STATE' && ++states === 4 });
+    expect(killed.signal).to.equal('SIGKILL');
+    const resumed = await read(config, catalog, nextState(killed));
+    expect(resumed.exitCode, resumed.stderr).to.equal(0);
+    const want = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) {
+      const committed = committedRecords(killed, stream).map((r) => r.data.marketoGUID);
+      const again = guids(resumed, stream);
+      expect(again.filter((g) => committed.includes(g)), `${stream}: re-emitted after commit`).to.deep.equal([]);
+      expect(uniqueSorted([...committed, ...again]), stream).to.deep.equal(want[stream]);
+    }
+  });
+
+  it('607 stops the sync cleanly with state saved, and the next sync finishes the job', async () => {
+    const config = sourceConfig(sandbox);
+    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    sandbox.setDailyCallsUsed(50_000 - 8);
+    const stopped = await read(config, catalog);
+    expect(stopped.exitCode).to.equal(1);
+    const errors = stopped.traces('ERROR');
+    expect(errors).to.have.length(1);
+    expect(errors[0].error.failure_type).to.equal('transient_error');
+    expect(errors[0].error.message).to.match(/daily API quota/);
+    sandbox.setDailyCallsUsed(0);
+    const resumed = await read(config, catalog, nextState(stopped));
+    expect(resumed.exitCode, resumed.stderr).to.equal(0);
+    const want = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) {
+      const committed = committedRecords(stopped, stream).map((r) => r.data.marketoGUID);
+      expect(uniqueSorted([...committed, ...guids(resumed, stream)]), stream).to.deep.equal(want[stream]);
+    }
+  });
+
+  it('daily_call_budget stops cleanly (exit 0, state saved) and the next sync resumes', async () => {
+    const config = sourceConfig(sandbox, { daily_call_budget: 6 });
+    const catalog = catalogFor(discovered, ['activities']);
+    const stopped = await read(config, catalog);
+    expect(stopped.exitCode).to.equal(0);
+    expect(stopped.traces('ERROR')).to.deep.equal([]);
+    const statuses = stopped.traces('STREAM_STATUS').map((t: any) => t.stream_status.status);
+    expect(statuses).to.deep.equal(['STARTED', 'RUNNING', 'INCOMPLETE']);
+    expect(stopped.logs().some((l: any) => /daily_call_budget of 6 calls is spent/.test(l.message))).to.equal(true);
+    const resumed = await read(sourceConfig(sandbox), catalog, nextState(stopped));
+    const committed = committedRecords(stopped, 'activities').map((r) => r.data.marketoGUID);
+    expect(committed.length).to.be.greaterThan(0);
+    expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(expected(sandbox).activities);
+  });
+
+  it('accepts a legacy state and an abnormally large cursor (no records, a state)', async () => {
+    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    const future = await read(sourceConfig(sandbox), catalog, ACTIVITY_STREAMS.map((name) => ({
+      type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: { activityDate: '2099-12-31T00:00:00Z' } },
+    })));
+    expect(future.exitCode).to.equal(0);
+    expect(future.records()).to.deep.equal([]);
+    expect(future.states().length).to.be.at.least(3);
+    const legacy = await read(sourceConfig(sandbox), catalog, { activities: { activityDate: '2099-12-31T00:00:00Z' } });
+    expect(legacy.exitCode).to.equal(0);
+    expect(legacy.records('activities')).to.deep.equal([]);
+  });
+});
+
+describe('source-marketo throttle against the sandbox limits', function () {
+  this.timeout(120_000);
+  it('never exceeds max_calls_per_20s in any window nor max_concurrent_calls at once, and provokes no 606/615', async () => {
+    // A 2 s window stands in for Marketo's 20 s so the test takes seconds; the logic is the same.
+    const sandbox = await startSandbox({ seed: 3, activityCount: 6000, leadCount: 100, rateLimit: { calls: 12, windowMs: 2000 }, concurrencyLimit: 3, latencyMs: 30 });
+    try {
+      const config = sourceConfig(sandbox, { max_calls_per_20s: 12, max_concurrent_calls: 3 });
+      const discovered = await discover(config);
+      await new Promise((r) => setTimeout(r, 2300)); // let discover's calls leave the window
+      sandbox.counters.reset();
+      const result = await read(config, catalogFor(discovered, ['activities', 'lead_changes']), undefined, { env: { MARKETO_RATE_WINDOW_MS: '2000' } });
+      expect(result.exitCode, result.stderr).to.equal(0);
+      expect(sandbox.counters.total()).to.be.greaterThan(30);
+      expect(sandbox.counters.maxCallsInAnyWindow(2000)).to.be.at.most(12);
+      expect(sandbox.counters.maxConcurrentSeen()).to.be.at.most(3);
+      expect(sandbox.counters.errorsByCode()['606'] ?? 0).to.equal(0);
+      expect(sandbox.counters.errorsByCode()['615'] ?? 0).to.equal(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
