@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface ProcessResult {
+  code: number | null;
+  messages: any[];
+  stderr: string;
+}
+
+/**
+ * Runs a connector the way Airbyte does (a child process, JSON lines on stdout) without blocking
+ * this process, which may be serving the sandbox at the same time.
+ */
+export function runConnectorProcess(bin: string, args: string[], stdin?: string, env: Record<string, string> = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', bin), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const messages = out.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+      resolve({ code, messages, stderr: err });
+    });
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+export function writeTemp(name: string, value: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, JSON.stringify(value, null, 2));
+  return file;
+}
