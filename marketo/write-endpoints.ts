@@ -13,7 +13,6 @@ export const MAX_REQUEST_BODY_BYTES = 1_000_000;
 const WRITE_TIMEOUT_MS = 150_000;
 
 // Record-level result codes (in `result[].reasons`) the destination acts on [5.3].
-export const INVALID_VALUE = '1003';
 export const LEAD_NOT_FOUND = '1004';
 export const RECORD_NOT_FOUND = '1013'; // delete of a company/custom object that does not exist
 export const COMPANY_UPDATE_NOT_ALLOWED = '1021'; // company fields sent through Sync Leads

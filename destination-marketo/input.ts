@@ -1,0 +1,60 @@
+import { ConnectorError } from '../protocol/cli';
+import { AirbyteRecordMessage, AirbyteStateMessage } from '../protocol/types';
+
+/**
+ * Input the destination cannot use: rows read before it are still written (and the states
+ * before it echoed), then the run stops with this error.
+ */
+export class BadInputError extends ConnectorError {}
+
+/** What `write` acts on; other message types on stdin (LOG, TRACE…) are ignored. */
+export type InputMessage = { type: 'RECORD'; record: AirbyteRecordMessage } | { type: 'STATE'; state: AirbyteStateMessage } | { type: 'OTHER' };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One stdin line as an Airbyte message. Messages never quote the line itself: it may hold
+ * personal data, and JSON.parse's message repeats part of it.
+ */
+export function parseInputLine(line: string, lineNumber: number): InputMessage {
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    throw new BadInputError(`Input line ${lineNumber} is not JSON. Every line on stdin must be one Airbyte message.`, 'system_error');
+  }
+  if (!isObject(message) || typeof message.type !== 'string') {
+    throw new BadInputError(`Input line ${lineNumber} is not an Airbyte message: it has no "type".`, 'system_error');
+  }
+  if (message.type === 'RECORD') {
+    const record = message.record;
+    if (!isObject(record) || typeof record.stream !== 'string' || !isObject(record.data)) {
+      throw new BadInputError(`Input line ${lineNumber} is a RECORD without a stream name or without a data object.`, 'system_error');
+    }
+    return { type: 'RECORD', record: record as unknown as AirbyteRecordMessage };
+  }
+  if (message.type === 'STATE') {
+    if (!isObject(message.state)) throw new BadInputError(`Input line ${lineNumber} is a STATE without a state object.`, 'system_error');
+    return { type: 'STATE', state: message.state as AirbyteStateMessage };
+  }
+  return { type: 'OTHER' };
+}
+
+/**
+ * The lines of a stream, read as the consumer asks for them: async iteration of a Readable
+ * pauses it, so a slow Marketo slows the source instead of filling memory.
+ */
+export async function* readLines(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+  let partial = '';
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of input) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+  partial += decoder.decode();
+  if (partial !== '') yield partial;
+}

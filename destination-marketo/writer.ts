@@ -1,0 +1,166 @@
+import { FIELD_NOT_SUPPORTED, MAX_FILTER_VALUES } from '../marketo/constants';
+import { MarketoRequestError } from '../marketo/errors';
+import { ALREADY_GONE_CODES, LeadAction, MAX_RECORDS_PER_WRITE, MarketoWriteEndpoints, RecordResult } from '../marketo/write-endpoints';
+import { ConnectorError } from '../protocol/cli';
+import { PendingRow } from './batcher';
+import { LEAD_ID_FIELD, Log, WriteTarget } from './objects';
+
+/** What became of a row: `absent` is a delete of something Marketo does not have (already gone). */
+export type RowStatus = 'created' | 'updated' | 'deleted' | 'absent' | 'rejected';
+
+export interface RowOutcome {
+  row: PendingRow;
+  status: RowStatus;
+  /** For rejected rows: Marketo's reasons, or ours. */
+  reason?: string;
+}
+
+/** Marketo's 1003 message repeats the refused value ("… and value 'x'"): personal data stays out of logs. */
+const VALUE_IN_MESSAGE = /\band value '[\s\S]*'$/;
+/** Get Leads by Filter Type takes its values comma-separated, so a value holding a comma cannot be looked up [8.5]. */
+const FILTER_VALUE_SEPARATOR = ',';
+
+function describeReasons(reasons: RecordResult['reasons']): string {
+  if (!reasons || reasons.length === 0) return 'skipped by Marketo without a reason';
+  return reasons.map((r) => `${r.code} ${String(r.message ?? '').replace(VALUE_IN_MESSAGE, 'and value (not logged)')}`).join('; ');
+}
+
+/**
+ * Sends one batch of one object to Marketo and says what became of each row. Marketo answers
+ * per record in input order (companies and custom objects also number them with `seq`); each
+ * answer is mapped back to its row. A call that fails after the client's retries throws: the
+ * batch's fate is then unknown and the caller must not confirm anything after it.
+ */
+export class TargetWriter {
+  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly log: Log) {}
+
+  async write(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
+    const upserts = rows.filter((r) => r.op === 'upsert');
+    const deletes = rows.filter((r) => r.op === 'delete');
+    const outcomes: RowOutcome[] = [];
+    if (upserts.length > 0) outcomes.push(...(await this.upsert(target, upserts)));
+    if (deletes.length > 0) outcomes.push(...(await (target.kind === 'lead' ? this.deleteLeads(target, deletes) : this.deleteObjects(target, deletes))));
+    return outcomes;
+  }
+
+  private async upsert(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
+    const input = rows.map((r) => r.payload);
+    let results: RecordResult[];
+    if (target.kind === 'lead') results = await this.syncLeads(target.keyFields[0], input);
+    else if (target.kind === 'company') results = await this.endpoints.syncCompanies(input);
+    else results = await this.endpoints.syncCustomObjects(target.name, input);
+    return matchResults(rows, results, `Sync ${target.name}`).map(([row, result]) => outcomeOf(row, result));
+  }
+
+  /** `id` as lookup field only works with updateOnly; a lookup field Marketo refuses is the user's to fix. */
+  private async syncLeads(lookupField: string, input: Record<string, unknown>[]): Promise<RecordResult[]> {
+    const action: LeadAction = lookupField === LEAD_ID_FIELD ? 'updateOnly' : 'createOrUpdate';
+    try {
+      return await this.endpoints.syncLeads(input, lookupField, action);
+    } catch (err) {
+      if (err instanceof MarketoRequestError && err.code === FIELD_NOT_SUPPORTED) {
+        throw new ConnectorError(`Marketo does not accept '${lookupField}' as lead_lookup_field (${err.message}). Use email or a custom string, email or integer field.`, 'config_error');
+      }
+      throw err;
+    }
+  }
+
+  private async deleteObjects(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
+    const input = rows.map((r) => r.payload);
+    const results = target.kind === 'company' ? await this.endpoints.deleteCompanies(input) : await this.endpoints.deleteCustomObjects(target.name, input);
+    return matchResults(rows, results, `Delete ${target.name}`).map(([row, result]) => outcomeOf(row, result));
+  }
+
+  /**
+   * Delete Leads takes Marketo ids, so the rows' lookup values are first turned into ids (Get
+   * Leads by Filter Type). Every lead holding the value is deleted: the warehouse row stands for
+   * all of them. A value no lead holds is already gone.
+   */
+  private async deleteLeads(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
+    const lookupField = target.keyFields[0];
+    const outcomes: RowOutcome[] = [];
+    const idsOf = new Map<PendingRow, number[]>();
+    if (lookupField === LEAD_ID_FIELD) {
+      for (const row of rows) idsOf.set(row, [Number(row.payload[LEAD_ID_FIELD])]);
+    } else {
+      const lookable: PendingRow[] = [];
+      for (const row of rows) {
+        if (String(row.payload[lookupField]).includes(FILTER_VALUE_SEPARATOR)) {
+          outcomes.push({ row, status: 'rejected', reason: `its ${lookupField} holds a comma, which Marketo's lead lookup cannot search for; delete this lead in Marketo by hand` });
+        } else lookable.push(row);
+      }
+      const idsByValue = await this.findLeadIds(lookupField, lookable.map((r) => String(r.payload[lookupField])));
+      for (const row of lookable) idsOf.set(row, idsByValue.get(lookupKey(row.payload[lookupField])) ?? []);
+    }
+
+    const results = await this.deleteLeadIds([...new Set([...idsOf.values()].flat())]);
+    for (const [row, ids] of idsOf) {
+      if (ids.length > 1) this.log('INFO', `Stream '${target.name}', ${row.label}: ${ids.length} Marketo leads hold this ${lookupField}; all of them are deleted.`);
+      const statuses = ids.map((id) => outcomeOf(row, results.get(id)!));
+      const rejected = statuses.find((s) => s.status === 'rejected');
+      if (rejected) outcomes.push(rejected);
+      else outcomes.push({ row, status: statuses.some((s) => s.status === 'deleted') ? 'deleted' : 'absent' });
+    }
+    return outcomes;
+  }
+
+  /** Lead ids by lookup value (compared as Marketo does, ignoring case). */
+  private async findLeadIds(lookupField: string, values: string[]): Promise<Map<string, number[]>> {
+    const idsByValue = new Map<string, number[]>();
+    for (let i = 0; i < values.length; i += MAX_FILTER_VALUES) {
+      const leads = await this.endpoints.findLeads(lookupField, values.slice(i, i + MAX_FILTER_VALUES), [LEAD_ID_FIELD, lookupField]);
+      for (const lead of leads) {
+        const key = lookupKey(lead[lookupField]);
+        idsByValue.set(key, [...(idsByValue.get(key) ?? []), Number(lead[LEAD_ID_FIELD])]);
+      }
+    }
+    return idsByValue;
+  }
+
+  private async deleteLeadIds(ids: number[]): Promise<Map<number, RecordResult>> {
+    const byId = new Map<number, RecordResult>();
+    for (let i = 0; i < ids.length; i += MAX_RECORDS_PER_WRITE) {
+      const chunk = ids.slice(i, i + MAX_RECORDS_PER_WRITE);
+      const results = await this.endpoints.deleteLeads(chunk);
+      const pseudoRows = chunk.map((id) => ({ id }));
+      for (const [{ id }, result] of matchResults(pseudoRows, results, 'Delete leads')) byId.set(id, result);
+    }
+    return byId;
+  }
+}
+
+function lookupKey(value: unknown): string {
+  return String(value).toLowerCase();
+}
+
+/**
+ * Pairs each input with its answer: by `seq` when Marketo numbers them, else by position. An
+ * answer missing means the batch's outcome is unknown, which must fail the run, not pass as success.
+ */
+function matchResults<T>(inputs: T[], results: RecordResult[], call: string): Array<[T, RecordResult]> {
+  const numbered = results.length > 0 && results.every((r) => Number.isInteger(r.seq));
+  const bySeq = new Map(results.map((r, i) => [numbered ? r.seq! : i, r]));
+  return inputs.map((input, i) => {
+    const result = bySeq.get(i);
+    if (!result) {
+      throw new MarketoRequestError(`${call}: Marketo answered ${results.length} results for ${inputs.length} records, none for record ${i}; the batch's outcome is unknown.`);
+    }
+    return [input, result];
+  });
+}
+
+function outcomeOf(row: PendingRow, result: RecordResult): RowOutcome {
+  switch (result.status) {
+    case 'created':
+    case 'updated':
+    case 'deleted':
+      return { row, status: result.status };
+    case 'skipped':
+      if (row.op === 'delete' && (result.reasons ?? []).length > 0 && result.reasons!.every((r) => ALREADY_GONE_CODES.has(String(r.code)))) {
+        return { row, status: 'absent' };
+      }
+      return { row, status: 'rejected', reason: describeReasons(result.reasons) };
+    default:
+      return { row, status: 'rejected', reason: `Marketo answered status '${String(result.status)}'` };
+  }
+}
