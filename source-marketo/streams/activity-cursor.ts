@@ -86,6 +86,19 @@ export class ActivityCursor {
     }
   }
 
+  /**
+   * The cursor of a window starting at `from`: partitions already past `from` keep their place (and
+   * the GUIDs of their second), the others start at `from`, so no activity is emitted by two windows.
+   */
+  windowFrom(from: string, keys: string[]): ActivityCursor {
+    const window = new ActivityCursor(undefined, from);
+    for (const key of keys) {
+      const own = this.partitions.get(key);
+      window.partitions.set(key, own && own.activityDate >= from ? { activityDate: own.activityDate, guids: new Set(own.guids) } : { activityDate: from, guids: new Set() });
+    }
+    return window;
+  }
+
   toState(): ActivityStreamState {
     const partitions: Record<string, PartitionCursor> = {};
     let low: string | undefined;

@@ -2,8 +2,9 @@ import { Activity } from '../../marketo/endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { toMarketoSecond } from '../dates';
 import { ActivityCursor } from './activity-cursor';
+import { loadSegments, Segment, segmentsToState, splitNewest, splittable } from './segments';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
-import { WalkSpec, mergeAsync, walkActivities } from './walk';
+import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
 
 /** Walk spec of an activity-like stream: which cursor partition each activity of the walk belongs to. */
 export interface ActivityWalk extends WalkSpec {
@@ -47,20 +48,47 @@ export abstract class ActivityLikeStream implements SourceStream {
   protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor): void {}
 
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
-    const cursor = new ActivityCursor(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate);
-    this.beforeRead(ctx, cursor);
+    const segments = loadSegments(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate);
     const walks = await this.walks(ctx);
-    const walkedTo = new Map<WalkSpec, string>();
+    const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
+    this.beforeRead(ctx, segments[0].cursor);
+
+    // A long history is split into windows from where its data starts: the first page of each
+    // group tells, and serves as that walk's first page.
+    const newest = segments[segments.length - 1];
+    const firstPages = new Map<ActivityWalk, FirstPage>();
+    const windows = windowsPerGroup(ctx, walks.length);
+    const now = Date.now();
+    if (splittable(segments, keys, windows, now)) {
+      const pages = await Promise.all(walks.map((walk) => readFirstPage(walk, newest.cursor.startOf(walk.keys), getToken)));
+      walks.forEach((walk, i) => firstPages.set(walk, pages[i]));
+      const firstDates = pages.map((p) => p.page.activities[0]?.activityDate).filter((d): d is string => typeof d === 'string').map((d) => toMarketoSecond(d)!).sort();
+      if (firstDates.length > 0) splitNewest(segments, keys, windows, now, firstDates[0]);
+    }
+
+    // One walk per (window, group); a window is done when all its groups are.
+    const running = new Map<Segment, number>();
+    const lastSeen = new Map<WalkSpec, string>();
+    const plans = new Map<WalkSpec, { walk: ActivityWalk; segment: Segment }>();
     const onStuck = (walk: WalkSpec) =>
       ctx.log('WARN', `${this.name}: Marketo kept answering empty pages with the same paging token for ${walk.keys.join(',')}; stopped this walk for now.`);
-    const iterators = walks.map((walk) => walkActivities(walk, cursor.startOf(walk.keys), getToken, onStuck));
+    const iterators = segments.filter((s) => !s.done).flatMap((segment) =>
+      walks.map((walk) => {
+        const spec: WalkSpec = { ...walk };
+        plans.set(spec, { walk, segment });
+        running.set(segment, (running.get(segment) ?? 0) + 1);
+        const first = segment === newest ? firstPages.get(walk) : undefined;
+        return walkActivities(spec, segment.cursor.startOf(walk.keys), getToken, onStuck, segment.until, first);
+      }),
+    );
+    if (segments.length > 1) ctx.log('INFO', `${this.name}: reading ${segments.filter((s) => !s.done).length} time windows in parallel, ${walks.length} type group(s) each.`);
 
     let checkpointed = false;
     for await (const page of mergeAsync(iterators)) {
-      const walk = page.walk as ActivityWalk;
+      const { walk, segment } = plans.get(page.walk)!;
       const records: Record<string, unknown>[] = [];
-      let latest = walkedTo.get(walk);
+      let latest = lastSeen.get(page.walk);
       for (const activity of page.activities) {
         const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
         const key = walk.partitionOf(activity);
@@ -68,16 +96,35 @@ export abstract class ActivityLikeStream implements SourceStream {
           ctx.log('WARN', `${this.name}: skipped an activity without a usable marketoGUID, activityDate or type (marketoGUID ${String(activity.marketoGUID)}).`);
           continue;
         }
+        if (segment.until !== null && date >= segment.until) break; // the next window's
         if (latest === undefined || date > latest) latest = date;
-        if (!cursor.accept(key, date, activity.marketoGUID)) continue;
+        if (!segment.cursor.accept(key, date, activity.marketoGUID)) continue;
         if (this.keep(ctx, activity)) records.push(this.toRecord(activity, date));
       }
-      if (latest !== undefined) walkedTo.set(walk, latest);
-      if (page.done) cursor.completeWalk(walk.keys, walkedTo.get(walk));
+      if (latest !== undefined) lastSeen.set(page.walk, latest);
+      if (page.done) {
+        if (segment.until === null) segment.cursor.completeWalk(walk.keys, lastSeen.get(page.walk));
+        const left = running.get(segment)! - 1;
+        running.set(segment, left);
+        if (left === 0 && segment.until !== null) segment.done = true;
+      }
       if (records.length > 0) yield { records };
       checkpointed = records.length > 0 || page.done;
-      if (checkpointed) yield { state: cursor.toState() as unknown as Record<string, unknown> };
+      if (checkpointed) yield { state: segmentsToState(segments) as unknown as Record<string, unknown> };
     }
-    if (!checkpointed) yield { state: cursor.toState() as unknown as Record<string, unknown> };
+    if (!checkpointed) yield { state: segmentsToState(segments) as unknown as Record<string, unknown> };
   }
+}
+
+/**
+ * How many time windows each type group is split into: enough walks in flight to use the allowed
+ * call rate while each call takes a few hundred milliseconds, few enough that the extra paging
+ * token and part-filled page of each window stay a small share of the calls.
+ */
+const TARGET_PARALLEL_WALKS = 4;
+
+function windowsPerGroup(ctx: ReadContext, groups: number): number {
+  if (groups === 0) return 1;
+  const walks = Math.min(ctx.config.connection.maxConcurrentCalls, TARGET_PARALLEL_WALKS);
+  return Math.max(1, Math.ceil(walks / groups));
 }

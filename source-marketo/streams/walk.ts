@@ -1,5 +1,5 @@
 import { Activity, ActivityPage } from '../../marketo/endpoints';
-import { addSeconds } from '../dates';
+import { addSeconds, toMarketoSecond } from '../dates';
 
 /** Pages of one date-based paging walk (Get Lead Activities, Get Lead Changes, Get Deleted Leads). */
 export interface WalkSpec {
@@ -12,6 +12,17 @@ export interface WalkPage {
   walk: WalkSpec;
   activities: Activity[];
   done: boolean;
+}
+
+/** A walk's first page, read ahead to learn where its data starts. */
+export interface FirstPage {
+  token: string;
+  page: ActivityPage;
+}
+
+export async function readFirstPage(walk: WalkSpec, since: string, getPagingToken: (sinceDatetime: string) => Promise<string>): Promise<FirstPage> {
+  const token = await getPagingToken(addSeconds(since, -1));
+  return { token, page: await walk.fetchPage(token) };
 }
 
 /** Marketo answers empty pages with `moreResult: true` over quiet periods; the same token this often means it is stuck. */
@@ -27,12 +38,20 @@ export async function* walkActivities(
   since: string,
   getPagingToken: (sinceDatetime: string) => Promise<string>,
   onStuck?: (walk: WalkSpec) => void,
+  until?: string | null,
+  firstPage?: FirstPage,
 ): AsyncGenerator<WalkPage> {
-  let token = await getPagingToken(addSeconds(since, -1));
+  let token = firstPage?.token ?? (await getPagingToken(addSeconds(since, -1)));
+  let prefetched = firstPage?.page;
   let stuck = 0;
   for (;;) {
-    const page = await walk.fetchPage(token);
-    const done = !page.moreResult;
+    const page = prefetched ?? (await walk.fetchPage(token));
+    prefetched = undefined;
+    // Pages come oldest first: once the last activity reaches `until`, the window is read (the
+    // consumer drops what lies beyond it; the next window emits those).
+    const last = page.activities[page.activities.length - 1];
+    const lastDate = until && typeof last?.activityDate === 'string' ? toMarketoSecond(last.activityDate) : undefined;
+    const done = !page.moreResult || (lastDate !== undefined && lastDate >= until!);
     if (page.activities.length === 0 && page.nextPageToken === token && !done) {
       if (++stuck >= MAX_STUCK_EMPTY_PAGES) {
         onStuck?.(walk);

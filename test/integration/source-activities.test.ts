@@ -7,6 +7,11 @@ import {
   SOURCE, START_DATE, catalogFor, committedRecords, discover, guids, nextState, read, run, sourceConfig, uniqueSorted,
 } from './support';
 
+/** An ISO second `seconds` ago. */
+function recent(seconds: number): string {
+  return new Date(Math.floor(Date.now() / 1000 - seconds) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
 const ACTIVITY_STREAMS = ['activities', 'lead_changes', 'deleted_leads'];
 const LEAD_CHANGE_TYPES = new Set([12, 13, 32]);
 
@@ -82,7 +87,8 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
   let discovered: any;
 
   beforeEach(async () => {
-    sandbox = await startSandbox({ seed: 11, activityCount: 3000, leadCount: 150 });
+    // Activities of the last hour, as a live subscription has them.
+    sandbox = await startSandbox({ seed: 11, activityCount: 3000, leadCount: 150, startDate: recent(3600) });
     discovered = await discover(sourceConfig(sandbox));
   });
   afterEach(() => sandbox.close());
@@ -231,6 +237,45 @@ describe('source-marketo throttle against the sandbox limits', function () {
       expect(sandbox.counters.maxConcurrentSeen()).to.be.at.most(3);
       expect(sandbox.counters.errorsByCode()['606'] ?? 0).to.equal(0);
       expect(sandbox.counters.errorsByCode()['615'] ?? 0).to.equal(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+describe('source-marketo: a long history read in parallel time windows', function () {
+  this.timeout(120_000);
+  it('splits months of history into windows, checkpoints each, and a killed sync resumes every window exactly', async () => {
+    const sandbox = await startSandbox({ seed: 5, activityCount: 200, leadCount: 80, startDate: recent(120 * 86400) });
+    try {
+      // Spread activities over four months, so that each window has pages of its own.
+      for (let day = 110; day > 0; day -= 15) sandbox.addActivities(350, { at: recent(day * 86400), typeIds: [1, 2, 6, 10] });
+      const config = sourceConfig(sandbox, { activity_type_ids: [1, 2, 6, 10], max_concurrent_calls: 4 });
+      const discovered = await discover(config);
+      const catalog = catalogFor(discovered, ['activities']);
+      const want = [...sandbox.activities()].filter((a) => [1, 2, 6, 10].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+
+      const full = await read(config, catalog);
+      expect(full.exitCode, full.stderr).to.equal(0);
+      expect(full.logs().some((l: any) => /reading 4 time windows in parallel/.test(l.message))).to.equal(true);
+      expect(uniqueSorted(guids(full, 'activities'))).to.deep.equal(want);
+      expect(checkSequentialSlices(full.messages)).to.deep.equal([]);
+
+      let states = 0;
+      const killed = await read(config, catalog, undefined, { killAfter: (m) => m.type === 'STATE' && ++states === 5 });
+      expect(killed.signal).to.equal('SIGKILL');
+      const midState: any = nextState(killed)[0];
+      expect(midState.stream.stream_state.windows, 'windows saved in the state').to.have.length(3);
+      const resumed = await read(config, catalog, nextState(killed));
+      expect(resumed.exitCode, resumed.stderr).to.equal(0);
+      const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
+      expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
+      expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
+
+      // And nothing more the time after: every window is finished.
+      const again = await read(config, catalog, nextState(resumed));
+      expect(again.records()).to.deep.equal([]);
+      expect((nextState(resumed)[0] as any).stream.stream_state.windows).to.equal(undefined);
     } finally {
       await sandbox.close();
     }

@@ -1,0 +1,90 @@
+import { secondOf } from '../dates';
+import { ActivityCursor, ActivityStreamState, PartitionCursor } from './activity-cursor';
+
+/**
+ * A stretch of time read by its own paging walks: [from, until), or open-ended for the newest one.
+ *
+ * Marketo's paging tokens only move forward from a date, one page at a time, so a long history
+ * read by one walk per type group takes as long as the calls take one after the other. Splitting
+ * the history into windows read in parallel fills the allowed call rate; each window keeps its
+ * own cursor in the state, so a killed sync resumes every window where it stopped.
+ */
+export interface Segment {
+  until: string | null;
+  cursor: ActivityCursor;
+  done: boolean;
+}
+
+interface WindowState {
+  from: string;
+  until: string | null;
+  done?: boolean;
+  partitions: Record<string, PartitionCursor>;
+}
+
+export interface SegmentedState extends ActivityStreamState {
+  until?: string | null;
+  windows?: WindowState[];
+}
+
+/** Histories shorter than this are read by one walk per group: splitting would cost more calls than it saves time. */
+export const MIN_SPLIT_SPAN_MS = 6 * 3600_000;
+
+export function loadSegments(state: unknown, startDate: string): Segment[] {
+  const raw = (typeof state === 'object' && state !== null ? state : {}) as SegmentedState;
+  const windows = Array.isArray(raw.windows) ? raw.windows.filter((w) => typeof w?.from === 'string' && w.from >= startDate) : [];
+  const first: Segment = { until: windows[0]?.from ?? null, cursor: new ActivityCursor(raw, startDate), done: false };
+  return [
+    first,
+    ...windows.map((w, i) => ({
+      until: windows[i + 1]?.from ?? w.until ?? null,
+      cursor: new ActivityCursor({ partitions: w.partitions }, w.from),
+      done: w.done === true,
+    })),
+  ];
+}
+
+/** Whether the newest segment is an open-ended history worth splitting. */
+export function splittable(segments: Segment[], keys: string[], count: number, now: number): boolean {
+  const newest = segments[segments.length - 1];
+  return count >= 2 && newest.until === null && !newest.done && now - Date.parse(newest.cursor.startOf(keys)) >= MIN_SPLIT_SPAN_MS;
+}
+
+/**
+ * Splits the open-ended newest segment into `count` windows between where its data starts
+ * (`dataFrom`, the first activity found) and `now`, when that history is long enough to be worth it.
+ */
+export function splitNewest(segments: Segment[], keys: string[], count: number, now: number, dataFrom: string): void {
+  const newest = segments[segments.length - 1];
+  if (!splittable(segments, keys, count, now)) return;
+  const from = Math.max(Date.parse(newest.cursor.startOf(keys)), Date.parse(dataFrom));
+  const span = now - from;
+  if (span < MIN_SPLIT_SPAN_MS) return;
+  const bounds = Array.from({ length: count - 1 }, (_, i) => secondOf(from + (span * (i + 1)) / count));
+  newest.until = bounds[0];
+  bounds.forEach((start, i) => {
+    segments.push({ until: bounds[i + 1] ?? null, cursor: newest.cursor.windowFrom(start, keys), done: false });
+  });
+}
+
+/** The state: the oldest unfinished segment at the top (as before windows existed), the others in `windows`. */
+export function segmentsToState(segments: Segment[]): SegmentedState {
+  let head = 0;
+  while (head < segments.length - 1 && segments[head].done) head++;
+  const first = segments[head];
+  const state: SegmentedState = first.cursor.toState();
+  const rest = segments.slice(head + 1);
+  if (rest.length === 0) return state;
+  state.until = first.until;
+  state.windows = rest.map((segment, i) => {
+    const window: WindowState = { from: segments[head + i].until!, until: segment.until, partitions: segment.cursor.toState().partitions };
+    if (segment.done) window.done = true;
+    return window;
+  });
+  for (const segment of rest) {
+    if (segment.done) continue;
+    const low = segment.cursor.toState().activityDate;
+    if (low && (!state.activityDate || low < state.activityDate)) state.activityDate = low;
+  }
+  return state;
+}
