@@ -114,6 +114,10 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
     }
   }
 
-  writer.log('INFO', `API calls this sync: ${ctx.client.callsMade} (${JSON.stringify(ctx.client.callsByEndpoint)}); tokens fetched: ${ctx.client.tokens.tokensFetched}.`);
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  writer.log(
+    'INFO',
+    `Sync summary: ${progress.total} records; API calls: ${ctx.client.callsMade} (${JSON.stringify(ctx.client.callsByEndpoint)}); tokens fetched: ${ctx.client.tokens.tokensFetched}; peak memory ${peakRssMb.toFixed(0)} MB.`,
+  );
   return failed ? 1 : 0;
 }

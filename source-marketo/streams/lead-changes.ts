@@ -4,6 +4,7 @@ import { MarketoConfigError } from '../../marketo/errors';
 import { JsonSchema } from '../../protocol/types';
 import { ActivityLikeStream, ActivityWalk } from './activity-stream';
 import { LEAD_CHANGE_SCHEMA } from './schemas';
+import { madeByIgnoredApiUser } from './echo-filter';
 import { ReadContext } from './stream';
 
 export const LEAD_CHANGES_PARTITION = 'lead_changes';
@@ -18,6 +19,11 @@ export class LeadChangesStream extends ActivityLikeStream {
 
   async schema(): Promise<JsonSchema> {
     return LEAD_CHANGE_SCHEMA;
+  }
+
+  /** Changes our own destination made (ignore_changes_by_api_users) are read past, not emitted. */
+  protected override keep(ctx: ReadContext, activity: Activity): boolean {
+    return !madeByIgnoredApiUser(activity, ctx.config.ignoreChangesByApiUsers);
   }
 
   protected override toRecord(activity: Activity, activityDate: string): Record<string, unknown> {

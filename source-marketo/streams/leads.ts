@@ -7,6 +7,7 @@ import { ActivityCursor } from './activity-cursor';
 import { buildConverters, buildLeadSchema, CDC_DELETED_AT } from './lead-schema';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { mergeAsync, walkActivities } from './walk';
+import { madeByIgnoredApiUser } from './echo-filter';
 
 const CHANGES = 'lead_changes';
 const MERGES = 'merge_leads';
@@ -103,7 +104,8 @@ export class LeadsStream implements SourceStream {
         if (!cursor.accept(key, date, activity.marketoGUID)) continue;
         accepted++;
         if (key === CHANGES) {
-          queue.add(activity.leadId);
+          // A change our own destination wrote is already in the warehouse: no need to read the lead back.
+          if (!madeByIgnoredApiUser(activity, ctx.config.ignoreChangesByApiUsers)) queue.add(activity.leadId);
         } else if (key === MERGES) {
           queue.add(activity.leadId);
           for (const loser of mergedIds(activity)) {

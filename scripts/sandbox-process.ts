@@ -1,0 +1,49 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { ROOT } from './run-process';
+
+export interface SandboxProcess {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  activities: number;
+  child: ChildProcess;
+  counters(): Promise<{ total: number; errorsByCode: Record<string, number>; maxConcurrentSeen: number; maxCallsInAnyWindow: { windowMs: number; calls: number } }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the sandbox in a process of its own (`npm run sandbox`'s CLI), so that measuring a
+ * connector or a baseline is not disturbed by the server sharing their event loop.
+ */
+export function startSandboxProcess(args: string[]): Promise<SandboxProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'sandbox', 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));
+    child.stdout!.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+      const match = /\{[\s\S]*?\n\}/.exec(out);
+      if (!match) return;
+      const info = JSON.parse(match[0]);
+      child.removeAllListeners('exit');
+      resolve({
+        url: info.url,
+        clientId: info.client_id,
+        clientSecret: info.client_secret,
+        activities: info.activities,
+        child,
+        async counters() {
+          const response = await fetch(`${info.url}/__sandbox/counters?windowMs=20000`);
+          return (await response.json()) as never;
+        },
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
