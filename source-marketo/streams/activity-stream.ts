@@ -2,7 +2,8 @@ import { Activity } from '../../marketo/endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { toMarketoSecond } from '../dates';
 import { ActivityCursor } from './activity-cursor';
-import { loadSegments, Segment, segmentsToState, splitNewest, splittable } from './segments';
+import { loadSegments, Segment, segmentsToState, splitNewest, splittable, windowCount } from './segments';
+import { MAX_BATCH_SIZE } from '../../marketo/constants';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
 
@@ -63,8 +64,13 @@ export abstract class ActivityLikeStream implements SourceStream {
     if (splittable(segments, keys, windows, now)) {
       const pages = await Promise.all(walks.map((walk) => readFirstPage(walk, newest.cursor.startOf(walk.keys), getToken)));
       walks.forEach((walk, i) => firstPages.set(walk, pages[i]));
-      const firstDates = pages.map((p) => p.page.activities[0]?.activityDate).filter((d): d is string => typeof d === 'string').map((d) => toMarketoSecond(d)!).sort();
-      if (firstDates.length > 0) splitNewest(segments, keys, windows, now, firstDates[0]);
+      const samples = pages.map(({ page }) => ({
+        firstDate: toMarketoSecond(String(page.activities[0]?.activityDate ?? '')),
+        lastDate: toMarketoSecond(String(page.activities[page.activities.length - 1]?.activityDate ?? '')),
+        full: page.moreResult && page.activities.length >= MAX_BATCH_SIZE,
+      }));
+      const { count, dataFrom } = windowCount(samples, windows, now);
+      if (dataFrom && count > 1) splitNewest(segments, keys, count, now, dataFrom);
     }
 
     // One walk per (window, group); a window is done when all its groups are.

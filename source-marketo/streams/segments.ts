@@ -27,8 +27,13 @@ export interface SegmentedState extends ActivityStreamState {
   windows?: WindowState[];
 }
 
-/** Histories shorter than this are read by one walk per group: splitting would cost more calls than it saves time. */
-export const MIN_SPLIT_SPAN_MS = 6 * 3600_000;
+/**
+ * A window must be worth its extra calls (a paging token, and a last page partly beyond its end):
+ * split only where each window holds at least this many pages.
+ */
+export const MIN_PAGES_PER_WINDOW = 25;
+/** Histories shorter than this are never split, whatever their volume: they are incremental syncs. */
+export const MIN_SPLIT_SPAN_MS = 3600_000;
 
 export function loadSegments(state: unknown, startDate: string): Segment[] {
   const raw = (typeof state === 'object' && state !== null ? state : {}) as SegmentedState;
@@ -50,16 +55,40 @@ export function splittable(segments: Segment[], keys: string[], count: number, n
   return count >= 2 && newest.until === null && !newest.done && now - Date.parse(newest.cursor.startOf(keys)) >= MIN_SPLIT_SPAN_MS;
 }
 
+/** What the first page of one group's walk says about the history ahead: where it starts, and how much time 300 activities cover. */
+export interface FirstPageSample {
+  firstDate?: string;
+  lastDate?: string;
+  full: boolean;
+}
+
+/**
+ * How many windows the history ahead deserves: as many as `maxWindows`, but no more than its
+ * volume fills (estimated from the density of each group's first page).
+ */
+export function windowCount(samples: FirstPageSample[], maxWindows: number, now: number): { count: number; dataFrom?: string } {
+  let mostPages = 0;
+  let dataFrom: string | undefined;
+  for (const sample of samples) {
+    if (!sample.firstDate) continue;
+    if (!dataFrom || sample.firstDate < dataFrom) dataFrom = sample.firstDate;
+    if (!sample.full || !sample.lastDate) continue; // the whole history fits in that page
+    const pageSpan = Math.max(1000, Date.parse(sample.lastDate) - Date.parse(sample.firstDate));
+    mostPages = Math.max(mostPages, (now - Date.parse(sample.firstDate)) / pageSpan);
+  }
+  return { count: Math.max(1, Math.min(maxWindows, Math.floor(mostPages / MIN_PAGES_PER_WINDOW))), dataFrom };
+}
+
 /**
  * Splits the open-ended newest segment into `count` windows between where its data starts
- * (`dataFrom`, the first activity found) and `now`, when that history is long enough to be worth it.
+ * (`dataFrom`, the first activity found) and `now`.
  */
 export function splitNewest(segments: Segment[], keys: string[], count: number, now: number, dataFrom: string): void {
   const newest = segments[segments.length - 1];
   if (!splittable(segments, keys, count, now)) return;
   const from = Math.max(Date.parse(newest.cursor.startOf(keys)), Date.parse(dataFrom));
   const span = now - from;
-  if (span < MIN_SPLIT_SPAN_MS) return;
+  if (span < count * 1000) return; // windows are whole seconds
   const bounds = Array.from({ length: count - 1 }, (_, i) => secondOf(from + (span * (i + 1)) / count));
   newest.until = bounds[0];
   bounds.forEach((start, i) => {
