@@ -201,7 +201,7 @@ function take(queue: Set<number>, n: number): number[] {
 export function mergedIds(activity: Activity): number[] {
   const attribute = activity.attributes?.find((a) => a.name === 'Merge IDs' || a.name === 'Merge Ids' || a.apiName === 'mergeIds');
   const value = attribute?.value;
-  const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s]+/) : value === undefined || value === null ? [] : [value];
+  const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.replace(/[[\]]/g, ' ').trim().split(/[,\s]+/) : value === undefined || value === null ? [] : [value];
   return parts.map(Number).filter((id) => Number.isInteger(id) && id > 0 && id !== activity.leadId);
 }
 
