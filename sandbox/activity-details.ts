@@ -71,6 +71,17 @@ export interface Change {
   oldValue: LeadValue;
 }
 
+/** Who made a lead change, as the Change Data Value attributes record it [7.2]. */
+export type ChangeOrigin =
+  /** Through the REST API: names the API user, the API method and the call's requestId. */
+  | { kind: 'api'; apiUser: string; apiMethodName: string; requestId: string }
+  /** A smart campaign's Change Data Value flow step. */
+  | { kind: 'flow'; campaign: { id: number; name: string } }
+  /** A form fill-out. */
+  | { kind: 'form'; formName: string }
+  /** A person editing the lead in the Marketo UI. */
+  | { kind: 'ui' };
+
 /** Details stored for activities that were not generated from the seed. */
 export interface ExplicitDetails {
   campaignId?: number;
@@ -405,41 +416,92 @@ export class ActivityDetails {
    */
   private generateChangeDataValue(row: ActivityRow, rng: Rng, change: Change | undefined): Generated {
     if (!change) return { attributes: [] };
+    // The draws happen in a fixed order (kind, who, then the API method and request id), so the
+    // same seed keeps giving the same attributes.
+    const kind = rng.next();
+    let origin: ChangeOrigin;
+    if (kind < 0.45) {
+      const apiUser = rng.chance(0.5) ? this.ctx.apiUser : rng.pick(S.OTHER_API_USERS);
+      const apiMethodName = rng.pick(S.API_METHOD_NAMES);
+      origin = { kind: 'api', apiUser, apiMethodName, requestId: requestIdLike(rng, row.dateSec) };
+    } else if (kind < 0.75) {
+      origin = { kind: 'flow', campaign: rng.pick(S.CAMPAIGNS) };
+    } else if (kind < 0.9) {
+      origin = { kind: 'form', formName: rng.pick(S.FORMS).name };
+    } else {
+      origin = { kind: 'ui' };
+    }
+    return this.changeDataValueDetails(change, origin);
+  }
+
+  /**
+   * The details of a Change Data Value made by `origin`: what generated changes carry and what
+   * lead writes (Sync Leads, the in-process helpers) store for the activities they log.
+   */
+  changeDataValueDetails(change: Change, origin: ChangeOrigin): ExplicitDetails {
     const a = new AttributeList();
     const desc = this.ctx.fields.getAny(change.field);
-    const kind = rng.next();
     let campaignId: number | undefined;
     let reason: string;
     let source: string;
-    let apiUser: string | undefined;
-    if (kind < 0.45) {
-      reason = 'Web service API';
-      source = 'Web service API';
-      apiUser = rng.chance(0.5) ? this.ctx.apiUser : rng.pick(S.OTHER_API_USERS);
-    } else if (kind < 0.75) {
-      const campaign = rng.pick(S.CAMPAIGNS);
-      campaignId = campaign.id;
-      reason = `Changed by Smart Campaign ${campaign.name} action Change Data Value`;
-      source = 'Marketo Flow Action';
-    } else if (kind < 0.9) {
-      reason = `Form fill-out: ${rng.pick(S.FORMS).name}`;
-      source = 'Web form fillout';
-    } else {
-      reason = 'Changed in Marketo';
-      source = 'Person Detail Page';
+    switch (origin.kind) {
+      case 'api':
+        reason = F.API_SOURCE;
+        source = F.API_SOURCE;
+        break;
+      case 'flow':
+        campaignId = origin.campaign.id;
+        reason = `Changed by Smart Campaign ${origin.campaign.name} action Change Data Value`;
+        source = F.FLOW_CHANGE_SOURCE;
+        break;
+      case 'form':
+        reason = `Form fill-out: ${origin.formName}`;
+        source = F.FORM_SOURCE;
+        break;
+      default:
+        reason = F.UI_CHANGE_REASON;
+        source = F.UI_CHANGE_SOURCE;
     }
-    if (apiUser) a.add('Api Method Name', rng.pick(S.API_METHOD_NAMES));
-    if (apiUser) a.add('Modifying User', apiUser);
+    if (origin.kind === 'api') a.add('Api Method Name', origin.apiMethodName).add('Modifying User', origin.apiUser);
     a.add('New Value', valueAsText(change.newValue)).add('Old Value', valueAsText(change.oldValue)).add('Reason', reason);
-    if (apiUser) a.add('Request Id', requestIdLike(rng, row.dateSec));
+    if (origin.kind === 'api') a.add('Request Id', origin.requestId);
     a.add('Source', source);
-    return {
-      campaignId,
+    const out: ExplicitDetails = {
       primaryAttributeValueId: desc?.id,
       primaryAttributeValue: desc?.displayName ?? change.field,
       attributes: a.items,
       change,
     };
+    if (campaignId !== undefined) out.campaignId = campaignId;
+    return out;
+  }
+
+  /** New Lead [11] of a lead created by a write: the generated attributes, from the lead's own values. */
+  newLeadDetails(lead: Readonly<Record<string, LeadValue | undefined>> & { id: number }, dateSec: number, sourceType: string): ExplicitDetails {
+    const a = new AttributeList();
+    a.add('Created Date', ymd(dateSec))
+      .add('Lead Source', (lead['leadSource'] as string | null | undefined) ?? null)
+      .add('Source Type', sourceType);
+    return { primaryAttributeValueId: lead.id, primaryAttributeValue: fullName(lead), attributes: a.items };
+  }
+
+  /** Merge Leads [12.5] on the winner, naming the merged-away ids as generated merges do. */
+  mergeLeadsDetails(
+    winner: Readonly<Record<string, LeadValue | undefined>> & { id: number },
+    loserIds: readonly number[],
+    opts: { masterUpdated: boolean; mergeSource: string },
+  ): ExplicitDetails {
+    const a = new AttributeList();
+    a.add('Master Updated', opts.masterUpdated)
+      .add('Merge IDs', `[${loserIds.join(',')}]`)
+      .add('Merge Source', opts.mergeSource)
+      .add('Merged in Sales', false);
+    return { primaryAttributeValueId: winner.id, primaryAttributeValue: fullName(winner), attributes: a.items };
+  }
+
+  /** Delete Lead [7.5] as generated ones look: the lead id and name, no attributes. */
+  deleteLeadDetails(lead: Readonly<Record<string, LeadValue | undefined>> & { id: number }): ExplicitDetails {
+    return { primaryAttributeValueId: lead.id, primaryAttributeValue: fullName(lead), attributes: [] };
   }
 
   /** Change Score [11]: the score field as primary attribute, old/new value and the delta. */

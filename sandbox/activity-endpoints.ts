@@ -9,6 +9,7 @@ import type { LeadFieldStore } from './leads';
 import * as F from './marketo-facts';
 import type { RequestContext } from './request-context';
 import { decodePagingToken, encodePagingToken, parseSinceDatetime, positionForSince, type PagePosition } from './paging';
+import { batchSizeOf, listParam, type Parsed } from './params';
 
 /**
  * The most stored activities one call examines when filters (leadIds, fields, assetIds) reject
@@ -23,17 +24,8 @@ export interface ActivityEndpointContext {
   types: () => ActivityType[];
   fields: LeadFieldStore;
   sinceDatetimeInclusive: boolean;
-}
-
-type Parsed<T> = { ok: true; value: T } | { ok: false; envelope: Envelope };
-
-/** Comma-separated and/or repeated parameter values ("1,2" or "x=1&x=2"; both are used [7.2]). */
-function listParam(params: URLSearchParams, name: string): string[] {
-  return params
-    .getAll(name)
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+  /** Rows Marketo has pruned by now (Delete Lead after its retention [12.4]); none when absent. */
+  isPruned?: (row: ActivityRow) => boolean;
 }
 
 function integerList(ctx: RequestContext, name: string, max: number, required: boolean): Parsed<number[] | null> {
@@ -57,16 +49,6 @@ function integerList(ctx: RequestContext, name: string, max: number, required: b
     };
   }
   return { ok: true, value: values };
-}
-
-function batchSizeOf(ctx: RequestContext): Parsed<number> {
-  const raw = ctx.params.get('batchSize');
-  if (raw === null || raw === '') return { ok: true, value: F.MAX_BATCH_SIZE };
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(raw, 'Integer')) };
-  }
-  // Larger values are served as the maximum (300).
-  return { ok: true, value: Math.min(Number(raw), F.MAX_BATCH_SIZE) };
 }
 
 function pagePositionOf(ctx: RequestContext): Parsed<{ token: string; position: PagePosition }> {
@@ -169,8 +151,10 @@ export class ActivityEndpoints {
     const leadSet = leadIds.value ? new Set(leadIds.value) : null;
     const assetSet = assetIds.value ? new Set(assetIds.value) : null;
     const { details } = this.ctx;
+    const pruned = this.ctx.isPruned;
     const result = readPage(this.ctx.store, types.value ?? [], page.value.position, batchSize.value, (row) => {
       if (leadSet && !leadSet.has(row.leadId)) return undefined;
+      if (pruned?.(row)) return undefined;
       const activity = details.activity(row);
       if (assetSet && (activity.primaryAttributeValueId === undefined || !assetSet.has(activity.primaryAttributeValueId))) {
         return undefined;
@@ -217,9 +201,10 @@ export class ActivityEndpoints {
     const batchSize = batchSizeOf(req);
     if (!batchSize.ok) return batchSize.envelope;
     if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
-    const { details } = this.ctx;
+    const { details, isPruned } = this.ctx;
+    // Deletions older than the retention are gone: the walk passes over them like filtered rows [12.4].
     const result = readPage(this.ctx.store, F.DELETED_LEAD_TYPES, page.value.position, batchSize.value, (row) =>
-      details.activity(row),
+      isPruned?.(row) ? undefined : details.activity(row),
     );
     return pagedEnvelope(req, result);
   }

@@ -15,6 +15,7 @@ import {
   valueForKey,
   valueKey,
   type ActivityDetails,
+  type ExplicitDetails,
 } from './activity-details';
 import type { ActivityRow, ActivityStore } from './activity-store';
 import { CHANGEABLE_FIELDS, generateLead, type LeadStore, type LeadValue, preexistingCreatedAt, valueAsText } from './leads';
@@ -79,6 +80,8 @@ export class ActivityGenerator {
     private readonly store: ActivityStore,
     private readonly leads: LeadStore,
     private readonly details: ActivityDetails,
+    /** The sandbox clock (epoch ms): where add() starts when nothing is stored yet. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -125,7 +128,7 @@ export class ActivityGenerator {
   /** `n` more activities, deterministic given everything generated before. */
   add(n: number, opts: GenerateOptions = {}): ActivityRow[] {
     const seedForCall = rngFor(this.seed, SALT_ADD, this.nextActivityId);
-    const startSec = opts.atSec ?? (this.store.count() > 0 ? this.store.latestDateSec() + 1 : Math.floor(Date.now() / 1000));
+    const startSec = opts.atSec ?? (this.store.count() > 0 ? this.store.latestDateSec() + 1 : Math.floor(this.now() / 1000));
     const timeline = new Timeline(new Rng(seedForCall.int(0, 0xffffffff)), startSec);
     const rng = new Rng(seedForCall.int(0, 0xffffffff));
     const types = opts.typeIds && opts.typeIds.length > 0 ? [...opts.typeIds] : ACTIVITY_TYPES.map((t) => t.id);
@@ -199,10 +202,30 @@ export class ActivityGenerator {
     return row;
   }
 
-  /** Records that (lead, field) now holds an explicitly written value (later rounds: API writes). */
+  /** Records that (lead, field) now holds an explicitly written value (lead writes, merges). */
   markExplicitValue(leadId: number, field: string): void {
     const key = pairKey(leadId, field);
     if (key !== undefined) this.currentValueKey.set(key, -1);
+  }
+
+  /**
+   * Records that none of a lead's values derive from the seed (a lead created by a write): later
+   * generated changes of it then take their old values from the store and store their details.
+   */
+  markAllExplicit(leadId: number): void {
+    for (const field of CHANGEABLE_FIELDS) this.markExplicitValue(leadId, field);
+    this.markExplicitValue(leadId, 'leadScore');
+  }
+
+  /**
+   * Stores an activity written by a lead operation (Sync Leads, Delete, Merge, the in-process
+   * helpers) with its details, under the next activity id. Its effect on leads is the caller's.
+   */
+  writeExplicit(typeId: number, dateSec: number, leadId: number, details: ExplicitDetails, link = 0): ActivityRow {
+    const row: ActivityRow = { typeId, id: this.nextActivityId++, dateSec, leadId, link };
+    this.details.setExplicit(row.id, details);
+    this.store.add(row);
+    return row;
   }
 
   /** The id the next activity will get. */

@@ -6,7 +6,10 @@ import type { Activity } from './activity-details';
 import type { CallRecord } from './counters';
 import { writeJson } from './envelope';
 import { type Fault, faultFromJson } from './faults';
-import type { Lead } from './leads';
+import type { UpdateLeadOptions } from './lead-operations';
+import type { Lead, LeadFieldDescription, NewLeadField } from './leads';
+import type { ObjectRecord } from './object-store';
+import type { WriteRecord } from './write-log';
 
 /** The part of the Sandbox the admin endpoints drive. */
 export interface SandboxControl {
@@ -26,6 +29,17 @@ export interface SandboxControl {
   addActivities(n: number, opts?: { at?: string; typeIds?: number[] }): Activity[];
   activityCount(): number;
   leads(): Lead[];
+  lead(id: number): Lead | undefined;
+  createLead(values: Record<string, unknown>): Lead;
+  updateLead(id: number, values: Record<string, unknown>, opts?: UpdateLeadOptions): string[];
+  deleteLead(id: number): void;
+  mergeLeads(winnerId: number, loserIds: number[]): void;
+  addLeadField(field: NewLeadField): LeadFieldDescription;
+  hideLeadField(name: string): void;
+  showLeadField(name: string): void;
+  companies(): ObjectRecord[];
+  customObjects(name: string): ObjectRecord[];
+  writeLog(): WriteRecord[];
 }
 
 /** Above this many, POST /__sandbox/activities answers with ids only. */
@@ -42,8 +56,83 @@ const HELP = {
     'POST /__sandbox/daily-calls-used': '{"n": 49990} sets the daily quota counter',
     'POST /__sandbox/activities': '{"n": 10, "at"?: ISO second, "typeIds"?: [1, 13]} appends activities',
     'GET /__sandbox/leads': 'every lead',
+    'GET /__sandbox/leads/{id}': 'one lead (404 when there is none)',
+    'POST /__sandbox/leads': 'body {field: value, ...}: creates a lead "in the UI" (New Lead activity); answers the lead',
+    'POST /__sandbox/leads/{id}[?source=ui|flow|form|api&apiUser=..]': 'body {field: value, ...}: changes a lead (Change Data Value per changed field); answers {changed}',
+    'DELETE /__sandbox/leads/{id}': 'deletes a lead (Delete Lead activity)',
+    'POST /__sandbox/leads/{id}/merge': 'body {"leadIds": [losers]}: merges them into lead {id} (Merge Leads activity)',
+    'POST /__sandbox/lead-fields': 'body {"name", "displayName", "dataType", "length"?, "readOnly"?}: adds a lead field',
+    'DELETE /__sandbox/lead-fields/{name}': 'hides a lead field (gone from Describe; Get Leads answers 1006 for it)',
+    'POST /__sandbox/lead-fields/{name}/show': 'shows a hidden lead field again',
+    'GET /__sandbox/companies': 'every company',
+    'GET /__sandbox/customobjects/{name}': 'every record of a custom object type',
+    'GET /__sandbox/write-log': 'every API write call served (Sync / Delete / Merge)',
   },
 };
+
+/** Admin routes with a path parameter: method, pattern, handler of the captured value. */
+type ParamRoute = [method: string, pattern: RegExp, handle: (param: string, body: Buffer, query: URLSearchParams) => unknown];
+
+function paramRoutes(control: SandboxControl): ParamRoute[] {
+  const leadId = (raw: string): number => Number(raw);
+  return [
+    ['GET', /^\/__sandbox\/leads\/(\d+)$/, (id) => control.lead(leadId(id)) ?? NOT_FOUND],
+    [
+      'POST',
+      /^\/__sandbox\/leads\/(\d+)$/,
+      (id, body, query) => {
+        const source = query.get('source') ?? undefined;
+        const apiUser = query.get('apiUser') ?? undefined;
+        const opts = { ...(source ? { source: source as 'ui' } : {}), ...(apiUser ? { apiUser } : {}) };
+        return { changed: control.updateLead(leadId(id), parseObject(body), opts) };
+      },
+    ],
+    [
+      'DELETE',
+      /^\/__sandbox\/leads\/(\d+)$/,
+      (id) => {
+        control.deleteLead(leadId(id));
+        return { ok: true };
+      },
+    ],
+    [
+      'POST',
+      /^\/__sandbox\/leads\/(\d+)\/merge$/,
+      (id, body) => {
+        const { leadIds } = parseObject(body) as { leadIds?: unknown };
+        if (!Array.isArray(leadIds)) throw new Error('body must be {"leadIds": [ids]}');
+        control.mergeLeads(leadId(id), leadIds.map(Number));
+        return { ok: true };
+      },
+    ],
+    [
+      'DELETE',
+      /^\/__sandbox\/lead-fields\/([^/]+)$/,
+      (name) => {
+        control.hideLeadField(decodeURIComponent(name));
+        return { ok: true };
+      },
+    ],
+    [
+      'POST',
+      /^\/__sandbox\/lead-fields\/([^/]+)\/show$/,
+      (name) => {
+        control.showLeadField(decodeURIComponent(name));
+        return { ok: true };
+      },
+    ],
+    ['GET', /^\/__sandbox\/customobjects\/([^/]+)$/, (name) => control.customObjects(decodeURIComponent(name))],
+  ];
+}
+
+/** Answered with HTTP 404 by a parameter route. */
+const NOT_FOUND = Symbol('not found');
+
+function parseObject(body: Buffer): Record<string, unknown> {
+  const parsed = parseJson(body);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
 
 function parseJson(body: Buffer): unknown {
   if (body.length === 0) return {};
@@ -51,10 +140,19 @@ function parseJson(body: Buffer): unknown {
 }
 
 export function createAdminHandler(control: SandboxControl) {
+  const withParams = paramRoutes(control);
   return (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer): void => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const route = `${method} ${path.replace(/\/+$/, '')}`;
+    const trimmed = path.replace(/\/+$/, '');
+    const route = `${method} ${trimmed}`;
     try {
+      for (const [m, pattern, handle] of withParams) {
+        const match = m === method ? pattern.exec(trimmed) : null;
+        if (!match) continue;
+        const answer = handle(match[1] as string, body, query);
+        if (answer === NOT_FOUND) return writeJson(res, 404, { error: `nothing at ${trimmed}` });
+        return writeJson(res, 200, answer);
+      }
       switch (route) {
         case 'GET /__sandbox':
           return writeJson(res, 200, HELP);
@@ -112,6 +210,29 @@ export function createAdminHandler(control: SandboxControl) {
         }
         case 'GET /__sandbox/leads':
           return writeJson(res, 200, control.leads());
+        case 'POST /__sandbox/leads':
+          return writeJson(res, 200, control.createLead(parseObject(body)));
+        case 'POST /__sandbox/lead-fields': {
+          const f = parseObject(body);
+          if (typeof f['name'] !== 'string' || typeof f['dataType'] !== 'string') {
+            return writeJson(res, 400, { error: 'body must be {"name", "displayName", "dataType", "length"?, "readOnly"?}' });
+          }
+          return writeJson(
+            res,
+            200,
+            control.addLeadField({
+              name: f['name'],
+              displayName: typeof f['displayName'] === 'string' ? f['displayName'] : f['name'],
+              dataType: f['dataType'],
+              ...(typeof f['length'] === 'number' ? { length: f['length'] } : {}),
+              ...(typeof f['readOnly'] === 'boolean' ? { readOnly: f['readOnly'] } : {}),
+            }),
+          );
+        }
+        case 'GET /__sandbox/companies':
+          return writeJson(res, 200, control.companies());
+        case 'GET /__sandbox/write-log':
+          return writeJson(res, 200, control.writeLog());
         default:
           return writeJson(res, 404, { error: `no admin endpoint ${route}`, ...HELP });
       }

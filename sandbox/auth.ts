@@ -70,6 +70,11 @@ export class TokenStore {
     };
   }
 
+  /** The API user every token of this client acts as (the `scope` identity answers). */
+  scope(): string {
+    return this.opts.apiUser;
+  }
+
   check(token: string): TokenCheck {
     const issued = this.tokens.get(token);
     if (!issued) return 'invalid';

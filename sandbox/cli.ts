@@ -24,6 +24,9 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --accept-query-token   accept the deprecated access_token parameter
   --no-gzip              never compress responses
   --omit-activity-ids    leave "id" out of activities (Activity Service instances)
+  --deleted-leads-retention-days N
+                         prune Delete Lead activities older than N days (default: none
+                         on the wall clock; Marketo keeps them 14 days), or "none"
   --help
 `;
 
@@ -74,6 +77,7 @@ export function parseArgs(argv: readonly string[]): SandboxOptions {
       case '--accept-query-token': o.acceptQueryToken = true; break;
       case '--no-gzip': o.gzip = false; break;
       case '--omit-activity-ids': o.omitActivityIds = true; break;
+      case '--deleted-leads-retention-days': o.deletedLeadsRetentionDays = orNone(flag, value()); break;
       case '--help':
       case '-h':
         process.stdout.write(USAGE);

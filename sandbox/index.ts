@@ -2,29 +2,49 @@
 // documents (shared/marketo-api.md). Integration tests start it in-process and point the
 // connectors at its URL; `node dist/sandbox/cli.js` runs it standalone. See sandbox/README.md.
 
-import { ActivityDetails, type Activity, type LeadChange } from './activity-details';
+import { ActivityDetails, type Activity, type ChangeOrigin, type LeadChange } from './activity-details';
 import { ActivityEndpoints } from './activity-endpoints';
 import { ActivityGenerator } from './activity-generator';
 import { ActivityStore, type ActivityRow } from './activity-store';
 import { ACTIVITY_TYPES, cloneActivityTypes, type ActivityType } from './activity-types';
 import { createAdminHandler, type SandboxControl } from './admin';
 import { TokenStore } from './auth';
+import { CompanyStore } from './companies';
 import { CallLog, type CallRecord } from './counters';
+import { CustomObjectEndpoints } from './custom-object-endpoints';
+import { createCustomObjectStores, DEFAULT_CUSTOM_OBJECTS, type CustomObjectType } from './custom-objects';
 import { RequestIds } from './envelope';
 import { FaultQueue, type Fault } from './faults';
 import { LeadEndpoints } from './lead-endpoints';
-import { LeadStore, type Lead, type LeadFieldDescription } from './leads';
+import { LeadOperations, type UpdateLeadOptions } from './lead-operations';
+import { LeadView } from './lead-view';
+import { LeadStore, type Lead, type LeadFieldDescription, type LeadValue, type NewLeadField } from './leads';
 import { CallLimiter } from './limits';
 import * as F from './marketo-facts';
+import { ObjectEndpoints } from './object-endpoints';
+import type { ObjectRecord, ObjectRelationship, ObjectStore } from './object-store';
 import { parseSinceDatetime } from './paging';
+import * as S from './sample-data';
 import { MarketoHttpServer } from './server';
+import { WriteLog, type WriteRecord } from './write-log';
+import { RecordSkip } from './write-request';
 
 export type { Activity, ActivityAttribute, LeadChange, LeadChangeField } from './activity-details';
 export type { ActivityType, ActivityAttributeType } from './activity-types';
 export type { CallRecord } from './counters';
 export type { Fault } from './faults';
-export type { Lead, LeadFieldDescription, LeadValue } from './leads';
+export type { Lead, LeadFieldDescription, LeadValue, NewLeadField } from './leads';
+export type { UpdateLeadOptions } from './lead-operations';
+export type { CustomObjectType, CustomObjectFieldType } from './custom-objects';
+export { DEFAULT_CUSTOM_OBJECTS } from './custom-objects';
+export type { ObjectRecord, ObjectRelationship } from './object-store';
+export type { WriteRecord } from './write-log';
 export { decodePagingToken, encodePagingToken } from './paging';
+
+/** A company record as Get Companies would return it with every field (id, externalCompanyId, ...). */
+export type Company = ObjectRecord;
+/** A custom object record (marketoGUID, its fields, createdAt, updatedAt). */
+export type CustomObjectRecord = ObjectRecord;
 
 export interface SandboxOptions {
   /** 0 (default) = a random free port on 127.0.0.1. */
@@ -60,6 +80,21 @@ export interface SandboxOptions {
   gzip?: boolean;
   /** Leave `id` out of activities, as "Activity Service" instances do (marketoGUID stays). Default false. */
   omitActivityIds?: boolean;
+  /**
+   * The sandbox clock, epoch ms: token lifetimes, limits, requestIds, and the date of everything
+   * written (leads, companies, custom objects, their activities) and of deleted-lead pruning.
+   * Default Date.now.
+   */
+  now?: () => number;
+  /**
+   * Delete Lead (37) activities older than this many days before now() are pruned (Get Deleted
+   * Leads and Get Lead Activities no longer return them) [12.4]. Default: 14 when `now` is given;
+   * with the wall clock, no pruning (null), so that the default history (dated from startDate)
+   * keeps its deletions and answers do not depend on the day a test runs. null = keep forever.
+   */
+  deletedLeadsRetentionDays?: number | null;
+  /** Custom object types of the subscription. Default: one type, `car_c` (DEFAULT_CUSTOM_OBJECTS). */
+  customObjects?: CustomObjectType[];
 }
 
 export interface SandboxCounters {
@@ -113,6 +148,34 @@ export interface Sandbox {
   leads(): Lead[];
   /** The current Describe Lead field list. */
   leadFields(): LeadFieldDescription[];
+
+  // "In the Marketo UI": changes made by people, logged as Marketo logs them.
+  /** A lead's stored values (a copy), or undefined when there is none (deleted, merged away). */
+  lead(id: number): Lead | undefined;
+  /** Creates a lead (next id) with a New Lead activity, "Source Type" "New lead". Throws on unknown/read-only fields or invalid values. */
+  createLead(values: Record<string, unknown>): Lead;
+  /**
+   * Changes a lead: one Change Data Value per changed field (none for unchanged values), with the
+   * attributes of the source (UI: "Changed in Marketo" / "Person Detail Page"; api: Api Method
+   * Name, Modifying User, Request Id). Returns the changed fields. Throws for an unknown lead.
+   */
+  updateLead(id: number, values: Record<string, unknown>, opts?: UpdateLeadOptions): string[];
+  /** Deletes a lead with a Delete Lead activity. Throws for an unknown lead. */
+  deleteLead(id: number): void;
+  /** Merges losers into the winner (Merge Leads activity, "Merge Source" "Marketo UI"). Throws for unknown ids. */
+  mergeLeads(winnerId: number, loserIds: number[]): void;
+  /** Adds a custom lead field (Describe Lead lists it; every lead starts without a value). */
+  addLeadField(field: NewLeadField): LeadFieldDescription;
+  /** Hides a field: gone from Describe Lead; Get Leads `fields` and writes then answer 1006 for it. */
+  hideLeadField(name: string): void;
+  /** Shows a hidden field again. */
+  showLeadField(name: string): void;
+  /** Every company, in creation order. */
+  companies(): Company[];
+  /** Every record of a custom object type, in creation order. Throws for an unknown type. */
+  customObjects(name: string): CustomObjectRecord[];
+  /** Every API write call served (Sync / Delete / Merge), in order: e.g. assert ceil(N/300) calls. */
+  writeLog(): WriteRecord[];
 }
 
 const DEFAULTS = {
@@ -153,15 +216,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const activityCount = nonNegativeInteger('activityCount', o.activityCount);
   const leadCount = nonNegativeInteger('leadCount', o.leadCount);
   const startSec = isoToEpochSeconds('startDate', o.startDate);
-  const now = (): number => Date.now();
+  const now: () => number = options.now ?? Date.now;
+  const retentionDays = options.deletedLeadsRetentionDays !== undefined
+    ? options.deletedLeadsRetentionDays
+    : options.now
+      ? F.DELETED_LEADS_RETENTION_DAYS
+      : null;
+  if (retentionDays !== null && !(retentionDays >= 0)) throw new Error(`sandbox option deletedLeadsRetentionDays must be >= 0 or null, got ${retentionDays}`);
 
-  // Data: leads and activities, generated from the seed.
+  // Data: leads and activities, generated from the seed; companies and custom objects start empty.
   const leadStore = new LeadStore(leadCount);
   const store = new ActivityStore();
   const details = new ActivityDetails({ seed, apiUser: o.apiUser, fields: leadStore.fields, omitActivityIds: o.omitActivityIds });
-  const generator = new ActivityGenerator(seed, store, leadStore, details);
+  const generator = new ActivityGenerator(seed, store, leadStore, details, now);
   generator.generateInitial(activityCount, leadCount, startSec);
   const types = cloneActivityTypes(ACTIVITY_TYPES);
+  const companyStore = new CompanyStore();
+  const customObjectStores = createCustomObjectStores(options.customObjects ?? DEFAULT_CUSTOM_OBJECTS, seed);
+  const writeLog = new WriteLog();
+  const requestIds = new RequestIds();
+
+  /** Delete Lead activities past their retention are gone [12.4]. */
+  const isPruned = (row: ActivityRow): boolean =>
+    retentionDays !== null && row.typeId === F.TYPE_DELETE_LEAD && row.dateSec * 1000 < now() - retentionDays * 86_400_000;
+
+  // Lead writes (API and "UI") and how leads are read.
+  const operations = new LeadOperations({ leads: leadStore, companies: companyStore, generator, details, now });
+  const view = new LeadView(leadStore, companyStore);
 
   // Behaviour: identity, limits, faults, counters.
   const tokens = new TokenStore({
@@ -181,6 +262,38 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faultQueue = new FaultQueue();
 
   const materialize = (rows: Iterable<ActivityRow>): Activity[] => [...rows].map((r) => details.activity(r));
+
+  /** Checked values for a helper write: the API's rules, but read-only fields are refused rather than ignored. */
+  const uiValues = (values: Record<string, unknown>): Record<string, LeadValue> => {
+    const prepared = operations.prepare(values);
+    if (prepared instanceof RecordSkip) throw new Error(`${prepared.code} ${prepared.message}`);
+    if (prepared.ignored.length > 0) throw new Error(`lead field(s) ${prepared.ignored.map((f) => `'${f}'`).join(', ')} are read-only`);
+    return prepared.values;
+  };
+  const requireLead = (id: number): void => {
+    if (!leadStore.has(id)) throw new Error(`lead ${id} does not exist`);
+  };
+  const originOf = (opts: UpdateLeadOptions): ChangeOrigin => {
+    switch (opts.source ?? 'ui') {
+      case 'api':
+        return { kind: 'api', apiUser: opts.apiUser ?? o.apiUser, apiMethodName: F.API_METHOD_SYNC_LEAD, requestId: requestIds.next(now()) };
+      case 'flow':
+        return { kind: 'flow', campaign: S.CAMPAIGNS[3] }; // Operational.Data Normalisation
+      case 'form':
+        return { kind: 'form', formName: S.FORMS[0].name };
+      case 'ui':
+        return { kind: 'ui' };
+      default:
+        throw new Error(`updateLead source must be 'ui', 'flow', 'form' or 'api', got '${String(opts.source)}'`);
+    }
+  };
+  const customObjectStore = (name: string): ObjectStore => {
+    const found = customObjectStores.get(name);
+    if (!found) throw new Error(`no custom object type '${name}' (configured: ${[...customObjectStores.keys()].join(', ') || 'none'})`);
+    return found;
+  };
+  const relatedExists = (relatedTo: ObjectRelationship['relatedTo'], value: unknown): boolean =>
+    relatedTo.name !== 'Lead' || (relatedTo.field === 'id' ? typeof value === 'number' && leadStore.has(value) : operations.findBy(relatedTo.field, value as LeadValue).length > 0);
 
   const control: SandboxControl = {
     counters: {
@@ -209,6 +322,47 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ),
     activityCount: () => store.count(),
     leads: () => leadStore.all(),
+    lead: (id) => {
+      const lead = leadStore.get(id);
+      return lead ? { ...lead } : undefined;
+    },
+    createLead: (values) => operations.create(uiValues(values), { kind: 'ui' }),
+    updateLead: (id, values, opts = {}) => {
+      requireLead(id);
+      return operations.update(id, uiValues(values), originOf(opts));
+    },
+    deleteLead: (id) => {
+      requireLead(id);
+      operations.delete(id);
+    },
+    mergeLeads: (winnerId, loserIds) => {
+      for (const id of [winnerId, ...loserIds]) requireLead(id);
+      if (loserIds.length === 0 || loserIds.includes(winnerId)) throw new Error('mergeLeads needs losers other than the winner');
+      operations.merge(winnerId, [...new Set(loserIds)], F.UI_MERGE_SOURCE);
+    },
+    addLeadField: (field) => {
+      const existing = leadStore.fields.getAny(field.name);
+      if (existing && leadStore.fields.isHidden(field.name)) {
+        leadStore.fields.unhide(field.name);
+        return { ...existing };
+      }
+      const added = leadStore.fields.add({
+        displayName: field.displayName,
+        dataType: field.dataType,
+        ...(field.length !== undefined ? { length: field.length } : {}),
+        rest: { name: field.name, readOnly: field.readOnly ?? false },
+        soap: { name: field.name, readOnly: field.readOnly ?? false },
+      });
+      return { ...added };
+    },
+    hideLeadField: (name) => {
+      if (!leadStore.fields.getAny(name)) throw new Error(`no lead field '${name}'`);
+      leadStore.fields.hide(name);
+    },
+    showLeadField: (name) => leadStore.fields.unhide(name),
+    companies: () => companyStore.all(),
+    customObjects: (name) => customObjectStore(name).all(),
+    writeLog: () => writeLog.all(),
   };
 
   const server = new MarketoHttpServer({
@@ -216,15 +370,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     limiter,
     log,
     faults: faultQueue,
-    requestIds: new RequestIds(),
+    requestIds,
     activities: new ActivityEndpoints({
       store,
       details,
       types: () => cloneActivityTypes(types),
       fields: leadStore.fields,
       sinceDatetimeInclusive: o.sinceDatetimeInclusive,
+      isPruned,
     }),
-    leads: new LeadEndpoints(leadStore),
+    leads: new LeadEndpoints({ leads: leadStore, view, operations, writeLog, now }),
+    companies: new ObjectEndpoints({ store: companyStore, logName: 'companies', now, relatedExists, writeLog }),
+    customObjects: new CustomObjectEndpoints(
+      new Map(
+        [...customObjectStores].map(([name, objectStore]) => [
+          name,
+          new ObjectEndpoints({ store: objectStore, logName: name, now, relatedExists, writeLog }),
+        ]),
+      ),
+    ),
     latencyMs: o.latencyMs,
     acceptQueryToken: o.acceptQueryToken,
     gzip: o.gzip,
@@ -241,7 +405,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apiUser: o.apiUser,
     close: () => server.close(),
     activities: function* () {
-      for (const row of store.rows()) yield details.activity(row);
+      for (const row of store.rows()) if (!isPruned(row)) yield details.activity(row);
     },
     activityTypes: () => cloneActivityTypes(types),
     leadChanges: function* (fields?: string[]) {

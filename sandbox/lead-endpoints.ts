@@ -1,15 +1,337 @@
-// Lead endpoints [8]. This round: Describe Lead. Reading and writing leads come next; the
-// LeadStore already holds what they need (values, id allocation, field metadata).
+// Lead endpoints [8.1, 8.4-8.8]: Describe Lead, Get Leads by Filter Type, Get Lead by Id,
+// Sync Leads, Delete Leads, Merge Leads.
 
-import { successEnvelope, type Envelope } from './envelope';
-import type { LeadStore } from './leads';
+import type { ChangeOrigin } from './activity-details';
+import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
+import { normalizeFieldValue, valueForMessage } from './field-values';
+import type { LeadOperations } from './lead-operations';
+import type { LeadView } from './lead-view';
+import type { Lead, LeadStore, LeadValue } from './leads';
+import * as F from './marketo-facts';
+import { decodeRecordToken, encodeRecordToken } from './paging';
+import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
 import type { RequestContext } from './request-context';
+import { countStatuses, type WriteLog } from './write-log';
+import { choiceOf, inputOf, isRecord, jsonBodyOf, RecordSkip, writeBodyOf } from './write-request';
+
+/** Object name inside Get Leads paging tokens. */
+const LEAD_TOKEN_OBJECT = 'lead';
+
+export interface LeadEndpointContext {
+  leads: LeadStore;
+  view: LeadView;
+  operations: LeadOperations;
+  writeLog: WriteLog;
+  now: () => number;
+}
+
+type Result = Record<string, unknown>;
 
 export class LeadEndpoints {
-  constructor(private readonly leads: LeadStore) {}
+  constructor(private readonly ctx: LeadEndpointContext) {}
+
+  private get leads(): LeadStore {
+    return this.ctx.leads;
+  }
 
   /** GET /rest/v1/leads/describe.json: the recorded 100-field Describe Lead, minus hidden fields [8.1]. */
   describe(req: RequestContext): Envelope {
     return successEnvelope(req.requestId, this.leads.fields.describe());
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reads
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * GET /rest/v1/leads.json?filterType&filterValues[&fields&batchSize&nextPageToken] [8.5].
+   * Matches ascend by lead id; more than 1000 is response-level 1003; pages of batchSize carry
+   * moreResult and a nextPageToken, the last page neither (as recorded responses).
+   */
+  getLeads(req: RequestContext): Envelope {
+    const filterType = requiredParam(req, 'filterType');
+    if (!filterType.ok) return filterType.envelope;
+    const searchable = this.checkSearchable(req, filterType.value);
+    if (searchable) return searchable;
+    const values = filterValuesOf(req);
+    if (!values.ok) return values.envelope;
+    const fields = this.requestedFields(req);
+    if (!fields.ok) return fields.envelope;
+    const batchSize = batchSizeOf(req);
+    if (!batchSize.ok) return batchSize.envelope;
+    let after = 0;
+    const token = req.params.get('nextPageToken');
+    if (token !== null && token !== '') {
+      const position = decodeRecordToken(LEAD_TOKEN_OBJECT, token);
+      if (position === undefined) return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token, 'nextPageToken'));
+      after = position;
+    }
+
+    const matches = this.matching(req, filterType.value, values.value);
+    if (!matches.ok) return matches.envelope;
+    if (matches.value.length > F.MAX_FILTER_MATCHES) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.MSG_TOO_MANY_RESULTS);
+
+    const remaining = matches.value.filter((l) => l.id > after);
+    const page = remaining.slice(0, batchSize.value);
+    const result = page.map((lead) => this.ctx.view.record(lead, fields.value));
+    if (remaining.length > page.length) {
+      const last = page[page.length - 1] as Lead;
+      return successEnvelope(req.requestId, result, { nextPageToken: encodeRecordToken(LEAD_TOKEN_OBJECT, last.id), moreResult: true });
+    }
+    return successEnvelope(req.requestId, result);
+  }
+
+  /** GET /rest/v1/lead/{id}.json[?fields]: one lead, or an empty result for an unknown (or merged-away) id [8.4, 12.5]. */
+  getLeadById(req: RequestContext): Envelope {
+    const fields = this.requestedFields(req);
+    if (!fields.ok) return fields.envelope;
+    const lead = this.leads.get(Number(req.pathParams?.[0]));
+    return successEnvelope(req.requestId, lead ? [this.ctx.view.record(lead, fields.value)] : []);
+  }
+
+  /** 1006 for a name Describe does not list (or a hidden field), 1011 for a field that is not searchable [8.5]. */
+  private checkSearchable(req: RequestContext, name: string): Envelope | undefined {
+    const searchability = this.leads.fields.searchability(name);
+    if (searchability === 'notFound') return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
+    if (searchability === 'notSupported') return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(name));
+    return undefined;
+  }
+
+  /** `fields`: default id, firstName, lastName, email, updatedAt, createdAt; an unknown name is response-level 1006. */
+  private requestedFields(req: RequestContext): Parsed<readonly string[]> {
+    const names = listParam(req.params, 'fields');
+    if (names.length === 0) return { ok: true, value: F.DEFAULT_LEAD_FIELDS };
+    for (const name of names) {
+      if (!this.leads.fields.get(name)?.rest) {
+        return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name)) };
+      }
+    }
+    return { ok: true, value: names };
+  }
+
+  /** Live leads whose `field` holds one of `values`, ascending id. */
+  private matching(req: RequestContext, field: string, values: string[]): Parsed<Lead[]> {
+    const dataType = this.leads.fields.get(field)?.dataType ?? 'string';
+    const integer = field === 'id' || dataType === 'integer';
+    const isEmail = dataType === 'email';
+    const wanted = new Set<LeadValue>();
+    for (const v of values) {
+      if (integer) {
+        if (!/^[+-]?\d+$/.test(v)) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(v, 'Integer')) };
+        wanted.add(Number(v));
+      } else {
+        wanted.add(isEmail ? v.toLowerCase() : v);
+      }
+    }
+    const out: Lead[] = [];
+    if (field === 'id') {
+      for (const id of wanted) {
+        const lead = this.leads.get(id as number);
+        if (lead) out.push(lead);
+      }
+    } else {
+      for (const lead of this.leads.live()) {
+        const v = lead[field];
+        if (v === undefined || v === null) continue;
+        const key = isEmail && typeof v === 'string' ? v.toLowerCase() : integer ? v : String(v);
+        if (wanted.has(key)) out.push(lead as Lead);
+      }
+    }
+    return { ok: true, value: out.sort((a, b) => a.id - b.id) };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Writes
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * POST /rest/v1/leads.json [8.6]. The legacy `?_method=DELETE` form deletes leads, as recorded.
+   */
+  syncLeads(req: RequestContext): Envelope {
+    if ((req.params.get('_method') ?? '').toUpperCase() === 'DELETE') return this.deleteLeads(req);
+    const ignored = new Set<string>();
+    const envelope = this.syncRecords(req, ignored);
+    this.log(req, 'sync', envelope, { ignoredFields: [...ignored] });
+    return envelope;
+  }
+
+  private syncRecords(req: RequestContext, ignored: Set<string>): Envelope {
+    const parsed = writeBodyOf(req);
+    if (!parsed.ok) return parsed.envelope;
+    const { body, input } = parsed.value;
+    const action = choiceOf(req, body, 'action', F.LEAD_ACTIONS, 'createOrUpdate');
+    if (!action.ok) return action.envelope;
+    const rawLookup = body['lookupField'];
+    const lookupField = typeof rawLookup === 'string' && rawLookup !== '' ? rawLookup : F.DEFAULT_LEAD_LOOKUP_FIELD;
+    const unsearchable = this.checkSearchable(req, lookupField);
+    if (unsearchable) return unsearchable;
+    if (lookupField === 'id' && action.value !== 'updateOnly') {
+      // `id` as lookup field only with updateOnly [8.6]; the exact text is UNVERIFIED.
+      return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('lookupField', `id' with action '${action.value}`));
+    }
+    const origin: ChangeOrigin = {
+      kind: 'api',
+      apiUser: req.apiUser ?? '',
+      apiMethodName: F.API_METHOD_SYNC_LEAD,
+      requestId: req.requestId,
+    };
+    // Records are applied one after the other: a later record sees what an earlier one created.
+    const results = input.map((raw): Result => {
+      const outcome = this.syncOne(raw, action.value, lookupField, origin, ignored);
+      if (outcome instanceof RecordSkip) return { status: 'skipped', reasons: outcome.reasons() };
+      return { id: outcome.id, status: outcome.status };
+    });
+    return successEnvelope(req.requestId, results);
+  }
+
+  private syncOne(
+    raw: unknown,
+    action: string,
+    lookupField: string,
+    origin: ChangeOrigin,
+    ignored: Set<string>,
+  ): RecordSkip | { id: number; status: 'created' | 'updated' } {
+    if (!isRecord(raw)) return new RecordSkip(F.ERR_INVALID_DATA, F.MSG_INVALID_DATA);
+    const ops = this.ctx.operations;
+    const byId = lookupField === 'id';
+    const prepared = ops.prepare(raw, byId ? ['id'] : []);
+    if (prepared instanceof RecordSkip) return prepared;
+    prepared.ignored.forEach((f) => ignored.add(f));
+    const { values } = prepared;
+
+    if (action === 'createDuplicate') return this.createChecked(values, origin);
+
+    let lookupValue: LeadValue;
+    if (byId) {
+      const n = normalizeFieldValue('integer', raw['id'] ?? null);
+      if (!n.ok) return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage('id', valueForMessage(raw['id'])));
+      lookupValue = n.value;
+    } else {
+      lookupValue = values[lookupField] ?? null;
+    }
+    // A record without its lookup value cannot be matched (Marketo's answer is UNVERIFIED; 1003 chosen).
+    if (lookupValue === null) return new RecordSkip(F.ERR_INVALID_DATA, F.missingLookupValueMessage(lookupField));
+
+    const matches = ops.findBy(lookupField, lookupValue);
+    if (action === 'createOnly') {
+      if (matches.length > 0) return new RecordSkip(F.ERR_LEAD_ALREADY_EXISTS, F.MSG_LEAD_ALREADY_EXISTS);
+      return this.createChecked(values, origin);
+    }
+    if (matches.length > 1) return new RecordSkip(F.ERR_MULTIPLE_LEADS_MATCH, F.MSG_MULTIPLE_LEADS_MATCH);
+    if (matches.length === 0) {
+      if (action === 'updateOnly') return new RecordSkip(F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND);
+      return this.createChecked(values, origin);
+    }
+    const id = matches[0] as number;
+    const conflict = ops.companyConflict(values, this.leads.get(id));
+    if (conflict) return conflict;
+    ops.update(id, values, origin);
+    return { id, status: 'updated' };
+  }
+
+  private createChecked(values: Record<string, LeadValue>, origin: ChangeOrigin): RecordSkip | { id: number; status: 'created' } {
+    const conflict = this.ctx.operations.companyConflict(values);
+    if (conflict) return conflict;
+    return { id: this.ctx.operations.create(values, origin).id, status: 'created' };
+  }
+
+  /**
+   * POST /rest/v1/leads/delete.json {input:[{id}]} (or `id=1,2` in the query with no body) [8.7].
+   * An unknown id is skipped with 1004 "Lead not found" and keeps its id, as list-membership
+   * results do (Marketo's answer is UNVERIFIED).
+   */
+  deleteLeads(req: RequestContext): Envelope {
+    const envelope = this.deleteRecords(req);
+    this.log(req, 'delete', envelope);
+    return envelope;
+  }
+
+  private deleteRecords(req: RequestContext): Envelope {
+    const body = jsonBodyOf(req);
+    if (!body.ok) return body.envelope;
+    let input: unknown[];
+    if (body.value === undefined && listParam(req.params, 'id').length > 0) {
+      input = listParam(req.params, 'id').map((id) => ({ id }));
+      if (input.length > F.MAX_WRITE_RECORDS) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.tooManyValuesMessage('id', F.MAX_WRITE_RECORDS));
+    } else {
+      const parsed = inputOf(req, body.value ?? {});
+      if (!parsed.ok) return parsed.envelope;
+      input = parsed.value.input;
+    }
+    const results = input.map((raw): Result => {
+      const id = normalizeFieldValue('integer', isRecord(raw) ? raw['id'] ?? null : null);
+      if (!id.ok || id.value === null) {
+        const shown = isRecord(raw) ? valueForMessage(raw['id'] ?? null) : valueForMessage(raw);
+        return { status: 'skipped', reasons: new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage('id', shown)).reasons() };
+      }
+      const leadId = id.value as number;
+      if (!this.ctx.operations.delete(leadId)) {
+        return { id: leadId, status: 'skipped', reasons: new RecordSkip(F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND).reasons() };
+      }
+      return { id: leadId, status: 'deleted' };
+    });
+    return successEnvelope(req.requestId, results);
+  }
+
+  /**
+   * POST /rest/v1/leads/{winnerId}/merge.json?leadId=|leadIds= [8.8]: no `result` on success.
+   * Unknown ids are response-level 1004 (UNVERIFIED); more than 25 losers 1080.
+   */
+  mergeLeads(req: RequestContext): Envelope {
+    const envelope = this.mergeRecords(req);
+    const losers = [...listParam(req.params, 'leadId'), ...listParam(req.params, 'leadIds')];
+    this.ctx.writeLog.add({
+      at: this.ctx.now(),
+      requestId: req.requestId,
+      object: 'leads',
+      operation: 'merge',
+      records: losers.length,
+      created: 0,
+      updated: envelope.success ? 1 : 0,
+      deleted: envelope.success ? losers.length : 0,
+      skipped: 0,
+      ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),
+    });
+    return envelope;
+  }
+
+  private mergeRecords(req: RequestContext): Envelope {
+    const winnerId = Number(req.pathParams?.[0]);
+    const raw = [...listParam(req.params, 'leadId'), ...listParam(req.params, 'leadIds')];
+    if (raw.length === 0) return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('leadId'));
+    const loserIds: number[] = [];
+    for (const v of raw) {
+      if (!/^\d+$/.test(v)) return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(v, 'Integer'));
+      if (!loserIds.includes(Number(v))) loserIds.push(Number(v));
+    }
+    if (loserIds.length > F.MAX_MERGE_LEAD_IDS) {
+      return errorEnvelope(req.requestId, F.ERR_MERGE_TOO_MANY_LEADS, `Merge Leads takes at most ${F.MAX_MERGE_LEAD_IDS} leadIds`);
+    }
+    if (loserIds.includes(winnerId)) {
+      return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('leadIds', String(winnerId)));
+    }
+    for (const id of [winnerId, ...loserIds]) {
+      if (!this.leads.has(id)) return errorEnvelope(req.requestId, F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND);
+    }
+    this.ctx.operations.merge(winnerId, loserIds, F.API_SOURCE);
+    return successEnvelope(req.requestId, undefined);
+  }
+
+  private log(req: RequestContext, operation: 'sync' | 'delete', envelope: Envelope, extra: { ignoredFields?: string[] } = {}): void {
+    const body = jsonBodyOf(req);
+    const parsed = body.ok ? body.value : undefined;
+    const input = parsed?.['input'];
+    const records = Array.isArray(input) ? input.length : listParam(req.params, 'id').length;
+    this.ctx.writeLog.add({
+      at: this.ctx.now(),
+      requestId: req.requestId,
+      object: 'leads',
+      operation,
+      ...(operation === 'sync' ? { action: String(parsed?.['action'] ?? 'createOrUpdate') } : {}),
+      records,
+      ...countStatuses((envelope.result ?? []) as Array<{ status?: unknown }>),
+      ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),
+      ...(extra.ignoredFields && extra.ignoredFields.length > 0 ? { ignoredFields: extra.ignoredFields } : {}),
+    });
   }
 }

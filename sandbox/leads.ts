@@ -7,6 +7,11 @@
 // without storing it; the store keeps the current values, which activities change.
 
 import recordedDescribe from './data/describe-lead.json';
+import {
+  RECORDED_CUSTOM_LEAD_FIELDS,
+  SEARCHABLE_CUSTOM_FIELD_TYPES,
+  STANDARD_SEARCHABLE_LEAD_FIELDS,
+} from './marketo-facts';
 import { mixSeed, Rng } from './prng';
 import * as S from './sample-data';
 
@@ -20,6 +25,17 @@ export interface LeadFieldDescription {
   soap?: { name: string; readOnly: boolean };
 }
 
+/** A field added to Describe Lead at run time (a custom field created by an admin). */
+export interface NewLeadField {
+  /** REST API name. */
+  name: string;
+  displayName: string;
+  /** string, text, email, phone, url, integer, float, currency, percent, boolean, date, datetime, ... */
+  dataType: string;
+  length?: number;
+  readOnly?: boolean;
+}
+
 export type LeadValue = string | number | boolean | null;
 /** A lead as Get Leads returns it: REST field names to values; `id` always present. */
 export type Lead = { id: number } & Record<string, LeadValue>;
@@ -29,10 +45,15 @@ export const RECORDED_LEAD_FIELDS: readonly LeadFieldDescription[] = (
   recordedDescribe as unknown as { result: LeadFieldDescription[] }
 ).result;
 
+/** Whether a name can be used as filterType / lookupField [8.5]. */
+export type Searchability = 'searchable' | 'notFound' | 'notSupported';
+
 /** Describe Lead's field list, with fields that can be added and hidden. */
 export class LeadFieldStore {
   private readonly fields: LeadFieldDescription[];
   private readonly hidden = new Set<string>();
+  /** REST names of custom fields (Describe has no flag for it): the recorded ones and those added. */
+  private readonly custom = new Set<string>(RECORDED_CUSTOM_LEAD_FIELDS);
 
   constructor(fields: readonly LeadFieldDescription[] = RECORDED_LEAD_FIELDS) {
     this.fields = JSON.parse(JSON.stringify(fields)) as LeadFieldDescription[];
@@ -61,11 +82,32 @@ export class LeadFieldStore {
     const id = field.id ?? Math.max(0, ...this.fields.map((f) => f.id)) + 1;
     const added: LeadFieldDescription = { ...field, id };
     this.fields.push(added);
+    if (name) this.custom.add(name);
     return added;
   }
 
   hide(restName: string): void {
     this.hidden.add(restName);
+  }
+
+  isHidden(restName: string): boolean {
+    return this.hidden.has(restName);
+  }
+
+  isCustom(restName: string): boolean {
+    return this.custom.has(restName);
+  }
+
+  /**
+   * filterType / lookupField rules [8.5]: the standard searchable fields and custom string,
+   * email or integer fields; other fields are not supported (1011), unknown names not found (1006).
+   */
+  searchability(restName: string): Searchability {
+    const field = this.get(restName);
+    if (!field?.rest) return 'notFound';
+    if (STANDARD_SEARCHABLE_LEAD_FIELDS.includes(restName)) return 'searchable';
+    if (this.isCustom(restName) && SEARCHABLE_CUSTOM_FIELD_TYPES.includes(field.dataType)) return 'searchable';
+    return 'notSupported';
   }
 
   unhide(restName: string): void {
@@ -333,6 +375,21 @@ export class LeadStore {
 
   count(): number {
     return this.byId.size;
+  }
+
+  /** Moves updatedAt to `atSec` (when later) without changing a field: a merge does this. */
+  touch(id: number, atSec: number): void {
+    if (!this.byId.has(id)) return;
+    const pending = this.pendingUpdatedAt.get(id);
+    if (pending === undefined || atSec > pending) this.pendingUpdatedAt.set(id, atSec);
+  }
+
+  /** Every live lead, in insertion order, up to date but not copied: callers must not change them. */
+  *live(): IterableIterator<Readonly<Lead>> {
+    for (const lead of this.byId.values()) {
+      this.settle(lead);
+      yield lead;
+    }
   }
 
   /** Copies of every lead, ascending id. */

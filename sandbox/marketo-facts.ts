@@ -24,7 +24,16 @@ export const ERR_TRANSIENT = '713'; // transient error, wait and retry [5.2]
 export const ERR_INVALID_VALUE_TYPE = '1001'; // "Invalid value '%s'. Required of type '%s'" [5.3]
 export const ERR_MISSING_PARAMETER = '1002'; // "Missing value for required parameter '%s'" [5.3]
 export const ERR_INVALID_DATA = '1003'; // invalid data; also response-level for bad filters/limits [5.3]
+export const ERR_LEAD_NOT_FOUND = '1004'; // updateOnly without a match; also Delete Leads of an unknown id (UNVERIFIED) [5.3]
+export const ERR_LEAD_ALREADY_EXISTS = '1005'; // createOnly and a lead matches the lookup field [5.3]
 export const ERR_FIELD_NOT_FOUND = '1006'; // "Field '%s' not found" [5.3]
+export const ERR_MULTIPLE_LEADS_MATCH = '1007'; // an update whose key matches several leads [5.3]
+export const ERR_FIELD_NOT_SUPPORTED = '1011'; // filterType / lookupField that is not searchable [5.3]
+export const ERR_OBJECT_NOT_FOUND = '1013'; // record (or custom object type) not found [5.3]
+export const ERR_OBJECT_ALREADY_EXISTS = '1017'; // createOnly of a company / custom object whose key exists [5.3]
+export const ERR_COMPANY_UPDATE_NOT_ALLOWED = '1021'; // company fields through Sync Leads on a linked lead [5.3]
+export const ERR_DUPLICATE_IN_INPUT = '1036'; // the same key twice in one write call [5.3]
+export const ERR_MERGE_TOO_MANY_LEADS = '1080'; // Merge Leads with > 25 leadIds, from 2026-03-31 [4.2]
 
 /** The message Marketo sends with each response-level code (used for injected faults too). */
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
@@ -60,6 +69,57 @@ export function invalidValueMessage(value: string, requiredType: string): string
   return `Invalid value '${value}'. Required of type '${requiredType}'`;
 }
 
+/** 1006, response level for read `fields` and record level for writes [5.3]. */
+export function fieldNotFoundMessage(name: string): string {
+  return `Field '${name}' not found`;
+}
+
+/** 1011: Adobe's table gives "Field '%s' not supported" (a library saw "Lookup field '%s' not supported") [5.3]. */
+export function fieldNotSupportedMessage(name: string): string {
+  return `Field '${name}' not supported`;
+}
+
+/** 1003 for a bad field value, exactly as recorded: "Invalid value for field 'integer_field' and value '14.1'" [R]. */
+export function invalidFieldValueMessage(field: string, value: string): string {
+  return `Invalid value for field '${field}' and value '${value}'`;
+}
+
+/** 1003 for a request parameter outside its bounds; the real text is UNVERIFIED [15]. */
+export function tooManyValuesMessage(name: string, max: number): string {
+  return `Invalid value for parameter '${name}': at most ${max} values are allowed`;
+}
+
+/** 1003 for an unknown enumerated parameter value (action, dedupeBy, ...); real text UNVERIFIED. */
+export function invalidParameterMessage(name: string, value: string): string {
+  return `Invalid value '${value}' for parameter '${name}'`;
+}
+
+/** Record-level 1003 for a write record without its key; Marketo's text is UNVERIFIED (README). */
+export function missingLookupValueMessage(field: string): string {
+  return `Value for lookup field '${field}' missing`;
+}
+
+/** Record-level 1003 for a company / custom-object record without one of its dedupe fields (text UNVERIFIED). */
+export function missingDedupeValueMessage(field: string): string {
+  return `Value for dedupe field '${field}' missing`;
+}
+
+// Record-level messages as real responses and Adobe's table write them [5.3].
+export const MSG_LEAD_NOT_FOUND = 'Lead not found';
+export const MSG_LEAD_ALREADY_EXISTS = 'Lead already exists';
+/** The recorded text (client libraries match on it); Adobe's table says "Multiple leads match the lookup criteria". */
+export const MSG_MULTIPLE_LEADS_MATCH = 'Multiple lead match lookup criteria';
+export const MSG_COMPANY_UPDATE_NOT_ALLOWED = 'Company update not allowed';
+export const MSG_DUPLICATE_IN_INPUT = 'Duplicate object found in input';
+export const MSG_OBJECT_ALREADY_EXISTS = 'Object already exists';
+/** Delete Companies says "Record not found" [8.13]; custom objects "Object not found" [8.18]. */
+export const MSG_RECORD_NOT_FOUND = 'Record not found';
+export const MSG_OBJECT_NOT_FOUND = 'Object not found';
+/** Response level: Get Leads by Filter Type matching more than 1000 leads [4.2]. */
+export const MSG_TOO_MANY_RESULTS = 'Too many results match the filter';
+/** 1003's generic text in Adobe's table, for a record that is not a JSON object. */
+export const MSG_INVALID_DATA = 'Invalid data';
+
 // ---------------------------------------------------------------------------------------------
 // Limits [4.1, 4.2].
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +134,10 @@ export const MAX_BATCH_SIZE = 300; // batchSize default and maximum for reads
 export const MAX_ACTIVITY_TYPE_IDS = 10; // activityTypeIds per Get Lead Activities call
 export const MAX_LEAD_IDS = 30; // leadIds per Get Lead Activities / Get Lead Changes call
 export const GZIP_MIN_BYTES = 1024; // Marketo compresses bodies >= 1 KB when the client accepts gzip
+export const MAX_FILTER_VALUES = 300; // filterValues per Get Leads / Companies / Custom Objects call
+export const MAX_FILTER_MATCHES = 1000; // Get Leads by Filter Type matching more: response-level 1003
+export const MAX_WRITE_RECORDS = 300; // `input` records per Sync / Delete call (leads, companies, custom objects)
+export const MAX_MERGE_LEAD_IDS = 25; // leadIds per Merge Leads call from 2026-03-31 (1080 beyond)
 
 // ---------------------------------------------------------------------------------------------
 // Identity [2.1].
@@ -116,3 +180,69 @@ export const TYPE_CUSTOM_WEBINAR = 100001; // custom activity types use ids like
 export const LEAD_CHANGE_TYPES: readonly number[] = [TYPE_NEW_LEAD, TYPE_CHANGE_DATA_VALUE];
 /** Get Deleted Leads returns only Delete Lead [7.5]. */
 export const DELETED_LEAD_TYPES: readonly number[] = [TYPE_DELETE_LEAD];
+
+// ---------------------------------------------------------------------------------------------
+// Lead database objects [8].
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Fields of Get Leads / Get Lead by Id when `fields` is omitted [8.4, 8.5], in the order a real
+ * response lists them (grouparoo recording: id, firstName, lastName, email, updatedAt, createdAt).
+ */
+export const DEFAULT_LEAD_FIELDS: readonly string[] = ['id', 'firstName', 'lastName', 'email', 'updatedAt', 'createdAt'];
+
+/**
+ * Standard lead fields usable as filterType / lookupField [8.5]; besides these, any custom field
+ * of type string, email or integer. Names this instance's Describe lacks simply are not fields.
+ */
+export const STANDARD_SEARCHABLE_LEAD_FIELDS: readonly string[] = [
+  'id', 'email', 'cookies', 'facebookId', 'linkedInId', 'twitterId', 'leadPartitionId', 'sfdcAccountId',
+  'sfdcContactId', 'sfdcLeadId', 'sfdcLeadOwnerId', 'sfdcOpptyId',
+];
+/** Data types a custom lead field must have to be searchable [8.5]. */
+export const SEARCHABLE_CUSTOM_FIELD_TYPES: readonly string[] = ['string', 'email', 'integer'];
+
+/**
+ * The custom fields of the recorded instance (Describe has no "custom" flag; these are the
+ * fields its owner created, ids 795-827). Fields added at run time are custom too.
+ */
+export const RECORDED_CUSTOM_LEAD_FIELDS: readonly string[] = [
+  'textarea_field', 'boolean_field', 'email_field', 'integer_field', 'float_field', 'datetime_field',
+  'score_field', 'percent_field', 'currency_field',
+];
+
+/** An unset boolean lead field reads `false`, never null: recorded after creating a lead without it and after writing null [R]. */
+export const UNSET_BOOLEAN_READS_FALSE = true;
+
+/** Sync Leads actions [8.6]; createOrUpdate is the default. */
+export const LEAD_ACTIONS: readonly string[] = ['createOrUpdate', 'createOnly', 'updateOnly', 'createDuplicate'];
+export const DEFAULT_LEAD_LOOKUP_FIELD = 'email'; // lookupField default [8.6]
+/** Companies / custom objects: actions and dedupe modes [8.12, 8.17]. */
+export const OBJECT_ACTIONS: readonly string[] = ['createOrUpdate', 'createOnly', 'updateOnly'];
+export const DEDUPE_BY_DEDUPE_FIELDS = 'dedupeFields';
+export const DEDUPE_BY_ID_FIELD = 'idField';
+
+/** The company dedupe key, which is also the lead field that links a lead to its company [8.6, 8.10]. */
+export const COMPANY_KEY_FIELD = 'externalCompanyId';
+/** The idField of every custom object [8.15]. */
+export const CUSTOM_OBJECT_ID_FIELD = 'marketoGUID';
+/** Per subscription: at most 10 custom object types of at most 50 fields each [4.2]. */
+export const MAX_CUSTOM_OBJECT_TYPES = 10;
+export const MAX_CUSTOM_OBJECT_FIELDS = 50;
+
+/** What lead activities written by Sync Leads / Merge Leads say about their origin [7.2]. */
+export const API_SOURCE = 'Web service API'; // Change Data Value Reason/Source and New Lead "Source Type"
+export const API_METHOD_SYNC_LEAD = 'syncLead'; // "Api Method Name" of changes made by Sync Leads
+export const API_METHOD_MERGE_LEADS = 'mergeLeads';
+export const UI_NEW_LEAD_SOURCE_TYPE = 'New lead'; // New Lead "Source Type" of a lead created by hand
+export const UI_CHANGE_REASON = 'Changed in Marketo'; // Change Data Value of an edit on the person detail page
+export const UI_CHANGE_SOURCE = 'Person Detail Page';
+export const UI_MERGE_SOURCE = 'Marketo UI'; // Merge Leads "Merge Source" of a merge done by hand
+export const FLOW_CHANGE_SOURCE = 'Marketo Flow Action'; // Change Data Value "Source" of a smart campaign step
+export const FORM_SOURCE = 'Web form fillout'; // Change Data Value "Source" / New Lead "Source Type" of a form fill-out
+
+// ---------------------------------------------------------------------------------------------
+// Retention [12.4].
+// ---------------------------------------------------------------------------------------------
+/** Delete Lead (37) activities are kept 14 days; Get Deleted Leads "may prune deletions older than 14 days". */
+export const DELETED_LEADS_RETENTION_DAYS = 14;

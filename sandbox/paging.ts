@@ -126,3 +126,23 @@ export function positionForSince(sinceMs: number, inclusive: boolean): PagePosit
 export function formatActivityDate(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Position tokens of record reads (Get Leads, Get Companies, Get Custom Objects) [6, 8.19].
+// Marketo returns them only when more records match than one batch holds; they act as a cursor.
+// The sandbox's are base32 of "<object>:<position>", so a token of one object type (or a
+// malformed one) is refused by another.
+// ---------------------------------------------------------------------------------------------
+
+export function encodeRecordToken(object: string, position: number): string {
+  return base32Encode(`${object}:${position}`);
+}
+
+/** The position a record token stands for, or undefined when it is not a token of `object`. */
+export function decodeRecordToken(object: string, token: string): number | undefined {
+  const text = base32Decode(token);
+  if (text === undefined || !text.startsWith(`${object}:`)) return undefined;
+  const rest = text.slice(object.length + 1);
+  if (!/^\d{1,15}$/.test(rest)) return undefined;
+  return Number(rest);
+}

@@ -9,4 +9,10 @@ export interface RequestContext {
   body: Buffer;
   /** An injected emptyPage fault applies to this call. */
   emptyPage: boolean;
+  /** The request's Content-Type header ("" when absent). */
+  contentType?: string;
+  /** Capture groups of a route with path parameters (e.g. the id of /rest/v1/lead/{id}.json). */
+  pathParams?: readonly string[];
+  /** The API user of the token the call was made with (the token's `scope`). */
+  apiUser?: string;
 }

@@ -28,6 +28,8 @@ import {
 import type { Fault, FaultQueue } from './faults';
 import type { LeadEndpoints } from './lead-endpoints';
 import type { CallLimiter } from './limits';
+import type { CustomObjectEndpoints } from './custom-object-endpoints';
+import type { ObjectEndpoints } from './object-endpoints';
 import * as F from './marketo-facts';
 import type { RequestContext } from './request-context';
 
@@ -45,6 +47,8 @@ export interface ServerDeps {
   requestIds: RequestIds;
   activities: ActivityEndpoints;
   leads: LeadEndpoints;
+  companies: ObjectEndpoints;
+  customObjects: CustomObjectEndpoints;
   latencyMs: number;
   acceptQueryToken: boolean;
   gzip: boolean;
@@ -57,7 +61,8 @@ type Handler = (ctx: RequestContext) => Envelope;
 
 interface Route {
   method: 'GET' | 'POST';
-  path: string;
+  /** An exact path, or a pattern whose capture groups become the context's pathParams. */
+  path: string | RegExp;
   handle: Handler;
 }
 
@@ -109,13 +114,29 @@ export class MarketoHttpServer {
   constructor(private readonly deps: ServerDeps) {
     const a = deps.activities;
     const l = deps.leads;
+    const c = deps.companies;
+    const o = deps.customObjects;
     this.routes = [
-      { method: 'GET', path: '/rest/v1/activities/types.json', handle: (c) => a.types(c) },
-      { method: 'GET', path: '/rest/v1/activities/pagingtoken.json', handle: (c) => a.pagingToken(c) },
-      { method: 'GET', path: '/rest/v1/activities.json', handle: (c) => a.activities(c) },
-      { method: 'GET', path: '/rest/v1/activities/leadchanges.json', handle: (c) => a.leadChanges(c) },
-      { method: 'GET', path: '/rest/v1/activities/deletedleads.json', handle: (c) => a.deletedLeads(c) },
-      { method: 'GET', path: '/rest/v1/leads/describe.json', handle: (c) => l.describe(c) },
+      { method: 'GET', path: '/rest/v1/activities/types.json', handle: (x) => a.types(x) },
+      { method: 'GET', path: '/rest/v1/activities/pagingtoken.json', handle: (x) => a.pagingToken(x) },
+      { method: 'GET', path: '/rest/v1/activities.json', handle: (x) => a.activities(x) },
+      { method: 'GET', path: '/rest/v1/activities/leadchanges.json', handle: (x) => a.leadChanges(x) },
+      { method: 'GET', path: '/rest/v1/activities/deletedleads.json', handle: (x) => a.deletedLeads(x) },
+      { method: 'GET', path: '/rest/v1/leads/describe.json', handle: (x) => l.describe(x) },
+      { method: 'GET', path: '/rest/v1/leads.json', handle: (x) => l.getLeads(x) },
+      { method: 'POST', path: '/rest/v1/leads.json', handle: (x) => l.syncLeads(x) },
+      { method: 'GET', path: /^\/rest\/v1\/lead\/(\d+)\.json$/, handle: (x) => l.getLeadById(x) },
+      { method: 'POST', path: '/rest/v1/leads/delete.json', handle: (x) => l.deleteLeads(x) },
+      { method: 'POST', path: /^\/rest\/v1\/leads\/(\d+)\/merge\.json$/, handle: (x) => l.mergeLeads(x) },
+      { method: 'GET', path: '/rest/v1/companies/describe.json', handle: (x) => c.describe(x) },
+      { method: 'GET', path: '/rest/v1/companies.json', handle: (x) => c.get(x) },
+      { method: 'POST', path: '/rest/v1/companies.json', handle: (x) => c.sync(x) },
+      { method: 'POST', path: '/rest/v1/companies/delete.json', handle: (x) => c.delete(x) },
+      { method: 'GET', path: '/rest/v1/customobjects.json', handle: (x) => o.list(x) },
+      { method: 'GET', path: /^\/rest\/v1\/customobjects\/([^/]+)\/describe\.json$/, handle: (x) => o.describe(x) },
+      { method: 'POST', path: /^\/rest\/v1\/customobjects\/([^/]+)\/delete\.json$/, handle: (x) => o.delete(x) },
+      { method: 'GET', path: /^\/rest\/v1\/customobjects\/([^/]+)\.json$/, handle: (x) => o.get(x) },
+      { method: 'POST', path: /^\/rest\/v1\/customobjects\/([^/]+)\.json$/, handle: (x) => o.sync(x) },
     ];
     this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {
@@ -283,6 +304,8 @@ export class MarketoHttpServer {
           params: request.params,
           body,
           emptyPage: fault?.kind === 'emptyPage',
+          contentType: String(req.headers['content-type'] ?? ''),
+          apiUser: deps.tokens.scope(),
         };
         send(this.route(path, request.method, ctx));
       } finally {
@@ -356,11 +379,19 @@ export class MarketoHttpServer {
   }
 
   private route(path: string, method: string, ctx: RequestContext): Envelope {
-    const candidates = this.routes.filter((r) => r.path === path);
+    const candidates: Array<{ route: Route; params: string[] }> = [];
+    for (const route of this.routes) {
+      if (typeof route.path === 'string') {
+        if (route.path === path) candidates.push({ route, params: [] });
+      } else {
+        const m = route.path.exec(path);
+        if (m) candidates.push({ route, params: m.slice(1) });
+      }
+    }
     if (candidates.length === 0) return errorEnvelope(ctx.requestId, F.ERR_NOT_FOUND);
-    const route = candidates.find((r) => r.method === method);
-    if (!route) return errorEnvelope(ctx.requestId, F.ERR_METHOD_NOT_SUPPORTED, `Request method '${method}' not supported`);
-    return route.handle(ctx);
+    const match = candidates.find((c) => c.route.method === method);
+    if (!match) return errorEnvelope(ctx.requestId, F.ERR_METHOD_NOT_SUPPORTED, `Request method '${method}' not supported`);
+    return match.route.handle({ ...ctx, pathParams: match.params });
   }
 }
 

@@ -1,0 +1,35 @@
+// A lead as Get Leads / Get Lead by Id serve it [8.4, 8.5]: `id` first, then every requested
+// field, with explicit `null` for fields without a value (as recorded), booleans never null
+// (an unset boolean reads false [R]), and the company fields of a lead linked to a company read
+// from the company record [8.6].
+
+import type { CompanyStore } from './companies';
+import { COMPANY_KEY_FIELD } from './companies';
+import type { Lead, LeadStore, LeadValue } from './leads';
+import * as F from './marketo-facts';
+
+export class LeadView {
+  constructor(
+    private readonly leads: LeadStore,
+    private readonly companies: CompanyStore,
+  ) {}
+
+  /** The lead with these fields, in this order after `id`. */
+  record(lead: Readonly<Lead>, fields: readonly string[]): Record<string, LeadValue> {
+    const out: Record<string, LeadValue> = { id: lead.id };
+    const company = this.companies.linkedTo(lead[COMPANY_KEY_FIELD]);
+    const companyFields = company ? new Set(this.companies.companyFieldNames()) : undefined;
+    for (const field of fields) {
+      if (field in out) continue;
+      out[field] = this.value(lead, field, company && companyFields?.has(field) ? company : undefined);
+    }
+    return out;
+  }
+
+  private value(lead: Readonly<Lead>, field: string, company: Readonly<Record<string, LeadValue>> | undefined): LeadValue {
+    const stored = company ? company[field] : lead[field];
+    if (stored !== undefined && stored !== null) return stored;
+    if (F.UNSET_BOOLEAN_READS_FALSE && this.leads.fields.getAny(field)?.dataType === 'boolean') return false;
+    return null;
+  }
+}

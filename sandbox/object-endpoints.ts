@@ -1,0 +1,333 @@
+// Describe / Get / Sync / Delete of one non-lead object type (companies, a custom object)
+// [8.10-8.19]. Companies and custom objects share these rules:
+//
+// * Get: `filterType` is the idField, a searchable field, or the aliases `idField` /
+//   `dedupeFields`; ≤ 300 `filterValues` (a compound dedupe key goes as JSON `input` with
+//   POST _method=GET); `fields` default to idField, dedupe fields, updatedAt, createdAt; every
+//   record carries `seq` (the index of the filter value it matched); absent values are left out
+//   ("a requested field absent from a record means null" [8.19]).
+// * Sync: `action` createOrUpdate (default) | createOnly | updateOnly, `dedupeBy` dedupeFields
+//   (default; every record carries all dedupe fields) | idField; results `{seq, <idField>, status}`.
+// * Delete: `deleteBy` dedupeFields | idField; `{seq, <idField>, status:"deleted"}` or skipped 1013.
+
+import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
+import { normalizeFieldValue, valueForMessage, type FieldValue } from './field-values';
+import * as F from './marketo-facts';
+import type { ObjectField, ObjectRecord, ObjectRelationship, ObjectStore } from './object-store';
+import { decodeRecordToken, encodeRecordToken } from './paging';
+import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
+import type { RequestContext } from './request-context';
+import { countStatuses, type WriteLog } from './write-log';
+import { choiceOf, isRecord, jsonBodyOf, RecordSkip, writeBodyOf } from './write-request';
+
+export interface ObjectEndpointContext {
+  store: ObjectStore;
+  /** What the write log calls this object: "companies" or the custom object's name. */
+  logName: string;
+  /** The sandbox clock, epoch ms. */
+  now: () => number;
+  /** Whether a link field's value names an existing related record (e.g. a lead id). */
+  relatedExists: (relatedTo: ObjectRelationship['relatedTo'], value: FieldValue) => boolean;
+  writeLog: WriteLog;
+}
+
+type Result = Record<string, unknown>;
+
+function isoSecond(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+export class ObjectEndpoints {
+  constructor(private readonly ctx: ObjectEndpointContext) {}
+
+  private get store(): ObjectStore {
+    return this.ctx.store;
+  }
+
+  /** The type's metadata as List Custom Objects (without fields) and Describe (with) show it [8.10, 8.14]. */
+  metadata(withFields: boolean): Record<string, unknown> {
+    const d = this.store.definition;
+    const out: Record<string, unknown> = { name: d.name };
+    if (d.displayName !== undefined) out['displayName'] = d.displayName;
+    if (d.pluralName !== undefined) out['pluralName'] = d.pluralName;
+    out['description'] = d.description;
+    out['createdAt'] = d.createdAt;
+    out['updatedAt'] = d.updatedAt;
+    out['idField'] = d.idField;
+    out['dedupeFields'] = [...d.dedupeFields];
+    out['searchableFields'] = d.searchableFields.map((s) => [...s]);
+    if (d.relationships) out['relationships'] = d.relationships.map((r) => ({ ...r, relatedTo: { ...r.relatedTo } }));
+    if (withFields) out['fields'] = d.fields.map((f) => ({ ...f }));
+    return out;
+  }
+
+  describe(req: RequestContext): Envelope {
+    return successEnvelope(req.requestId, [this.metadata(true)]);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Get
+  // -------------------------------------------------------------------------------------------
+
+  get(req: RequestContext): Envelope {
+    const filterType = requiredParam(req, 'filterType');
+    if (!filterType.ok) return filterType.envelope;
+    const keyFields = this.filterFields(req, filterType.value);
+    if (!keyFields.ok) return keyFields.envelope;
+    const fields = this.requestedFields(req);
+    if (!fields.ok) return fields.envelope;
+    const batchSize = batchSizeOf(req);
+    if (!batchSize.ok) return batchSize.envelope;
+    const offset = this.offsetOf(req);
+    if (!offset.ok) return offset.envelope;
+
+    const matches = keyFields.value.length === 1 ? this.matchValues(req, keyFields.value[0] as string) : this.matchCompound(req, keyFields.value);
+    if (!matches.ok) return matches.envelope;
+
+    const all = matches.value;
+    const page = all.slice(offset.value, offset.value + batchSize.value);
+    const items = page.map(({ seq, record }) => this.project(seq, record, fields.value));
+    const end = offset.value + page.length;
+    if (end < all.length) {
+      return successEnvelope(req.requestId, items, {
+        nextPageToken: encodeRecordToken(this.store.definition.name, end),
+        moreResult: true,
+      });
+    }
+    return successEnvelope(req.requestId, items);
+  }
+
+  /** The fields a filterType stands for: one field, or the dedupe fields (maybe compound). */
+  private filterFields(req: RequestContext, filterType: string): Parsed<string[]> {
+    const d = this.store.definition;
+    if (filterType === F.DEDUPE_BY_ID_FIELD) return { ok: true, value: [d.idField] };
+    if (filterType === F.DEDUPE_BY_DEDUPE_FIELDS) return { ok: true, value: [...d.dedupeFields] };
+    if (!this.store.field(filterType)) {
+      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(filterType)) };
+    }
+    const searchable =
+      filterType === d.idField || d.searchableFields.some((s) => s.length === 1 && s[0] === filterType) || (d.dedupeFields.length === 1 && d.dedupeFields[0] === filterType);
+    if (!searchable) {
+      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(filterType)) };
+    }
+    return { ok: true, value: [filterType] };
+  }
+
+  private requestedFields(req: RequestContext): Parsed<string[]> {
+    const names = listParam(req.params, 'fields');
+    if (names.length === 0) return { ok: true, value: [...this.store.definition.defaultFields] };
+    for (const name of names) {
+      if (!this.store.field(name)) {
+        return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name)) };
+      }
+    }
+    return { ok: true, value: names };
+  }
+
+  private offsetOf(req: RequestContext): Parsed<number> {
+    const token = req.params.get('nextPageToken');
+    if (token === null || token === '') return { ok: true, value: 0 };
+    const offset = decodeRecordToken(this.store.definition.name, token);
+    if (offset === undefined) {
+      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token, 'nextPageToken')) };
+    }
+    return { ok: true, value: offset };
+  }
+
+  /** filterValues of one field, compared in the field's stored form; values of the wrong type match nothing. */
+  private matchValues(req: RequestContext, field: string): Parsed<Array<{ seq: number; record: ObjectRecord }>> {
+    const values = filterValuesOf(req);
+    if (!values.ok) return values;
+    const dataType = (this.store.field(field) as ObjectField).dataType;
+    const keys = values.value.map((v) => {
+      const n = normalizeFieldValue(dataType, v);
+      return n.ok ? n.value : null;
+    });
+    return { ok: true, value: this.store.matching(field, keys) };
+  }
+
+  /** A compound key: JSON `input` records carrying every key field, sent with POST _method=GET [8.16]. */
+  private matchCompound(req: RequestContext, keyFields: string[]): Parsed<Array<{ seq: number; record: ObjectRecord }>> {
+    const body = jsonBodyOf(req);
+    const input = body.ok ? body.value?.['input'] : undefined;
+    if (!Array.isArray(input) || input.length === 0) {
+      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('input')) };
+    }
+    if (input.length > F.MAX_FILTER_VALUES) {
+      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.tooManyValuesMessage('input', F.MAX_FILTER_VALUES)) };
+    }
+    const out: Array<{ seq: number; record: ObjectRecord }> = [];
+    const seen = new Set<ObjectRecord>();
+    input.forEach((raw, seq) => {
+      if (!isRecord(raw)) return;
+      const key = this.keyOf(raw, keyFields);
+      if (key instanceof RecordSkip) return;
+      const record = this.store.byKey(key);
+      if (record && !seen.has(record)) {
+        seen.add(record);
+        out.push({ seq, record });
+      }
+    });
+    return { ok: true, value: out };
+  }
+
+  private project(seq: number, record: ObjectRecord, fields: string[]): Result {
+    const idField = this.store.definition.idField;
+    const out: Result = { seq, [idField]: record[idField] };
+    for (const name of fields) {
+      if (name in out) continue;
+      const value = record[name];
+      if (value !== null && value !== undefined) out[name] = value;
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sync and Delete
+  // -------------------------------------------------------------------------------------------
+
+  sync(req: RequestContext): Envelope {
+    const envelope = this.syncRecords(req);
+    this.log(req, 'sync', envelope);
+    return envelope;
+  }
+
+  delete(req: RequestContext): Envelope {
+    const envelope = this.deleteRecords(req);
+    this.log(req, 'delete', envelope);
+    return envelope;
+  }
+
+  private syncRecords(req: RequestContext): Envelope {
+    const parsed = writeBodyOf(req);
+    if (!parsed.ok) return parsed.envelope;
+    const { body, input } = parsed.value;
+    const action = choiceOf(req, body, 'action', F.OBJECT_ACTIONS, 'createOrUpdate');
+    if (!action.ok) return action.envelope;
+    const dedupeBy = choiceOf(req, body, 'dedupeBy', [F.DEDUPE_BY_DEDUPE_FIELDS, F.DEDUPE_BY_ID_FIELD], F.DEDUPE_BY_DEDUPE_FIELDS);
+    if (!dedupeBy.ok) return dedupeBy.envelope;
+    const d = this.store.definition;
+    if (dedupeBy.value === F.DEDUPE_BY_ID_FIELD && !d.idFieldActions.includes(action.value)) {
+      return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('dedupeBy', `${dedupeBy.value}' with action '${action.value}`));
+    }
+    const byId = dedupeBy.value === F.DEDUPE_BY_ID_FIELD;
+    const keyFields = byId ? [d.idField] : d.dedupeFields;
+    const now = isoSecond(this.ctx.now());
+    const seenKeys = new Set<string>();
+    const results = input.map((raw, seq): Result => {
+      const outcome = this.syncOne(raw, keyFields, byId, action.value, seenKeys, now);
+      if (outcome instanceof RecordSkip) return { seq, status: 'skipped', reasons: outcome.reasons() };
+      return { seq, [d.idField]: outcome.record[d.idField], status: outcome.status };
+    });
+    return successEnvelope(req.requestId, results);
+  }
+
+  private syncOne(
+    raw: unknown,
+    keyFields: string[],
+    byId: boolean,
+    action: string,
+    seenKeys: Set<string>,
+    now: string,
+  ): RecordSkip | { record: ObjectRecord; status: 'created' | 'updated' } {
+    if (!isRecord(raw)) return new RecordSkip(F.ERR_INVALID_DATA, F.MSG_INVALID_DATA);
+    const key = this.keyOf(raw, keyFields);
+    if (key instanceof RecordSkip) return key;
+    for (const name of keyFields) {
+      if (!this.linkHolds(name, key[name] ?? null)) return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(raw[name])));
+    }
+    const keyText = JSON.stringify(keyFields.map((f) => key[f]));
+    if (seenKeys.has(keyText)) return new RecordSkip(F.ERR_DUPLICATE_IN_INPUT, F.MSG_DUPLICATE_IN_INPUT);
+    seenKeys.add(keyText);
+
+    const values: ObjectRecord = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (keyFields.includes(name)) continue;
+      const field = this.store.field(name);
+      if (!field) return new RecordSkip(F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
+      // Fields that are not updateable (idField, dedupe fields, dates) are ignored, like read-only lead fields.
+      if (!field.updateable) continue;
+      const normalized = normalizeFieldValue(field.dataType, value);
+      if (!normalized.ok || !this.linkHolds(name, normalized.value)) {
+        return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(value)));
+      }
+      values[name] = normalized.value;
+    }
+
+    const existing = byId ? this.store.byId(key[this.store.definition.idField] ?? null) : this.store.byKey(key);
+    if (existing) {
+      if (action === 'createOnly') return new RecordSkip(F.ERR_OBJECT_ALREADY_EXISTS, F.MSG_OBJECT_ALREADY_EXISTS);
+      this.store.update(existing, values, now);
+      return { record: existing, status: 'updated' };
+    }
+    // A record named by its idField cannot be created under that id.
+    if (action === 'updateOnly' || byId) return new RecordSkip(F.ERR_OBJECT_NOT_FOUND, this.store.definition.notFoundMessage);
+    return { record: this.store.create({ ...key, ...values }, now), status: 'created' };
+  }
+
+  private deleteRecords(req: RequestContext): Envelope {
+    const parsed = writeBodyOf(req);
+    if (!parsed.ok) return parsed.envelope;
+    const { body, input } = parsed.value;
+    const deleteBy = choiceOf(req, body, 'deleteBy', [F.DEDUPE_BY_DEDUPE_FIELDS, F.DEDUPE_BY_ID_FIELD], F.DEDUPE_BY_DEDUPE_FIELDS);
+    if (!deleteBy.ok) return deleteBy.envelope;
+    const d = this.store.definition;
+    const byId = deleteBy.value === F.DEDUPE_BY_ID_FIELD;
+    const keyFields = byId ? [d.idField] : d.dedupeFields;
+    const results = input.map((raw, seq): Result => {
+      if (!isRecord(raw)) return { seq, status: 'skipped', reasons: new RecordSkip(F.ERR_INVALID_DATA, F.MSG_INVALID_DATA).reasons() };
+      const key = this.keyOf(raw, keyFields);
+      if (key instanceof RecordSkip) return { seq, status: 'skipped', reasons: key.reasons() };
+      const record = byId ? this.store.byId(key[d.idField] ?? null) : this.store.byKey(key);
+      if (!record) return { seq, status: 'skipped', reasons: new RecordSkip(F.ERR_OBJECT_NOT_FOUND, d.notFoundMessage).reasons() };
+      this.store.remove(record);
+      return { seq, [d.idField]: record[d.idField], status: 'deleted' };
+    });
+    return successEnvelope(req.requestId, results);
+  }
+
+  /** The key of an input record in stored form: every key field present and valid. */
+  private keyOf(raw: Record<string, unknown>, keyFields: string[]): ObjectRecord | RecordSkip {
+    const key: ObjectRecord = {};
+    for (const name of keyFields) {
+      const value = raw[name];
+      if (isBlank(value)) return new RecordSkip(F.ERR_INVALID_DATA, F.missingDedupeValueMessage(name));
+      const field = this.store.field(name) as ObjectField;
+      const normalized = normalizeFieldValue(field.dataType, value);
+      if (!normalized.ok || normalized.value === null) {
+        return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(value)));
+      }
+      key[name] = normalized.value;
+    }
+    return key;
+  }
+
+  /** A link field must name an existing related record (failure code UNVERIFIED: 1003 chosen) [8.17]. */
+  private linkHolds(field: string, value: FieldValue): boolean {
+    if (value === null) return true;
+    const link = this.store.definition.relationships?.find((r) => r.field === field);
+    return !link || this.ctx.relatedExists(link.relatedTo, value);
+  }
+
+  private log(req: RequestContext, operation: 'sync' | 'delete', envelope: Envelope): void {
+    const body = jsonBodyOf(req);
+    const parsed = body.ok ? body.value : undefined;
+    const input = parsed?.['input'];
+    const action = operation === 'sync' ? parsed?.['action'] ?? 'createOrUpdate' : parsed?.['deleteBy'] ?? F.DEDUPE_BY_DEDUPE_FIELDS;
+    const results = (envelope.result ?? []) as Array<{ status?: unknown }>;
+    this.ctx.writeLog.add({
+      at: this.ctx.now(),
+      requestId: req.requestId,
+      object: this.ctx.logName,
+      operation,
+      action: String(action),
+      records: Array.isArray(input) ? input.length : 0,
+      ...countStatuses(results),
+      ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),
+    });
+  }
+}

@@ -1,0 +1,48 @@
+// Query parameters of read endpoints, parsed as Marketo parses them: lists as comma-separated
+// and/or repeated values, batchSize with its default and maximum [4.2, 7.2, 8.5].
+
+import { errorEnvelope, type Envelope } from './envelope';
+import * as F from './marketo-facts';
+import type { RequestContext } from './request-context';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; envelope: Envelope };
+
+/** Comma-separated and/or repeated parameter values ("1,2" or "x=1&x=2"; both are used [7.2]). */
+export function listParam(params: URLSearchParams, name: string): string[] {
+  return params
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** batchSize: default and maximum 300; larger values are served as 300; non-numeric or < 1: 1001. */
+export function batchSizeOf(ctx: RequestContext): Parsed<number> {
+  const raw = ctx.params.get('batchSize');
+  if (raw === null || raw === '') return { ok: true, value: F.MAX_BATCH_SIZE };
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(raw, 'Integer')) };
+  }
+  return { ok: true, value: Math.min(Number(raw), F.MAX_BATCH_SIZE) };
+}
+
+/** A required parameter's value, or 1002 "Missing value for required parameter". */
+export function requiredParam(ctx: RequestContext, name: string): Parsed<string> {
+  const value = ctx.params.get(name);
+  if (value === null || value.trim() === '') {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage(name)) };
+  }
+  return { ok: true, value: value.trim() };
+}
+
+/** filterValues: required, at most 300 (more: response-level 1003) [4.2]. */
+export function filterValuesOf(ctx: RequestContext): Parsed<string[]> {
+  const values = listParam(ctx.params, 'filterValues');
+  if (values.length === 0) {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('filterValues')) };
+  }
+  if (values.length > F.MAX_FILTER_VALUES) {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, F.tooManyValuesMessage('filterValues', F.MAX_FILTER_VALUES)) };
+  }
+  return { ok: true, value: values };
+}
