@@ -35,7 +35,8 @@ export class ProgressReporter {
     return (
       `Progress: ${this.records} records in ${seconds.toFixed(0)} s (${(this.records / seconds).toFixed(0)} records/s), now on ${stream}; ` +
       `${this.client.callsMade} API calls used` +
-      (budget === undefined ? '' : `, ${budget} left in daily_call_budget`)
+      (budget === undefined ? '' : `, ${budget} left in daily_call_budget`) +
+      `; memory ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`
     );
   }
 }

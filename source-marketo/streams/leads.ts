@@ -61,7 +61,7 @@ export class LeadsStream implements SourceStream {
     const fetcher = new LeadFetcher(ctx, fields, converters);
     let walkFrom: string | undefined;
 
-    if (ctx.syncMode === 'full_refresh' || state.scan || (!state.partitions && !state.updatedAtGiven)) {
+    if (ctx.syncMode === 'full_refresh' || state.scan || (!state.partitions && !state.activityDate && !state.updatedAtGiven)) {
       const scan = state.scan ?? { startedAt: secondOf(Date.now()), nextId: 1, maxId: await findMaxLeadId(ctx) };
       ctx.log('INFO', `leads: full read of lead ids ${scan.nextId} to ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`);
       for await (const records of fetcher.scan(scan)) {
@@ -76,7 +76,9 @@ export class LeadsStream implements SourceStream {
     }
 
     const cursor = new ActivityCursor(
-      walkFrom !== undefined ? { activityDate: walkFrom } : state.partitions ? { partitions: state.partitions } : { activityDate: state.updatedAt },
+      // The walks' own cursors when the state has them; else where the full read began; else (a
+      // legacy state) the updatedAt cursor.
+      walkFrom !== undefined ? { activityDate: walkFrom } : { activityDate: state.activityDate ?? state.updatedAt, partitions: state.partitions ?? {} },
       EPOCH,
     );
     const queue = new Set<number>(state.pendingLeadIds);
@@ -93,8 +95,13 @@ export class LeadsStream implements SourceStream {
       state: { ...cursor.toState(), updatedAt: fetcher.maxUpdatedAt(state.updatedAt), pendingLeadIds: [...queue] } as unknown as Record<string, unknown>,
     });
 
+    const lastSeen = new Map<string, string>();
     for await (const page of mergeAsync(walks.map((w) => walkActivities(w, cursor.startOf(w.keys), getToken)))) {
       const key = page.walk.keys[0];
+      for (const activity of page.activities) {
+        const seen = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
+        if (seen && (!lastSeen.has(key) || seen > lastSeen.get(key)!)) lastSeen.set(key, seen);
+      }
       const tombstones: Record<string, unknown>[] = [];
       let accepted = 0;
       for (const activity of page.activities) {
@@ -123,6 +130,7 @@ export class LeadsStream implements SourceStream {
         const records = await fetcher.fetch(take(queue, MAX_FILTER_VALUES));
         if (records.length > 0) yield { records };
       }
+      if (page.done) cursor.completeWalk(page.walk.keys, lastSeen.get(key));
       if (accepted > 0 || page.done) yield checkpoint();
     }
     while (queue.size > 0) {
@@ -254,6 +262,7 @@ function parseState(raw: Record<string, unknown> | undefined): LeadsState & { up
     state.scan = { startedAt: scan.startedAt, nextId: scan.nextId!, maxId: scan.maxId! };
   }
   if (raw?.partitions && typeof raw.partitions === 'object') state.partitions = raw.partitions as LeadsState['partitions'];
+  if (typeof raw?.activityDate === 'string') state.activityDate = toMarketoSecond(raw.activityDate);
   if (Array.isArray(raw?.pendingLeadIds)) state.pendingLeadIds = (raw!.pendingLeadIds as unknown[]).map(Number).filter(Number.isInteger);
   return state;
 }
