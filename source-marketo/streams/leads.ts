@@ -17,6 +17,8 @@ const SCAN_OVERLAP_SECONDS = 60;
 /** Where to look for the newest New Lead activity (and so the highest lead id), nearest first. */
 const MAX_ID_PROBE_DAYS = [1, 7, 31, 366, 3660];
 const EPOCH = '1970-01-01T00:00:00Z';
+/** Ranges of 300 ids read past the last lead found before the full read ends (2 calls). */
+const EMPTY_RANGES_PAST_MAX = 2;
 
 interface ScanState {
   startedAt: string;
@@ -62,7 +64,7 @@ export class LeadsStream implements SourceStream {
     let walkFrom: string | undefined;
 
     if (ctx.syncMode === 'full_refresh' || state.scan || (!state.partitions && !state.activityDate && !state.updatedAtGiven)) {
-      const scan = state.scan ?? { startedAt: secondOf(Date.now()), nextId: 1, maxId: await findMaxLeadId(ctx) };
+      const scan = state.scan ?? { startedAt: secondOf(Date.now()), nextId: 1, maxId: Math.max(await findMaxLeadId(ctx), EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES) };
       ctx.log('INFO', `leads: full read of lead ids ${scan.nextId} to ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`);
       for await (const records of fetcher.scan(scan)) {
         if (records.length > 0) yield { records };
@@ -167,14 +169,20 @@ class LeadFetcher {
     let launchFrom = scan.nextId;
     while (launchFrom <= scan.maxId || inFlight.length > 0) {
       while (inFlight.length < parallel && launchFrom <= scan.maxId) {
-        const ids = Array.from({ length: Math.min(MAX_FILTER_VALUES, scan.maxId - launchFrom + 1) }, (_, i) => launchFrom + i);
+        // Always whole ranges of 300: ids past the highest cost nothing in the same call.
+        const ids = Array.from({ length: MAX_FILTER_VALUES }, (_, i) => launchFrom + i);
         const request = this.fetch(ids);
         request.catch(() => undefined); // awaited in order below; this only keeps an early failure from being "unhandled"
         inFlight.push(request);
         launchFrom += ids.length;
       }
       const records = await inFlight.shift()!;
-      scan.nextId = Math.min(scan.maxId + 1, scan.nextId + MAX_FILTER_VALUES);
+      const rangeEnd = scan.nextId + MAX_FILTER_VALUES - 1;
+      // The highest id comes from the newest New Lead activity, which a lead imported long ago may
+      // lack: keep reading past it until EMPTY_RANGES_PAST_MAX ranges in a row hold no lead.
+      const tail = EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES;
+      if (records.length > 0 && rangeEnd + tail > scan.maxId) scan.maxId = rangeEnd + tail;
+      scan.nextId = rangeEnd + 1;
       yield records;
     }
   }
