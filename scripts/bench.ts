@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, writeTemp } from './run-process';
@@ -26,6 +27,12 @@ interface ConnectorRun {
   exitCode: number | null;
 }
 
+/** The Node options the source image runs with (Dockerfile.source), so the bench measures what users run. */
+function imageNodeOptions(): string {
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile.source'), 'utf8');
+  return /^ENV NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1] ?? '';
+}
+
 /** Runs `read` with stdout counted (not kept), as Airbyte would consume it. */
 function runSource(sandbox: SandboxProcess, streams: string[], extraConfig: Record<string, unknown>, env: Record<string, string> = {}): Promise<ConnectorRun> {
   const config = writeTemp('config.json', {
@@ -47,7 +54,7 @@ function runSource(sandbox: SandboxProcess, streams: string[], extraConfig: Reco
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'source-marketo'), 'read', '--config', config, '--catalog', catalog], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, NODE_OPTIONS: imageNodeOptions(), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let records = 0;
@@ -180,7 +187,11 @@ async function memory(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  const results = [await underLimits(), await unthrottled(), await memory()];
+  // BENCH_ONLY=limits,unthrottled,memory picks scenarios (all by default).
+  const only = (process.env.BENCH_ONLY ?? 'limits,unthrottled,memory').split(',');
+  const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [['limits', underLimits], ['unthrottled', unthrottled], ['memory', memory]];
+  const results: Array<Record<string, unknown>> = [];
+  for (const [name, scenario] of scenarios) if (only.includes(name)) results.push(await scenario());
   console.log(`\nBench on ${machine}, latency ${LATENCY_MS} ms per call under limits\n`);
   for (const r of results) {
     console.log(`${r.scenario}`);
