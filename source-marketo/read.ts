@@ -93,6 +93,8 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
           emitted += event.records.length;
           progress.add(stream.name, event.records.length);
           await writer.drain();
+        } else if ('estimate' in event) {
+          writer.estimate(stream.name, event.estimate);
         } else {
           writer.streamState(descriptor, event.state, { sourceStats: { recordCount: sinceState } });
           sinceState = 0;

@@ -2,7 +2,7 @@ import { Activity } from '../../marketo/endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { toMarketoSecond } from '../dates';
 import { ActivityCursor } from './activity-cursor';
-import { loadSegments, Segment, segmentsToState, splitNewest, splittable, windowCount } from './segments';
+import { loadSegments, Segment, segmentsToState, splitNewest, longHistoryAhead, windowCount } from './segments';
 import { MAX_BATCH_SIZE } from '../../marketo/constants';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
@@ -61,7 +61,7 @@ export abstract class ActivityLikeStream implements SourceStream {
     const firstPages = new Map<ActivityWalk, FirstPage>();
     const windows = windowsPerGroup(ctx, walks.length);
     const now = Date.now();
-    if (splittable(segments, keys, windows, now)) {
+    if (longHistoryAhead(segments, keys, now)) {
       const pages = await Promise.all(walks.map((walk) => readFirstPage(walk, newest.cursor.startOf(walk.keys), getToken)));
       walks.forEach((walk, i) => firstPages.set(walk, pages[i]));
       const samples = pages.map(({ page }) => ({
@@ -69,7 +69,10 @@ export abstract class ActivityLikeStream implements SourceStream {
         lastDate: toMarketoSecond(String(page.activities[page.activities.length - 1]?.activityDate ?? '')),
         full: page.moreResult && page.activities.length >= MAX_BATCH_SIZE,
       }));
-      const { count, dataFrom } = windowCount(samples, windows, now);
+      const { count, dataFrom, estimatedPages } = windowCount(samples, windows, now);
+      // From the density of each group's first page: a guess Airbyte shows as progress.
+      const fitsInFirstPages = pages.filter(({ page }) => !page.moreResult).reduce((n, { page }) => n + page.activities.length, 0);
+      yield { estimate: Math.round(estimatedPages * MAX_BATCH_SIZE) + fitsInFirstPages };
       if (dataFrom && count > 1) splitNewest(segments, keys, count, now, dataFrom);
     }
 

@@ -66,6 +66,7 @@ export class LeadsStream implements SourceStream {
     if (ctx.syncMode === 'full_refresh' || state.scan || (!state.partitions && !state.activityDate && !state.updatedAtGiven)) {
       const scan = state.scan ?? { startedAt: secondOf(Date.now()), nextId: 1, maxId: Math.max(await findMaxLeadId(ctx), EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES) };
       ctx.log('INFO', `leads: full read of lead ids ${scan.nextId} to ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`);
+      yield { estimate: Math.max(0, scan.maxId - scan.nextId + 1) }; // ids are dense but for deletions
       for await (const records of fetcher.scan(scan)) {
         if (records.length > 0) yield { records };
         yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), scan: { ...scan } } };

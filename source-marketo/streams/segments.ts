@@ -49,10 +49,10 @@ export function loadSegments(state: unknown, startDate: string): Segment[] {
   ];
 }
 
-/** Whether the newest segment is an open-ended history worth splitting. */
-export function splittable(segments: Segment[], keys: string[], count: number, now: number): boolean {
+/** Whether the newest segment is an open-ended history long enough to be worth splitting (and estimating). */
+export function longHistoryAhead(segments: Segment[], keys: string[], now: number): boolean {
   const newest = segments[segments.length - 1];
-  return count >= 2 && newest.until === null && !newest.done && now - Date.parse(newest.cursor.startOf(keys)) >= MIN_SPLIT_SPAN_MS;
+  return newest.until === null && !newest.done && now - Date.parse(newest.cursor.startOf(keys)) >= MIN_SPLIT_SPAN_MS;
 }
 
 /** What the first page of one group's walk says about the history ahead: where it starts, and how much time 300 activities cover. */
@@ -66,7 +66,8 @@ export interface FirstPageSample {
  * How many windows the history ahead deserves: as many as `maxWindows`, but no more than its
  * volume fills (estimated from the density of each group's first page).
  */
-export function windowCount(samples: FirstPageSample[], maxWindows: number, now: number): { count: number; dataFrom?: string } {
+export function windowCount(samples: FirstPageSample[], maxWindows: number, now: number): { count: number; dataFrom?: string; estimatedPages: number } {
+  let estimatedPages = 0;
   let mostPages = 0;
   let dataFrom: string | undefined;
   for (const sample of samples) {
@@ -74,9 +75,11 @@ export function windowCount(samples: FirstPageSample[], maxWindows: number, now:
     if (!dataFrom || sample.firstDate < dataFrom) dataFrom = sample.firstDate;
     if (!sample.full || !sample.lastDate) continue; // the whole history fits in that page
     const pageSpan = Math.max(1000, Date.parse(sample.lastDate) - Date.parse(sample.firstDate));
-    mostPages = Math.max(mostPages, (now - Date.parse(sample.firstDate)) / pageSpan);
+    const pages = (now - Date.parse(sample.firstDate)) / pageSpan;
+    mostPages = Math.max(mostPages, pages);
+    estimatedPages += pages;
   }
-  return { count: Math.max(1, Math.min(maxWindows, Math.floor(mostPages / MIN_PAGES_PER_WINDOW))), dataFrom };
+  return { count: Math.max(1, Math.min(maxWindows, Math.floor(mostPages / MIN_PAGES_PER_WINDOW))), dataFrom, estimatedPages };
 }
 
 /**
@@ -85,7 +88,7 @@ export function windowCount(samples: FirstPageSample[], maxWindows: number, now:
  */
 export function splitNewest(segments: Segment[], keys: string[], count: number, now: number, dataFrom: string): void {
   const newest = segments[segments.length - 1];
-  if (!splittable(segments, keys, count, now)) return;
+  if (count < 2 || !longHistoryAhead(segments, keys, now)) return;
   const from = Math.max(Date.parse(newest.cursor.startOf(keys)), Date.parse(dataFrom));
   const span = now - from;
   if (span < count * 1000) return; // windows are whole seconds

@@ -34,8 +34,11 @@ export interface ReadContext extends StreamContext {
   selectedFields?: string[];
 }
 
-/** What a stream's read yields: a batch of records, or a checkpoint covering every record before it. */
-export type StreamEvent = { records: Record<string, unknown>[] } | { state: Record<string, unknown> };
+/**
+ * What a stream's read yields: a batch of records, a checkpoint covering every record before it, or
+ * an estimate of the records this sync will emit, when it can be known in advance.
+ */
+export type StreamEvent = { records: Record<string, unknown>[] } | { state: Record<string, unknown> } | { estimate: number };
 
 export interface SourceStream {
   readonly name: string;

@@ -282,3 +282,31 @@ describe('source-marketo: a long history read in parallel time windows', functio
     }
   });
 });
+
+describe('source-marketo: progress on long syncs', function () {
+  this.timeout(120_000);
+  it('reports progress at a steady interval (not per page) and an estimate of the rows ahead', async () => {
+    const sandbox = await startSandbox({ seed: 9, activityCount: 12_000, leadCount: 100, latencyMs: 15, startDate: recent(12_000 / 1.2) });
+    try {
+      const config = sourceConfig(sandbox, { max_concurrent_calls: 2 });
+      const catalog = catalogFor(await discover(config), ['activities']);
+      sandbox.counters.reset();
+      const started = Date.now();
+      const result = await read(config, catalog, undefined, { env: { MARKETO_PROGRESS_INTERVAL_MS: '400' } });
+      const seconds = (Date.now() - started) / 1000;
+      expect(result.exitCode, result.stderr).to.equal(0);
+      const progress = result.logs().map((l: any) => l.message).filter((m: string) => m.startsWith('Progress: '));
+      const pages = sandbox.counters.byEndpoint()['GET /rest/v1/activities.json'];
+      // One line per interval elapsed (minus start-up), far fewer than pages.
+      expect(progress.length).to.be.within(Math.floor((seconds - 1.5) / 0.4), Math.ceil(seconds / 0.4));
+      expect(progress.length).to.be.below(pages / 2);
+      for (const line of progress) expect(line).to.match(/^Progress: \d+ records in \d+ s \(\d+ records\/s\), now on activities; \d+ API calls used; memory \d+ MB$/);
+      const estimates = result.traces('ESTIMATE');
+      expect(estimates).to.have.length(1);
+      expect(estimates[0].estimate.name).to.equal('activities');
+      expect(estimates[0].estimate.row_estimate).to.be.within(12_000 * 0.5, 12_000 * 2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

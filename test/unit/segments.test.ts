@@ -9,7 +9,7 @@ const NOW = Date.parse('2026-01-05T00:00:00Z');
 describe('time windows of an activity stream', () => {
   it('sizes windows by the volume the first pages predict', () => {
     // 300 activities in 10 minutes from Jan 1: ~576 pages to now, plenty for 4 windows.
-    expect(windowCount([{ firstDate: START, lastDate: '2026-01-01T00:10:00Z', full: true }], 4, NOW)).to.deep.equal({ count: 4, dataFrom: START });
+    expect(windowCount([{ firstDate: START, lastDate: '2026-01-01T00:10:00Z', full: true }], 4, NOW)).to.deep.equal({ count: 4, dataFrom: START, estimatedPages: 576 });
     // 300 activities in a day: 4 pages ahead, not worth a second window.
     expect(windowCount([{ firstDate: START, lastDate: '2026-01-02T00:00:00Z', full: true }], 4, NOW).count).to.equal(1);
     // Everything fits in the first page.
