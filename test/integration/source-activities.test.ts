@@ -71,6 +71,27 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     expect(streams.map((s: any) => s.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types']);
   });
 
+  it('read with wrong credentials or a bad start date fails with one config_error TRACE, no secret, no stack on stdout text', async () => {
+    const discovered = await discover(sourceConfig(sandbox));
+    const catalog = catalogFor(discovered, ['activities', 'lead_changes']);
+    const badSecret = await read(sourceConfig(sandbox, { client_secret: 'not-the-secret-1234' }), catalog);
+    expect(badSecret.exitCode).to.equal(1);
+    const errors = badSecret.traces('ERROR');
+    expect(errors.map((e: any) => [e.error.failure_type, e.error.message])).to.deep.equal([
+      ['config_error', 'activities: Marketo refused the client id and secret (Bad client credentials). Check them in Admin > LaunchPoint > View Details, and that the API user is active.'],
+    ]);
+    expect(badSecret.traces('STREAM_STATUS').map((t: any) => `${t.stream_status.stream_descriptor.name}:${t.stream_status.status}`)).to.deep.equal([
+      'activities:STARTED', 'activities:RUNNING', 'activities:INCOMPLETE', 'lead_changes:STARTED', 'lead_changes:INCOMPLETE',
+    ]);
+    expect(badSecret.stdoutLines.join('\n')).not.to.contain('not-the-secret-1234');
+
+    const badDate = await read(sourceConfig(sandbox, { start_date: '2026-13-45' }), catalog);
+    expect(badDate.exitCode).to.equal(1);
+    expect(badDate.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.message])).to.deep.equal([
+      ['config_error', "'start_date' is not an ISO 8601 date-time: '2026-13-45'. Use e.g. 2024-01-01T00:00:00Z."],
+    ]);
+  });
+
   it('read with an unknown stream fails with a TRACE error', async () => {
     const result = await read(sourceConfig(sandbox), invalidStreamCatalog());
     expect(result.exitCode).to.equal(1);
