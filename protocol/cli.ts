@@ -64,6 +64,13 @@ export async function runCommand(
   classify: (err: unknown) => FailureType | undefined = () => undefined,
 ): Promise<never> {
   let exitCode = 0;
+  // A failure outside the awaited chain still ends as one TRACE error, never as a bare stack trace.
+  const crash = (err: unknown) => {
+    writer.error(`Unexpected error: ${(err as Error)?.message ?? String(err)}`, 'system_error', { internal: (err as Error)?.stack });
+    void writer.end().finally(() => process.exit(1));
+  };
+  process.once('uncaughtException', crash);
+  process.once('unhandledRejection', crash);
   try {
     exitCode = (await body()) ?? 0;
   } catch (err) {
