@@ -1,4 +1,5 @@
 import { MAX_RECORDS_PER_WRITE, MAX_REQUEST_BODY_BYTES } from '../marketo/write-endpoints';
+import type { RowTicket } from './state-echo';
 
 /** Room left in a request body for the envelope around `input` (action, lookupField, brackets). */
 const ENVELOPE_ALLOWANCE_BYTES = 1_000;
@@ -19,6 +20,8 @@ export interface PendingRow {
   payload: Record<string, unknown>;
   /** Size of the payload in the request body. */
   bytes: number;
+  /** Its place in the state bookkeeping (settled once its fate is known). */
+  ticket: RowTicket;
 }
 
 /**

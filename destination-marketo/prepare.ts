@@ -19,7 +19,8 @@ export interface RowContext {
   position: number;
 }
 
-export type Prepared = { kind: 'row'; row: PendingRow } | { kind: 'rejected'; dedupeKey: string; label: string; reason: string };
+/** A row ready to batch; the session gives it its ticket. */
+export type Prepared = { kind: 'row'; row: Omit<PendingRow, 'ticket'> } | { kind: 'rejected'; dedupeKey: string; label: string; reason: string };
 
 function isBlank(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');

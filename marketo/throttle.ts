@@ -1,45 +1,46 @@
 import { RATE_LIMIT_WINDOW_MS } from './constants';
 
-const ARRIVAL_MARGIN_MS = 250;
+/** A call in the rolling window: in flight, or ended at `endedAt`. */
+interface WindowEntry {
+  endedAt?: number;
+}
 
 /**
  * Keeps our own calls under Marketo's limits before Marketo has to refuse them: at most
- * `maxCalls` call starts in any rolling window and at most `maxConcurrent` calls in flight.
+ * `maxCalls` calls in any rolling window and at most `maxConcurrent` calls in flight.
  * A 606 or 615 costs a retry and, on a shared subscription, can starve other integrations.
+ *
+ * Marketo counts a call when it arrives, which is some time after we start it (our event loop,
+ * the network, its own queues: 200-350 ms measured against a busy sandbox) and before we have its
+ * answer. So a call is counted from its start until a full window after its answer: then two
+ * calls `maxCalls` apart arrive at least a window apart, however late the first one arrived.
  */
 export class Throttle {
-  private starts: number[] = []; // start times inside the current window, oldest first
+  private window: WindowEntry[] = []; // calls still counted, in start order
   private inFlight = 0;
   private waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
-  private readonly windowMs: number;
-
-  /**
-   * The window carries a margin over Marketo's: Marketo counts a call when it arrives, a little
-   * after we start it, so two calls exactly 20 s apart here may be 19.9 s apart there.
-   */
   constructor(
     private readonly maxCalls: number,
     private readonly maxConcurrent: number,
-    rateWindowMs: number = RATE_LIMIT_WINDOW_MS,
+    private readonly windowMs: number = RATE_LIMIT_WINDOW_MS,
     private readonly now: () => number = Date.now,
-  ) {
-    this.windowMs = rateWindowMs + ARRIVAL_MARGIN_MS;
-  }
+  ) {}
 
-  /** Waits for a slot; the returned function must be called when the call ends. */
+  /** Waits for a slot; the returned function must be called when the call ends (its answer is in, or it failed). */
   async acquire(): Promise<() => void> {
-    while (!this.tryStart()) {
+    let entry: WindowEntry | undefined;
+    while (!(entry = this.tryStart())) {
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         this.scheduleWindowWake();
       });
     }
-    let released = false;
+    const started = entry;
     return () => {
-      if (released) return;
-      released = true;
+      if (started.endedAt !== undefined) return;
+      started.endedAt = this.now();
       this.inFlight--;
       this.wakeAll();
     };
@@ -47,22 +48,23 @@ export class Throttle {
 
   get callsInWindow(): number {
     this.expire();
-    return this.starts.length;
+    return this.window.length;
   }
 
-  private tryStart(): boolean {
+  private tryStart(): WindowEntry | undefined {
     this.expire();
-    if (this.inFlight >= this.maxConcurrent || this.starts.length >= this.maxCalls) return false;
+    if (this.inFlight >= this.maxConcurrent || this.window.length >= this.maxCalls) return undefined;
     this.inFlight++;
-    this.starts.push(this.now());
-    return true;
+    const entry: WindowEntry = {};
+    this.window.push(entry);
+    return entry;
   }
 
   private expire(): void {
     const cutoff = this.now() - this.windowMs;
-    let drop = 0;
-    while (drop < this.starts.length && this.starts[drop] <= cutoff) drop++;
-    if (drop > 0) this.starts.splice(0, drop);
+    if (this.window.some((e) => e.endedAt !== undefined && e.endedAt <= cutoff)) {
+      this.window = this.window.filter((e) => e.endedAt === undefined || e.endedAt > cutoff);
+    }
   }
 
   private wakeAll(): void {
@@ -71,10 +73,15 @@ export class Throttle {
     for (const wake of waiters) wake();
   }
 
-  /** When the window is the bottleneck, nobody releases a slot: wake when the oldest start expires. */
+  /**
+   * When the window is the bottleneck, wake when its first ended call leaves it. Calls still in
+   * flight leave only after they end, and their release wakes the waiters.
+   */
   private scheduleWindowWake(): void {
-    if (this.timer || this.starts.length < this.maxCalls) return;
-    const delay = Math.max(1, this.starts[0] + this.windowMs - this.now() + 1);
+    if (this.timer || this.window.length < this.maxCalls) return;
+    const ends = this.window.flatMap((e) => (e.endedAt === undefined ? [] : [e.endedAt]));
+    if (ends.length === 0) return;
+    const delay = Math.max(1, Math.min(...ends) + this.windowMs - this.now() + 1);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.wakeAll();

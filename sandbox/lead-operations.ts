@@ -102,10 +102,9 @@ export class LeadOperations {
     const isEmail = this.ctx.leads.fields.getAny(field)?.dataType === 'email';
     const wanted = isEmail && typeof value === 'string' ? value.toLowerCase() : value;
     const ids: number[] = [];
-    for (const lead of this.ctx.leads.live()) {
-      const v = lead[field];
-      if (v === undefined || v === null) continue;
-      if ((isEmail && typeof v === 'string' ? v.toLowerCase() : v) === wanted) ids.push(lead.id);
+    for (const id of this.ctx.leads.idsWithValue(field, value)) {
+      const v = this.ctx.leads.currentValue(id, field);
+      if ((isEmail && typeof v === 'string' ? v.toLowerCase() : v) === wanted) ids.push(id);
     }
     return ids.sort((a, b) => a - b);
   }

@@ -304,6 +304,12 @@ export class LeadStore {
   /** Live lead ids in insertion order, for uniform random picks. */
   private liveIds: number[] = [];
   private nextId: number;
+  /**
+   * Lead ids by value (strings lower-cased) for each field looked up so far: Sync Leads finds the
+   * lead of every record by its lookup field, which a scan of every lead makes quadratic. Built on
+   * a field's first lookup; insert, setField and remove, the only ways leads change, keep it current.
+   */
+  private readonly valueIndexes = new Map<string, Map<LeadValue, Set<number>>>();
 
   /** Ids 1..reservedUpTo are reserved for the generated leads, created or still pending. */
   constructor(reservedUpTo: number, fields: LeadFieldStore = new LeadFieldStore()) {
@@ -320,6 +326,7 @@ export class LeadStore {
     if (this.byId.has(lead.id)) throw new Error(`lead ${lead.id} already exists`);
     this.byId.set(lead.id, lead);
     this.liveIds.push(lead.id);
+    for (const [field, index] of this.valueIndexes) indexAdd(index, lead[field], lead.id);
     if (lead.id >= this.nextId) this.nextId = lead.id + 1;
   }
 
@@ -353,6 +360,7 @@ export class LeadStore {
     this.settle(lead);
     this.byId.delete(id);
     this.liveIds = this.liveIds.filter((x) => x !== id);
+    for (const [field, index] of this.valueIndexes) indexDelete(index, lead[field], id);
     return lead;
   }
 
@@ -360,6 +368,11 @@ export class LeadStore {
   setField(id: number, field: string, value: LeadValue, atSec: number): void {
     const lead = this.byId.get(id);
     if (!lead) return;
+    const index = this.valueIndexes.get(field);
+    if (index) {
+      indexDelete(index, lead[field], id);
+      indexAdd(index, value, id);
+    }
     if (value === null) delete lead[field];
     else lead[field] = value;
     if (field === 'firstName' || field === 'lastName') lead.mktoName = fullName(lead);
@@ -392,9 +405,41 @@ export class LeadStore {
     }
   }
 
+  /** Ids of the live leads whose `field` may hold `value`: the same value, or for text the same ignoring case. */
+  idsWithValue(field: string, value: LeadValue): number[] {
+    let index = this.valueIndexes.get(field);
+    if (!index) {
+      index = new Map();
+      for (const lead of this.byId.values()) indexAdd(index, lead[field], lead.id);
+      this.valueIndexes.set(field, index);
+    }
+    return [...(index.get(indexKey(value)) ?? [])];
+  }
+
   /** Copies of every lead, ascending id. */
   all(): Lead[] {
     for (const lead of this.byId.values()) this.settle(lead);
     return [...this.byId.values()].sort((a, b) => a.id - b.id).map((l) => ({ ...l }));
   }
+}
+
+function indexKey(value: LeadValue): LeadValue {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+function indexAdd(index: Map<LeadValue, Set<number>>, value: LeadValue | undefined, id: number): void {
+  if (value === undefined || value === null) return;
+  const key = indexKey(value);
+  let ids = index.get(key);
+  if (!ids) index.set(key, (ids = new Set()));
+  ids.add(id);
+}
+
+function indexDelete(index: Map<LeadValue, Set<number>>, value: LeadValue | undefined, id: number): void {
+  if (value === undefined || value === null) return;
+  const key = indexKey(value);
+  const ids = index.get(key);
+  if (!ids) return;
+  ids.delete(id);
+  if (ids.size === 0) index.delete(key);
 }

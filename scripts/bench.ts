@@ -6,15 +6,21 @@ import { ROOT, writeTemp } from './run-process';
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 
 /**
- * `npm run bench`: throughput, API calls per 1,000 records and peak memory of the source, under
- * Marketo's limits and unthrottled against a bare-fetch baseline measured in the same run.
- * Figures, not tests. Sizes can be changed with BENCH_LIMITED, BENCH_UNTHROTTLED, BENCH_LATENCY_MS.
+ * `npm run bench`: throughput, API calls per 1,000 records and peak memory of the source, and
+ * throughput and API calls of the destination upserting leads, under Marketo's limits and
+ * unthrottled against bare-fetch baselines measured in the same run. Figures, not tests.
+ * Sizes can be changed with BENCH_LIMITED, BENCH_UNTHROTTLED, BENCH_LATENCY_MS (source),
+ * BENCH_WRITE_LIMITED, BENCH_WRITE_UNTHROTTLED, BENCH_WRITE_STATE_EVERY (destination).
  */
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 250);
 const LIMITED_ACTIVITIES = Number(process.env.BENCH_LIMITED ?? 150_000);
 const UNTHROTTLED_ACTIVITIES = Number(process.env.BENCH_UNTHROTTLED ?? 200_000);
 const MEMORY_SIZES = [10_000, Number(process.env.BENCH_MEMORY_LARGE ?? 1_000_000)];
+const WRITE_LIMITED_ROWS = Number(process.env.BENCH_WRITE_LIMITED ?? 60_000);
+const WRITE_UNTHROTTLED_ROWS = Number(process.env.BENCH_WRITE_UNTHROTTLED ?? 60_000);
+/** How often the destination's input carries a STATE: Airbyte's JDBC sources checkpoint every 10,000 records. */
+const WRITE_STATE_EVERY = Number(process.env.BENCH_WRITE_STATE_EVERY ?? 10_000);
 const RATE_CALLS = 100;
 const RATE_WINDOW_S = 20;
 const CONCURRENCY = 10;
@@ -109,32 +115,55 @@ function minimumSeconds(calls: number): number {
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
+/** Records per second Marketo's limits allow in the long run, at 300 records a call. */
+const STEADY_CEILING = Math.min(RATE_CALLS / RATE_WINDOW_S, CONCURRENCY / (LATENCY_MS / 1000)) * PAGE;
+
+/** How a run under limits used Marketo's API, from the sandbox's counters. */
+function limitFigures(records: number, counters: Awaited<ReturnType<SandboxProcess['counters']>>): Record<string, unknown> {
+  return {
+    api_calls: counters.total,
+    calls_per_1000_records: round((counters.total / records) * 1000, 3),
+    errors_606: counters.errorsByCode['606'] ?? 0,
+    errors_615: counters.errorsByCode['615'] ?? 0,
+    max_calls_in_20s: counters.maxCallsInAnyWindow.calls,
+    max_concurrent: counters.maxConcurrentSeen,
+  };
+}
+
 async function underLimits(): Promise<Record<string, unknown>> {
   // Activities ending about now, as on a live subscription (the generator writes ~1.2 a second on average).
   const sandbox = await startSandboxProcess(['--activities', String(LIMITED_ACTIVITIES), '--start-date', new Date(Date.now() - (LIMITED_ACTIVITIES / 1.2) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
   try {
     const run = await runSource(sandbox, ['activities'], {});
     const counters = await sandbox.counters();
-    const steadyCeiling = Math.min(RATE_CALLS / RATE_WINDOW_S, CONCURRENCY / (LATENCY_MS / 1000)) * PAGE;
     const leastCalls = Math.ceil(run.records / PAGE);
     return {
       scenario: 'source activities, under limits',
       records: run.records,
       seconds: round(run.seconds, 1),
       records_per_s: round(run.records / run.seconds, 0),
-      steady_ceiling_records_per_s: steadyCeiling,
+      steady_ceiling_records_per_s: STEADY_CEILING,
       share_of_limit_bound_time: round(minimumSeconds(leastCalls) / run.seconds, 3),
-      api_calls: counters.total,
-      calls_per_1000_records: round((counters.total / run.records) * 1000, 3),
-      errors_606: counters.errorsByCode['606'] ?? 0,
-      errors_615: counters.errorsByCode['615'] ?? 0,
-      max_calls_in_20s: counters.maxCallsInAnyWindow.calls,
-      max_concurrent: counters.maxConcurrentSeen,
+      ...limitFigures(run.records, counters),
       exit_code: run.exitCode,
     };
   } finally {
     await sandbox.stop();
   }
+}
+
+/** A connector's run against its bare-fetch baseline on the same sandbox; `name` prefixes the connector's own figures. */
+function versusBaseline(name: string, run: { records: number; seconds: number }, baseline: { records: number; seconds: number }): Record<string, unknown> {
+  const rate = (r: { records: number; seconds: number }) => r.records / r.seconds;
+  return {
+    records: run.records,
+    baseline_records: baseline.records,
+    [`${name}_records_per_s`]: round(rate(run), 0),
+    baseline_records_per_s: round(rate(baseline), 0),
+    ratio_to_baseline: round(rate(run) / rate(baseline), 3),
+    [`${name}_seconds`]: round(run.seconds, 2),
+    baseline_seconds: round(baseline.seconds, 2),
+  };
 }
 
 /** The connector's own throttle is opened up (test knob) so only our code and the sandbox count. */
@@ -147,16 +176,7 @@ async function unthrottled(): Promise<Record<string, unknown>> {
     const types = await activityTypeIds(sandbox);
     const baseline = await runBaseline(sandbox, types);
     const source = await runSource(sandbox, ['activities'], {}, UNTHROTTLE_ENV);
-    return {
-      scenario: 'source activities, unthrottled',
-      records: source.records,
-      baseline_records: baseline.records,
-      source_records_per_s: round(source.records / source.seconds, 0),
-      baseline_records_per_s: round(baseline.records / baseline.seconds, 0),
-      ratio_to_baseline: round(source.records / source.seconds / (baseline.records / baseline.seconds), 3),
-      source_seconds: round(source.seconds, 2),
-      baseline_seconds: round(baseline.seconds, 2),
-    };
+    return { scenario: 'source activities, unthrottled', ...versusBaseline('source', source, baseline) };
   } finally {
     await sandbox.stop();
   }
@@ -185,11 +205,160 @@ async function memory(): Promise<Record<string, unknown>> {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Destination: leads upserted by email
+// ---------------------------------------------------------------------------------------------
+
+/** A warehouse row of the bench: a new lead per row, with a few typed columns to convert. */
+function benchLead(i: number, domain: string): Record<string, unknown> {
+  return { email: `lead${i}@${domain}`, firstName: `First${i}`, lastName: `Last${i}`, title: i % 3 === 0 ? 'Engineer' : 'Manager', integer_field: i, boolean_field: i % 2 === 0 };
+}
+
+/** The destination's stdin: `rows` lead records with a STATE every `stateEvery` and after the last, in chunks of lines. */
+function* writeInput(rows: number, domain: string, stateEvery: number): Generator<string> {
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    lines.push(JSON.stringify({ type: 'RECORD', record: { stream: 'leads', data: benchLead(i, domain), emitted_at: 1_767_225_600_000 } }));
+    if ((i + 1) % stateEvery === 0 || i === rows - 1) {
+      lines.push(JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'leads' }, stream_state: { row: i + 1 } } } }));
+    }
+    if (lines.length >= 500) yield lines.splice(0).join('\n') + '\n';
+  }
+  if (lines.length > 0) yield lines.join('\n') + '\n';
+}
+
+interface WriteRun extends ConnectorRun {
+  states: number;
+  rejected: number;
+  errors: string[];
+}
+
+/** Runs `write` with its stdin fed as fast as it reads (pipe backpressure), as the platform does. */
+function runDestination(sandbox: SandboxProcess, rows: number, domain: string, env: Record<string, string> = {}): Promise<WriteRun> {
+  const config = writeTemp('config.json', {
+    domain_url: sandbox.url,
+    client_id: sandbox.clientId,
+    client_secret: sandbox.clientSecret,
+    max_calls_per_20s: RATE_CALLS,
+    max_concurrent_calls: CONCURRENCY,
+  });
+  const catalog = writeTemp('catalog.json', {
+    streams: [{ stream: { name: 'leads', json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' }],
+  });
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'destination-marketo'), 'write', '--config', config, '--catalog', catalog], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stdin!.on('error', () => undefined); // EPIPE if the destination stops early: its TRACE says why
+    const input = writeInput(rows, domain, WRITE_STATE_EVERY);
+    const feed = (): void => {
+      for (let next = input.next(); !next.done; next = input.next()) {
+        if (!child.stdin!.write(next.value)) {
+          child.stdin!.once('drain', feed);
+          return;
+        }
+      }
+      child.stdin!.end();
+    };
+    feed();
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const messages = out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+      const states = messages.filter((m) => m.type === 'STATE');
+      resolve({
+        records: states.reduce((n, m) => n + m.state.destinationStats.recordCount, 0),
+        rejected: states.reduce((n, m) => n + m.state.destinationStats.rejectedRecordCount, 0),
+        states: states.length,
+        errors: messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error.message),
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        exitCode,
+      });
+    });
+  });
+}
+
+/** What the sandbox's write log says the Sync Leads calls did. */
+async function syncLeadsTotals(sandbox: SandboxProcess): Promise<{ calls: number; records: number; created: number; skipped: number }> {
+  const log = (await (await fetch(`${sandbox.url}/__sandbox/write-log`)).json()) as Array<{ object: string; operation: string; records: number; created: number; skipped: number }>;
+  const syncs = log.filter((w) => w.object === 'leads' && w.operation === 'sync');
+  const sum = (key: 'records' | 'created' | 'skipped') => syncs.reduce((n, w) => n + w[key], 0);
+  return { calls: syncs.length, records: sum('records'), created: sum('created'), skipped: sum('skipped') };
+}
+
+async function destinationUnderLimits(): Promise<Record<string, unknown>> {
+  const sandbox = await startSandboxProcess(['--activities', '100', '--leads', '10', '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
+  try {
+    const run = await runDestination(sandbox, WRITE_LIMITED_ROWS, 'limited.example.com');
+    const counters = await sandbox.counters();
+    const written = await syncLeadsTotals(sandbox);
+    const recordsPerS = run.records / run.seconds;
+    return {
+      scenario: 'destination leads upsert, under limits',
+      records: run.records,
+      state_every_records: WRITE_STATE_EVERY,
+      seconds: round(run.seconds, 1),
+      records_per_s: round(recordsPerS, 0),
+      steady_ceiling_records_per_s: STEADY_CEILING,
+      share_of_ceiling: round(recordsPerS / STEADY_CEILING, 3),
+      share_of_limit_bound_time: round(minimumSeconds(counters.total) / run.seconds, 3),
+      ...limitFigures(run.records, counters),
+      sync_leads_calls: written.calls,
+      leads_created: written.created,
+      rejected: run.rejected + written.skipped,
+      states_echoed: run.states,
+      exit_code: run.exitCode,
+      ...(run.errors.length ? { errors: run.errors.join(' | ') } : {}),
+    };
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/** The write baseline: Sync Leads batches of 300 with nothing but fetch and JSON.stringify, one after the other. */
+async function bareFetchWrites(sandbox: SandboxProcess, rows: number, domain: string): Promise<{ records: number; seconds: number }> {
+  const started = process.hrtime.bigint();
+  const token = (await (await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)).json()) as { access_token: string };
+  const headers = { Authorization: `Bearer ${token.access_token}`, 'Content-Type': 'application/json' };
+  let records = 0;
+  for (let from = 0; from < rows; from += PAGE) {
+    const input = Array.from({ length: Math.min(PAGE, rows - from) }, (_, k) => benchLead(from + k, domain));
+    const response = await fetch(`${sandbox.url}/rest/v1/leads.json`, { method: 'POST', headers, body: JSON.stringify({ action: 'createOrUpdate', lookupField: 'email', input }) });
+    const answer = JSON.parse(await response.text()) as { result?: Array<{ status: string }> };
+    records += (answer.result ?? []).filter((r) => r.status !== 'skipped').length;
+  }
+  return { records, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function destinationUnthrottled(): Promise<Record<string, unknown>> {
+  const sandbox = await startSandboxProcess(['--activities', '100', '--leads', '10', ...NO_LIMITS]);
+  try {
+    const baseline = await bareFetchWrites(sandbox, WRITE_UNTHROTTLED_ROWS, 'baseline.example.com');
+    const destination = await runDestination(sandbox, WRITE_UNTHROTTLED_ROWS, 'destination.example.com', UNTHROTTLE_ENV);
+    const written = await syncLeadsTotals(sandbox);
+    return {
+      scenario: 'destination leads upsert, unthrottled',
+      ...versusBaseline('destination', destination, baseline),
+      leads_created: written.created,
+      exit_code: destination.exitCode,
+      ...(destination.errors.length ? { errors: destination.errors.join(' | ') } : {}),
+    };
+  } finally {
+    await sandbox.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  // BENCH_ONLY=limits,unthrottled,memory picks scenarios (all by default).
-  const only = (process.env.BENCH_ONLY ?? 'limits,unthrottled,memory').split(',');
-  const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [['limits', underLimits], ['unthrottled', unthrottled], ['memory', memory]];
+  // BENCH_ONLY=limits,unthrottled,memory,write-limits,write-unthrottled picks scenarios (all by default).
+  const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [
+    ['limits', underLimits], ['unthrottled', unthrottled], ['memory', memory],
+    ['write-limits', destinationUnderLimits], ['write-unthrottled', destinationUnthrottled],
+  ];
+  const only = process.env.BENCH_ONLY?.split(',') ?? scenarios.map(([name]) => name);
   const results: Array<Record<string, unknown>> = [];
   for (const [name, scenario] of scenarios) if (only.includes(name)) results.push(await scenario());
   console.log(`\nBench on ${machine}, latency ${LATENCY_MS} ms per call under limits\n`);
