@@ -89,6 +89,33 @@ export class MarketoWriteEndpoints extends MarketoEndpoints {
     return leads;
   }
 
+  /**
+   * Get Companies by their dedupe field, or Get Custom Objects by their dedupe fields [8.11,
+   * 8.16]: at most 300 keys, each record answered with the `seq` of the key it matched; a field
+   * a record has no value for is left out (it means null). A single key field whose values hold
+   * no comma goes as `filterValues`; a compound key, or a value with a comma, goes as JSON
+   * `input` with POST _method=GET.
+   */
+  async findObjects(path: string, keyFields: string[], keys: Record<string, unknown>[], fields: string[]): Promise<Record<string, unknown>[]> {
+    if (keys.length > MAX_FILTER_VALUES) throw new Error(`findObjects takes at most ${MAX_FILTER_VALUES} keys`);
+    const byQuery = keyFields.length === 1 && keys.every((k) => !String(k[keyFields[0]]).includes(','));
+    const records: Record<string, unknown>[] = [];
+    let nextPageToken: string | undefined;
+    do {
+      const envelope: MarketoEnvelope = byQuery
+        ? await this.client.get(path, {
+            query: { filterType: keyFields[0], filterValues: keys.map((k) => String(k[keyFields[0]])), fields, batchSize: MAX_BATCH_SIZE, nextPageToken },
+          })
+        : await this.client.post(path, {
+            query: { _method: 'GET', nextPageToken },
+            json: { filterType: 'dedupeFields', fields, input: keys, batchSize: MAX_BATCH_SIZE },
+          });
+      records.push(...envelope.result);
+      nextPageToken = envelope.moreResult ? envelope.nextPageToken : undefined;
+    } while (nextPageToken);
+    return records;
+  }
+
   async deleteLeads(ids: number[]): Promise<RecordResult[]> {
     return this.write(DELETE_LEADS_PATH, { input: ids.map((id) => ({ id })) });
   }

@@ -8,7 +8,9 @@ import { runConnectorProcess, writeTemp } from './run-process';
  * Marketo cannot take, companies, cars, a delete), and what Marketo holds afterwards.
  */
 async function main(): Promise<void> {
-  const sandbox = await startSandbox({ seed: 42, activityCount: 2500, leadCount: 120 });
+  // Activities of the last half hour or so, as on a live subscription (the generator writes ~1.2 a second).
+  const startDate = new Date(Math.floor(Date.now() / 1000 - 2500 / 1.2) * 1000).toISOString().replace('.000Z', 'Z');
+  const sandbox = await startSandbox({ seed: 42, activityCount: 2500, leadCount: 120, startDate });
   console.log(`Marketo sandbox listening at ${sandbox.url}\n`);
   try {
     const config = {

@@ -1,4 +1,7 @@
-import { toMarketoSecond, maxSecond } from '../dates';
+import { toMarketoSecond, maxSecond, secondOf } from '../dates';
+
+/** How far behind "now" a walk that found nothing leaves its cursor: activities are committed a little after they happen. */
+const LATE_ARRIVAL_MARGIN_MS = 5 * 60_000;
 
 /**
  * Incremental state of an activity-like stream (activities, lead_changes, deleted_leads).
@@ -74,15 +77,17 @@ export class ActivityCursor {
   }
 
   /**
-   * A walk over `keys` finished having seen everything up to `walkedTo`: partitions without
-   * activities since their cursor move up to it, so the next sync does not walk their history again.
+   * A walk over `keys` finished (Marketo said no more results) having seen activities up to
+   * `walkedTo`, or none at all: partitions without activities since their cursor move up to it, or,
+   * when the walk saw nothing, to a little before `finishedAt` (activities are written a little
+   * after they happen), so that the next sync does not walk their empty history again.
    */
-  completeWalk(keys: string[], walkedTo: string | undefined): void {
-    if (!walkedTo) return;
+  completeWalk(keys: string[], walkedTo: string | undefined, finishedAt: number = Date.now()): void {
+    const upTo = walkedTo ?? secondOf(finishedAt - LATE_ARRIVAL_MARGIN_MS);
     for (const key of keys) {
       const cursor = this.partitions.get(key);
-      if (!cursor) this.partitions.set(key, { activityDate: maxSecond(walkedTo, this.defaultDate), guids: new Set() });
-      else if (cursor.activityDate < walkedTo) this.partitions.set(key, { activityDate: walkedTo, guids: new Set() });
+      if (!cursor) this.partitions.set(key, { activityDate: maxSecond(upTo, this.defaultDate), guids: new Set() });
+      else if (cursor.activityDate < upTo) this.partitions.set(key, { activityDate: upTo, guids: new Set() });
     }
   }
 

@@ -78,12 +78,14 @@ export class LeadsStream implements SourceStream {
       }
     }
 
-    const cursor = new ActivityCursor(
-      // The walks' own cursors when the state has them; else where the full read began; else (a
-      // legacy state) the updatedAt cursor.
-      walkFrom !== undefined ? { activityDate: walkFrom } : { activityDate: state.activityDate ?? state.updatedAt, partitions: state.partitions ?? {} },
-      EPOCH,
-    );
+    // The walks' own cursors when the state has them; else where the full read began; else (a
+    // legacy state) the updatedAt cursor. Every walk gets a cursor, none walks from the epoch.
+    const from = walkFrom ?? state.activityDate ?? state.updatedAt;
+    const cursor = new ActivityCursor(walkFrom !== undefined ? { activityDate: walkFrom } : { activityDate: from, partitions: state.partitions ?? {} }, EPOCH).windowFrom(from, [
+      CHANGES,
+      MERGES,
+      DELETES,
+    ]);
     const queue = new Set<number>(state.pendingLeadIds);
     const types = await ctx.metadata.activityTypes();
     const mergeTypeId = types.find((t) => t.name === 'Merge Leads')?.id ?? MERGE_LEADS_TYPE_ID;

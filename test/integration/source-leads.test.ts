@@ -153,6 +153,24 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
 
 describe('source-marketo leads: calls', function () {
   this.timeout(120_000);
+  it('a sync with nothing new emits no lead and walks only from its cursors (3 tokens, 3 pages, no Get Leads)', async () => {
+    const sandbox = await startSandbox({ seed: 4, leadCount: 50, activityCount: 400, startDate: recent(3600) });
+    try {
+      const config = sourceConfig(sandbox);
+      const catalog = leadsCatalog(await discover(config));
+      const full = await read(config, catalog);
+      const second = await read(config, catalog, nextState(full));
+      sandbox.counters.reset();
+      const third = await read(config, catalog, nextState(second));
+      expect(leadRecords(third)).to.deep.equal([]);
+      const calls = sandbox.counters.byEndpoint();
+      expect(calls['GET /rest/v1/activities/pagingtoken.json']).to.equal(3);
+      expect(calls['GET /rest/v1/leads.json'] ?? 0).to.equal(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('fetches N changed leads in ceil(N / 300) Get Leads calls', async () => {
     const sandbox = await startSandbox({ seed: 8, leadCount: 900, activityCount: 300, startDate: recent(86400) });
     try {
