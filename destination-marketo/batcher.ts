@@ -18,6 +18,8 @@ export interface PendingRow {
   label: string;
   /** The record as Marketo takes it: the key fields, plus the converted columns for an upsert. */
   payload: Record<string, unknown>;
+  /** The row's change time (row_changed_at_field), epoch ms, for conflict_policy newest_wins. */
+  changedAt?: number;
   /** Size of the payload in the request body. */
   bytes: number;
   /** Its place in the state bookkeeping (settled once its fate is known). */

@@ -58,17 +58,3 @@ export function parseDestinationConfig(raw: unknown): DestinationConfig {
     rowChangedAtField: optionalString(config, 'row_changed_at_field'),
   };
 }
-
-/**
- * write_only_changes and newest_wins are declared by the contract but not built yet (a later
- * issue): a config using them is accepted so that it keeps working once they are, and the user
- * is told what happens meanwhile.
- */
-export function unimplementedSettings(config: DestinationConfig): string[] {
-  const notes: string[] = [];
-  if (config.writeOnlyChanges) notes.push("'write_only_changes' is not available yet: every row is sent to Marketo.");
-  if (config.conflictPolicy === 'newest_wins') {
-    notes.push(`'conflict_policy' newest_wins is not available yet: the warehouse's values win ('row_changed_at_field' ${config.rowChangedAtField} is not read).`);
-  }
-  return notes;
-}

@@ -50,7 +50,7 @@ export interface ConfiguredStream {
   namespace?: string;
 }
 
-export type Log = (level: 'INFO' | 'WARN', message: string) => void;
+export type Log = (level: 'DEBUG' | 'INFO' | 'WARN', message: string) => void;
 
 /** The streams of the configured catalog; sync modes this destination cannot honour are the user's to fix. */
 export function configuredStreams(catalog: unknown): ConfiguredStream[] {

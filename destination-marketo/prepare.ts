@@ -1,5 +1,6 @@
 import { COMPANY_UPDATE_NOT_ALLOWED } from '../marketo/write-endpoints';
 import { MAX_INPUT_BYTES, PendingRow } from './batcher';
+import { parseChangeTime } from './changes';
 import { convertValue } from './convert';
 import { BadInputError } from './input';
 import { COMPANIES_STREAM, COMPANY_KEY_FIELD, Log, WriteTarget } from './objects';
@@ -41,7 +42,8 @@ function normaliseKeyPart(value: unknown): unknown {
 export class RowPreparer {
   private readonly warned = new Set<string>();
 
-  constructor(private readonly target: WriteTarget, private readonly log: Log) {}
+  /** `changedAtField`: the column holding the row's change time (row_changed_at_field), read for newest_wins. */
+  constructor(private readonly target: WriteTarget, private readonly log: Log, private readonly changedAtField?: string) {}
 
   prepare(data: Record<string, unknown>, ctx: RowContext): Prepared {
     const key = this.key(data, ctx);
@@ -54,6 +56,7 @@ export class RowPreparer {
     const linkedToCompany = this.target.kind === 'lead' && !isBlank(data[COMPANY_KEY_FIELD]);
     for (const [column, value] of Object.entries(data)) {
       if (column in key || AIRBYTE_COLUMN.test(column)) continue;
+      if (column === this.changedAtField && !this.target.fields.has(column)) continue; // bookkeeping, not Marketo data
       const field = this.target.fields.get(column);
       if (!field) {
         this.warnOnce(column, `is not a field of Marketo ${this.objectLabel()}; it is not written.`);
@@ -76,7 +79,8 @@ export class RowPreparer {
     }
     const bytes = byteSize(payload);
     if (bytes > MAX_INPUT_BYTES) return { kind: 'rejected', dedupeKey, label, reason: "is larger than Marketo's 1 MB request limit on its own" };
-    return { kind: 'row', row: { ...base, op: 'upsert', payload, bytes } };
+    const changedAt = this.changedAtField === undefined ? undefined : parseChangeTime(data[this.changedAtField]);
+    return { kind: 'row', row: { ...base, op: 'upsert', payload, bytes, ...(changedAt === undefined ? {} : { changedAt }) } };
   }
 
   /** The key fields, converted to their Marketo types. */

@@ -4,7 +4,8 @@ import { ConnectorError } from '../protocol/cli';
 import { MessageWriter } from '../protocol/output';
 import { AirbyteRecordMessage } from '../protocol/types';
 import { ObjectBatch, PendingRow } from './batcher';
-import { parseDestinationConfig, unimplementedSettings } from './config';
+import { ChangeFilter, readsCurrentValues } from './changes';
+import { parseDestinationConfig } from './config';
 import { connectDestination } from './connect';
 import { BadInputError, parseInputLine } from './input';
 import { configuredStreams, Log, resolveTargets, WriteTarget } from './objects';
@@ -68,13 +69,15 @@ export class WriteSession {
     writer: MessageWriter,
     private readonly log: Log,
     maxBatchesInFlight = 1,
+    /** row_changed_at_field, when rows are compared with Marketo's values (newest_wins reads it). */
+    private readonly changedAtField?: string,
   ) {
     this.states = new StateEcho(writer);
     this.slots = new Slots(Math.max(1, maxBatchesInFlight));
     // Leads and companies first: at a STATE their batches leave before the custom objects' that may link to them.
     const ordered = [...targets].sort(([, a], [, b]) => Number(a.kind === 'customObject') - Number(b.kind === 'customObject'));
     for (const [stream, target] of ordered) {
-      this.lanes.set(stream, { target, preparer: new RowPreparer(target, log), batch: new ObjectBatch(), keysInFlight: new Map() });
+      this.lanes.set(stream, { target, preparer: new RowPreparer(target, log, changedAtField), batch: new ObjectBatch(), keysInFlight: new Map() });
     }
   }
 
@@ -185,7 +188,9 @@ export class WriteSession {
     if (this.failure) throw this.failure.error;
   }
 
-  private settleRow({ row, status, reason }: RowOutcome): void {
+  private settleRow(outcome: RowOutcome): void {
+    const { row, status, reason } = outcome;
+    if (outcome.kept) this.summary.count(row.stream, 'kept', outcome.kept);
     if (status === 'rejected') {
       this.reject(row.ticket, row.stream, row.line, row.label, reason ?? 'rejected');
     } else {
@@ -223,10 +228,12 @@ export async function write(
   const config = parseDestinationConfig(rawConfig);
   const streams = configuredStreams(rawCatalog);
   const log: Log = (level, message) => writer.log(level, message);
-  for (const note of unimplementedSettings(config)) log('WARN', note);
   const endpoints = connectDestination(config, writer, clientOptions);
   const targets = await resolveTargets(streams, endpoints, config, log);
-  const session = new WriteSession(targets, new TargetWriter(endpoints, log), writer, log, config.connection.maxConcurrentCalls);
+  const compare = readsCurrentValues(config);
+  const changes = new ChangeFilter(endpoints, config, log);
+  const session = new WriteSession(targets, new TargetWriter(endpoints, log, changes), writer, log, config.connection.maxConcurrentCalls, compare ? config.rowChangedAtField : undefined);
+  if (compare) for (const stream of streams) session.summary.comparing(streamKey(stream));
 
   try {
     let lineNumber = 0;

@@ -3,16 +3,22 @@ import { MarketoRequestError } from '../marketo/errors';
 import { ALREADY_GONE_CODES, LeadAction, MAX_RECORDS_PER_WRITE, MarketoWriteEndpoints, RecordResult } from '../marketo/write-endpoints';
 import { ConnectorError } from '../protocol/cli';
 import { PendingRow } from './batcher';
+import { ChangeFilter } from './changes';
 import { LEAD_ID_FIELD, Log, WriteTarget } from './objects';
 
-/** What became of a row: `absent` is a delete of something Marketo does not have (already gone). */
-export type RowStatus = 'created' | 'updated' | 'deleted' | 'absent' | 'rejected';
+/**
+ * What became of a row: `absent` is a delete of something Marketo does not have (already gone);
+ * `unchanged` an upsert Marketo already holds (write_only_changes), not sent and counted as written.
+ */
+export type RowStatus = 'created' | 'updated' | 'deleted' | 'absent' | 'unchanged' | 'rejected';
 
 export interface RowOutcome {
   row: PendingRow;
   status: RowStatus;
   /** For rejected rows: Marketo's reasons, or ours. */
   reason?: string;
+  /** Fields newest_wins left as Marketo has them. */
+  kept?: number;
 }
 
 /** Marketo's 1003 message repeats the refused value ("… and value 'x'"): personal data stays out of logs. */
@@ -32,7 +38,7 @@ function describeReasons(reasons: RecordResult['reasons']): string {
  * batch's fate is then unknown and the caller must not confirm anything after it.
  */
 export class TargetWriter {
-  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly log: Log) {}
+  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly log: Log, private readonly changes?: ChangeFilter) {}
 
   async write(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
     const upserts = rows.filter((r) => r.op === 'upsert');
@@ -43,7 +49,15 @@ export class TargetWriter {
     return outcomes;
   }
 
-  private async upsert(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
+  private async upsert(target: WriteTarget, pending: PendingRow[]): Promise<RowOutcome[]> {
+    const plan = this.changes ? await this.changes.plan(target, pending) : { send: pending, unchanged: [], kept: new Map<PendingRow, number>() };
+    const keptOf = (row: PendingRow) => (plan.kept.has(row) ? { kept: plan.kept.get(row) } : {});
+    const outcomes: RowOutcome[] = plan.unchanged.map((row) => ({ row, status: 'unchanged', ...keptOf(row) }));
+    if (plan.send.length > 0) outcomes.push(...(await this.send(target, plan.send)).map((o) => ({ ...o, ...keptOf(o.row) })));
+    return outcomes;
+  }
+
+  private async send(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
     const input = rows.map((r) => r.payload);
     let results: RecordResult[];
     if (target.kind === 'lead') results = await this.syncLeads(target.keyFields[0], input);

@@ -20,6 +20,9 @@ function destinationConfig(sandbox: Sandbox, extra: Record<string, unknown> = {}
     client_secret: sandbox.clientSecret,
     max_calls_per_20s: 100,
     max_concurrent_calls: 10,
+    // These tests pin the write path down call by call; reading current values first
+    // (write_only_changes, on by default) is tested in two-way.test.ts.
+    write_only_changes: false,
     ...extra,
   };
 }

@@ -16,7 +16,9 @@ import * as path from 'node:path';
 // `write` and `check` run in-process against a fake Marketo behind a sinon-stubbed fetch, so every
 // call the destination makes, and everything it prints, can be asserted exactly.
 
-const CONFIG = { domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'client-id-1', client_secret: 'client-secret-1' };
+// The write path is pinned down call by call with write_only_changes off; its comparison with
+// Marketo's current values has its own tests below.
+const CONFIG = { domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'client-id-1', client_secret: 'client-secret-1', write_only_changes: false };
 
 /** Describe Lead rows as Marketo sends them [8.1]; `id` is writable there, as in the recording. */
 const LEAD_FIELDS = [
@@ -556,13 +558,116 @@ describe('destination write: bad input and routing', () => {
     expect((error as ConnectorError).failureType).to.equal('config_error');
     expect((error as Error).message).to.match(/^Stream 'leads' asks for destination sync mode 'overwrite'/);
   });
+});
 
-  it('warns that write_only_changes and newest_wins are not available yet', async () => {
-    const run = await runWrite({ config: { write_only_changes: true, conflict_policy: 'newest_wins' }, lines: [] });
-    expect(run.logs('WARN')).to.deep.equal([
-      "'write_only_changes' is not available yet: every row is sent to Marketo.",
-      "'conflict_policy' newest_wins is not available yet: the warehouse's values win ('row_changed_at_field' _ab_cdc_updated_at is not read).",
+describe('destination write: only changes (write_only_changes) and conflict_policy', () => {
+  const ON = { write_only_changes: true };
+  const infos = (run: Run) => run.logs('INFO').filter((m) => m.includes("compared with Marketo's current values"));
+
+  it('reads current values once per batch and sends only the rows and fields that differ, compared after conversion', async () => {
+    const run = await runWrite({
+      config: ON,
+      fake: (fake) => {
+        fake.leads = [
+          { id: 1, email: 'a@x.com', firstName: 'Ann', integer_field: 42, float_field: 1.5, boolean_field: false, datetime_field: '2026-02-03T04:05:06Z', date_field: '1990-12-10', lastName: null, updatedAt: '2026-01-01T00:00:00Z' },
+          { id: 2, email: 'B@x.com', firstName: 'Bob', integer_field: 7, updatedAt: '2026-01-01T00:00:00Z' },
+        ];
+      },
+      lines: [
+        // Same values in the warehouse's forms: text numbers, another zone, a blank for null, null for an unset boolean.
+        lead('a@x.com', { firstName: 'Ann', integer_field: '42', float_field: '1.50', boolean_field: null, datetime_field: '2026-02-03T05:05:06+01:00', date_field: '1990-12-10T23:30:00-05:00', lastName: '', _ab_cdc_updated_at: '2026-02-01T00:00:00Z' }),
+        lead('b@x.com', { firstName: 'Bob', integer_field: 8 }),
+        lead('c@x.com', { firstName: 'Cy', integer_field: 1 }),
+        streamState('leads', 'c1'),
+      ],
+    });
+    expect(run.error).to.equal(undefined);
+    const reads = run.fake.calls.filter((c) => c.endpoint === 'GET /rest/v1/leads.json');
+    expect(reads.map((c) => [c.query.filterType, c.query.filterValues])).to.deep.equal([['email', 'a@x.com,b@x.com,c@x.com']]);
+    expect(reads[0].query.fields.split(',')).to.include.members(['email', 'firstName', 'integer_field', 'datetime_field', 'updatedAt']);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json')).to.deep.equal([
+      { action: 'createOrUpdate', lookupField: 'email', input: [{ email: 'b@x.com', integer_field: 8 }, { email: 'c@x.com', firstName: 'Cy', integer_field: 1 }] },
     ]);
+    expect(run.states().map((s) => s.destinationStats)).to.deep.equal([{ recordCount: 3, rejectedRecordCount: 0 }]);
+    expect(infos(run)).to.deep.equal([
+      "Stream 'leads', compared with Marketo's current values: 1 unchanged (not sent), 2 created, 0 updated, 0 rejected; 0 fields kept as Marketo has them because it changed them after the row (newest_wins).",
+    ]);
+  });
+
+  it('sends no write at all when nothing changed, and still echoes the state', async () => {
+    const run = await runWrite({
+      config: ON,
+      fake: (fake) => (fake.leads = [{ id: 1, email: 'a@x.com', firstName: 'Ann' }]),
+      lines: [lead('a@x.com', { firstName: 'Ann' }), lead('a@x.com'), streamState('leads', 'c1')],
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.writeCalls().map((c) => c.endpoint)).to.deep.equal(['GET /rest/v1/leads.json']);
+    expect(run.states()).to.have.length(1);
+  });
+
+  it('newest_wins keeps the fields of a record Marketo changed after the row; warehouse_wins overwrites them', async () => {
+    const fake = (f: FakeMarketo) =>
+      (f.leads = ['a', 'b', 'c'].map((k, i) => ({ id: i + 1, email: `${k}@x.com`, firstName: 'Marketo', lastName: 'Same', updatedAt: '2026-03-01T00:00:00Z' })));
+    const lines = [
+      lead('a@x.com', { firstName: 'Warehouse', lastName: 'Same', _ab_cdc_updated_at: '2026-02-01T00:00:00Z' }), // older than Marketo's change
+      lead('b@x.com', { firstName: 'Warehouse', _ab_cdc_updated_at: '2026-04-01T00:00:00Z' }), // newer
+      lead('c@x.com', { firstName: 'Warehouse' }), // no change time: the warehouse wins
+    ];
+    const newest = await runWrite({ config: { ...ON, conflict_policy: 'newest_wins' }, fake, lines });
+    expect(newest.error).to.equal(undefined);
+    expect(newest.fake.bodiesOf('POST /rest/v1/leads.json')[0].input).to.deep.equal([
+      { email: 'b@x.com', firstName: 'Warehouse' },
+      { email: 'c@x.com', firstName: 'Warehouse' },
+    ]);
+    expect(newest.logs('DEBUG')).to.deep.equal([
+      "Stream 'leads', email=a@x.com: field 'firstName' kept as Marketo has it: Marketo changed this record after the row (newest_wins).",
+    ]);
+    expect(infos(newest)[0]).to.match(/: 1 unchanged \(not sent\), 2 created, 0 updated, 0 rejected; 1 fields kept/);
+
+    const warehouse = await runWrite({ config: { ...ON, conflict_policy: 'warehouse_wins' }, fake, lines });
+    expect(warehouse.fake.bodiesOf('POST /rest/v1/leads.json')[0].input.map((r: any) => r.firstName)).to.deep.equal(['Warehouse', 'Warehouse', 'Warehouse']);
+    expect(warehouse.logs('DEBUG')).to.deep.equal([]);
+  });
+
+  it('with write_only_changes off, newest_wins still reads and leaves out only the kept fields', async () => {
+    const run = await runWrite({
+      config: { write_only_changes: false, conflict_policy: 'newest_wins', row_changed_at_field: 'changed_at' },
+      fake: (f) => (f.leads = [{ id: 1, email: 'a@x.com', firstName: 'Marketo', lastName: 'Same', updatedAt: '2026-03-01T00:00:00Z' }]),
+      lines: [lead('a@x.com', { firstName: 'Warehouse', lastName: 'Same', changed_at: 1_767_225_600 })], // 2026-01-01, epoch seconds
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json')[0].input).to.deep.equal([{ email: 'a@x.com', lastName: 'Same' }]);
+    expect(run.logs('WARN').filter((m) => m.includes('changed_at'))).to.deep.equal([]);
+  });
+
+  it('compares companies and custom objects by seq; a field Marketo leaves out is null; deletes are not read', async () => {
+    const run = await runWrite({
+      config: ON,
+      streams: ['companies', 'car_c'],
+      fake: (fake) => {
+        fake.on('GET /rest/v1/companies.json', (_b, query) =>
+          ok(query.filterValues.split(',').flatMap((v, seq) => (v === 'C1' ? [{ seq, id: 5, externalCompanyId: 'C1', company: 'Acme', updatedAt: '2026-01-01T00:00:00Z' }] : []))),
+        );
+        fake.on('GET /rest/v1/customobjects/car_c.json', (_b, query) =>
+          ok(query.filterValues.split(',').map((vin, seq) => ({ seq, marketoGUID: `g${seq}`, vin, year: 2001 }))),
+        );
+      },
+      lines: [
+        record('companies', { externalCompanyId: 'C1', company: 'Acme', annualRevenue: null }),
+        record('companies', { externalCompanyId: 'C2', company: 'New' }),
+        record('car_c', { vin: 'V1', year: '2001', make: '' }),
+        record('car_c', { vin: 'V2', year: 2002 }),
+        record('car_c', { vin: 'V3', _ab_cdc_deleted_at: '2026-01-01T00:00:00Z' }),
+      ],
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.calls.filter((c) => c.endpoint.startsWith('GET /rest/v1/c') && !c.endpoint.includes('describe') && c.endpoint !== 'GET /rest/v1/customobjects.json').map((c) => [c.endpoint, c.query.filterType, c.query.filterValues])).to.deep.equal([
+      ['GET /rest/v1/companies.json', 'externalCompanyId', 'C1,C2'],
+      ['GET /rest/v1/customobjects/car_c.json', 'vin', 'V1,V2'],
+    ]);
+    expect(run.fake.bodiesOf('POST /rest/v1/companies.json')[0].input).to.deep.equal([{ externalCompanyId: 'C2', company: 'New' }]);
+    expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json')[0].input).to.deep.equal([{ vin: 'V2', year: 2002 }]);
+    expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c/delete.json')[0].input).to.deep.equal([{ vin: 'V3' }]);
   });
 });
 

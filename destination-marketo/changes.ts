@@ -1,0 +1,183 @@
+import { COMPANIES_PATH, customObjectPath, MarketoWriteEndpoints } from '../marketo/write-endpoints';
+import { MAX_FILTER_VALUES } from '../marketo/constants';
+import { PendingRow } from './batcher';
+import { ConflictPolicy } from './config';
+import { convertValue } from './convert';
+import { Log, WriteTarget } from './objects';
+
+// write_only_changes and conflict_policy (issue 7): before a batch of upserts is written, the
+// current values of its objects are read from Marketo (one call per 300 keys) and each row is cut
+// down to the fields whose values differ. Comparisons are made on normalised values, after the
+// same conversion the write uses, so that "2026-01-02T03:04:05+00:00" and Marketo's
+// "2026-01-02T03:04:05Z", 42 and "42", null and "" are the same value.
+
+/** The field every Marketo object stamps with its last change [8.5, 8.11, 8.16]. */
+export const UPDATED_AT_FIELD = 'updatedAt';
+
+/** What Marketo holds for one row's key; `ambiguous` = it cannot be told (several leads share the key, or the key cannot be looked up). */
+type Current = { kind: 'absent' } | { kind: 'ambiguous' } | { kind: 'present'; values: Record<string, unknown>; updatedAt?: number };
+
+export interface ChangeSettings {
+  writeOnlyChanges: boolean;
+  conflictPolicy: ConflictPolicy;
+}
+
+/** A batch's rows after the comparison. */
+export interface ChangePlan {
+  /** Rows to send, with their payloads cut down to the key and the fields to write. */
+  send: PendingRow[];
+  /** Rows with nothing to write: not sent, and settled as written. */
+  unchanged: PendingRow[];
+  /** Fields newest_wins left as Marketo has them, per row (as it is in `send` or `unchanged`). */
+  kept: Map<PendingRow, number>;
+}
+
+/** Whether the current values must be read at all: not when every field of every row is sent anyway. */
+export function readsCurrentValues(settings: ChangeSettings): boolean {
+  return settings.writeOnlyChanges || settings.conflictPolicy === 'newest_wins';
+}
+
+/**
+ * A row's change time (row_changed_at_field) in epoch ms: an ISO 8601 text (no zone = UTC), or
+ * a number of epoch seconds or milliseconds. Anything else is no change time.
+ */
+export function parseChangeTime(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value > 1e11 ? value : value * 1000;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  // Whole seconds, as Marketo stamps updatedAt: a fraction cannot make Marketo's change the newer one.
+  const converted = convertValue(value, 'datetime');
+  return converted.ok && typeof converted.value === 'string' ? Date.parse(converted.value) : undefined;
+}
+
+const NUMBER_TYPES = new Set(['integer', 'score', 'float', 'currency', 'percent']);
+
+/**
+ * A value as compared: null for no value (null, "", or a field Marketo left out), false for an
+ * unset boolean (Marketo reads unset booleans as false), datetimes as whole-second instants,
+ * dates as YYYY-MM-DD, numbers as numbers, everything else as text.
+ */
+export function comparable(value: unknown, dataType: string): unknown {
+  if (dataType === 'boolean') {
+    if (value === true || value === 1) return true;
+    if (typeof value === 'string') return ['true', '1', 'yes'].includes(value.trim().toLowerCase());
+    return false;
+  }
+  if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return null;
+  if (NUMBER_TYPES.has(dataType)) {
+    const number = typeof value === 'number' ? value : Number(String(value).trim());
+    return Number.isNaN(number) ? String(value) : number;
+  }
+  if (dataType === 'datetime') {
+    const instant = Date.parse(String(value));
+    return Number.isNaN(instant) ? String(value) : Math.floor(instant / 1000);
+  }
+  if (dataType === 'date') return String(value).slice(0, 10);
+  return String(value);
+}
+
+export function sameValue(wanted: unknown, current: unknown, dataType: string): boolean {
+  return comparable(wanted, dataType) === comparable(current, dataType);
+}
+
+/** Keys compared as Marketo looks them up: ignoring case. */
+function lookupKey(value: unknown): string {
+  return String(value).toLowerCase();
+}
+
+/**
+ * Reads what Marketo holds for a batch's upserts and decides, field by field, what to send.
+ * Runs inside the batch's own write (after the batches holding its keys), so it sees their writes.
+ */
+export class ChangeFilter {
+  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly settings: ChangeSettings, private readonly log: Log) {}
+
+  get active(): boolean {
+    return readsCurrentValues(this.settings);
+  }
+
+  async plan(target: WriteTarget, rows: PendingRow[]): Promise<ChangePlan> {
+    const plan: ChangePlan = { send: [], unchanged: [], kept: new Map() };
+    if (!this.active || rows.length === 0) return { ...plan, send: rows };
+    const current = await this.current(target, rows);
+    for (const row of rows) {
+      const found = current.get(row) ?? { kind: 'ambiguous' };
+      // A create, or a key Marketo cannot look up for us: the whole row goes, and Marketo decides.
+      if (found.kind !== 'present') {
+        plan.send.push(row);
+        continue;
+      }
+      const newer = this.settings.conflictPolicy === 'newest_wins' && found.updatedAt !== undefined && row.changedAt !== undefined && found.updatedAt > row.changedAt;
+      const payload: Record<string, unknown> = {};
+      let fields = 0;
+      let kept = 0;
+      for (const [field, value] of Object.entries(row.payload)) {
+        if (target.keyFields.includes(field)) {
+          payload[field] = value;
+          continue;
+        }
+        const same = sameValue(value, found.values[field] ?? null, target.fields.get(field)?.dataType ?? 'string');
+        if (!same && newer) {
+          kept++;
+          this.log('DEBUG', `Stream '${target.name}', ${row.label}: field '${field}' kept as Marketo has it: Marketo changed this record after the row (newest_wins).`);
+          continue;
+        }
+        if (same && this.settings.writeOnlyChanges) continue;
+        payload[field] = value;
+        fields++;
+      }
+      const planned = fields === 0 ? row : { ...row, payload };
+      if (fields === 0) plan.unchanged.push(planned);
+      else plan.send.push(planned);
+      if (kept > 0) plan.kept.set(planned, kept);
+    }
+    return plan;
+  }
+
+  /** What Marketo holds for each row's key, in one read per 300 keys. */
+  private async current(target: WriteTarget, rows: PendingRow[]): Promise<Map<PendingRow, Current>> {
+    const fields = new Set<string>(target.keyFields);
+    for (const row of rows) for (const field of Object.keys(row.payload)) fields.add(field);
+    fields.add(UPDATED_AT_FIELD);
+    const out = new Map<PendingRow, Current>();
+    for (let i = 0; i < rows.length; i += MAX_FILTER_VALUES) {
+      const chunk = rows.slice(i, i + MAX_FILTER_VALUES);
+      if (target.kind === 'lead') await this.currentLeads(target.keyFields[0], chunk, [...fields], out);
+      else await this.currentObjects(target, chunk, [...fields], out);
+    }
+    return out;
+  }
+
+  /** Get Leads by the lookup field. A value holding a comma cannot be searched for; several leads with one value cannot be told apart. */
+  private async currentLeads(lookupField: string, rows: PendingRow[], fields: string[], out: Map<PendingRow, Current>): Promise<void> {
+    const lookable = rows.filter((r) => !String(r.payload[lookupField]).includes(','));
+    for (const row of rows) out.set(row, { kind: 'ambiguous' });
+    if (lookable.length === 0) return;
+    const leads = await this.endpoints.findLeads(lookupField, lookable.map((r) => String(r.payload[lookupField])), fields);
+    const byKey = new Map<string, Record<string, unknown>[]>();
+    for (const lead of leads) {
+      const key = lookupKey(lead[lookupField]);
+      byKey.set(key, [...(byKey.get(key) ?? []), lead]);
+    }
+    for (const row of lookable) {
+      const matches = byKey.get(lookupKey(row.payload[lookupField])) ?? [];
+      out.set(row, matches.length === 0 ? { kind: 'absent' } : matches.length > 1 ? { kind: 'ambiguous' } : present(matches[0]));
+    }
+  }
+
+  /** Get Companies / Get Custom Objects by the dedupe fields: each record names the key it matched by `seq`. */
+  private async currentObjects(target: WriteTarget, rows: PendingRow[], fields: string[], out: Map<PendingRow, Current>): Promise<void> {
+    const path = target.kind === 'company' ? COMPANIES_PATH : customObjectPath(target.name);
+    const keys = rows.map((r) => Object.fromEntries(target.keyFields.map((f) => [f, r.payload[f]])));
+    const records = await this.endpoints.findObjects(path, target.keyFields, keys, fields);
+    for (const row of rows) out.set(row, { kind: 'absent' });
+    for (const record of records) {
+      const row = Number.isInteger(record.seq) ? rows[record.seq as number] : undefined;
+      if (row) out.set(row, present(record));
+    }
+  }
+}
+
+function present(values: Record<string, unknown>): Current {
+  const updatedAt = typeof values[UPDATED_AT_FIELD] === 'string' ? Date.parse(values[UPDATED_AT_FIELD] as string) : NaN;
+  return { kind: 'present', values, updatedAt: Number.isNaN(updatedAt) ? undefined : updatedAt };
+}
