@@ -70,7 +70,7 @@ export class WriteSession {
     private readonly log: Log,
     maxBatchesInFlight = 1,
     /** row_changed_at_field, when rows are compared with Marketo's values (newest_wins reads it). */
-    private readonly changedAtField?: string,
+    changedAtField?: string,
   ) {
     this.states = new StateEcho(writer);
     this.slots = new Slots(Math.max(1, maxBatchesInFlight));

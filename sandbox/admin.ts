@@ -2,45 +2,17 @@
 // line can be driven with curl. Not Marketo: never counted, limited or authenticated.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Activity } from './activity-details';
-import type { CallRecord } from './counters';
 import { writeJson } from './envelope';
-import { type Fault, faultFromJson } from './faults';
-import type { UpdateLeadOptions } from './lead-operations';
-import type { Lead, LeadFieldDescription, NewLeadField } from './leads';
-import type { ObjectRecord } from './object-store';
-import type { WriteRecord } from './write-log';
+import { faultFromJson } from './faults';
+import type { Sandbox } from './index';
 
 /** The part of the Sandbox the admin endpoints drive. */
-export interface SandboxControl {
-  counters: {
-    total(): number;
-    byEndpoint(): Record<string, number>;
-    errorsByCode(): Record<string, number>;
-    maxConcurrentSeen(): number;
-    maxCallsInAnyWindow(windowMs?: number): number;
-    calls(): CallRecord[];
-    reset(): void;
-  };
-  faults: { inject(f: Fault): void; clear(): void; pending(): Fault[] };
-  expireAllTokens(): void;
-  setDailyCallsUsed(n: number): void;
-  dailyCallsUsed(): number;
-  addActivities(n: number, opts?: { at?: string; typeIds?: number[] }): Activity[];
-  activityCount(): number;
-  leads(): Lead[];
-  lead(id: number): Lead | undefined;
-  createLead(values: Record<string, unknown>): Lead;
-  updateLead(id: number, values: Record<string, unknown>, opts?: UpdateLeadOptions): string[];
-  deleteLead(id: number): void;
-  mergeLeads(winnerId: number, loserIds: number[]): void;
-  addLeadField(field: NewLeadField): LeadFieldDescription;
-  hideLeadField(name: string): void;
-  showLeadField(name: string): void;
-  companies(): ObjectRecord[];
-  customObjects(name: string): ObjectRecord[];
-  writeLog(): WriteRecord[];
-}
+export type SandboxControl = Pick<
+  Sandbox,
+  | 'counters' | 'faults' | 'expireAllTokens' | 'setDailyCallsUsed' | 'dailyCallsUsed' | 'addActivities' | 'activityCount'
+  | 'leads' | 'lead' | 'createLead' | 'updateLead' | 'deleteLead' | 'mergeLeads' | 'addLeadField' | 'hideLeadField'
+  | 'showLeadField' | 'companies' | 'customObjects' | 'writeLog'
+>;
 
 /** Above this many, POST /__sandbox/activities answers with ids only. */
 const MAX_ACTIVITIES_ECHOED = 1000;
