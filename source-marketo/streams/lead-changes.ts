@@ -5,6 +5,7 @@ import { JsonSchema } from '../../protocol/types';
 import { ActivityLikeStream, ActivityWalk } from './activity-stream';
 import { LEAD_CHANGE_SCHEMA } from './schemas';
 import { madeByIgnoredApiUser } from './echo-filter';
+import { LiveFieldList } from './vanishing-fields';
 import { ReadContext } from './stream';
 
 export const LEAD_CHANGES_PARTITION = 'lead_changes';
@@ -33,14 +34,14 @@ export class LeadChangesStream extends ActivityLikeStream {
   }
 
   protected async walks(ctx: ReadContext): Promise<ActivityWalk[]> {
-    const fields = await this.trackedFields(ctx);
+    const fields = new LiveFieldList(await this.trackedFields(ctx), this.name, ctx.log);
     const types = await ctx.metadata.activityTypes();
     const mergeTypeId = types.find((t) => t.name === 'Merge Leads')?.id ?? MERGE_LEADS_TYPE_ID;
     return [
       {
         keys: [LEAD_CHANGES_PARTITION],
         // Long field lists go as POST with _method=GET (the client decides by URI length).
-        fetchPage: (token) => ctx.endpoints.getLeadChanges(token, fields),
+        fetchPage: (token) => fields.call((names) => ctx.endpoints.getLeadChanges(token, names)),
         partitionOf: () => LEAD_CHANGES_PARTITION,
       },
       {

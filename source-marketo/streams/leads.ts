@@ -8,6 +8,7 @@ import { buildConverters, buildLeadSchema, CDC_DELETED_AT } from './lead-schema'
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { mergeAsync, walkActivities } from './walk';
 import { madeByIgnoredApiUser } from './echo-filter';
+import { LiveFieldList } from './vanishing-fields';
 
 const CHANGES = 'lead_changes';
 const MERGES = 'merge_leads';
@@ -89,9 +90,9 @@ export class LeadsStream implements SourceStream {
     const queue = new Set<number>(state.pendingLeadIds);
     const types = await ctx.metadata.activityTypes();
     const mergeTypeId = types.find((t) => t.name === 'Merge Leads')?.id ?? MERGE_LEADS_TYPE_ID;
-    const changeFields = fields.filter((f) => f !== 'id');
+    const changeFields = new LiveFieldList(fields.filter((f) => f !== 'id'), this.name, ctx.log, fetcher.fieldsGone);
     const walks = [
-      { keys: [CHANGES], fetchPage: (t: string) => ctx.endpoints.getLeadChanges(t, changeFields) },
+      { keys: [CHANGES], fetchPage: (t: string) => changeFields.call((names) => ctx.endpoints.getLeadChanges(t, names)) },
       { keys: [MERGES], fetchPage: (t: string) => ctx.endpoints.getLeadActivities(t, [mergeTypeId]) },
       { keys: [DELETES], fetchPage: (t: string) => ctx.endpoints.getDeletedLeads(t) },
     ];
@@ -149,19 +150,23 @@ export class LeadsStream implements SourceStream {
 /** Fetches leads by id with the requested fields, converting values to the declared types. */
 class LeadFetcher {
   private newestUpdatedAt: string | undefined;
+  private readonly fields: LiveFieldList;
+  readonly fieldsGone = new Set<string>();
 
   constructor(
     private readonly ctx: ReadContext,
-    private readonly fields: string[],
+    fields: string[],
     private readonly converters: Map<string, (value: unknown) => unknown>,
-  ) {}
+  ) {
+    this.fields = new LiveFieldList(fields, 'leads', ctx.log, this.fieldsGone);
+  }
 
   maxUpdatedAt(previous: string): string {
     return this.newestUpdatedAt && this.newestUpdatedAt > previous ? this.newestUpdatedAt : previous;
   }
 
   async fetch(ids: number[]): Promise<Record<string, unknown>[]> {
-    const leads = await this.ctx.endpoints.getLeadsByIds(ids, this.fields);
+    const leads = await this.fields.call((names) => this.ctx.endpoints.getLeadsByIds(ids, names));
     return leads.map((lead) => this.toRecord(lead));
   }
 
@@ -192,7 +197,7 @@ class LeadFetcher {
 
   private toRecord(lead: Lead): Record<string, unknown> {
     const record: Record<string, unknown> = {};
-    for (const field of this.fields) {
+    for (const field of this.fields.fields) {
       const convert = this.converters.get(field);
       const value = lead[field];
       record[field] = convert ? convert(value) : value ?? null;

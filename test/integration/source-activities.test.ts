@@ -69,6 +69,13 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     expect(checkCatalog(result.messages)).to.deep.equal([]);
     const streams = result.messages.find((m) => m.type === 'CATALOG').catalog.streams;
     expect(streams.map((s: any) => s.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types']);
+    // The leads schema is Describe Lead's, live, with the fields of the linked company marked.
+    const leads = streams.find((s: any) => s.name === 'leads').json_schema.properties;
+    expect(Object.keys(leads)).to.have.length(sandbox.leadFields().filter((f) => f.rest).length + 1);
+    expect(leads.company.description).to.equal('Company Name (Marketo string). Company field: its value comes from the company linked by externalCompanyId');
+    expect(leads.email.description).to.equal('Email Address (Marketo email)');
+    expect(leads.leadScore.type).to.deep.equal(['null', 'integer']);
+    expect(leads.updatedAt).to.include({ format: 'date-time' });
   });
 
   it('read with wrong credentials or a bad start date fails with one config_error TRACE, no secret, no stack on stdout text', async () => {

@@ -128,6 +128,29 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     expect(properties).not.to.have.property('department');
   });
 
+  it('a selected field hidden in the middle of a sync: the sync stays green, says so once, and goes on without it', async () => {
+    await sandbox.close();
+    sandbox = await startSandbox({ seed: 22, leadCount: 700, activityCount: 300, startDate: recent(86400) });
+    const catalog = leadsCatalog(await discover(sourceConfig(sandbox)), [...SELECTED, 'department']);
+    let hidden = false;
+    const result = await read(sourceConfig(sandbox, { max_concurrent_calls: 1 }), catalog, undefined, {
+      killAfter: (m) => {
+        if (!hidden && m.type === 'STATE') {
+          hidden = true;
+          sandbox.hideLeadField('department');
+        }
+        return false;
+      },
+    });
+    const records = leadRecords(result);
+    expect(records.length).to.equal(sandbox.leads().length);
+    expect(records[0].data).to.have.property('department');
+    expect(records[records.length - 1].data).not.to.have.property('department');
+    expect(result.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message)).to.deep.equal([
+      "leads: the lead field 'department' disappeared from Marketo during the sync (hidden or deleted); it is left out from here on. Refresh the source schema to drop it.",
+    ]);
+  });
+
   it('a killed full read and a killed incremental read resume without losing a lead', async () => {
     const config = sourceConfig(sandbox, { max_concurrent_calls: 1 });
     const catalog = leadsCatalog(discovered);
