@@ -51,17 +51,8 @@ export interface LeadChangeField {
 }
 
 /** An item of Get Lead Changes: New Lead (no `fields`) or Change Data Value (with `fields`). */
-export interface LeadChange {
-  id?: number;
-  marketoGUID: string;
-  leadId: number;
-  activityDate: string;
-  activityTypeId: number;
-  campaignId?: number;
-  primaryAttributeValueId?: number;
-  primaryAttributeValue?: string;
+export interface LeadChange extends Activity {
   fields?: LeadChangeField[];
-  attributes: ActivityAttribute[];
 }
 
 /** A changed lead field with its value before and after. */

@@ -12,18 +12,12 @@ import {
   SEARCHABLE_CUSTOM_FIELD_TYPES,
   STANDARD_SEARCHABLE_LEAD_FIELDS,
 } from './marketo-facts';
+import type { LeadField as LeadFieldDescription } from '../marketo/endpoints';
 import { mixSeed, Rng } from './prng';
 import * as S from './sample-data';
 
-export interface LeadFieldDescription {
-  id: number;
-  displayName: string;
-  dataType: string;
-  length?: number;
-  /** Absent when the field cannot be used through REST [8.1]. */
-  rest?: { name: string; readOnly: boolean };
-  soap?: { name: string; readOnly: boolean };
-}
+/** A Describe Lead field: the same wire shape the client reads ([8.1]: `rest` is absent when REST cannot use the field). */
+export type { LeadFieldDescription };
 
 /** A field added to Describe Lead at run time (a custom field created by an admin). */
 export interface NewLeadField {
