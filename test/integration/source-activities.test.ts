@@ -182,6 +182,18 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     expect(retries.length).to.equal(9);
   });
 
+  it('a 606 storm (the shared rate limit spent by other integrations) slows the sync but loses nothing', async () => {
+    const config = sourceConfig(sandbox);
+    const catalog = catalogFor(discovered, ['activities']);
+    sandbox.faults.inject({ kind: 'error', code: '606', times: 6, path: /\/activities\.json/ });
+    const result = await read(config, catalog);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(expected(sandbox).activities);
+    expect(sandbox.counters.errorsByCode()['606']).to.equal(6);
+    const retries = result.logs().map((l: any) => l.message).filter((m: string) => m.startsWith('Marketo: 606'));
+    expect(retries).to.have.length(6);
+  });
+
   it('a sync killed with SIGKILL and restarted from its last STATE loses nothing and repeats nothing committed', async () => {
     const config = sourceConfig(sandbox, { max_concurrent_calls: 2 });
     const catalog = catalogFor(discovered, ACTIVITY_STREAMS);

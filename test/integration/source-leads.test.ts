@@ -107,6 +107,17 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     );
   });
 
+  it('emit_lead_tombstones: false keeps deleted and merged-away leads out of the leads stream', async () => {
+    const config = sourceConfig(sandbox, { emit_lead_tombstones: false });
+    const catalog = leadsCatalog(discovered);
+    const full = await read(config, catalog);
+    const ids = sandbox.leads().map((l) => l.id);
+    sandbox.deleteLead(ids[0]);
+    sandbox.mergeLeads(ids[1], [ids[2]]);
+    const next = await read(config, catalog, nextState(full));
+    expect(leadRecords(next).map((r: any) => r.data.id)).to.deep.equal([ids[1]]);
+  });
+
   it('a field added and a selected one hidden between discover and read: green, new field absent, hidden one reported', async () => {
     const catalog = leadsCatalog(discovered, [...SELECTED, 'department']);
     sandbox.addLeadField({ name: 'loyaltyTier', displayName: 'Loyalty Tier', dataType: 'string', length: 50 });
