@@ -9,6 +9,8 @@ export interface SourceConfig {
   leadChangeFields?: string[];
   ignoreChangesByApiUsers: string[];
   emitLeadTombstones: boolean;
+  /** How far before its cursor each activity walk starts again, for activities Marketo commits late. */
+  lookbackSeconds: number;
 }
 
 function stringArray(value: unknown, key: string): string[] | undefined {
@@ -47,5 +49,17 @@ export function parseSourceConfig(raw: unknown): SourceConfig {
     leadChangeFields: leadChangeFields && leadChangeFields.length > 0 ? leadChangeFields : undefined,
     ignoreChangesByApiUsers: (stringArray(config.ignore_changes_by_api_users, 'ignore_changes_by_api_users') ?? []).map((u) => u.toLowerCase()),
     emitLeadTombstones: config.emit_lead_tombstones !== false,
+    lookbackSeconds: lookbackMinutes(config.activity_lookback_minutes) * 60,
   };
+}
+
+/** Marketo keeps late-committed activities within minutes; a day is the most worth re-reading. */
+const MAX_LOOKBACK_MINUTES = 1440;
+
+function lookbackMinutes(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_LOOKBACK_MINUTES) {
+    throw new MarketoConfigError(`'activity_lookback_minutes' must be a whole number from 0 to ${MAX_LOOKBACK_MINUTES} (got ${JSON.stringify(value)}).`);
+  }
+  return value;
 }

@@ -1,4 +1,4 @@
-import { toMarketoSecond, maxSecond, secondOf } from '../dates';
+import { addSeconds, toMarketoSecond, maxSecond, secondOf } from '../dates';
 
 /** How far behind "now" a walk that found nothing leaves its cursor: activities are committed a little after they happen. */
 const LATE_ARRIVAL_MARGIN_MS = 5 * 60_000;
@@ -14,7 +14,12 @@ const LATE_ARRIVAL_MARGIN_MS = 5 * 60_000;
  */
 export interface PartitionCursor {
   activityDate: string;
+  /** The GUIDs emitted in the cursor's own second. */
   marketoGUIDs: string[];
+  /** With a look-back: GUIDs emitted in the look-back window before that second, by second. */
+  recentGUIDs?: Record<string, string[]>;
+  /** With a look-back: the earliest second this partition's history is known from (a window's start). */
+  floor?: string;
 }
 
 export interface ActivityStreamState {
@@ -24,15 +29,23 @@ export interface ActivityStreamState {
 
 interface LiveCursor {
   activityDate: string;
-  guids: Set<string>;
+  /** GUID → second, for every activity emitted from `lowBound` up to the cursor. */
+  seen: Map<string, string>;
+  floor: string;
 }
 
+/**
+ * With `lookbackSeconds` > 0, each partition also remembers the GUIDs it emitted over that many
+ * seconds before its cursor, and walks start that much earlier: an activity Marketo commits late
+ * (Send Email is recorded when the mail leaves) with a date just before the cursor is still read,
+ * and nothing is emitted twice. With 0, only the cursor's own second is remembered.
+ */
 export class ActivityCursor {
   private readonly partitions = new Map<string, LiveCursor>();
   /** Cursor for a partition the state does not know (a new activity type, or a legacy state). */
   private readonly defaultDate: string;
 
-  constructor(state: unknown, startDate: string) {
+  constructor(state: unknown, startDate: string, private readonly lookbackSeconds = 0) {
     const parsed = parseState(state);
     // A legacy state holds only `activityDate`: resume from it for every partition. With partitions,
     // one the state does not know (an activity type added since) starts at start_date.
@@ -40,15 +53,26 @@ export class ActivityCursor {
     this.defaultDate = legacy ? maxSecond(parsed.activityDate!, startDate) : startDate;
     for (const [key, cursor] of Object.entries(parsed.partitions)) {
       if (cursor.activityDate < startDate) continue; // start_date moved forward past this cursor
-      this.partitions.set(key, { activityDate: cursor.activityDate, guids: new Set(cursor.marketoGUIDs) });
+      const seen = new Map<string, string>();
+      for (const [second, guids] of Object.entries(cursor.recentGUIDs ?? {})) for (const guid of guids) seen.set(guid, second);
+      for (const guid of cursor.marketoGUIDs) seen.set(guid, cursor.activityDate);
+      // Without a saved floor, only the cursor's second is known: never look back past it.
+      const floor = cursor.floor ?? (cursor.recentGUIDs ? startDate : cursor.activityDate);
+      this.partitions.set(key, { activityDate: cursor.activityDate, seen, floor: maxSecond(floor, startDate) });
     }
+  }
+
+  /** Below this second a partition emits nothing: its look-back window, never before its floor. */
+  private lowBound(cursor: LiveCursor): string {
+    return this.lookbackSeconds === 0 ? cursor.activityDate : maxSecond(cursor.floor, addSeconds(cursor.activityDate, -this.lookbackSeconds));
   }
 
   /** The second a walk over these partitions must start from (Marketo pages forward from a date). */
   startOf(keys: string[]): string {
     let earliest: string | undefined;
     for (const key of keys) {
-      const date = this.partitions.get(key)?.activityDate ?? this.defaultDate;
+      const cursor = this.partitions.get(key);
+      const date = cursor ? this.lowBound(cursor) : this.defaultDate;
       if (earliest === undefined || date < earliest) earliest = date;
     }
     return earliest ?? this.defaultDate;
@@ -62,18 +86,23 @@ export class ActivityCursor {
     const cursor = this.partitions.get(key);
     if (!cursor) {
       if (activityDate < this.defaultDate) return false;
-      this.partitions.set(key, { activityDate, guids: new Set([guid]) });
+      this.partitions.set(key, { activityDate, seen: new Map([[guid, activityDate]]), floor: this.defaultDate });
       return true;
     }
-    if (activityDate < cursor.activityDate) return false;
-    if (activityDate === cursor.activityDate) {
-      if (cursor.guids.has(guid)) return false;
-      cursor.guids.add(guid);
-      return true;
+    if (activityDate < this.lowBound(cursor) || cursor.seen.has(guid)) return false;
+    cursor.seen.set(guid, activityDate);
+    if (activityDate > cursor.activityDate) {
+      cursor.activityDate = activityDate;
+      if (this.lookbackSeconds === 0) cursor.seen = new Map([[guid, activityDate]]);
+      else if (cursor.seen.size > PRUNE_EVERY) this.prune(cursor);
     }
-    cursor.activityDate = activityDate;
-    cursor.guids = new Set([guid]);
     return true;
+  }
+
+  /** Forgets GUIDs older than the look-back window: they can no longer come back. */
+  private prune(cursor: LiveCursor): void {
+    const bound = this.lowBound(cursor);
+    for (const [guid, second] of cursor.seen) if (second < bound) cursor.seen.delete(guid);
   }
 
   /**
@@ -86,8 +115,11 @@ export class ActivityCursor {
     const upTo = walkedTo ?? secondOf(finishedAt - LATE_ARRIVAL_MARGIN_MS);
     for (const key of keys) {
       const cursor = this.partitions.get(key);
-      if (!cursor) this.partitions.set(key, { activityDate: maxSecond(upTo, this.defaultDate), guids: new Set() });
-      else if (cursor.activityDate < upTo) this.partitions.set(key, { activityDate: upTo, guids: new Set() });
+      if (!cursor) this.partitions.set(key, { activityDate: maxSecond(upTo, this.defaultDate), seen: new Map(), floor: this.defaultDate });
+      else if (cursor.activityDate < upTo) {
+        cursor.activityDate = upTo;
+        this.prune(cursor);
+      }
     }
   }
 
@@ -96,10 +128,15 @@ export class ActivityCursor {
    * the GUIDs of their second), the others start at `from`, so no activity is emitted by two windows.
    */
   windowFrom(from: string, keys: string[]): ActivityCursor {
-    const window = new ActivityCursor(undefined, from);
+    const window = new ActivityCursor(undefined, from, this.lookbackSeconds);
     for (const key of keys) {
       const own = this.partitions.get(key);
-      window.partitions.set(key, own && own.activityDate >= from ? { activityDate: own.activityDate, guids: new Set(own.guids) } : { activityDate: from, guids: new Set() });
+      window.partitions.set(
+        key,
+        own && own.activityDate >= from
+          ? { activityDate: own.activityDate, seen: new Map(own.seen), floor: maxSecond(own.floor, from) }
+          : { activityDate: from, seen: new Map(), floor: from },
+      );
     }
     return window;
   }
@@ -108,12 +145,32 @@ export class ActivityCursor {
     const partitions: Record<string, PartitionCursor> = {};
     let low: string | undefined;
     for (const [key, cursor] of [...this.partitions.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
-      partitions[key] = { activityDate: cursor.activityDate, marketoGUIDs: [...cursor.guids] };
+      partitions[key] = this.partitionState(cursor);
       if (low === undefined || cursor.activityDate < low) low = cursor.activityDate;
     }
     return { activityDate: low ?? this.defaultDate, partitions };
   }
+
+  private partitionState(cursor: LiveCursor): PartitionCursor {
+    const state: PartitionCursor = { activityDate: cursor.activityDate, marketoGUIDs: [] };
+    if (this.lookbackSeconds === 0) {
+      state.marketoGUIDs = [...cursor.seen.keys()];
+      return state;
+    }
+    this.prune(cursor);
+    const recent: Record<string, string[]> = {};
+    for (const [guid, second] of cursor.seen) {
+      if (second === cursor.activityDate) state.marketoGUIDs.push(guid);
+      else (recent[second] ??= []).push(guid);
+    }
+    state.recentGUIDs = recent;
+    if (cursor.floor > addSeconds(cursor.activityDate, -this.lookbackSeconds)) state.floor = cursor.floor;
+    return state;
+  }
 }
+
+/** With a look-back, GUIDs older than it are dropped once a partition remembers this many. */
+const PRUNE_EVERY = 10_000;
 
 function parseState(state: unknown): ActivityStreamState {
   const out: ActivityStreamState = { partitions: {} };
@@ -126,6 +183,9 @@ function parseState(state: unknown): ActivityStreamState {
       const date = typeof cursor?.activityDate === 'string' ? toMarketoSecond(cursor.activityDate) : undefined;
       if (!date) continue;
       out.partitions[key] = { activityDate: date, marketoGUIDs: Array.isArray(cursor.marketoGUIDs) ? cursor.marketoGUIDs.map(String) : [] };
+      if (cursor.recentGUIDs && typeof cursor.recentGUIDs === 'object') out.partitions[key].recentGUIDs = cursor.recentGUIDs;
+      const floor = typeof cursor.floor === 'string' ? toMarketoSecond(cursor.floor) : undefined;
+      if (floor) out.partitions[key].floor = floor;
     }
   }
   return out;

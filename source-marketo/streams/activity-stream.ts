@@ -49,7 +49,7 @@ export abstract class ActivityLikeStream implements SourceStream {
   protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor): void {}
 
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
-    const segments = loadSegments(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate);
+    const segments = loadSegments(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate, ctx.config.lookbackSeconds);
     const walks = await this.walks(ctx);
     const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);

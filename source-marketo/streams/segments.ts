@@ -35,15 +35,15 @@ export const MIN_PAGES_PER_WINDOW = 25;
 /** Histories shorter than this are never split, whatever their volume: they are incremental syncs. */
 export const MIN_SPLIT_SPAN_MS = 3600_000;
 
-export function loadSegments(state: unknown, startDate: string): Segment[] {
+export function loadSegments(state: unknown, startDate: string, lookbackSeconds = 0): Segment[] {
   const raw = (typeof state === 'object' && state !== null ? state : {}) as SegmentedState;
   const windows = Array.isArray(raw.windows) ? raw.windows.filter((w) => typeof w?.from === 'string' && w.from >= startDate) : [];
-  const first: Segment = { until: windows[0]?.from ?? null, cursor: new ActivityCursor(raw, startDate), done: false };
+  const first: Segment = { until: windows[0]?.from ?? null, cursor: new ActivityCursor(raw, startDate, lookbackSeconds), done: false };
   return [
     first,
     ...windows.map((w, i) => ({
       until: windows[i + 1]?.from ?? w.until ?? null,
-      cursor: new ActivityCursor({ partitions: w.partitions }, w.from),
+      cursor: new ActivityCursor({ partitions: w.partitions }, w.from, lookbackSeconds),
       done: w.done === true,
     })),
   ];

@@ -153,6 +153,29 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     expect(added.length).to.equal(80);
   });
 
+  it('with a look-back, activities Marketo commits late (dated before the cursor) are read once, and nothing else again', async () => {
+    const config = sourceConfig(sandbox, { activity_lookback_minutes: 10 });
+    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    const first = await read(config, catalog);
+    const want = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(first, stream)), stream).to.deep.equal(want[stream]);
+    const lastSecond = [...sandbox.activities()].map((a) => a.activityDate).sort().pop()!;
+    const lateFrom = new Date(Date.parse(lastSecond) - 180_000).toISOString().replace('.000Z', 'Z');
+    const late = sandbox.addActivities(30, { at: lateFrom, typeIds: [1, 6, 13] });
+    expect(late.every((a) => a.activityDate < lastSecond)).to.equal(true);
+
+    const second = await read(config, catalog, nextState(first));
+    expect(second.exitCode, second.stderr).to.equal(0);
+    const wantAfter = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) {
+      const newOnes = wantAfter[stream].filter((g) => !want[stream].includes(g));
+      expect(uniqueSorted(guids(second, stream)), stream).to.deep.equal(newOnes);
+    }
+    expect(guids(second, 'activities').length).to.equal(late.length);
+    const third = await read(config, catalog, nextState(second));
+    expect(third.records()).to.deep.equal([]);
+  });
+
   it('the same exact result with faults injected and a token that expires mid-sync', async () => {
     const config = sourceConfig(sandbox);
     const catalog = catalogFor(discovered, ACTIVITY_STREAMS);

@@ -53,3 +53,37 @@ describe('ActivityCursor', () => {
     expect(later.startOf(['1'])).to.equal(START);
   });
 });
+
+describe('ActivityCursor with a look-back', () => {
+  const LOOKBACK = 600; // 10 minutes
+
+  it('re-reads the look-back window and emits only what it had not emitted, across syncs', () => {
+    const first = new ActivityCursor(undefined, START, LOOKBACK);
+    expect(first.accept('6', '2026-01-02T10:00:00Z', 'a')).to.equal(true);
+    expect(first.accept('6', '2026-01-02T10:05:00Z', 'b')).to.equal(true);
+    const state = JSON.parse(JSON.stringify(first.toState()));
+    expect(state.partitions['6']).to.deep.equal({ activityDate: '2026-01-02T10:05:00Z', marketoGUIDs: ['b'], recentGUIDs: { '2026-01-02T10:00:00Z': ['a'] } });
+
+    const next = new ActivityCursor(state, START, LOOKBACK);
+    expect(next.startOf(['6'])).to.equal('2026-01-02T09:55:00Z');
+    expect(next.accept('6', '2026-01-02T10:00:00Z', 'a')).to.equal(false); // emitted last sync
+    expect(next.accept('6', '2026-01-02T10:02:00Z', 'late')).to.equal(true); // committed late, before the cursor
+    expect(next.accept('6', '2026-01-02T09:50:00Z', 'older')).to.equal(false); // beyond the look-back
+    expect(next.accept('6', '2026-01-02T10:05:00Z', 'b')).to.equal(false);
+  });
+
+  it('does not look back past where a partition started (a window start, or a state saved without look-back)', () => {
+    const plain = new ActivityCursor(undefined, START);
+    plain.accept('6', '2026-01-02T10:05:00Z', 'b');
+    const turnedOn = new ActivityCursor(JSON.parse(JSON.stringify(plain.toState())), START, LOOKBACK);
+    expect(turnedOn.startOf(['6'])).to.equal('2026-01-02T10:05:00Z');
+    expect(turnedOn.accept('6', '2026-01-02T10:01:00Z', 'unknown')).to.equal(false);
+
+    const window = new ActivityCursor(undefined, START, LOOKBACK).windowFrom('2026-01-03T00:00:00Z', ['6']);
+    expect(window.startOf(['6'])).to.equal('2026-01-03T00:00:00Z');
+    window.accept('6', '2026-01-03T00:01:00Z', 'w');
+    const saved = JSON.parse(JSON.stringify(window.toState()));
+    expect(saved.partitions['6'].floor).to.equal('2026-01-03T00:00:00Z');
+    expect(new ActivityCursor(saved, START, LOOKBACK).startOf(['6'])).to.equal('2026-01-03T00:00:00Z');
+  });
+});
