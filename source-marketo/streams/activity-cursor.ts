@@ -32,6 +32,8 @@ interface LiveCursor {
   /** GUID → second, for every activity emitted from `lowBound` up to the cursor. */
   seen: Map<string, string>;
   floor: string;
+  /** Prune again only once `seen` has doubled: a burst inside the window must not make every record pay for a scan. */
+  pruneAbove?: number;
 }
 
 /**
@@ -94,7 +96,7 @@ export class ActivityCursor {
     if (activityDate > cursor.activityDate) {
       cursor.activityDate = activityDate;
       if (this.lookbackSeconds === 0) cursor.seen = new Map([[guid, activityDate]]);
-      else if (cursor.seen.size > PRUNE_EVERY) this.prune(cursor);
+      else if (cursor.seen.size > (cursor.pruneAbove ?? PRUNE_EVERY)) this.prune(cursor);
     }
     return true;
   }
@@ -103,6 +105,7 @@ export class ActivityCursor {
   private prune(cursor: LiveCursor): void {
     const bound = this.lowBound(cursor);
     for (const [guid, second] of cursor.seen) if (second < bound) cursor.seen.delete(guid);
+    cursor.pruneAbove = Math.max(PRUNE_EVERY, 2 * cursor.seen.size);
   }
 
   /**

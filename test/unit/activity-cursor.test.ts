@@ -87,3 +87,17 @@ describe('ActivityCursor with a look-back', () => {
     expect(new ActivityCursor(saved, START, LOOKBACK).startOf(['6'])).to.equal('2026-01-03T00:00:00Z');
   });
 });
+
+describe('ActivityCursor look-back under a burst', () => {
+  it('keeps accept cheap when the look-back window holds many activities (no scan per record)', () => {
+    const cursor = new ActivityCursor(undefined, START, 24 * 3600);
+    const base = Date.parse('2026-01-02T00:00:00Z');
+    const started = Date.now();
+    for (let i = 0; i < 40_000; i++) {
+      const second = new Date(base + i * 1000).toISOString().replace('.000Z', 'Z');
+      expect(cursor.accept('6', second, `g${i}`)).to.equal(true);
+    }
+    expect(Date.now() - started).to.be.below(3000);
+    expect(cursor.accept('6', '2026-01-02T00:00:05Z', 'g5')).to.equal(false); // still remembered
+  });
+});
