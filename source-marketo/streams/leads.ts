@@ -104,14 +104,11 @@ export class LeadsStream implements SourceStream {
     const lastSeen = new Map<string, string>();
     for await (const page of mergeAsync(walks.map((w) => walkActivities(w, cursor.startOf(w.keys), getToken)))) {
       const key = page.walk.keys[0];
-      for (const activity of page.activities) {
-        const seen = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
-        if (seen && (!lastSeen.has(key) || seen > lastSeen.get(key)!)) lastSeen.set(key, seen);
-      }
       const tombstones: Record<string, unknown>[] = [];
       let accepted = 0;
       for (const activity of page.activities) {
         const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
+        if (date && (!lastSeen.has(key) || date > lastSeen.get(key)!)) lastSeen.set(key, date);
         if (!date || typeof activity.marketoGUID !== 'string') continue;
         if (key === MERGES && activity.activityTypeId !== mergeTypeId) continue;
         if (!cursor.accept(key, date, activity.marketoGUID)) continue;
