@@ -99,6 +99,21 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     ]);
   });
 
+  it('a stream the API user may not read (603) fails alone, with the permission to grant; the others complete', async () => {
+    const discovered = await discover(sourceConfig(sandbox));
+    const catalog = catalogFor(discovered, ['leads', 'deleted_leads']);
+    sandbox.faults.inject({ kind: 'error', code: '603', message: 'Access denied', times: 1000, path: /\/rest\/v1\/leads\.json/ });
+    const result = await read(sourceConfig(sandbox), catalog);
+    sandbox.faults.clear();
+    expect(result.exitCode).to.equal(1);
+    expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor?.name, e.error.message])).to.deep.equal([
+      ['config_error', 'leads', "leads: Marketo denied access to /rest/v1/leads.json (603 Access denied). Give the API user's role the permission this data needs, or check the IP allow-list."],
+    ]);
+    const statuses = result.traces('STREAM_STATUS').map((t: any) => `${t.stream_status.stream_descriptor.name}:${t.stream_status.status}`);
+    expect(statuses).to.deep.equal(['deleted_leads:STARTED', 'deleted_leads:RUNNING', 'deleted_leads:COMPLETE', 'leads:STARTED', 'leads:RUNNING', 'leads:INCOMPLETE']);
+    expect(result.records('deleted_leads').length).to.be.greaterThan(0);
+  });
+
   it('read with an unknown stream fails with a TRACE error', async () => {
     const result = await read(sourceConfig(sandbox), invalidStreamCatalog());
     expect(result.exitCode).to.equal(1);
