@@ -9,6 +9,7 @@ import {
   CallBudgetExhaustedError, MarketoAccessDeniedError, MarketoConfigError, MarketoQuotaExhaustedError, MarketoRequestError,
   MarketoTransientError,
 } from './errors';
+import { permissionFor } from './permissions';
 
 export interface MarketoEnvelope<T = Record<string, unknown>> {
   requestId?: string;
@@ -208,8 +209,10 @@ export class MarketoClient {
         );
       }
       if (code === ACCESS_DENIED) {
+        const permission = permissionFor(method, path);
+        const grant = permission ? `the '${permission}' permission` : 'the permission this data needs';
         throw new MarketoAccessDeniedError(
-          `Marketo denied access to ${path} (603 ${error.message}). Give the API user's role the permission this data needs, or check the IP allow-list.`,
+          `Marketo denied access to ${path} (603 ${error.message}). Give the API user's role ${grant} (Admin > Users & Roles > Roles), or check the IP allow-list.`,
           code,
           endpoint,
         );

@@ -25,14 +25,12 @@ export class CallBudgetExhaustedError extends MarketoError {}
 /** Any other error Marketo reported, which retrying cannot fix (e.g. 1003 invalid fields). */
 export class MarketoRequestError extends MarketoError {}
 
-/** True for errors after which no further call to Marketo can succeed in this sync. */
+/**
+ * True for errors after which no further call to Marketo can succeed in this sync. A 603 is not one
+ * of them: it denies one permission, so it fails the stream that needed it and no other.
+ */
 export function stopsTheSync(err: unknown): boolean {
-  return (
-    err instanceof MarketoQuotaExhaustedError ||
-    err instanceof CallBudgetExhaustedError ||
-    err instanceof MarketoConfigError ||
-    err instanceof MarketoAccessDeniedError
-  );
+  return err instanceof MarketoQuotaExhaustedError || err instanceof CallBudgetExhaustedError || err instanceof MarketoConfigError;
 }
 
 /** How Airbyte should classify a failure: the user's to fix, worth retrying later, or ours. */

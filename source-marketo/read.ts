@@ -2,7 +2,7 @@ import { CallBudgetExhaustedError, failureTypeOf, stopsTheSync } from '../market
 import { ConnectorError } from '../protocol/cli';
 import { MessageWriter } from '../protocol/output';
 import { parseInputState } from '../protocol/state';
-import { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, FailureType, StreamDescriptor } from '../protocol/types';
+import { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, FailureType, StreamDescriptor, SyncMode } from '../protocol/types';
 import { parseSourceConfig } from './config';
 import { connect } from './connect';
 import { ProgressReporter } from './progress';
@@ -13,10 +13,18 @@ interface Planned {
   configured: ConfiguredAirbyteStream;
   stream: SourceStream;
   descriptor: StreamDescriptor;
+  /** The mode the stream is read in: the configured one, or full refresh for a stream that has no other. */
+  syncMode: SyncMode;
 }
 
-/** Matches the configured catalog to our streams; an unknown stream or sync mode is the user's to fix. */
-function plan(catalog: unknown): Planned[] {
+const SYNC_MODES: readonly SyncMode[] = ['full_refresh', 'incremental'];
+
+/**
+ * Matches the configured catalog to our streams; an unknown stream or sync mode is the user's to fix.
+ * A full-refresh-only stream configured as `incremental` (PyAirbyte configures every stream so) is
+ * read in full with a WARN, as connectors built on Airbyte's CDK do.
+ */
+function plan(catalog: unknown, writer: MessageWriter): Planned[] {
   const streams = (catalog as ConfiguredAirbyteCatalog)?.streams;
   if (!Array.isArray(streams)) throw new ConnectorError('The configured catalog has no "streams" list.', 'config_error');
   const known = new Map(allStreams().map((s) => [s.name, s]));
@@ -26,12 +34,17 @@ function plan(catalog: unknown): Planned[] {
     if (!stream) {
       throw new ConnectorError(`The catalog asks for stream '${name}', which this source does not have. Streams: ${[...known.keys()].join(', ')}.`, 'config_error');
     }
-    if (!stream.syncModes.includes(configured.sync_mode)) {
+    let syncMode = configured.sync_mode;
+    if (syncMode === 'incremental' && !stream.syncModes.includes(syncMode) && stream.syncModes.includes('full_refresh')) {
+      writer.log('WARN', `Stream '${name}' supports only full_refresh; it is configured as incremental, so it is read in full.`);
+      syncMode = 'full_refresh';
+    }
+    if (!SYNC_MODES.includes(syncMode) || !stream.syncModes.includes(syncMode)) {
       throw new ConnectorError(`Stream '${name}' does not support sync mode '${configured.sync_mode}' (supported: ${stream.syncModes.join(', ')}).`, 'config_error');
     }
     const descriptor: StreamDescriptor = { name };
     if (configured.stream.namespace) descriptor.namespace = configured.stream.namespace;
-    return { configured, stream, descriptor };
+    return { configured, stream, descriptor, syncMode };
   });
 }
 
@@ -65,7 +78,7 @@ function failureOf(err: unknown): FailureType {
 export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: unknown, writer: MessageWriter): Promise<number> {
   const config = parseSourceConfig(rawConfig);
   writer.redactor.add(config.connection.clientId, config.connection.clientSecret);
-  const planned = plan(rawCatalog);
+  const planned = plan(rawCatalog, writer);
   const states = parseInputState(rawState);
   const ctx = connect(config, writer);
   const progress = new ProgressReporter(writer, ctx.client);
@@ -73,7 +86,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   let stopReason: unknown;
 
   for (const item of planned) {
-    const { stream, descriptor, configured } = item;
+    const { stream, descriptor, syncMode } = item;
     writer.streamStatus(descriptor, 'STARTED');
     if (stopReason) {
       writer.streamStatus(descriptor, 'INCOMPLETE');
@@ -81,7 +94,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
     }
     writer.streamStatus(descriptor, 'RUNNING');
     const fields = selectedFields(item);
-    const readCtx: ReadContext = { ...ctx, syncMode: configured.sync_mode, selectedFields: fields };
+    const readCtx: ReadContext = { ...ctx, syncMode, selectedFields: fields };
     const streamStart = Date.now();
     let sinceState = 0;
     let emitted = 0;

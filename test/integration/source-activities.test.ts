@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startSandbox, Sandbox } from '../../sandbox';
 import { checkCatalog, checkRecords, checkSequentialSlices, checkSpec, checkConnection } from '../harness/acceptance';
-import { invalidStreamCatalog } from '../harness/configured-catalog';
+import { configuredCatalogFromDiscovered, invalidStreamCatalog } from '../harness/configured-catalog';
 import { writeJsonTemp } from '../harness/run-connector';
 import {
   SOURCE, START_DATE, catalogFor, committedRecords, discover, guids, nextState, read, run, sourceConfig, uniqueSorted,
@@ -107,11 +107,11 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     sandbox.faults.clear();
     expect(result.exitCode).to.equal(1);
     expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor?.name, e.error.message])).to.deep.equal([
-      ['config_error', 'leads', "leads: Marketo denied access to /rest/v1/leads.json (603 Access denied). Give the API user's role the permission this data needs, or check the IP allow-list."],
+      ['config_error', 'leads', "leads: Marketo denied access to /rest/v1/leads.json (603 Access denied). Give the API user's role the 'Read-Only Lead' permission (Admin > Users & Roles > Roles), or check the IP allow-list."],
     ]);
     const statuses = result.traces('STREAM_STATUS').map((t: any) => `${t.stream_status.stream_descriptor.name}:${t.stream_status.status}`);
     expect(statuses).to.deep.equal(['deleted_leads:STARTED', 'deleted_leads:RUNNING', 'deleted_leads:COMPLETE', 'leads:STARTED', 'leads:RUNNING', 'leads:INCOMPLETE']);
-    expect(result.records('deleted_leads').length).to.be.greaterThan(0);
+    expect(uniqueSorted(guids(result, 'deleted_leads'))).to.deep.equal(expected(sandbox).deleted_leads);
   });
 
   it('read with an unknown stream fails with a TRACE error', async () => {
@@ -121,6 +121,81 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     expect(errors).to.have.length(1);
     expect(errors[0].error.message).to.contain("'__AIRBYTE__stream_that_does_not_exist'");
     expect(errors[0].error.failure_type).to.equal('config_error');
+  });
+});
+
+describe('source-marketo against the sandbox: a denied stream fails alone, full-refresh streams configured incremental', function () {
+  let sandbox: Sandbox;
+  // A sandbox per test: each read makes tens of calls, and Marketo's 100 calls per 20 s count across processes.
+  beforeEach(async () => {
+    sandbox = await startSandbox({ seed: 7, activityCount: 1500, leadCount: 100 });
+  });
+  afterEach(() => sandbox.close());
+
+  // Whatever its place in the catalog, the denied stream fails alone and every other one reads in full.
+  const orders: Array<[string, string[]]> = [
+    ['first', ['deleted_leads', 'activities', 'lead_changes', 'activity_types']],
+    ['in the middle', ['activities', 'deleted_leads', 'activity_types', 'lead_changes']],
+    ['last', ['activity_types', 'lead_changes', 'activities', 'deleted_leads']],
+  ];
+  for (const [position, order] of orders) {
+    it(`a 603 on Get Deleted Leads, with deleted_leads ${position} in the catalog, fails deleted_leads alone; the sync exits 1 at the end`, async () => {
+      const discovered = await discover(sourceConfig(sandbox));
+      const configured = configuredCatalogFromDiscovered(discovered, { streams: order }).streams.map((s: any) => ({
+        ...s,
+        sync_mode: s.stream.name === 'activity_types' ? 'full_refresh' : 'incremental',
+      }));
+      const catalog = { streams: order.map((name) => configured.find((s: any) => s.stream.name === name)) };
+      sandbox.faults.inject({ kind: 'error', code: '603', message: 'Access denied', times: 1000, path: /deletedleads\.json/ });
+      const result = await read(sourceConfig(sandbox), catalog);
+      sandbox.faults.clear();
+      expect(result.exitCode).to.equal(1);
+      expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor?.name, e.error.message])).to.deep.equal([
+        [
+          'config_error',
+          'deleted_leads',
+          "deleted_leads: Marketo denied access to /rest/v1/activities/deletedleads.json (603 Access denied). Give the API user's role the 'Read-Only Activity' permission (Admin > Users & Roles > Roles), or check the IP allow-list.",
+        ],
+      ]);
+      const finalStatus = (name: string): string =>
+        result.traces('STREAM_STATUS').filter((t: any) => t.stream_status.stream_descriptor.name === name).map((t: any) => t.stream_status.status).pop();
+      expect(order.map(finalStatus)).to.deep.equal(order.map((name) => (name === 'deleted_leads' ? 'INCOMPLETE' : 'COMPLETE')));
+      // The error TRACE comes after every stream before it completed, and the streams after it still ran.
+      const want = expected(sandbox);
+      expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(want.activities);
+      expect(uniqueSorted(guids(result, 'lead_changes'))).to.deep.equal(want.lead_changes);
+      expect(result.records('deleted_leads')).to.deep.equal([]);
+      expect(result.records('activity_types').map((r: any) => r.data.id).sort()).to.deep.equal(sandbox.activityTypes().map((t) => t.id).sort());
+    });
+  }
+
+  it('a read with every stream configured incremental, as PyAirbyte does, reads activity_types in full with a WARN', async () => {
+    const discovered = await discover(sourceConfig(sandbox));
+    const catalog = configuredCatalogFromDiscovered(discovered);
+    for (const configured of catalog.streams) (configured as any).sync_mode = 'incremental';
+    expect(catalog.streams.map((s: any) => s.stream.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types']);
+    const result = await read(sourceConfig(sandbox), catalog);
+    expect(result.traces('ERROR').map((e: any) => e.error.message)).to.deep.equal([]);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(result.records('activity_types').map((r: any) => r.data.id).sort()).to.deep.equal(sandbox.activityTypes().map((t) => t.id).sort());
+    const want = expected(sandbox);
+    for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(result, stream)), stream).to.deep.equal(want[stream]);
+    expect(result.records('leads').map((r: any) => r.data.id).sort((a: number, b: number) => a - b)).to.deep.equal(sandbox.leads().map((l: any) => l.id).sort((a: number, b: number) => a - b));
+    expect(result.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message)).to.include(
+      "Stream 'activity_types' supports only full_refresh; it is configured as incremental, so it is read in full.",
+    );
+  });
+
+  it('a stream configured with a sync mode that does not exist is still refused', async () => {
+    const discovered = await discover(sourceConfig(sandbox));
+    const catalog = configuredCatalogFromDiscovered(discovered, { streams: ['activity_types'] });
+    (catalog.streams[0] as any).sync_mode = 'incremental_append';
+    const result = await read(sourceConfig(sandbox), catalog);
+    expect(result.exitCode).to.equal(1);
+    expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.message])).to.deep.equal([
+      ['config_error', "Stream 'activity_types' does not support sync mode 'incremental_append' (supported: full_refresh)."],
+    ]);
+    expect(result.records()).to.deep.equal([]);
   });
 });
 

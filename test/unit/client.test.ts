@@ -103,6 +103,30 @@ describe('MarketoClient', () => {
     }
   });
 
+  it('a 603 names the role permission the call needs: read or write, by object', async () => {
+    const denied = () => json({ success: false, errors: [{ code: '603', message: 'Access denied' }] });
+    const cases: Array<['GET' | 'POST', string, string]> = [
+      ['GET', '/rest/v1/activities/deletedleads.json', 'Read-Only Activity'],
+      ['GET', '/rest/v1/activities/types.json', 'Read-Only Activity'],
+      ['GET', '/rest/v1/leads.json', 'Read-Only Lead'],
+      ['GET', '/rest/v1/leads/describe.json', 'Read-Only Lead'],
+      ['POST', '/rest/v1/leads.json', 'Read-Write Lead'],
+      ['POST', '/rest/v1/leads/delete.json', 'Read-Write Lead'],
+      ['POST', '/rest/v1/companies/sync.json', 'Read-Write Company'],
+      ['GET', '/rest/v1/customobjects/car_c.json', 'Read-Only Custom Object'],
+      ['POST', '/bulk/v1/leads/export/create.json', 'Read-Only Lead'],
+    ];
+    for (const [method, path, permission] of cases) {
+      const err = await clientWith(marketo(denied)).request(method, path).catch((e) => e);
+      expect(err, path).to.be.instanceOf(MarketoAccessDeniedError);
+      expect(err.message, `${method} ${path}`).to.contain(`Give the API user's role the '${permission}' permission`);
+    }
+    // A long GET goes as POST with _method=GET: still a read.
+    const longQuery = { filterType: 'id', filterValues: Array.from({ length: 2000 }, (_, i) => i + 1) };
+    const err = await clientWith(marketo(denied)).get('/rest/v1/leads.json', { query: longQuery }).catch((e) => e);
+    expect(err.message).to.contain("'Read-Only Lead'");
+  });
+
   it('reports bad credentials as a config error without the secret', async () => {
     const stub = sinon.stub().resolves(json({ error: 'invalid_client', error_description: 'Bad client credentials' }, 401));
     const err = await clientWith(stub).get('/rest/v1/leads.json').catch((e) => e);
