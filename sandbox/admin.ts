@@ -11,7 +11,7 @@ export type SandboxControl = Pick<
   Sandbox,
   | 'counters' | 'faults' | 'expireAllTokens' | 'setDailyCallsUsed' | 'dailyCallsUsed' | 'addActivities' | 'activityCount'
   | 'leads' | 'lead' | 'createLead' | 'updateLead' | 'deleteLead' | 'mergeLeads' | 'addLeadField' | 'hideLeadField'
-  | 'showLeadField' | 'companies' | 'customObjects' | 'writeLog'
+  | 'showLeadField' | 'companies' | 'customObjects' | 'writeLog' | 'bulkExports'
 >;
 
 /** Above this many, POST /__sandbox/activities answers with ids only. */
@@ -39,6 +39,9 @@ const HELP = {
     'GET /__sandbox/companies': 'every company',
     'GET /__sandbox/customobjects/{name}': 'every record of a custom object type',
     'GET /__sandbox/write-log': 'every API write call served (Sync / Delete / Merge)',
+    'GET /__sandbox/bulk-exports': 'every bulk export job, with its filter, status and downloads, and the bytes exported today',
+    'POST /__sandbox/bulk-exports/fail-next': '{"n"?: 1}: the next n jobs to finish processing fail',
+    'POST /__sandbox/bulk-exports/expire-files': 'every completed export file expires now',
   },
 };
 
@@ -205,6 +208,16 @@ export function createAdminHandler(control: SandboxControl) {
           return writeJson(res, 200, control.companies());
         case 'GET /__sandbox/write-log':
           return writeJson(res, 200, control.writeLog());
+        case 'GET /__sandbox/bulk-exports':
+          return writeJson(res, 200, { jobs: control.bulkExports.jobs(), exportedBytesToday: control.bulkExports.exportedBytesToday() });
+        case 'POST /__sandbox/bulk-exports/fail-next': {
+          const { n } = parseJson(body) as { n?: unknown };
+          control.bulkExports.failNext(typeof n === 'number' ? n : 1);
+          return writeJson(res, 200, { ok: true });
+        }
+        case 'POST /__sandbox/bulk-exports/expire-files':
+          control.bulkExports.expireFiles();
+          return writeJson(res, 200, { ok: true });
         default:
           return writeJson(res, 404, { error: `no admin endpoint ${route}`, ...HELP });
       }

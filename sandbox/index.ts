@@ -9,6 +9,9 @@ import { ActivityStore, type ActivityRow } from './activity-store';
 import { ACTIVITY_TYPES, cloneActivityTypes, type ActivityType } from './activity-types';
 import { createAdminHandler, type SandboxControl } from './admin';
 import { TokenStore } from './auth';
+import { activityRow, csvLine, leadRow } from './bulk-csv';
+import { BulkEndpoints } from './bulk-endpoints';
+import { BulkExports, type BulkJobSpec, type BulkJobView } from './bulk-exports';
 import { CompanyStore } from './companies';
 import { CallLog, type CallRecord } from './counters';
 import { CustomObjectEndpoints } from './custom-object-endpoints';
@@ -32,6 +35,7 @@ import { RecordSkip } from './write-request';
 export type { Activity, ActivityAttribute, LeadChange, LeadChangeField } from './activity-details';
 export type { ActivityType, ActivityAttributeType } from './activity-types';
 export type { CallRecord } from './counters';
+export type { BulkJobView, BulkJobStatus, BulkObject } from './bulk-exports';
 export type { Fault } from './faults';
 export type { Lead, LeadFieldDescription, LeadValue, NewLeadField } from './leads';
 export type { UpdateLeadOptions } from './lead-operations';
@@ -95,6 +99,17 @@ export interface SandboxOptions {
   deletedLeadsRetentionDays?: number | null;
   /** Custom object types of the subscription. Default: one type, `car_c` (DEFAULT_CUSTOM_OBJECTS). */
   customObjects?: CustomObjectType[];
+  /**
+   * One step of a bulk export job's life cycle (Queued -> Processing, Processing -> Completed), in
+   * ms of the sandbox clock. Default 60000: Marketo updates a job's status at most once a minute.
+   */
+  bulkExportStepMs?: number;
+  /** The daily bulk export allowance in MB, metered on file size; null = none. Default 500. */
+  bulkExportDailyQuotaMb?: number | null;
+  /** Whether the bulk lead extract's updatedAt filter is enabled (else create answers 1035). Default true. */
+  bulkLeadUpdatedAtFilter?: boolean;
+  /** Days a completed export's file stays downloadable. Default 7. */
+  bulkExportFileRetentionDays?: number;
 }
 
 export interface SandboxCounters {
@@ -176,6 +191,18 @@ export interface Sandbox {
   customObjects(name: string): CustomObjectRecord[];
   /** Every API write call served (Sync / Delete / Merge), in order: e.g. assert ceil(N/300) calls. */
   writeLog(): WriteRecord[];
+  /** Bulk export jobs (leads and activities) and controls over them. */
+  bulkExports: {
+    /** Every job created, with its status, filter and how often its file was downloaded. */
+    jobs(): BulkJobView[];
+    /** The next `n` jobs to finish processing end Failed instead. */
+    failNext(n?: number): void;
+    /** Every completed job's file expires now (downloads answer 404). */
+    expireFiles(): void;
+    /** Bytes of files exported today (US Central), against bulkExportDailyQuotaMb. */
+    exportedBytesToday(): number;
+    setExportedBytesToday(bytes: number): void;
+  };
 }
 
 const DEFAULTS = {
@@ -202,6 +229,15 @@ const DEFAULTS = {
 function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new Error(`sandbox option ${name} must be a non-negative integer, got ${value}`);
   return value;
+}
+
+/**
+ * When a lead last changed in any field, in epoch ms: what the bulk lead extract's updatedAt
+ * filter uses (the visible updatedAt tracks standard fields only, Marketo says). The sandbox
+ * moves updatedAt on every field change, so it serves as that time.
+ */
+function lastChangeOf(lead: Readonly<Lead>): number {
+  return Date.parse(String(lead.updatedAt));
 }
 
 function isoToEpochSeconds(name: string, iso: string): number {
@@ -262,6 +298,38 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faultQueue = new FaultQueue();
 
   const materialize = (rows: Iterable<ActivityRow>): Activity[] => [...rows].map((r) => details.activity(r));
+
+  // Bulk exports: files are written from the data as it is when a job completes.
+  const writeActivityFile = (spec: BulkJobSpec, write: (text: string) => void): number => {
+    write(csvLine(spec.fields));
+    const cursor = store.cursor(spec.activityTypeIds, { ms: spec.startSec * 1000 - 1, id: Infinity });
+    let count = 0;
+    for (let row = cursor.next(); row && row.dateSec <= spec.endSec; row = cursor.next()) {
+      if (F.BULK_UNSUPPORTED_ACTIVITY_TYPES.includes(row.typeId) || isPruned(row)) continue;
+      write(activityRow(details.activity(row), spec.fields));
+      count++;
+    }
+    return count;
+  };
+  const writeLeadFile = (spec: BulkJobSpec, write: (text: string) => void): number => {
+    write(csvLine(spec.fields));
+    let count = 0;
+    for (const lead of leadStore.live()) {
+      const at = spec.filterField === 'createdAt' ? Date.parse(String(lead.createdAt)) : lastChangeOf(lead);
+      if (!(at >= spec.startSec * 1000 && at <= spec.endSec * 1000)) continue;
+      write(leadRow(lead, spec.fields));
+      count++;
+    }
+    return count;
+  };
+  const bulkJobs = new BulkExports({
+    now,
+    stepMs: options.bulkExportStepMs ?? F.BULK_STATUS_STEP_MS,
+    dailyQuotaMb: options.bulkExportDailyQuotaMb === undefined ? F.BULK_DEFAULT_DAILY_EXPORT_MB : options.bulkExportDailyQuotaMb,
+    updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true,
+    fileRetentionDays: options.bulkExportFileRetentionDays ?? F.BULK_FILE_RETENTION_DAYS,
+    writeFile: (spec, write) => (spec.object === 'activities' ? writeActivityFile(spec, write) : writeLeadFile(spec, write)),
+  });
 
   /** Checked values for a helper write: the API's rules, but read-only fields are refused rather than ignored. */
   const uiValues = (values: Record<string, unknown>): Record<string, LeadValue> => {
@@ -363,6 +431,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     companies: () => companyStore.all(),
     customObjects: (name) => customObjectStore(name).all(),
     writeLog: () => writeLog.all(),
+    bulkExports: {
+      jobs: () => bulkJobs.views(),
+      failNext: (n = 1) => bulkJobs.failNextJobs(n),
+      expireFiles: () => bulkJobs.expireFiles(),
+      exportedBytesToday: () => bulkJobs.exportedBytesToday(),
+      setExportedBytesToday: (bytes: number) => bulkJobs.setExportedBytesToday(bytes),
+    },
   };
 
   const server = new MarketoHttpServer({
@@ -389,6 +464,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ]),
       ),
     ),
+    bulk: new BulkEndpoints({ jobs: bulkJobs, fields: leadStore.fields, updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true }),
     latencyMs: o.latencyMs,
     acceptQueryToken: o.acceptQueryToken,
     gzip: o.gzip,
@@ -403,7 +479,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clientId: o.clientId,
     clientSecret: o.clientSecret,
     apiUser: o.apiUser,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      bulkJobs.close();
+    },
     activities: function* () {
       for (const row of store.rows()) if (!isPruned(row)) yield details.activity(row);
     },

@@ -26,12 +26,17 @@ export interface LimitOptions {
 export type Admission = { ok: true; release: () => void } | { ok: false; code: string; message: string };
 
 /** The calendar day in US Central time, when the daily quota resets [4.1]. */
-const centralDay = new Intl.DateTimeFormat('en-CA', {
+const centralDayFormat = new Intl.DateTimeFormat('en-CA', {
   timeZone: DAILY_QUOTA_TIME_ZONE,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
 });
+
+/** The US Central calendar day of an instant (YYYY-MM-DD): Marketo's daily allowances reset at its midnight. */
+export function centralDayOf(ms: number): string {
+  return centralDayFormat.format(ms);
+}
 
 export class CallLimiter {
   private inSlot = 0;
@@ -96,7 +101,7 @@ export class CallLimiter {
   }
 
   private rollQuotaDay(now: number): void {
-    const day = centralDay.format(now);
+    const day = centralDayOf(now);
     if (day !== this.quotaDay) {
       this.quotaDay = day;
       this.used = 0;

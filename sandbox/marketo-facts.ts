@@ -140,6 +140,25 @@ export const MAX_WRITE_RECORDS = 300; // `input` records per Sync / Delete call 
 export const MAX_MERGE_LEAD_IDS = 25; // leadIds per Merge Leads call from 2026-03-31 (1080 beyond)
 
 // ---------------------------------------------------------------------------------------------
+// Bulk extract [9]: https://developer.adobe.com/marketo-apis/ (Bulk Extract pages).
+// ---------------------------------------------------------------------------------------------
+export const ERR_BULK_EXPORT_LIMIT = '1029'; // three messages: queue full, daily export quota spent, job already queued
+export const ERR_UNSUPPORTED_FILTER = '1035'; // bulk lead filter (updatedAt, smart lists) not enabled for the subscription
+export const MSG_TOO_MANY_JOBS = 'Too many jobs in queue';
+export const MSG_JOB_ALREADY_QUEUED = 'Job already queued';
+export const exportQuotaMessage = (mb: number): string => `Export daily quota ${mb}MB exceeded.`; // as marketo-rest-python records it
+export const MSG_UNSUPPORTED_FILTER = 'Unsupported filter type for target subscription';
+export const BULK_MAX_PROCESSING_JOBS = 2; // jobs Processing at once, per subscription
+export const BULK_MAX_QUEUED_JOBS = 10; // jobs Queued, including the Processing ones, shared by every export type
+export const BULK_DEFAULT_DAILY_EXPORT_MB = 500; // default daily export allowance, metered on file size
+export const BULK_MAX_DATE_RANGE_DAYS = 31; // createdAt / updatedAt filter span
+export const BULK_FILE_RETENTION_DAYS = 7; // "seven days" (limits); another page says 10: the shorter one is the sandbox's
+export const BULK_STATUS_RETENTION_DAYS = 30; // a job's status stays readable this long after it finished
+export const BULK_STATUS_STEP_MS = 60_000; // Marketo updates a job's status at most once a minute
+export const BULK_UNSUPPORTED_ACTIVITY_TYPES = [37]; // Delete Lead is not exported by the activity extract
+export const BULK_FILE_CONTENT_TYPE = 'text/csv;charset=UTF-8';
+
+// ---------------------------------------------------------------------------------------------
 // Identity [2.1].
 // ---------------------------------------------------------------------------------------------
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600; // a new token lives 3600 s (first answer shows 3599)

@@ -15,4 +15,6 @@ export interface RequestContext {
   pathParams?: readonly string[];
   /** The API user of the token the call was made with (the token's `scope`). */
   apiUser?: string;
+  /** The `Range` header (bulk file downloads). */
+  range?: string;
 }

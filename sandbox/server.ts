@@ -14,6 +14,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityEndpoints } from './activity-endpoints';
+import type { BulkEndpoints, RawAnswer } from './bulk-endpoints';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import type { TokenStore } from './auth';
 import type { CallLog, CallRecord } from './counters';
 import {
@@ -49,6 +52,7 @@ export interface ServerDeps {
   leads: LeadEndpoints;
   companies: ObjectEndpoints;
   customObjects: CustomObjectEndpoints;
+  bulk: BulkEndpoints;
   latencyMs: number;
   acceptQueryToken: boolean;
   gzip: boolean;
@@ -57,7 +61,7 @@ export interface ServerDeps {
   admin: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer) => Promise<void> | void;
 }
 
-type Handler = (ctx: RequestContext) => Envelope;
+type Handler = (ctx: RequestContext) => Envelope | RawAnswer;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -116,6 +120,8 @@ export class MarketoHttpServer {
     const l = deps.leads;
     const c = deps.companies;
     const o = deps.customObjects;
+    const b = deps.bulk;
+    const bulkJob = (object: 'leads' | 'activities', action: string): RegExp => new RegExp(`^/bulk/v1/${object}/export/([^/]+)/${action}\\.json$`);
     this.routes = [
       { method: 'GET', path: '/rest/v1/activities/types.json', handle: (x) => a.types(x) },
       { method: 'GET', path: '/rest/v1/activities/pagingtoken.json', handle: (x) => a.pagingToken(x) },
@@ -137,6 +143,15 @@ export class MarketoHttpServer {
       { method: 'POST', path: /^\/rest\/v1\/customobjects\/([^/]+)\/delete\.json$/, handle: (x) => o.delete(x) },
       { method: 'GET', path: /^\/rest\/v1\/customobjects\/([^/]+)\.json$/, handle: (x) => o.get(x) },
       { method: 'POST', path: /^\/rest\/v1\/customobjects\/([^/]+)\.json$/, handle: (x) => o.sync(x) },
+      { method: 'POST', path: '/bulk/v1/activities/export/create.json', handle: (x) => b.createActivities(x) },
+      { method: 'POST', path: '/bulk/v1/leads/export/create.json', handle: (x) => b.createLeads(x) },
+      ...(['activities', 'leads'] as const).flatMap((object): Route[] => [
+        { method: 'POST', path: bulkJob(object, 'enqueue'), handle: (x) => b.enqueue(object, x) },
+        { method: 'GET', path: bulkJob(object, 'status'), handle: (x) => b.status(object, x) },
+        { method: 'GET', path: bulkJob(object, 'file'), handle: (x) => b.file(object, x) },
+        { method: 'POST', path: bulkJob(object, 'cancel'), handle: (x) => b.cancel(object, x) },
+        { method: 'GET', path: `/bulk/v1/${object}/export.json`, handle: (x) => b.list(object, x) },
+      ]),
     ];
     this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {
@@ -306,8 +321,11 @@ export class MarketoHttpServer {
           emptyPage: fault?.kind === 'emptyPage',
           contentType: String(req.headers['content-type'] ?? ''),
           apiUser: deps.tokens.scope(),
+          range: typeof req.headers.range === 'string' ? req.headers.range : undefined,
         };
-        send(this.route(path, request.method, ctx));
+        const answer = this.route(path, request.method, ctx);
+        if ('raw' in answer) await this.sendRaw(res, answer, finish);
+        else send(answer);
       } finally {
         admission.release();
       }
@@ -317,6 +335,17 @@ export class MarketoHttpServer {
         finish(200, F.ERR_SYSTEM_ERROR);
       }
     }
+  }
+
+  /** A bulk file (or part of it) streamed from disk, or a plain-text answer. */
+  private async sendRaw(res: ServerResponse, answer: RawAnswer, finish: (status: number) => void): Promise<void> {
+    res.writeHead(answer.status, answer.file ? answer.headers : { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.text ?? '') });
+    if (answer.file && answer.file.end >= answer.file.start) {
+      await pipeline(createReadStream(answer.file.path, { start: answer.file.start, end: answer.file.end }), res).catch(() => res.destroy());
+    } else {
+      res.end(answer.file ? undefined : answer.text ?? '');
+    }
+    finish(answer.status);
   }
 
   private sendHttpError(res: ServerResponse, status: number, finish: (status: number) => void): void {
@@ -378,7 +407,7 @@ export class MarketoHttpServer {
     return undefined;
   }
 
-  private route(path: string, method: string, ctx: RequestContext): Envelope {
+  private route(path: string, method: string, ctx: RequestContext): Envelope | RawAnswer {
     const candidates: Array<{ route: Route; params: string[] }> = [];
     for (const route of this.routes) {
       if (typeof route.path === 'string') {

@@ -1,0 +1,55 @@
+// The files of bulk exports, written as Marketo writes them [9.2, 9.3]: a header row of REST
+// names, one row per record, values quoted only when they hold a comma, a quote or a line
+// break (quotes doubled), empty values as the literal `null`, and the activity `attributes`
+// column as a JSON object keyed by attribute name.
+
+import type { Activity } from './activity-details';
+import type { LeadValue } from './leads';
+
+/** Columns of an activity export when the job names no `fields` [9.3]. */
+export const DEFAULT_ACTIVITY_EXPORT_FIELDS = [
+  'marketoGUID', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId', 'primaryAttributeValue', 'attributes',
+] as const;
+
+/** Every column an activity export may name (`actionResult` only when asked for) [9.3]. */
+export const ACTIVITY_EXPORT_FIELDS: ReadonlySet<string> = new Set([...DEFAULT_ACTIVITY_EXPORT_FIELDS, 'actionResult']);
+
+/** How an empty value is written [9.2]. */
+export const CSV_NULL = 'null';
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined || value === '') return CSV_NULL;
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(cells: readonly unknown[]): string {
+  return `${cells.map(csvCell).join(',')}\n`;
+}
+
+/** An activity's `attributes` as the export writes them: one JSON object, keyed by name. */
+export function attributesObject(activity: Activity): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of activity.attributes) out[a.name] = a.value;
+  return out;
+}
+
+/** One activity row for the given columns. Bulk files carry no action result for activities the sandbox generates: all succeeded. */
+export function activityRow(activity: Activity, fields: readonly string[]): string {
+  return csvLine(
+    fields.map((f) => {
+      switch (f) {
+        case 'attributes':
+          return activity.attributes.length > 0 ? JSON.stringify(attributesObject(activity)) : null;
+        case 'actionResult':
+          return 'succeeded';
+        default:
+          return (activity as unknown as Record<string, unknown>)[f];
+      }
+    }),
+  );
+}
+
+export function leadRow(lead: Readonly<Record<string, LeadValue | undefined>>, fields: readonly string[]): string {
+  return csvLine(fields.map((f) => lead[f]));
+}
