@@ -12,8 +12,10 @@ export interface PendingRow {
   /** Input line number, for logs. */
   line: number;
   op: 'upsert' | 'delete';
-  /** The row's key, normalised so that keys Marketo treats as equal are equal here. */
+  /** The row's key, normalised so that keys Marketo treats as equal are equal here (keys.ts). */
   dedupeKey: string;
+  /** The key folded whatever Marketo's rule: a write of it waits for one in flight with an equal orderKey. */
+  orderKey: string;
   /** The key as `field=value`, the only part of a row that logs may show. */
   label: string;
   /** The record as Marketo takes it: the key fields, plus the converted columns for an upsert. */

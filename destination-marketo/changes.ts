@@ -3,6 +3,7 @@ import { MAX_FILTER_VALUES } from '../marketo/constants';
 import { PendingRow } from './batcher';
 import { ConflictPolicy } from './config';
 import { convertValue } from './convert';
+import { pairByValue, pairingKey } from './keys';
 import { Log, WriteTarget } from './objects';
 
 // write_only_changes and conflict_policy (issue 7): before a batch of upserts is written, the
@@ -79,11 +80,6 @@ export function sameValue(wanted: unknown, current: unknown, dataType: string): 
   return comparable(wanted, dataType) === comparable(current, dataType);
 }
 
-/** Keys compared as Marketo looks them up: ignoring case. */
-function lookupKey(value: unknown): string {
-  return String(value).toLowerCase();
-}
-
 /**
  * Reads what Marketo holds for a batch's upserts and decides, field by field, what to send.
  * Runs inside the batch's own write (after the batches holding its keys), so it sees their writes.
@@ -141,25 +137,24 @@ export class ChangeFilter {
     const out = new Map<PendingRow, Current>();
     for (let i = 0; i < rows.length; i += MAX_FILTER_VALUES) {
       const chunk = rows.slice(i, i + MAX_FILTER_VALUES);
-      if (target.kind === 'lead') await this.currentLeads(target.keyFields[0], chunk, [...fields], out);
+      if (target.kind === 'lead') await this.currentLeads(target, chunk, [...fields], out);
       else await this.currentObjects(target, chunk, [...fields], out);
     }
     return out;
   }
 
   /** Get Leads by the lookup field. A value holding a comma cannot be searched for; several leads with one value cannot be told apart. */
-  private async currentLeads(lookupField: string, rows: PendingRow[], fields: string[], out: Map<PendingRow, Current>): Promise<void> {
+  private async currentLeads(target: WriteTarget, rows: PendingRow[], fields: string[], out: Map<PendingRow, Current>): Promise<void> {
+    const lookupField = target.keyFields[0];
+    const spec = target.fields.get(lookupField);
     const lookable = rows.filter((r) => !String(r.payload[lookupField]).includes(','));
     for (const row of rows) out.set(row, { kind: 'ambiguous' });
     if (lookable.length === 0) return;
-    const leads = await this.endpoints.findLeads(lookupField, lookable.map((r) => String(r.payload[lookupField])), fields);
-    const byKey = new Map<string, Record<string, unknown>[]>();
-    for (const lead of leads) {
-      const key = lookupKey(lead[lookupField]);
-      byKey.set(key, [...(byKey.get(key) ?? []), lead]);
-    }
+    const asked = lookable.map((r) => String(r.payload[lookupField]));
+    const leads = await this.endpoints.findLeads(lookupField, asked, fields);
+    const byKey = pairByValue(asked, leads, (lead) => lead[lookupField], spec);
     for (const row of lookable) {
-      const matches = byKey.get(lookupKey(row.payload[lookupField])) ?? [];
+      const matches = byKey.get(pairingKey(row.payload[lookupField], spec)) ?? [];
       out.set(row, matches.length === 0 ? { kind: 'absent' } : matches.length > 1 ? { kind: 'ambiguous' } : present(matches[0]));
     }
   }

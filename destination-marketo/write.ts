@@ -111,7 +111,7 @@ export class WriteSession {
 
     if (prepared.kind === 'rejected') {
       // The newest row says what the warehouse holds: an older row with its key must not be sent either.
-      const replaced = lane.batch.remove(prepared.dedupeKey);
+      const replaced = prepared.dedupeKey === undefined ? undefined : lane.batch.remove(prepared.dedupeKey);
       if (replaced) this.replaced(replaced);
       this.reject(ticket, stream, lineNumber, prepared.label, prepared.reason);
       return;
@@ -150,7 +150,7 @@ export class WriteSession {
     if (rows.length === 0) return Promise.resolve();
     const before = new Set<Promise<void>>();
     for (const row of rows) {
-      const holder = lane.keysInFlight.get(row.dedupeKey);
+      const holder = lane.keysInFlight.get(row.orderKey);
       if (holder) before.add(holder);
     }
     if (lane.target.kind === 'customObject') for (const write of this.linkTargetsInFlight) before.add(write);
@@ -171,7 +171,7 @@ export class WriteSession {
 
     this.inFlight.add(write);
     if (lane.target.kind !== 'customObject') this.linkTargetsInFlight.add(write);
-    for (const row of rows) lane.keysInFlight.set(row.dedupeKey, write);
+    for (const row of rows) lane.keysInFlight.set(row.orderKey, write);
     void write
       .catch((error: unknown) => {
         this.failure ??= { error };
@@ -179,7 +179,7 @@ export class WriteSession {
       .finally(() => {
         this.inFlight.delete(write);
         this.linkTargetsInFlight.delete(write);
-        for (const row of rows) if (lane.keysInFlight.get(row.dedupeKey) === write) lane.keysInFlight.delete(row.dedupeKey);
+        for (const row of rows) if (lane.keysInFlight.get(row.orderKey) === write) lane.keysInFlight.delete(row.orderKey);
       });
     return admitted;
   }

@@ -4,7 +4,8 @@ import { ALREADY_GONE_CODES, LeadAction, MAX_RECORDS_PER_WRITE, MarketoWriteEndp
 import { ConnectorError } from '../protocol/cli';
 import { PendingRow } from './batcher';
 import { ChangeFilter } from './changes';
-import { LEAD_ID_FIELD, Log, WriteTarget } from './objects';
+import { pairByValue, pairingKey } from './keys';
+import { FieldSpec, LEAD_ID_FIELD, Log, WriteTarget } from './objects';
 
 /**
  * What became of a row: `absent` is a delete of something Marketo does not have (already gone);
@@ -94,17 +95,18 @@ export class TargetWriter {
     const lookupField = target.keyFields[0];
     const outcomes: RowOutcome[] = [];
     const idsOf = new Map<PendingRow, number[]>();
-    if (lookupField === LEAD_ID_FIELD) {
-      for (const row of rows) idsOf.set(row, [Number(row.payload[LEAD_ID_FIELD])]);
-    } else {
-      const lookable: PendingRow[] = [];
-      for (const row of rows) {
-        if (String(row.payload[lookupField]).includes(FILTER_VALUE_SEPARATOR)) {
-          outcomes.push({ row, status: 'rejected', reason: `its ${lookupField} holds a comma, which Marketo's lead lookup cannot search for; delete this lead in Marketo by hand` });
-        } else lookable.push(row);
-      }
-      const idsByValue = await this.findLeadIds(lookupField, lookable.map((r) => String(r.payload[lookupField])));
-      for (const row of lookable) idsOf.set(row, idsByValue.get(lookupKey(row.payload[lookupField])) ?? []);
+    const lookable: PendingRow[] = [];
+    for (const row of rows) {
+      // Rows that carry the Marketo id (lead_lookup_field id, or the source's own tombstones) name their lead already.
+      if (LEAD_ID_FIELD in row.payload) idsOf.set(row, [Number(row.payload[LEAD_ID_FIELD])]);
+      else if (String(row.payload[lookupField]).includes(FILTER_VALUE_SEPARATOR)) {
+        outcomes.push({ row, status: 'rejected', reason: `its ${lookupField} holds a comma, which Marketo's lead lookup cannot search for; delete this lead in Marketo by hand` });
+      } else lookable.push(row);
+    }
+    if (lookable.length > 0) {
+      const field = target.fields.get(lookupField);
+      const idsByValue = await this.findLeadIds(lookupField, lookable.map((r) => String(r.payload[lookupField])), field);
+      for (const row of lookable) idsOf.set(row, idsByValue.get(pairingKey(row.payload[lookupField], field)) ?? []);
     }
 
     const results = await this.deleteLeadIds([...new Set([...idsOf.values()].flat())]);
@@ -118,14 +120,14 @@ export class TargetWriter {
     return outcomes;
   }
 
-  /** Lead ids by lookup value (compared as Marketo does, ignoring case). */
-  private async findLeadIds(lookupField: string, values: string[]): Promise<Map<string, number[]>> {
+  /** Lead ids by lookup value, paired as keys.ts says (ignoring case only where Marketo does). */
+  private async findLeadIds(lookupField: string, values: string[], field: FieldSpec | undefined): Promise<Map<string, number[]>> {
     const idsByValue = new Map<string, number[]>();
     for (let i = 0; i < values.length; i += MAX_FILTER_VALUES) {
-      const leads = await this.endpoints.findLeads(lookupField, values.slice(i, i + MAX_FILTER_VALUES), [LEAD_ID_FIELD, lookupField]);
-      for (const lead of leads) {
-        const key = lookupKey(lead[lookupField]);
-        idsByValue.set(key, [...(idsByValue.get(key) ?? []), Number(lead[LEAD_ID_FIELD])]);
+      const asked = values.slice(i, i + MAX_FILTER_VALUES);
+      const leads = await this.endpoints.findLeads(lookupField, asked, [LEAD_ID_FIELD, lookupField]);
+      for (const [value, found] of pairByValue(asked, leads, (lead) => lead[lookupField], field)) {
+        idsByValue.set(value, [...(idsByValue.get(value) ?? []), ...found.map((lead) => Number(lead[LEAD_ID_FIELD]))]);
       }
     }
     return idsByValue;
@@ -141,10 +143,6 @@ export class TargetWriter {
     }
     return byId;
   }
-}
-
-function lookupKey(value: unknown): string {
-  return String(value).toLowerCase();
 }
 
 /**

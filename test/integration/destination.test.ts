@@ -472,22 +472,30 @@ describe('destination-marketo against the sandbox: malformed input and catalogs'
     expect(echoedStates(result)).to.deep.equal([{ stream: 'leads', cursor: 1, recordCount: 1, rejectedRecordCount: 0 }]);
   });
 
-  it('a lead row without its lookup field, and a car without its dedupe field', async () => {
-    const rows = leadRows(3, 0, 'key.example.com').map((r) => recordLine('leads', r));
-    await failsAt(
-      [rows[0], rows[1], recordLine('leads', { firstName: 'Nokey', email: '  ' }), rows[2]],
-      2,
-      "Input line 3: row 3 of stream 'leads' has no value for 'email', the lead_lookup_field. Every row needs it to be matched to a Marketo record; fix the source data or the mapping.",
-      'config_error',
-    );
-    const more = leadRows(2, 10, 'key.example.com').map((r) => recordLine('leads', r));
-    await failsAt(
-      [more[0], recordLine('car_c', { vin: 'V-1', make: 'Fiat' }), recordLine('car_c', { make: 'Opel' }), more[1]],
-      3,
-      "Input line 3: row 2 of stream 'car_c' has no value for 'vin', the dedupe field of custom object 'car_c'. Every row needs it to be matched to a Marketo record; fix the source data or the mapping.",
-      'config_error',
-    );
-    expect(sandbox.customObjects('car_c').map((c) => c.vin)).to.deep.equal(['V-1']);
+  it('a lead row without its lookup field, and a car without its dedupe field: rejected alone, the rest written, the states echoed', async () => {
+    const rows = leadRows(3, 0, 'key.example.com');
+    const input = new Input()
+      .row('leads', rows[0])
+      .row('leads', rows[1])
+      .state('leads', 1)
+      .row('leads', { firstName: 'Nokey', email: '  ' }, { rejected: true })
+      .row('car_c', { vin: 'V-1', make: 'Fiat' })
+      .row('car_c', { make: 'Opel' }, { rejected: true })
+      .state('car_c', 1)
+      .row('leads', rows[2])
+      .state('leads', 2);
+    const result = await write(sandbox, ['leads', 'car_c'], input.text(), { config: { rejected_row_threshold: 0.5 } });
+    expect(result.exitCode, outcome(result)).to.equal(0);
+    const leads = leadsByEmail(sandbox);
+    expect(rows.map((r) => holds(leads, r))).to.deep.equal([true, true, true]);
+    expect(sandbox.leads().filter((l) => l.firstName === 'Nokey')).to.deep.equal([]);
+    expect(sandbox.customObjects('car_c').map((c) => [c.vin, c.make])).to.deep.equal([['V-1', 'Fiat']]);
+    expect(echoedStates(result)).to.deep.equal(input.expectedStates());
+    expect(echoedStates(result).map((s) => s.rejectedRecordCount)).to.deep.equal([0, 1, 1]);
+    expect(logMessages(result, 'WARN')).to.deep.equal([
+      "Stream 'leads', input line 4, row 3: rejected: no value for 'email', the lead_lookup_field; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
+      "Stream 'car_c', input line 6, row 2: rejected: no value for 'vin', the dedupe field of custom object 'car_c'; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
+    ]);
   });
 
   it('a catalog stream that is no Marketo object fails at once, naming it and listing what exists', async () => {

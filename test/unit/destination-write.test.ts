@@ -304,6 +304,51 @@ describe('destination write: one row per key', () => {
   });
 });
 
+describe('destination write: key case', () => {
+  it('keys differing only in case are one key for email (Marketo ignores its case) and two keys elsewhere, written in order', async () => {
+    const run = await runWrite({
+      streams: ['leads', 'car_c'],
+      config: { lead_lookup_field: 'warehouseId' },
+      lines: [
+        lead('a@x.com', { warehouseId: 'abc', firstName: 'Lower' }),
+        lead('b@x.com', { warehouseId: 'ABC', firstName: 'Upper' }),
+        record('car_c', { vin: 'v-1', make: 'Fiat' }),
+        record('car_c', { vin: 'V-1', make: 'Opel' }),
+        streamState('leads', 1),
+      ],
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
+      [{ warehouseId: 'abc', email: 'a@x.com', firstName: 'Lower' }, { warehouseId: 'ABC', email: 'b@x.com', firstName: 'Upper' }],
+    ]);
+    expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json').map((b) => b.input)).to.deep.equal([[{ vin: 'v-1', make: 'Fiat' }, { vin: 'V-1', make: 'Opel' }]]);
+    expect(run.states()[0].destinationStats).to.deep.equal({ recordCount: 2, rejectedRecordCount: 0 });
+  });
+
+  it('deletes of keys differing only in case delete each its own lead, and follow Marketo where it matched ignoring case', async () => {
+    const deleted = { _ab_cdc_deleted_at: '2024-05-01T00:00:00Z' };
+    const run = await runWrite({
+      config: { lead_lookup_field: 'warehouseId' },
+      lines: [
+        lead('a@x.com', { warehouseId: 'abc', ...deleted }),
+        lead('b@x.com', { warehouseId: 'ABC', ...deleted }),
+        lead('c@x.com', { warehouseId: 'XYZ', ...deleted }),
+        streamState('leads', 1),
+      ],
+      fake: (fake) => {
+        fake.leads = [{ id: 11, warehouseId: 'ABC' }, { id: 12, warehouseId: 'abc' }, { id: 13, warehouseId: 'xyz' }, { id: 14, warehouseId: 'Abc' }];
+        // Marketo answers 'abc' and 'ABC' exactly, and 'XYZ' with the lead holding 'xyz' (as if it ignored case there).
+        fake.on('GET /rest/v1/leads.json', (_body, query) =>
+          ok(fake.leads.filter((l) => query.filterValues.split(',').some((v) => v === l.warehouseId || (v === 'XYZ' && l.warehouseId === 'xyz')))),
+        );
+      },
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.calls.find((c) => c.endpoint === 'GET /rest/v1/leads.json')!.query.filterValues).to.equal('abc,ABC,XYZ');
+    expect(run.fake.bodiesOf('POST /rest/v1/leads/delete.json')).to.deep.equal([{ input: [{ id: 12 }, { id: 11 }, { id: 13 }] }]);
+  });
+});
+
 describe('destination write: conversion, rejection and results', () => {
   it('converts values to the field types and rejects only the row whose value cannot be converted', async () => {
     const run = await runWrite({
@@ -419,6 +464,46 @@ describe('destination write: conversion, rejection and results', () => {
     ]);
   });
 
+  it('matches columns whose case the warehouse changed to the one field of that name, says so in one LOG line, and drops ambiguous ones', async () => {
+    const run = await runWrite({
+      streams: ['leads', 'car_c'],
+      config: { lead_lookup_field: 'warehouseId' },
+      fake: (fake) => {
+        // Two custom fields whose names differ only in case: a column 'email_FIELD' cannot say which one it means.
+        fake.on('GET /rest/v1/leads/describe.json', () =>
+          ok([...LEAD_FIELDS, { id: 90, displayName: 'Email Field 2', dataType: 'email', rest: { name: 'Email_Field', readOnly: false } }]),
+        );
+      },
+      lines: [
+        // PyAirbyte / Postgres fold to lower case ...
+        record('leads', { warehouseid: 'W1', email: 'a@x.com', firstname: 'Ann', integer_field: '7', email_FIELD: 'x@y.com', _ab_cdc_deleted_at: null }),
+        // ... Snowflake to upper case; an exact name beats one matched ignoring case.
+        record('leads', { WAREHOUSEID: 'W2', FIRSTNAME: 'Bob', firstName: 'Robert', LASTNAME: 'Stone', _AIRBYTE_RAW_ID: 'r-1' }),
+        record('leads', { WAREHOUSEID: 'W3', _AB_CDC_DELETED_AT: '2024-05-01T00:00:00Z' }),
+        record('car_c', { VIN: 'V-1', Make: 'Fiat' }),
+        streamState('leads', 1),
+      ],
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
+      [
+        { warehouseId: 'W1', email: 'a@x.com', firstName: 'Ann', integer_field: 7 },
+        { warehouseId: 'W2', firstName: 'Robert', lastName: 'Stone' },
+      ],
+    ]);
+    expect(run.fake.calls.find((c) => c.endpoint === 'GET /rest/v1/leads.json')!.query).to.include({ filterType: 'warehouseId', filterValues: 'W3' });
+    expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json').map((b) => b.input)).to.deep.equal([[{ vin: 'V-1', make: 'Fiat' }]]);
+    expect(run.logs('INFO').slice(0, 3)).to.deep.equal([
+      "Stream 'leads': 2 columns matched to Marketo fields ignoring case (the warehouse changed the case of their names): warehouseid → warehouseId, firstname → firstName.",
+      "Stream 'leads': 3 columns matched to Marketo fields ignoring case (the warehouse changed the case of their names): WAREHOUSEID → warehouseId, FIRSTNAME → firstName, LASTNAME → lastName.",
+      "Stream 'car_c': 2 columns matched to Marketo fields ignoring case (the warehouse changed the case of their names): VIN → vin, Make → make.",
+    ]);
+    expect(run.logs('WARN')).to.deep.equal([
+      "Stream 'leads': column 'email_FIELD' matches several fields of Marketo leads ignoring case ('email_field', 'Email_Field'); it is not written. Name the column exactly as one of them. (Shown once per column.)",
+      "Stream 'leads': column 'FIRSTNAME' names the same Marketo field 'firstName' as column 'firstName', which is written instead; it is not written. (Shown once per column.)",
+    ]);
+  });
+
   it('removes company fields from leads linked to a company, and keeps them on unlinked leads', async () => {
     const run = await runWrite({
       lines: [
@@ -470,6 +555,30 @@ describe('destination write: deletes', () => {
     expect(run.logs('INFO')).to.include("Stream 'leads', email=dup@x.com: 2 Marketo leads hold this email; all of them are deleted.");
     expect(run.logs('INFO')).to.include(
       "Stream 'leads': 3 records: 0 created, 0 updated, 2 deleted, 1 deletes of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
+    );
+  });
+
+  it('a delete that carries the Marketo id (the source\'s tombstones) deletes by id, whatever lead_lookup_field is', async () => {
+    const deleted = { _ab_cdc_deleted_at: '2024-05-01T00:00:00Z' };
+    const run = await runWrite({
+      lines: [
+        record('leads', { id: 11, ...deleted, updatedAt: '2024-04-30T00:00:00Z' }), // a tombstone of the source: no email
+        record('leads', { id: '12', email: 'b@x.com', ...deleted }), // the id names the lead even when the email is there
+        record('leads', { id: 99, ...deleted }), // gone already
+        lead('c@x.com', deleted), // no id: looked up by email
+        streamState('leads', 1),
+      ],
+      fake: (fake) => {
+        fake.leads = [{ id: 11, email: 'a@x.com' }, { id: 12, email: 'other@x.com' }, { id: 13, email: 'c@x.com' }];
+      },
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.writeCalls().map((c) => c.endpoint)).to.deep.equal(['GET /rest/v1/leads.json', 'POST /rest/v1/leads/delete.json']);
+    expect(run.fake.calls.find((c) => c.endpoint === 'GET /rest/v1/leads.json')!.query.filterValues).to.equal('c@x.com');
+    expect(run.fake.bodiesOf('POST /rest/v1/leads/delete.json')).to.deep.equal([{ input: [{ id: 11 }, { id: 12 }, { id: 99 }, { id: 13 }] }]);
+    expect(run.states()[0].destinationStats).to.deep.equal({ recordCount: 4, rejectedRecordCount: 0 });
+    expect(run.logs('INFO')).to.include(
+      "Stream 'leads': 4 records: 0 created, 0 updated, 3 deleted, 1 deletes of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
     );
   });
 
@@ -529,20 +638,54 @@ describe('destination write: bad input and routing', () => {
     expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([[{ email: 'a@x.com' }]]);
   });
 
-  it('stops at a row without its key, naming the line, the stream and the row position', async () => {
+  it('rejects a row without its key like a row Marketo refuses: counted, logged by position and reason, the rest written and the states echoed', async () => {
+    const deleted = { _ab_cdc_deleted_at: '2024-05-01T00:00:00Z' };
     const run = await runWrite({
-      config: { lead_lookup_field: 'warehouseId' },
-      lines: [lead('a@x.com', { warehouseId: 'W1' }), streamState('leads', 1), lead('b@x.com', { warehouseId: 'W2' }), lead('c@x.com')],
+      streams: ['leads', 'companies', 'car_c'],
+      config: { lead_lookup_field: 'warehouseId', rejected_row_threshold: 1 },
+      lines: [
+        lead('a@x.com', { warehouseId: 'W1' }),
+        streamState('leads', 1),
+        lead('b@x.com', { warehouseId: 'W2' }),
+        lead('c@x.com', { warehouseId: '  ', firstName: 'Secret' }), // blank key
+        record('leads', { email: 'd@x.com', ...deleted }), // a delete without its key nor a Marketo id
+        record('companies', { company: 'Nokey Inc' }),
+        record('companies', { externalCompanyId: 'C-1', company: 'Acme' }),
+        record('car_c', { make: 'Opel' }),
+        record('car_c', { vin: 'V-1', make: 'Fiat' }),
+        lead('e@x.com', { warehouseId: 'W3' }),
+        streamState('leads', 2),
+      ],
     });
-    expect((run.error as ConnectorError).failureType).to.equal('config_error');
-    expect((run.error as Error).message).to.equal(
-      "Input line 4: row 3 of stream 'leads' has no value for 'warehouseId', the lead_lookup_field. Every row needs it to be matched to a Marketo record; fix the source data or the mapping.",
-    );
-    expect(run.fake.bodiesOf('POST /rest/v1/leads.json')).to.deep.equal([
-      { action: 'createOrUpdate', lookupField: 'warehouseId', input: [{ warehouseId: 'W1', email: 'a@x.com' }] },
-      { action: 'createOrUpdate', lookupField: 'warehouseId', input: [{ warehouseId: 'W2', email: 'b@x.com' }] },
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
+      [{ warehouseId: 'W1', email: 'a@x.com' }],
+      [{ warehouseId: 'W2', email: 'b@x.com' }, { warehouseId: 'W3', email: 'e@x.com' }],
     ]);
-    expect(run.states()).to.have.length(1);
+    expect(run.fake.bodiesOf('POST /rest/v1/companies.json').map((b) => b.input)).to.deep.equal([[{ externalCompanyId: 'C-1', company: 'Acme' }]]);
+    expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json').map((b) => b.input)).to.deep.equal([[{ vin: 'V-1', make: 'Fiat' }]]);
+    expect(run.fake.calls.filter((c) => c.endpoint.includes('delete'))).to.deep.equal([]);
+    expect(run.states().map((s) => s.destinationStats)).to.deep.equal([{ recordCount: 1, rejectedRecordCount: 0 }, { recordCount: 4, rejectedRecordCount: 2 }]);
+    expect(run.logs('WARN')).to.deep.equal([
+      "Stream 'leads', input line 4, row 3: rejected: no value for 'warehouseId', the lead_lookup_field; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
+      "Stream 'leads', input line 5, row 4: rejected: no value for 'warehouseId', the lead_lookup_field; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
+      "Stream 'companies', input line 6, row 1: rejected: no value for 'externalCompanyId', the dedupe field of companies; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
+      "Stream 'car_c', input line 8, row 1: rejected: no value for 'vin', the dedupe field of custom object 'car_c'; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
+    ]);
+    expect(JSON.stringify(run.messages)).not.to.contain('Secret');
+    expect(run.logs('INFO').slice(0, 3)).to.deep.equal([
+      "Stream 'leads': 5 records: 3 created, 0 updated, 0 deleted, 0 deletes of records Marketo did not have, 2 rejected, 0 replaced by a later row with the same key.",
+      "Stream 'companies': 2 records: 1 created, 0 updated, 0 deleted, 0 deletes of records Marketo did not have, 1 rejected, 0 replaced by a later row with the same key.",
+      "Stream 'car_c': 2 records: 1 created, 0 updated, 0 deleted, 0 deletes of records Marketo did not have, 1 rejected, 0 replaced by a later row with the same key.",
+    ]);
+
+    // Rows without their key count towards rejected_row_threshold.
+    const strict = await runWrite({ lines: [lead('a@x.com'), record('leads', { firstName: 'Nokey' }), streamState('leads', 1)], config: { rejected_row_threshold: 0.2 } });
+    expect((strict.error as Error).message).to.equal(
+      "1 of 2 rows (50%) were rejected, above rejected_row_threshold (20%). The other rows are written; the WARN logs give each rejected row's key and reason.",
+    );
+    expect(strict.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([[{ email: 'a@x.com' }]]);
+    expect(strict.states().map((s) => s.destinationStats)).to.deep.equal([{ recordCount: 2, rejectedRecordCount: 1 }]);
   });
 
   it('refuses a lead_lookup_field Marketo does not know, and the overwrite sync modes', async () => {
