@@ -1,4 +1,4 @@
-import { AirbyteMessage, FailureType, LogLevel, StateStats, StreamDescriptor, StreamStatus } from './types';
+import { AirbyteConnectionStatus, AirbyteErrorTraceMessage, AirbyteMessage, AirbyteRecordMessage, FailureType, LogLevel, StateStats, StreamDescriptor, StreamStatus } from './types';
 import { Redactor } from './redact';
 
 /**
@@ -44,7 +44,7 @@ export class MessageWriter {
   }
 
   record(stream: string, data: Record<string, unknown>, namespace?: string): void {
-    const record: { stream: string; data: Record<string, unknown>; emitted_at: number; namespace?: string } = {
+    const record: AirbyteRecordMessage = {
       stream,
       data,
       emitted_at: Date.now(),
@@ -70,7 +70,7 @@ export class MessageWriter {
   }
 
   error(message: string, failureType: FailureType, opts: { internal?: string; stream?: StreamDescriptor } = {}): void {
-    const error: NonNullable<Extract<AirbyteMessage, { type: 'TRACE' }>['trace']['error']> = {
+    const error: AirbyteErrorTraceMessage = {
       message: this.redactor.redact(message),
       failure_type: failureType,
     };
@@ -80,7 +80,7 @@ export class MessageWriter {
   }
 
   connectionStatus(succeeded: boolean, message?: string): void {
-    const connectionStatus: { status: 'SUCCEEDED' | 'FAILED'; message?: string } = { status: succeeded ? 'SUCCEEDED' : 'FAILED' };
+    const connectionStatus: AirbyteConnectionStatus = { status: succeeded ? 'SUCCEEDED' : 'FAILED' };
     if (message) connectionStatus.message = this.redactor.redact(message);
     this.write({ type: 'CONNECTION_STATUS', connectionStatus });
   }

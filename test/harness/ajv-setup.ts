@@ -23,6 +23,7 @@ export function formatAjvError(e: ErrorObject): string {
   if (e.keyword === 'enum') text += ` ${JSON.stringify(params.allowedValues)}`;
   if (e.keyword === 'const') text += ` ${JSON.stringify(params.allowedValue)}`;
   if (e.keyword === 'additionalProperties') text += ` ('${String(params.additionalProperty)}')`;
+  if (e.keyword === 'discriminator') text += ` (got ${abbreviate(JSON.stringify(params.tagValue))})`;
   if (SHOW_DATA.has(e.keyword) && 'data' in e) text += ` (got ${abbreviate(JSON.stringify(e.data))})`;
   return text;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AssertionError, expect } from 'chai';
-import { loadProtocolSchema, protocolSchemaDir, validateAirbyteMessage } from '../harness/protocol-schema';
+import { loadProtocolSchema, officialSchemaSkipReason, protocolSchemaDir, validateAirbyteMessage } from '../harness/protocol-schema';
 import { assertProtocol, runConnector, stateFileFromMessages, writeJsonTemp } from '../harness/run-connector';
 import {
   checkCatalog,
@@ -55,10 +55,17 @@ describe('harness: protocol schema', () => {
     expect(validateAirbyteMessage(status('leads', 'DONE'))[0]).to.match(/^\/trace\/stream_status\/status must be equal to one of the allowed values/);
   });
 
-  it('requires the payload that matches the message type (stricter than the schema)', () => {
-    expect(validateAirbyteMessage({ type: 'RECORD' })).to.deep.equal(["/ must have property 'record' when type is RECORD"]);
+  it('requires the payload that matches the message type (stricter than the official schema)', () => {
+    expect(validateAirbyteMessage({ type: 'RECORD' })).to.deep.equal(["/ must have required property 'record'"]);
     expect(validateAirbyteMessage({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: 1 } })).to.deep.equal([
-      "/trace must have property 'error' when trace type is ERROR",
+      "/trace must have required property 'error'",
+    ]);
+  });
+
+  it('names an unknown message type and a field our schema does not know', () => {
+    expect(validateAirbyteMessage({ type: 'CONTROL', control: {} })).to.deep.equal(['/ value of tag "type" must be in oneOf (got "CONTROL")']);
+    expect(validateAirbyteMessage({ type: 'RECORD', record: { stream: 'leads', data: {}, emitted_at: 1, emited_at: 2 } })).to.deep.equal([
+      "/record must NOT have additional properties ('emited_at')",
     ]);
   });
 
@@ -73,7 +80,7 @@ describe('harness: protocol schema', () => {
     }
   });
 
-  it('fails with a clear message when the protocol folder is missing', () => {
+  it('fails with a clear message when $AIRBYTE_PROTOCOL_DIR names a folder without the schema', () => {
     const missing = path.join(os.tmpdir(), `no-airbyte-protocol-${process.pid}`);
     const saved = process.env.AIRBYTE_PROTOCOL_DIR;
     process.env.AIRBYTE_PROTOCOL_DIR = missing;
@@ -85,6 +92,22 @@ describe('harness: protocol schema', () => {
     } finally {
       if (saved === undefined) delete process.env.AIRBYTE_PROTOCOL_DIR;
       else process.env.AIRBYTE_PROTOCOL_DIR = saved;
+    }
+  });
+
+  it('on a clone without ../shared, skips the official schema and says why', () => {
+    const saved = process.env.AIRBYTE_PROTOCOL_DIR;
+    delete process.env.AIRBYTE_PROTOCOL_DIR;
+    try {
+      const lonelyClone = path.join(os.tmpdir(), `plain-clone-${process.pid}`, 'repo');
+      expect(officialSchemaSkipReason(lonelyClone)).to.equal(
+        `the official Airbyte protocol schema is not here (${path.join(path.dirname(lonelyClone), 'shared', 'airbyte-protocol', 'airbyte_protocol.yaml')} ` +
+          'does not exist: a clone without ../shared/airbyte-protocol next to it), so messages are validated against our own schema ' +
+          '(protocol/airbyte-protocol.schema.json) only. To run them, put airbyte_protocol.yaml of airbytehq/airbyte-protocol there ' +
+          'or in a folder named by $AIRBYTE_PROTOCOL_DIR.',
+      );
+    } finally {
+      if (saved !== undefined) process.env.AIRBYTE_PROTOCOL_DIR = saved;
     }
   });
 });
