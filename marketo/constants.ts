@@ -47,6 +47,13 @@ export const MAX_URI_BYTES = 8 * 1024; // longer GET URIs fail with HTTP 414
 /** Our own bound for switching to POST `_method=GET`, below Marketo's 8 KB to leave room for the host. */
 export const LONG_URI_THRESHOLD = 7 * 1024;
 export const DELETED_LEADS_RETENTION_DAYS = 14; // Get Deleted Leads may prune older deletions
+/**
+ * Change Data Value, Change Score and the other high-volume types are kept 90 days (Adobe's
+ * "Data Retention Policy": https://experienceleague.adobe.com/en/docs/marketo/using/product-docs/core-marketo-concepts/miscellaneous/data-retention-policy).
+ */
+export const LEAD_CHANGES_RETENTION_DAYS = 90;
+/** Lead ids are 32-bit integers in the REST API's schemas: no lead id lies above this. */
+export const MAX_LEAD_ID = 2_147_483_647;
 export const TOKEN_REFRESH_MARGIN_MS = 60_000; // renew a token with less than a minute left, as Adobe's clients do
 
 // Activity type ids with a special role; Adobe says ids may vary, so these only seed defaults.
@@ -54,3 +61,23 @@ export const NEW_LEAD_TYPE_ID = 12;
 export const CHANGE_DATA_VALUE_TYPE_ID = 13;
 export const MERGE_LEADS_TYPE_ID = 32;
 export const DELETE_LEAD_TYPE_ID = 37;
+
+/**
+ * Activity types that change lead field values without a Change Data Value, which is all that Get
+ * Lead Changes returns besides New Lead (https://developer.adobe.com/marketo-apis/api/mapi/#tag/Activities/operation/getLeadChangesUsingGET).
+ * Matched by name in Get Activity Types (ids are defaults); at most 10, so one Get Lead
+ * Activities walk reads them all.
+ */
+export const LEAD_FIELD_ACTIVITY_TYPES: ReadonlyArray<{ name: string; id: number; why: string }> = [
+  { name: 'Merge Leads', id: MERGE_LEADS_TYPE_ID, why: 'the winner takes values of the merged-away leads, which are gone' },
+  { name: 'Change Score', id: 22, why: 'moves a score field (leadScore or a custom score)' },
+  { name: 'Change Segment', id: 108, why: "moves the lead's segment of a segmentation" },
+  { name: 'Change Lead Partition', id: 100, why: 'moves leadPartitionId' },
+  { name: 'Change Revenue Stage', id: 101, why: 'moves the revenue stage fields of a revenue cycle model' },
+  { name: 'Change Owner', id: 23, why: 'moves the lead owner (CRM-synced instances)' },
+  { name: 'Convert Lead', id: 21, why: 'a CRM conversion changes the CRM fields of the lead' },
+  // Whether Marketo also logs a Change Data Value of Unsubscribed / Email Invalid is not
+  // documented: reading these rare types too costs little and misses nothing.
+  { name: 'Unsubscribe Email', id: 9, why: 'sets unsubscribed' },
+  { name: 'Email Bounced', id: 8, why: 'a hard bounce sets emailInvalid and emailInvalidCause' },
+];

@@ -495,6 +495,27 @@ export class ActivityDetails {
     return { primaryAttributeValueId: lead.id, primaryAttributeValue: fullName(lead), attributes: [] };
   }
 
+  /** Change Score [11] of a score changed by a test (a scoring campaign): the generated attributes with this reason. */
+  changeScoreDetails(change: Change, reason: string): ExplicitDetails {
+    const generated = this.generateChangeScore({ typeId: F.TYPE_CHANGE_SCORE, id: 0, dateSec: 0, leadId: 0, link: 0 }, rngFor(this.ctx.seed, SALT_DETAILS, 0), change);
+    return { ...generated, attributes: generated.attributes.map((a) => (a.name === 'Reason' ? { ...a, value: reason } : a)), change };
+  }
+
+  /**
+   * Change Segment [11]: the segmentation as primary attribute and the new segment's id. The
+   * change (segmentation field, old and new segment names) is kept so that leads and activities agree.
+   */
+  changeSegmentDetails(change: Change, segmentation: { id: number; name: string }, newSegmentId: number): ExplicitDetails {
+    const a = new AttributeList().add('New Segment ID', newSegmentId);
+    return { primaryAttributeValueId: segmentation.id, primaryAttributeValue: segmentation.name, attributes: a.items, change };
+  }
+
+  /** Change Lead Partition [11]: the new partition as primary attribute, the old one and a reason. */
+  changeLeadPartitionDetails(change: Change, newPartition: { id: number; name: string }, reason: string): ExplicitDetails {
+    const a = new AttributeList().add('Old Partition ID', change.oldValue === null ? null : Number(change.oldValue)).add('Reason', reason);
+    return { primaryAttributeValueId: newPartition.id, primaryAttributeValue: newPartition.name, attributes: a.items, change };
+  }
+
   /** Change Score [11]: the score field as primary attribute, old/new value and the delta. */
   private generateChangeScore(row: ActivityRow, rng: Rng, change: Change | undefined): Generated {
     const a = new AttributeList();

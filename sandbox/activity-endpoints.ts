@@ -11,20 +11,13 @@ import type { RequestContext } from './request-context';
 import { decodePagingToken, encodePagingToken, parseSinceDatetime, positionForSince, type PagePosition } from './paging';
 import { batchSizeOf, listParam, type Parsed } from './params';
 
-/**
- * The most stored activities one call examines when filters (leadIds, fields, assetIds) reject
- * most of them. Marketo scans in blocks too, returning short or empty pages with
- * moreResult:true [7.2]; the bound keeps every call fast whatever the filter.
- */
-export const MAX_ROWS_SCANNED_PER_CALL = 100_000;
-
 export interface ActivityEndpointContext {
   store: ActivityStore;
   details: ActivityDetails;
   types: () => ActivityType[];
   fields: LeadFieldStore;
   sinceDatetimeInclusive: boolean;
-  /** Rows Marketo has pruned by now (Delete Lead after its retention [12.4]); none when absent. */
+  /** Rows Marketo has pruned by now (Delete Lead and the 90-day types after their retention [12.4]); none when absent. */
   isPruned?: (row: ActivityRow) => boolean;
 }
 
@@ -66,6 +59,12 @@ function pagePositionOf(ctx: RequestContext): Parsed<{ token: string; position: 
 /**
  * Walks the store from a position and fills one page. `select` turns a row into the item to
  * return, or undefined when a filter rejects it.
+ *
+ * One call examines one block of the store: the next ACTIVITIES_SCANNED_PER_CALL stored
+ * activities of every type. When the requested types (or filters) match few rows of the block,
+ * the page is short or empty, with moreResult:true and a token at the block's end, as Marketo
+ * answers walks over rare types [7.2]. moreResult is false only once the block reaches the end
+ * of the store.
  */
 function readPage(
   store: ActivityStore,
@@ -74,26 +73,32 @@ function readPage(
   batchSize: number,
   select: (row: ActivityRow) => unknown | undefined,
 ): { items: unknown[]; next: PagePosition; moreResult: boolean } {
+  const blockEnd = store.positionAfter(from, F.ACTIVITIES_SCANNED_PER_CALL);
   const cursor = store.cursor(typeIds, from);
   const items: unknown[] = [];
   let next = from;
-  let scanned = 0;
   for (;;) {
     const row = cursor.next();
-    if (!row) return { items, next, moreResult: false };
-    scanned++;
+    if (!row || (blockEnd && isAfter(row, blockEnd))) {
+      // The block is examined: the next call starts after it.
+      return blockEnd ? { items, next: blockEnd, moreResult: true } : { items, next, moreResult: false };
+    }
     const item = select(row);
     if (item !== undefined) {
       // A matching row beyond the page: there is more, and the token stays after the last item.
       if (items.length === batchSize) return { items, next, moreResult: true };
       items.push(item);
       next = { ms: row.dateSec * 1000, id: row.id };
-    } else if (items.length === 0 || scanned >= MAX_ROWS_SCANNED_PER_CALL) {
-      // Rejected rows before the first item (or at the scan bound) are behind us for good.
+    } else if (items.length === 0) {
+      // Rejected rows before the first item are behind us for good.
       next = { ms: row.dateSec * 1000, id: row.id };
     }
-    if (scanned >= MAX_ROWS_SCANNED_PER_CALL) return { items, next, moreResult: true };
   }
+}
+
+function isAfter(row: ActivityRow, position: PagePosition): boolean {
+  const ms = row.dateSec * 1000;
+  return ms > position.ms || (ms === position.ms && row.id > position.id);
 }
 
 function pagedEnvelope(ctx: RequestContext, page: { items: unknown[]; next: PagePosition; moreResult: boolean }): Envelope {
@@ -186,9 +191,10 @@ export class ActivityEndpoints {
 
     const fields = new Set(fieldNames);
     const leadSet = leadIds.value ? new Set(leadIds.value) : null;
-    const { details } = this.ctx;
+    const { details, isPruned } = this.ctx;
     const result = readPage(this.ctx.store, F.LEAD_CHANGE_TYPES, page.value.position, batchSize.value, (row) => {
       if (leadSet && !leadSet.has(row.leadId)) return undefined;
+      if (isPruned?.(row)) return undefined;
       return details.leadChange(row, fields);
     });
     return pagedEnvelope(req, result);

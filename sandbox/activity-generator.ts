@@ -21,6 +21,10 @@ import type { ActivityRow, ActivityStore } from './activity-store';
 import { CHANGEABLE_FIELDS, generateLead, type LeadStore, type LeadValue, preexistingCreatedAt, valueAsText } from './leads';
 import * as F from './marketo-facts';
 import { Rng, rngFor } from './prng';
+import * as S from './sample-data';
+
+/** The lead field holding the lead's partition. */
+export const LEAD_PARTITION_FIELD = 'leadPartitionId';
 
 /** First generated activity id. Real ids are large and only grow; gaps between ids are normal. */
 export const FIRST_ACTIVITY_ID = 1_000_001;
@@ -183,6 +187,11 @@ export class ActivityGenerator {
         this.leads.setField(leadId, field, value, dateSec);
         break;
       }
+      case F.TYPE_CHANGE_SEGMENT:
+      case F.TYPE_CHANGE_LEAD_PARTITION:
+        row = { typeId, id, dateSec, leadId, link: 0 };
+        this.moveLead(row, rng);
+        break;
       case F.TYPE_DELETE_LEAD:
         // Generated deletions name leads outside the store (they existed and are gone), so the
         // store's leads stay valid for the other activities.
@@ -200,6 +209,27 @@ export class ActivityGenerator {
     }
     this.store.add(row);
     return row;
+  }
+
+  /**
+   * A generated segment or partition move: the lead goes to another segment / partition than its
+   * current one, and the activity's details are stored (these moves are rare).
+   */
+  private moveLead(row: ActivityRow, rng: Rng): void {
+    const segment = row.typeId === F.TYPE_CHANGE_SEGMENT;
+    const field = segment ? S.SEGMENTATION.field : LEAD_PARTITION_FIELD;
+    const current = this.leads.currentValue(row.leadId, field);
+    const choices = segment ? S.SEGMENTATION.segments : S.LEAD_PARTITIONS;
+    const others = choices.filter((c) => (segment ? c.name : c.id) !== current);
+    const to = others[rng.int(0, others.length - 1)]!;
+    const change = { field, oldValue: current, newValue: segment ? to.name : to.id };
+    this.details.setExplicit(
+      row.id,
+      segment
+        ? this.details.changeSegmentDetails(change, S.SEGMENTATION, to.id)
+        : this.details.changeLeadPartitionDetails(change, to, 'Changed by Smart Campaign Operational.Partition Routing action Change Lead Partition'),
+    );
+    this.leads.setField(row.leadId, field, change.newValue, row.dateSec);
   }
 
   /** Records that (lead, field) now holds an explicitly written value (lead writes, merges). */

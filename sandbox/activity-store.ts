@@ -113,6 +113,33 @@ export class MergedCursor {
 
   /** The next row, or undefined when every partition is exhausted. */
   next(): ActivityRow | undefined {
+    const best = this.advance();
+    return best < 0 ? undefined : (this.parts[best] as Partition).row((this.heads[best] as number) - 1);
+  }
+
+  /**
+   * Skips `n` rows without building them: the position of the n-th, when at least one more row
+   * follows it; undefined otherwise.
+   */
+  skip(n: number): PagePosition | undefined {
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      last = this.advance();
+      if (last < 0) return undefined;
+    }
+    if (last < 0) return undefined;
+    const part = this.parts[last] as Partition;
+    const index = (this.heads[last] as number) - 1;
+    const position = { ms: (part.dateSec[index] as number) * 1000, id: part.id[index] as number };
+    return this.hasNext() ? position : undefined;
+  }
+
+  private hasNext(): boolean {
+    return this.parts.some((p, k) => (this.heads[k] as number) < p.length);
+  }
+
+  /** Moves past the smallest head; the index of its partition, or -1 when every one is exhausted. */
+  private advance(): number {
     let best = -1;
     let bestDate = 0;
     let bestId = 0;
@@ -128,11 +155,8 @@ export class MergedCursor {
         bestId = id;
       }
     }
-    if (best < 0) return undefined;
-    const part = this.parts[best] as Partition;
-    const index = this.heads[best] as number;
-    this.heads[best] = index + 1;
-    return part.row(index);
+    if (best >= 0) this.heads[best] = (this.heads[best] as number) + 1;
+    return best;
   }
 }
 
@@ -179,6 +203,14 @@ export class ActivityStore {
       }
     }
     return new MergedCursor(parts, from);
+  }
+
+  /**
+   * The position of the `n`-th stored row (any type) after `from`, when more rows follow it;
+   * undefined when the rest of the store holds at most `n` rows.
+   */
+  positionAfter(from: PagePosition, n: number): PagePosition | undefined {
+    return this.cursor(null, from).skip(n);
   }
 
   /** Every row of every type in (dateSec, id) order. */

@@ -208,6 +208,14 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     attributes: [attr('Date', 'datetime'), attr('Source', 'string'), attr('Type', 'string')],
   },
   {
+    id: F.TYPE_CHANGE_LEAD_PARTITION,
+    name: 'Change Lead Partition',
+    description: 'Move a person to another lead partition',
+    // Attribute names from Adobe's activity event list [11]; which one is primary is UNVERIFIED.
+    primaryAttribute: attr('New Partition ID', 'integer'),
+    attributes: [attr('Old Partition ID', 'integer'), attr('Reason', 'text')],
+  },
+  {
     id: F.TYPE_CHANGE_STATUS_IN_PROGRESSION,
     name: 'Change Status in Progression',
     description: "Change a person's program status",
@@ -222,6 +230,13 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
       attr('Reason', 'text'),
       attr('Success', 'boolean'),
     ],
+  },
+  {
+    id: F.TYPE_CHANGE_SEGMENT,
+    name: 'Change Segment',
+    description: 'Change the segment of a segmentation for a person',
+    primaryAttribute: attr('Segmentation ID', 'integer'),
+    attributes: [attr('New Segment ID', 'integer')],
   },
   {
     id: F.TYPE_CUSTOM_WEBINAR,
@@ -260,6 +275,11 @@ export const TYPE_WEIGHTS: Readonly<Record<number, number>> = {
   [F.TYPE_DELETE_LEAD]: 1,
   [F.TYPE_INTERESTING_MOMENT]: 3,
   [F.TYPE_CHANGE_STATUS_IN_PROGRESSION]: 4,
+  // Segment and partition moves happen in the generated history only when a test asks for them
+  // (addActivities typeIds, changeSegment, changeLeadPartition): a zero weight leaves every other
+  // seed's history as it was.
+  [F.TYPE_CHANGE_LEAD_PARTITION]: 0,
+  [F.TYPE_CHANGE_SEGMENT]: 0,
   [F.TYPE_CUSTOM_WEBINAR]: 2,
 };
 

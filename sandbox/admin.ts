@@ -11,7 +11,8 @@ export type SandboxControl = Pick<
   Sandbox,
   | 'counters' | 'faults' | 'expireAllTokens' | 'setDailyCallsUsed' | 'dailyCallsUsed' | 'addActivities' | 'activityCount'
   | 'leads' | 'lead' | 'createLead' | 'updateLead' | 'deleteLead' | 'mergeLeads' | 'addLeadField' | 'hideLeadField'
-  | 'showLeadField' | 'companies' | 'customObjects' | 'writeLog' | 'bulkExports'
+  | 'showLeadField' | 'companies' | 'customObjects' | 'writeLog' | 'bulkExports' | 'clock' | 'changeScore' | 'changeSegment'
+  | 'changeLeadPartition'
 >;
 
 /** Above this many, POST /__sandbox/activities answers with ids only. */
@@ -30,9 +31,14 @@ const HELP = {
     'GET /__sandbox/leads': 'every lead',
     'GET /__sandbox/leads/{id}': 'one lead (404 when there is none)',
     'POST /__sandbox/leads': 'body {field: value, ...}: creates a lead "in the UI" (New Lead activity); answers the lead',
-    'POST /__sandbox/leads/{id}[?source=ui|flow|form|api&apiUser=..]': 'body {field: value, ...}: changes a lead (Change Data Value per changed field); answers {changed}',
-    'DELETE /__sandbox/leads/{id}': 'deletes a lead (Delete Lead activity)',
-    'POST /__sandbox/leads/{id}/merge': 'body {"leadIds": [losers]}: merges them into lead {id} (Merge Leads activity)',
+    'POST /__sandbox/leads/{id}[?source=ui|flow|form|api&apiUser=..&at=ISO]': 'body {field: value, ...}: changes a lead (Change Data Value per changed field, dated at, default now); answers {changed}',
+    'DELETE /__sandbox/leads/{id}[?at=ISO]': 'deletes a lead (Delete Lead activity)',
+    'POST /__sandbox/leads/{id}/merge[?at=ISO]': 'body {"leadIds": [losers]}: merges them into lead {id} (Merge Leads activity)',
+    'POST /__sandbox/leads/{id}/score[?at=ISO]': 'body {"delta": 5}: Change Score; answers {leadScore}',
+    'POST /__sandbox/leads/{id}/segment[?at=ISO]': 'body {"segment": "EMEA"}: Change Segment; answers {changed}',
+    'POST /__sandbox/leads/{id}/partition[?at=ISO]': 'body {"partitionId": 2}: Change Lead Partition; answers {changed}',
+    'GET /__sandbox/clock': 'the sandbox clock {now: ISO}',
+    'POST /__sandbox/clock': 'body {"advanceMs": n} or {"at": ISO}: moves the sandbox clock (tokens, limits, dates of writes, retention)',
     'POST /__sandbox/lead-fields': 'body {"name", "displayName", "dataType", "length"?, "readOnly"?}: adds a lead field',
     'DELETE /__sandbox/lead-fields/{name}': 'hides a lead field (gone from Describe; Get Leads answers 1006 for it)',
     'POST /__sandbox/lead-fields/{name}/show': 'shows a hidden lead field again',
@@ -58,27 +64,42 @@ function paramRoutes(control: SandboxControl): ParamRoute[] {
       (id, body, query) => {
         const source = query.get('source') ?? undefined;
         const apiUser = query.get('apiUser') ?? undefined;
-        const opts = { ...(source ? { source: source as 'ui' } : {}), ...(apiUser ? { apiUser } : {}) };
+        const opts = { ...(source ? { source: source as 'ui' } : {}), ...(apiUser ? { apiUser } : {}), ...dated(query) };
         return { changed: control.updateLead(leadId(id), parseObject(body), opts) };
       },
     ],
     [
       'DELETE',
       /^\/__sandbox\/leads\/(\d+)$/,
-      (id) => {
-        control.deleteLead(leadId(id));
+      (id, _body, query) => {
+        control.deleteLead(leadId(id), dated(query));
         return { ok: true };
       },
     ],
     [
       'POST',
       /^\/__sandbox\/leads\/(\d+)\/merge$/,
-      (id, body) => {
+      (id, body, query) => {
         const { leadIds } = parseObject(body) as { leadIds?: unknown };
         if (!Array.isArray(leadIds)) throw new Error('body must be {"leadIds": [ids]}');
-        control.mergeLeads(leadId(id), leadIds.map(Number));
+        control.mergeLeads(leadId(id), leadIds.map(Number), dated(query));
         return { ok: true };
       },
+    ],
+    [
+      'POST',
+      /^\/__sandbox\/leads\/(\d+)\/score$/,
+      (id, body, query) => ({ leadScore: control.changeScore(leadId(id), Number(parseObject(body)['delta']), dated(query)) }),
+    ],
+    [
+      'POST',
+      /^\/__sandbox\/leads\/(\d+)\/segment$/,
+      (id, body, query) => ({ changed: control.changeSegment(leadId(id), String(parseObject(body)['segment']), dated(query)) }),
+    ],
+    [
+      'POST',
+      /^\/__sandbox\/leads\/(\d+)\/partition$/,
+      (id, body, query) => ({ changed: control.changeLeadPartition(leadId(id), Number(parseObject(body)['partitionId']), dated(query)) }),
     ],
     [
       'DELETE',
@@ -98,6 +119,12 @@ function paramRoutes(control: SandboxControl): ParamRoute[] {
     ],
     ['GET', /^\/__sandbox\/customobjects\/([^/]+)$/, (name) => control.customObjects(decodeURIComponent(name))],
   ];
+}
+
+/** The `at` query parameter of the lead helpers: the date of a late-committed activity. */
+function dated(query: URLSearchParams): { at?: string } {
+  const at = query.get('at');
+  return at ? { at } : {};
 }
 
 /** Answered with HTTP 404 by a parameter route. */
@@ -203,6 +230,15 @@ export function createAdminHandler(control: SandboxControl) {
               ...(typeof f['readOnly'] === 'boolean' ? { readOnly: f['readOnly'] } : {}),
             }),
           );
+        }
+        case 'GET /__sandbox/clock':
+          return writeJson(res, 200, { now: new Date(control.clock.now()).toISOString() });
+        case 'POST /__sandbox/clock': {
+          const { advanceMs, at } = parseObject(body) as { advanceMs?: unknown; at?: unknown };
+          if (typeof advanceMs === 'number') control.clock.advance(advanceMs);
+          else if (typeof at === 'string') control.clock.set(at);
+          else return writeJson(res, 400, { error: 'body must be {"advanceMs": <ms>} or {"at": ISO}' });
+          return writeJson(res, 200, { now: new Date(control.clock.now()).toISOString() });
         }
         case 'GET /__sandbox/companies':
           return writeJson(res, 200, control.companies());

@@ -4,7 +4,7 @@
 
 import { ActivityDetails, type Activity, type ChangeOrigin, type LeadChange } from './activity-details';
 import { ActivityEndpoints } from './activity-endpoints';
-import { ActivityGenerator } from './activity-generator';
+import { ActivityGenerator, LEAD_PARTITION_FIELD } from './activity-generator';
 import { ActivityStore, type ActivityRow } from './activity-store';
 import { ACTIVITY_TYPES, cloneActivityTypes, type ActivityType } from './activity-types';
 import { createAdminHandler, type SandboxControl } from './admin';
@@ -86,17 +86,24 @@ export interface SandboxOptions {
   omitActivityIds?: boolean;
   /**
    * The sandbox clock, epoch ms: token lifetimes, limits, requestIds, and the date of everything
-   * written (leads, companies, custom objects, their activities) and of deleted-lead pruning.
-   * Default Date.now.
+   * written (leads, companies, custom objects, their activities) and of pruning. Default
+   * Date.now. `Sandbox.clock` moves it.
    */
   now?: () => number;
   /**
    * Delete Lead (37) activities older than this many days before now() are pruned (Get Deleted
-   * Leads and Get Lead Activities no longer return them) [12.4]. Default: 14 when `now` is given;
-   * with the wall clock, no pruning (null), so that the default history (dated from startDate)
-   * keeps its deletions and answers do not depend on the day a test runs. null = keep forever.
+   * Leads and Get Lead Activities no longer return them) [12.4]. Default: 14 when `now` is given
+   * or the history starts less than 90 days before the clock; otherwise (the fixed default
+   * startDate on the wall clock) no pruning (null), so that such a history keeps its activities
+   * and answers do not depend on the day a test runs. null = keep forever.
    */
   deletedLeadsRetentionDays?: number | null;
+  /**
+   * Activities of the 90-day types (Visit Webpage, Send Email, Email Delivered, Change Data Value,
+   * Change Score, Add to List, ...) older than this many days before now() are pruned from every
+   * activities endpoint [12.4]. Default 90 under the same rule as deletedLeadsRetentionDays.
+   */
+  activityRetentionDays?: number | null;
   /** Custom object types of the subscription. Default: one type, `car_c` (DEFAULT_CUSTOM_OBJECTS). */
   customObjects?: CustomObjectType[];
   /**
@@ -127,6 +134,21 @@ export interface SandboxCounters {
   reset(): void;
 }
 
+/** The sandbox clock: `now` (or the wall clock) plus an offset a test moves. */
+export interface SandboxClock {
+  /** Epoch ms. */
+  now(): number;
+  /** Moves the clock forward (or back, with a negative value) by `ms`. */
+  advance(ms: number): void;
+  /** Sets the clock to an ISO datetime or epoch ms; it keeps running from there. */
+  set(at: string | number): void;
+}
+
+/** When an activity written by a helper is dated: `at` earlier than the clock = committed late [12.3]. */
+export interface DatedOptions {
+  at?: string;
+}
+
 export interface Sandbox {
   /** e.g. http://127.0.0.1:12345 */
   url: string;
@@ -142,6 +164,8 @@ export interface Sandbox {
     /** Faults still queued, with their remaining `times`. */
     pending(): Fault[];
   };
+  /** The sandbox clock (token lifetimes, limits, dates of writes, retention). */
+  clock: SandboxClock;
   /** Every issued token now answers 602. */
   expireAllTokens(): void;
   /** Sets the daily call counter, to provoke 607 quickly. */
@@ -174,11 +198,17 @@ export interface Sandbox {
    * attributes of the source (UI: "Changed in Marketo" / "Person Detail Page"; api: Api Method
    * Name, Modifying User, Request Id). Returns the changed fields. Throws for an unknown lead.
    */
-  updateLead(id: number, values: Record<string, unknown>, opts?: UpdateLeadOptions): string[];
+  updateLead(id: number, values: Record<string, unknown>, opts?: UpdateLeadOptions & DatedOptions): string[];
   /** Deletes a lead with a Delete Lead activity. Throws for an unknown lead. */
-  deleteLead(id: number): void;
+  deleteLead(id: number, opts?: DatedOptions): void;
   /** Merges losers into the winner (Merge Leads activity, "Merge Source" "Marketo UI"). Throws for unknown ids. */
-  mergeLeads(winnerId: number, loserIds: number[]): void;
+  mergeLeads(winnerId: number, loserIds: number[], opts?: DatedOptions): void;
+  /** A scoring campaign adds `delta` to leadScore (Change Score activity). Returns the new score. */
+  changeScore(id: number, delta: number, opts?: DatedOptions & { reason?: string }): number;
+  /** Moves a lead to a segment of the "Region" segmentation by name (Change Segment activity). false when already there. */
+  changeSegment(id: number, segment: string, opts?: DatedOptions): boolean;
+  /** Moves a lead to another lead partition by id (Change Lead Partition activity). false when already there. */
+  changeLeadPartition(id: number, partitionId: number, opts?: DatedOptions): boolean;
   /** Adds a custom lead field (Describe Lead lists it; every lead starts without a value). */
   addLeadField(field: NewLeadField): LeadFieldDescription;
   /** Hides a field: gone from Describe Lead; Get Leads `fields` and writes then answer 1006 for it. */
@@ -226,6 +256,8 @@ const DEFAULTS = {
   omitActivityIds: false,
 } as const;
 
+const DAY_MS = 86_400_000;
+
 function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new Error(`sandbox option ${name} must be a non-negative integer, got ${value}`);
   return value;
@@ -252,16 +284,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const activityCount = nonNegativeInteger('activityCount', o.activityCount);
   const leadCount = nonNegativeInteger('leadCount', o.leadCount);
   const startSec = isoToEpochSeconds('startDate', o.startDate);
-  const now: () => number = options.now ?? Date.now;
-  const retentionDays = options.deletedLeadsRetentionDays !== undefined
-    ? options.deletedLeadsRetentionDays
-    : options.now
-      ? F.DELETED_LEADS_RETENTION_DAYS
-      : null;
-  if (retentionDays !== null && !(retentionDays >= 0)) throw new Error(`sandbox option deletedLeadsRetentionDays must be >= 0 or null, got ${retentionDays}`);
+  const baseNow: () => number = options.now ?? Date.now;
+  let clockOffsetMs = 0;
+  const now = (): number => baseNow() + clockOffsetMs;
+  // Retention follows the clock unless the history is the fixed default one, dated long before the wall clock.
+  const recentHistory = options.now !== undefined || startSec * 1000 >= now() - F.ACTIVITY_RETENTION_DAYS * DAY_MS;
+  const retentionOption = (name: string, given: number | null | undefined, days: number): number | null => {
+    const value = given !== undefined ? given : recentHistory ? days : null;
+    if (value !== null && !(value >= 0)) throw new Error(`sandbox option ${name} must be >= 0 or null, got ${value}`);
+    return value;
+  };
+  const retentionDays = retentionOption('deletedLeadsRetentionDays', options.deletedLeadsRetentionDays, F.DELETED_LEADS_RETENTION_DAYS);
+  const activityRetentionDays = retentionOption('activityRetentionDays', options.activityRetentionDays, F.ACTIVITY_RETENTION_DAYS);
 
   // Data: leads and activities, generated from the seed; companies and custom objects start empty.
   const leadStore = new LeadStore(leadCount);
+  // An approved segmentation shows as a read-only lead field holding the lead's segment.
+  leadStore.fields.add({
+    displayName: `${S.SEGMENTATION.name} Segmentation`,
+    dataType: 'string',
+    length: 255,
+    rest: { name: S.SEGMENTATION.field, readOnly: true },
+    soap: { name: S.SEGMENTATION.field, readOnly: true },
+  });
   const store = new ActivityStore();
   const details = new ActivityDetails({ seed, apiUser: o.apiUser, fields: leadStore.fields, omitActivityIds: o.omitActivityIds });
   const generator = new ActivityGenerator(seed, store, leadStore, details, now);
@@ -272,9 +317,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const writeLog = new WriteLog();
   const requestIds = new RequestIds();
 
-  /** Delete Lead activities past their retention are gone [12.4]. */
-  const isPruned = (row: ActivityRow): boolean =>
-    retentionDays !== null && row.typeId === F.TYPE_DELETE_LEAD && row.dateSec * 1000 < now() - retentionDays * 86_400_000;
+  /** Delete Lead activities and those of the 90-day types past their retention are gone [12.4]. */
+  const ninetyDayTypes = new Set(F.NINETY_DAY_TYPES);
+  const isPruned = (row: ActivityRow): boolean => {
+    const days = row.typeId === F.TYPE_DELETE_LEAD ? retentionDays : ninetyDayTypes.has(row.typeId) ? activityRetentionDays : null;
+    return days !== null && row.dateSec * 1000 < now() - days * DAY_MS;
+  };
 
   // Lead writes (API and "UI") and how leads are read.
   const operations = new LeadOperations({ leads: leadStore, companies: companyStore, generator, details, now });
@@ -341,6 +389,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requireLead = (id: number): void => {
     if (!leadStore.has(id)) throw new Error(`lead ${id} does not exist`);
   };
+  const datedSec = (opts: DatedOptions | undefined): number | undefined => (opts?.at === undefined ? undefined : isoToEpochSeconds('at', opts.at));
   const originOf = (opts: UpdateLeadOptions): ChangeOrigin => {
     switch (opts.source ?? 'ui') {
       case 'api':
@@ -378,6 +427,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clear: () => faultQueue.clear(),
       pending: () => faultQueue.pending(),
     },
+    clock: {
+      now,
+      advance: (ms) => {
+        clockOffsetMs += ms;
+      },
+      set: (at) => {
+        const target = typeof at === 'number' ? at : isoToEpochSeconds('at', at) * 1000;
+        clockOffsetMs = target - baseNow();
+      },
+    },
     expireAllTokens: () => tokens.expireAll(),
     setDailyCallsUsed: (n) => limiter.setDailyCallsUsed(n),
     dailyCallsUsed: () => limiter.dailyCallsUsed(),
@@ -397,16 +456,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createLead: (values) => operations.create(uiValues(values), { kind: 'ui' }),
     updateLead: (id, values, opts = {}) => {
       requireLead(id);
-      return operations.update(id, uiValues(values), originOf(opts));
+      return operations.update(id, uiValues(values), originOf(opts), datedSec(opts));
     },
-    deleteLead: (id) => {
+    deleteLead: (id, opts) => {
       requireLead(id);
-      operations.delete(id);
+      operations.delete(id, datedSec(opts));
     },
-    mergeLeads: (winnerId, loserIds) => {
+    mergeLeads: (winnerId, loserIds, opts) => {
       for (const id of [winnerId, ...loserIds]) requireLead(id);
       if (loserIds.length === 0 || loserIds.includes(winnerId)) throw new Error('mergeLeads needs losers other than the winner');
-      operations.merge(winnerId, [...new Set(loserIds)], F.UI_MERGE_SOURCE);
+      operations.merge(winnerId, [...new Set(loserIds)], F.UI_MERGE_SOURCE, datedSec(opts));
+    },
+    changeScore: (id, delta, opts = {}) => {
+      requireLead(id);
+      if (!Number.isInteger(delta) || delta === 0) throw new Error(`changeScore needs a non-zero integer, got ${delta}`);
+      const score = Number(leadStore.currentValue(id, 'leadScore') ?? 0) + delta;
+      operations.changeByActivity(id, F.TYPE_CHANGE_SCORE, 'leadScore', score, (change) => details.changeScoreDetails(change, opts.reason ?? 'Visited pricing page'), datedSec(opts));
+      return score;
+    },
+    changeSegment: (id, segment, opts) => {
+      requireLead(id);
+      const to = S.SEGMENTATION.segments.find((s) => s.name === segment);
+      if (!to) throw new Error(`no segment '${segment}' (segments: ${S.SEGMENTATION.segments.map((s) => s.name).join(', ')})`);
+      return operations.changeByActivity(id, F.TYPE_CHANGE_SEGMENT, S.SEGMENTATION.field, to.name, (change) => details.changeSegmentDetails(change, S.SEGMENTATION, to.id), datedSec(opts));
+    },
+    changeLeadPartition: (id, partitionId, opts) => {
+      requireLead(id);
+      const to = S.LEAD_PARTITIONS.find((p) => p.id === partitionId);
+      if (!to) throw new Error(`no lead partition ${partitionId} (partitions: ${S.LEAD_PARTITIONS.map((p) => p.id).join(', ')})`);
+      return operations.changeByActivity(id, F.TYPE_CHANGE_LEAD_PARTITION, LEAD_PARTITION_FIELD, to.id, (change) => details.changeLeadPartitionDetails(change, to, F.UI_PARTITION_REASON), datedSec(opts));
     },
     addLeadField: (field) => {
       const existing = leadStore.fields.getAny(field.name);
@@ -491,6 +569,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const wanted = new Set(fields ?? leadStore.fields.describe().flatMap((f) => (f.rest ? [f.rest.name] : [])));
       const cursor = store.cursor(F.LEAD_CHANGE_TYPES, { ms: -Infinity, id: 0 });
       for (let row = cursor.next(); row; row = cursor.next()) {
+        if (isPruned(row)) continue;
         const item = details.leadChange(row, wanted);
         if (item) yield item;
       }

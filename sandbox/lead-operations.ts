@@ -11,7 +11,7 @@
 //   losers leave the store; one Merge Leads (32) activity on the winner naming them in
 //   "Merge IDs"; the winner's updatedAt moves. No Delete Lead for the losers (as generated merges).
 
-import type { ActivityDetails, ChangeOrigin } from './activity-details';
+import type { ActivityDetails, Change, ChangeOrigin, ExplicitDetails } from './activity-details';
 import type { ActivityGenerator } from './activity-generator';
 import { COMPANY_KEY_FIELD, type CompanyStore } from './companies';
 import { isEmptyValue, normalizeFieldValue, valueForMessage } from './field-values';
@@ -126,8 +126,12 @@ export class LeadOperations {
     return { ...lead };
   }
 
-  /** Applies (prepared) values to a lead; one Change Data Value per changed field. Returns the changed fields. */
-  update(id: number, values: Readonly<Record<string, LeadValue>>, origin: ChangeOrigin): string[] {
+  /**
+   * Applies (prepared) values to a lead; one Change Data Value per changed field. Returns the
+   * changed fields. `datedSec` (default now) dates the activities: earlier than now, they are
+   * committed late [12.3], while the lead's updatedAt is the time of the commit.
+   */
+  update(id: number, values: Readonly<Record<string, LeadValue>>, origin: ChangeOrigin, datedSec?: number): string[] {
     const { leads, generator, details } = this.ctx;
     if (!leads.has(id)) return [];
     const sec = this.nowSec();
@@ -137,22 +141,39 @@ export class LeadOperations {
       if (this.same(field, oldValue, newValue)) continue;
       leads.setField(id, field, newValue, sec);
       generator.markExplicitValue(id, field);
-      generator.writeExplicit(F.TYPE_CHANGE_DATA_VALUE, sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
+      generator.writeExplicit(F.TYPE_CHANGE_DATA_VALUE, datedSec ?? sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
       changed.push(field);
     }
     return changed;
   }
 
-  /** Removes a lead and logs Delete Lead. false when there is no such lead. */
-  delete(id: number): boolean {
-    const lead = this.ctx.leads.remove(id);
-    if (!lead) return false;
-    this.ctx.generator.writeExplicit(F.TYPE_DELETE_LEAD, this.nowSec(), id, this.ctx.details.deleteLeadDetails(lead));
+  /**
+   * A lead field changed by an activity other than Change Data Value (Change Score, Change
+   * Segment, Change Lead Partition): the value, updatedAt and one activity of `typeId` whose
+   * details `describe` builds from the change. false when nothing changes (Marketo logs nothing).
+   */
+  changeByActivity(id: number, typeId: number, field: string, newValue: LeadValue, describe: (change: Change) => ExplicitDetails, datedSec?: number): boolean {
+    const { leads, generator } = this.ctx;
+    if (!leads.has(id)) return false;
+    const oldValue = leads.currentValue(id, field);
+    if (this.same(field, oldValue, newValue)) return false;
+    const sec = this.nowSec();
+    leads.setField(id, field, newValue, sec);
+    generator.markExplicitValue(id, field);
+    generator.writeExplicit(typeId, datedSec ?? sec, id, describe({ field, oldValue, newValue }));
     return true;
   }
 
-  /** Merges the losers into the winner (all must exist, the winner not among them). */
-  merge(winnerId: number, loserIds: readonly number[], mergeSource: string): void {
+  /** Removes a lead and logs Delete Lead (dated `datedSec`, default now). false when there is no such lead. */
+  delete(id: number, datedSec?: number): boolean {
+    const lead = this.ctx.leads.remove(id);
+    if (!lead) return false;
+    this.ctx.generator.writeExplicit(F.TYPE_DELETE_LEAD, datedSec ?? this.nowSec(), id, this.ctx.details.deleteLeadDetails(lead));
+    return true;
+  }
+
+  /** Merges the losers into the winner (all must exist, the winner not among them); the activity is dated `datedSec` (default now). */
+  merge(winnerId: number, loserIds: readonly number[], mergeSource: string, datedSec?: number): void {
     const { leads, generator, details } = this.ctx;
     const sec = this.nowSec();
     let filled = false;
@@ -172,7 +193,7 @@ export class LeadOperations {
     const winner = leads.get(winnerId) as Lead;
     generator.writeExplicit(
       F.TYPE_MERGE_LEADS,
-      sec,
+      datedSec ?? sec,
       winnerId,
       details.mergeLeadsDetails(winner, loserIds, { masterUpdated: filled, mergeSource }),
       loserIds[0] ?? 0,

@@ -192,7 +192,9 @@ export const TYPE_ADD_TO_LIST = 24;
 export const TYPE_MERGE_LEADS = 32; // NOT returned by Get Lead Changes: read it from Get Lead Activities
 export const TYPE_DELETE_LEAD = 37; // returned by Get Deleted Leads
 export const TYPE_INTERESTING_MOMENT = 46;
+export const TYPE_CHANGE_LEAD_PARTITION = 100; // moves the lead to another lead partition (leadPartitionId) [11]
 export const TYPE_CHANGE_STATUS_IN_PROGRESSION = 104;
+export const TYPE_CHANGE_SEGMENT = 108; // moves the lead to another segment of a segmentation [11]
 export const TYPE_CUSTOM_WEBINAR = 100001; // custom activity types use ids like 100001 [11]
 
 /** Get Lead Changes returns only these two types [7.4]. */
@@ -258,6 +260,7 @@ export const UI_CHANGE_REASON = 'Changed in Marketo'; // Change Data Value of an
 export const UI_CHANGE_SOURCE = 'Person Detail Page';
 export const UI_MERGE_SOURCE = 'Marketo UI'; // Merge Leads "Merge Source" of a merge done by hand
 export const FLOW_CHANGE_SOURCE = 'Marketo Flow Action'; // Change Data Value "Source" of a smart campaign step
+export const UI_PARTITION_REASON = 'Changed in Marketo'; // Change Lead Partition "Reason" of a move done by hand
 export const FORM_SOURCE = 'Web form fillout'; // Change Data Value "Source" / New Lead "Source Type" of a form fill-out
 
 // ---------------------------------------------------------------------------------------------
@@ -265,3 +268,18 @@ export const FORM_SOURCE = 'Web form fillout'; // Change Data Value "Source" / N
 // ---------------------------------------------------------------------------------------------
 /** Delete Lead (37) activities are kept 14 days; Get Deleted Leads "may prune deletions older than 14 days". */
 export const DELETED_LEADS_RETENTION_DAYS = 14;
+/** These types are kept 90 days (Email Delivered and Send Email since 2020-08-31); the others 25 months or more [12.4]. */
+export const ACTIVITY_RETENTION_DAYS = 90;
+export const NINETY_DAY_TYPES: readonly number[] = [1, 3, 6, 7, 13, 19, 22, 24, 28, 47, 300];
+
+// ---------------------------------------------------------------------------------------------
+// Paging [7.2].
+// ---------------------------------------------------------------------------------------------
+/**
+ * Stored activities (of every type) one Get Lead Activities / Lead Changes / Deleted Leads call
+ * examines past its token. Marketo scans its store in bounded blocks and answers short or empty
+ * pages with moreResult:true and a new token when the requested types are rare in a block [7.2].
+ * The block size is UNVERIFIED: 2,000 keeps pages of a type group holding a quarter of the
+ * traffic full, while a walk over a rare type gets runs of empty and short pages.
+ */
+export const ACTIVITIES_SCANNED_PER_CALL = 2000;

@@ -168,3 +168,26 @@ export const OTHER_API_USERS = ['crm-sync@sandbox.example.com', 'etl@sandbox.exa
 
 /** API method names seen on changes made through the REST API. */
 export const API_METHOD_NAMES = ['syncLead', 'mergeLeads', 'importLead'] as const;
+
+/**
+ * The subscription's segmentation. Marketo shows a lead's segment of each approved segmentation
+ * as a read-only lead field; its REST name is UNVERIFIED (README, "Choices").
+ */
+export const SEGMENTATION = {
+  id: 1001,
+  name: 'Region',
+  field: 'segmentation_region',
+  segments: [
+    { id: 2001, name: 'Default' },
+    { id: 2002, name: 'EMEA' },
+    { id: 2003, name: 'Americas' },
+    { id: 2004, name: 'APAC' },
+  ],
+} as const;
+
+/** Lead partitions (Admin > Workspaces & Partitions); a lead's `leadPartitionId` names one. */
+export const LEAD_PARTITIONS = [
+  { id: 1, name: 'Default' },
+  { id: 2, name: 'EMEA Partition' },
+  { id: 3, name: 'Partners' },
+] as const;

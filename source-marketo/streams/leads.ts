@@ -1,50 +1,62 @@
 import { Activity, Lead, LeadField } from '../../marketo/endpoints';
-import { MAX_FILTER_VALUES, MERGE_LEADS_TYPE_ID, NEW_LEAD_TYPE_ID } from '../../marketo/constants';
+import { MAX_FILTER_VALUES } from '../../marketo/constants';
 import { MarketoError } from '../../marketo/errors';
 import { JsonSchema, SyncMode } from '../../protocol/types';
-import { secondOf, toMarketoSecond } from '../dates';
-import { ActivityCursor } from './activity-cursor';
+import { addSeconds, secondOf, toMarketoSecond } from '../dates';
+import { ActivityCursor, PartitionCursor } from './activity-cursor';
 import { buildConverters, buildLeadSchema, CDC_DELETED_AT } from './lead-schema';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { mergeAsync, walkActivities } from './walk';
 import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
+import { probeHighestLeadId } from './lead-id-probe';
+import { DELETED_LEADS_WALK, LEAD_CHANGES_WALK, LEAD_FIELD_ACTIVITIES_WALK, LEAD_MIRROR_WALK_KEYS, leadMirrorWalks, LeadMirrorWalk } from './lead-walks';
 
-const CHANGES = 'lead_changes';
-const MERGES = 'merge_leads';
-const DELETES = 'deleted_leads';
-/** The walks start this long before the full scan began, so no change made while it ran slips between the two. */
-const SCAN_OVERLAP_SECONDS = 60;
-/** Where to look for the newest New Lead activity (and so the highest lead id), nearest first. */
-const MAX_ID_PROBE_DAYS = [1, 7, 31, 366, 3660];
+/**
+ * Marketo writes some lead changes after the moment they are dated (a batch campaign's steps, a
+ * CRM sync; https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+ * pages them by activity date): every walk re-reads this long before its cursor, and after a full
+ * read starts this long before the read began. The state remembers the GUIDs read in that window,
+ * so nothing is fetched twice.
+ */
+const LATE_COMMIT_SECONDS = 600;
 const EPOCH = '1970-01-01T00:00:00Z';
 /** Ranges of 300 ids read past the last lead found before the full read ends (2 calls). */
 const EMPTY_RANGES_PAST_MAX = 2;
+const DAY_MS = 86_400_000;
 
 interface ScanState {
   startedAt: string;
   nextId: number;
   maxId: number;
+  /**
+   * A re-scan after the walks' history was pruned: ids up to this one that Marketo no longer
+   * holds get a tombstone, since their deletion may be gone from Get Deleted Leads.
+   */
+  tombstonesUpTo?: number;
 }
 
 /**
  * State of `leads`. `updatedAt` is the newest `updatedAt` emitted (Airbyte's cursor); `scan` is the
  * position of a full read under way; `partitions` are the cursors of the change walks (lead
- * changes, merges, deletions); `pendingLeadIds` the changed leads queued but not fetched yet.
+ * changes, field-changing activities, deletions); `pendingLeadIds` the changed leads queued but
+ * not fetched yet; `highestId` the highest lead id ever emitted.
  */
 export interface LeadsState {
   updatedAt: string;
   scan?: ScanState;
   activityDate?: string;
-  partitions?: Record<string, { activityDate: string; marketoGUIDs: string[] }>;
+  partitions?: Record<string, PartitionCursor>;
   pendingLeadIds?: number[];
+  highestId?: number;
 }
 
 /**
  * Full lead rows. The first sync reads every lead by id ranges (300 ids a call, in parallel);
- * later syncs follow Marketo's recommendation: collect the ids of leads created, changed or merged
- * since the cursor from activities, and fetch them 300 at a time. Deleted and merged-away leads
- * come as tombstones with `_ab_cdc_deleted_at`.
+ * later syncs follow Marketo's recommendation: collect the ids of leads created, changed, scored,
+ * moved or merged since the cursor from activities, and fetch them 300 at a time. Deleted and
+ * merged-away leads come as tombstones with `_ab_cdc_deleted_at` and `updatedAt` = the deletion
+ * time. A state older than Marketo keeps those activities leads to a re-scan.
  */
 export class LeadsStream implements SourceStream {
   readonly name = 'leads';
@@ -61,73 +73,78 @@ export class LeadsStream implements SourceStream {
     const fields = requestedFields(ctx, describe);
     const converters = buildConverters(describe);
     const state = parseState(ctx.syncMode === 'incremental' ? rawState : undefined);
-    const fetcher = new LeadFetcher(ctx, fields, converters);
+    const fetcher = new LeadFetcher(ctx, fields, converters, state.highestId ?? 0);
+    const lookback = Math.max(LATE_COMMIT_SECONDS, ctx.config.lookbackSeconds);
+    const changeFields = new LiveFieldList(fields.filter((f) => f !== 'id'), this.name, ctx.log, fetcher.fieldsGone);
+    const mirror = await leadMirrorWalks(ctx, changeFields);
+    const tombstones = ctx.config.emitLeadTombstones;
+    const walkState = walkCursors(state);
     let walkFrom: string | undefined;
 
-    if (ctx.syncMode === 'full_refresh' || state.scan || (!state.partitions && !state.activityDate && !state.updatedAtGiven)) {
-      const scan = state.scan ?? { startedAt: secondOf(Date.now()), nextId: 1, maxId: Math.max(await findMaxLeadId(ctx), EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES) };
-      ctx.log('INFO', `leads: full read of lead ids ${scan.nextId} to ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`);
+    const firstRead = ctx.syncMode === 'full_refresh' || (!state.scan && !walkState);
+    const stale = !firstRead && !state.scan && walkState ? prunedSince(walkState, mirror.walks, tombstones) : [];
+    if (firstRead || state.scan || stale.length > 0) {
+      const scan = state.scan ?? (await startScan(ctx, fetcher, state, stale));
+      if (state.scan) ctx.log('INFO', `leads: resuming the full read at lead id ${scan.nextId} of ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`);
       yield { estimate: Math.max(0, scan.maxId - scan.nextId + 1) }; // ids are dense but for deletions
-      for await (const records of fetcher.scan(scan)) {
+      for await (const range of fetcher.scan(scan)) {
+        const records = range.records;
+        if (tombstones && scan.tombstonesUpTo) records.push(...fetcher.missing(range, scan.tombstonesUpTo, scan.startedAt));
         if (records.length > 0) yield { records };
-        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), scan: { ...scan } } };
+        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), scan: { ...scan }, highestId: fetcher.highestId } };
       }
-      walkFrom = secondOf(Date.parse(scan.startedAt) - SCAN_OVERLAP_SECONDS * 1000);
+      walkFrom = addSeconds(scan.startedAt, -lookback);
       if (ctx.syncMode === 'full_refresh') {
-        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt) } };
+        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), highestId: fetcher.highestId } };
         return;
       }
     }
 
-    // The walks' own cursors when the state has them; else where the full read began; else (a
-    // legacy state) the updatedAt cursor. Every walk gets a cursor, none walks from the epoch.
-    const from = walkFrom ?? state.activityDate ?? state.updatedAt;
-    const cursor = new ActivityCursor(walkFrom !== undefined ? { activityDate: walkFrom } : { activityDate: from, partitions: state.partitions ?? {} }, EPOCH).windowFrom(from, [
-      CHANGES,
-      MERGES,
-      DELETES,
-    ]);
+    // After a full read the walks start a little before it began; else from their own cursors
+    // (or, for a legacy state, the updatedAt cursor), a look-back earlier. None walks from the epoch.
+    const cursor =
+      walkFrom !== undefined
+        ? new ActivityCursor(undefined, walkFrom, lookback)
+        : new ActivityCursor(walkState!, addSeconds(walkState!.activityDate, -lookback), lookback);
     const queue = new Set<number>(state.pendingLeadIds);
-    const types = await ctx.metadata.activityTypes();
-    const mergeTypeId = types.find((t) => t.name === 'Merge Leads')?.id ?? MERGE_LEADS_TYPE_ID;
-    const changeFields = new LiveFieldList(fields.filter((f) => f !== 'id'), this.name, ctx.log, fetcher.fieldsGone);
-    const walks = [
-      { keys: [CHANGES], fetchPage: (t: string) => changeFields.call((names) => ctx.endpoints.getLeadChanges(t, names)) },
-      { keys: [MERGES], fetchPage: (t: string) => ctx.endpoints.getLeadActivities(t, [mergeTypeId]) },
-      { keys: [DELETES], fetchPage: (t: string) => ctx.endpoints.getDeletedLeads(t) },
-    ];
-    const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
     const checkpoint = () => ({
-      state: { ...cursor.toState(), updatedAt: fetcher.maxUpdatedAt(state.updatedAt), pendingLeadIds: [...queue] } as unknown as Record<string, unknown>,
+      state: {
+        ...cursor.toState(),
+        updatedAt: fetcher.maxUpdatedAt(state.updatedAt),
+        pendingLeadIds: [...queue],
+        highestId: fetcher.highestId,
+      } as unknown as Record<string, unknown>,
     });
+    const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
 
     const lastSeen = new Map<string, string>();
-    for await (const page of mergeAsync(walks.map((w) => walkActivities(w, cursor.startOf(w.keys), getToken)))) {
+    for await (const page of mergeAsync(mirror.walks.map((w) => walkActivities(w, cursor.startOf(w.keys), getToken)))) {
       const key = page.walk.keys[0];
-      const tombstones: Record<string, unknown>[] = [];
+      const gone: Record<string, unknown>[] = [];
       let accepted = 0;
       for (const activity of page.activities) {
         const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
         if (date && (!lastSeen.has(key) || date > lastSeen.get(key)!)) lastSeen.set(key, date);
         if (!date || typeof activity.marketoGUID !== 'string') continue;
-        if (key === MERGES && activity.activityTypeId !== mergeTypeId) continue;
+        if (key === LEAD_FIELD_ACTIVITIES_WALK && !mirror.fieldActivityTypeIds.has(activity.activityTypeId)) continue;
         if (!cursor.accept(key, date, activity.marketoGUID)) continue;
         accepted++;
-        if (key === CHANGES) {
+        if (key === LEAD_CHANGES_WALK) {
           // A change our own destination wrote is already in the warehouse: no need to read the lead back.
           if (!madeByIgnoredApiUser(activity, ctx.config.ignoreChangesByApiUsers)) queue.add(activity.leadId);
-        } else if (key === MERGES) {
+        } else if (key === LEAD_FIELD_ACTIVITIES_WALK) {
           queue.add(activity.leadId);
+          if (activity.activityTypeId !== mirror.mergeTypeId) continue;
           for (const loser of mergedIds(activity)) {
             queue.delete(loser);
-            tombstones.push({ id: loser, [CDC_DELETED_AT]: date });
+            gone.push(fetcher.tombstone(loser, date));
           }
         } else {
           queue.delete(activity.leadId);
-          tombstones.push({ id: activity.leadId, [CDC_DELETED_AT]: date });
+          gone.push(fetcher.tombstone(activity.leadId, date));
         }
       }
-      if (ctx.config.emitLeadTombstones && tombstones.length > 0) yield { records: tombstones };
+      if (tombstones && gone.length > 0) yield { records: gone };
       // Fetch only full batches of 300 while changes keep coming: the fewest calls per lead.
       while (queue.size >= MAX_FILTER_VALUES) {
         const records = await fetcher.fetch(take(queue, MAX_FILTER_VALUES));
@@ -144,6 +161,46 @@ export class LeadsStream implements SourceStream {
   }
 }
 
+/** The walks' cursors of an incremental state (a legacy one holds only `updatedAt`), or undefined before any sync. */
+function walkCursors(state: ParsedState): { activityDate: string; partitions: Record<string, PartitionCursor> } | undefined {
+  const partitions = Object.fromEntries(Object.entries(state.partitions ?? {}).filter(([key]) => LEAD_MIRROR_WALK_KEYS.includes(key)));
+  const dates = Object.values(partitions).map((p) => p.activityDate);
+  const activityDate = dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : state.activityDate ?? (state.updatedAtGiven ? state.updatedAt : undefined);
+  return activityDate === undefined ? undefined : { activityDate, partitions };
+}
+
+/** The walks whose cursor is older than Marketo keeps what they read (deletions count only with tombstones on). */
+function prunedSince(cursors: { activityDate: string; partitions: Record<string, PartitionCursor> }, walks: LeadMirrorWalk[], tombstones: boolean): Array<{ walk: LeadMirrorWalk; since: string }> {
+  return walks.flatMap((walk) => {
+    if (walk.keys[0] === DELETED_LEADS_WALK && !tombstones) return [];
+    const since = cursors.partitions[walk.keys[0]]?.activityDate ?? cursors.activityDate;
+    return Date.now() - Date.parse(since) > walk.retentionDays * DAY_MS ? [{ walk, since }] : [];
+  });
+}
+
+/** A new full read: finds the highest lead id and says what the read will cost (and why, for a re-scan). */
+async function startScan(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, stale: Array<{ walk: LeadMirrorWalk; since: string }>): Promise<ScanState> {
+  const startedAt = secondOf(Date.now());
+  const probe = await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id)));
+  const known = Math.max(probe.highestId, state.highestId ?? 0);
+  const scan: ScanState = { startedAt, nextId: 1, maxId: Math.max(known, EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES) };
+  // Every range up to the highest id, then the empty ones that confirm nothing lies past it.
+  const calls = Math.ceil(known / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX;
+  const cost = `about ${calls} Get Leads calls for ids 1 to ${known} and past it, after ${probe.calls} to find the highest lead id (${probe.highestId})`;
+  if (stale.length === 0) {
+    ctx.log('INFO', `leads: full read of every lead: ${cost}.`);
+    return scan;
+  }
+  scan.tombstonesUpTo = known;
+  const what = stale.map(({ walk, since }) => `${walk.reads} since ${since} (Marketo keeps them ${walk.retentionDays} days)`).join('; ');
+  ctx.log(
+    'WARN',
+    `leads: the saved state is older than Marketo's retention: ${what}. Some changes or deletions may be gone, so every lead is read again to keep the table exact, with a tombstone for each id up to ${known} that no longer exists: ${cost}. Sync more often than every ${Math.min(...stale.map((s) => s.walk.retentionDays))} days to avoid this.`,
+  );
+  fetcher.noteHighestId(known);
+  return scan;
+}
+
 /** Fetches leads by id with the requested fields, converting values to the declared types. */
 class LeadFetcher {
   private newestUpdatedAt: string | undefined;
@@ -154,8 +211,35 @@ class LeadFetcher {
     private readonly ctx: ReadContext,
     fields: string[],
     private readonly converters: Map<string, (value: unknown) => unknown>,
+    /** The highest lead id emitted so far, in any sync. */
+    public highestId: number,
   ) {
     this.fields = new LiveFieldList(fields, 'leads', ctx.log, this.fieldsGone);
+  }
+
+  noteHighestId(id: number): void {
+    if (id > this.highestId) this.highestId = id;
+  }
+
+  /**
+   * The row that deletes a lead: its id, and the deletion time both as `_ab_cdc_deleted_at` and as
+   * the cursor `updatedAt`, so that deduplication by cursor picks it over the lead's last live row.
+   */
+  tombstone(id: number, deletedAt: string): Record<string, unknown> {
+    this.noteUpdatedAt(deletedAt);
+    return { id, updatedAt: deletedAt, [CDC_DELETED_AT]: deletedAt };
+  }
+
+  /** Tombstones for the ids of a scanned range (up to `upTo`) that Get Leads did not return. */
+  missing(range: ScannedRange, upTo: number, deletedAt: string): Record<string, unknown>[] {
+    const present = new Set(range.records.map((r) => r.id));
+    const out: Record<string, unknown>[] = [];
+    for (let id = range.firstId; id <= Math.min(range.lastId, upTo); id++) if (!present.has(id)) out.push(this.tombstone(id, deletedAt));
+    return out;
+  }
+
+  private noteUpdatedAt(second: string): void {
+    if (!this.newestUpdatedAt || second > this.newestUpdatedAt) this.newestUpdatedAt = second;
   }
 
   maxUpdatedAt(previous: string): string {
@@ -168,7 +252,7 @@ class LeadFetcher {
   }
 
   /** Reads id ranges [nextId, maxId] with up to max_concurrent_calls ranges in flight, yielding them in order. */
-  async *scan(scan: ScanState): AsyncGenerator<Record<string, unknown>[]> {
+  async *scan(scan: ScanState): AsyncGenerator<ScannedRange> {
     const parallel = this.ctx.config.connection.maxConcurrentCalls;
     const inFlight: Array<Promise<Record<string, unknown>[]>> = [];
     let launchFrom = scan.nextId;
@@ -182,13 +266,14 @@ class LeadFetcher {
         launchFrom += ids.length;
       }
       const records = await inFlight.shift()!;
+      const firstId = scan.nextId;
       const rangeEnd = scan.nextId + MAX_FILTER_VALUES - 1;
-      // The highest id comes from the newest New Lead activity, which a lead imported long ago may
-      // lack: keep reading past it until EMPTY_RANGES_PAST_MAX ranges in a row hold no lead.
+      // The probe can pass over a lead beyond a long run of deleted ids: keep reading past the
+      // highest id found until EMPTY_RANGES_PAST_MAX ranges in a row hold no lead.
       const tail = EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES;
       if (records.length > 0 && rangeEnd + tail > scan.maxId) scan.maxId = rangeEnd + tail;
       scan.nextId = rangeEnd + 1;
-      yield records;
+      yield { firstId, lastId: rangeEnd, records };
     }
   }
 
@@ -202,10 +287,18 @@ class LeadFetcher {
     const updatedAt = record.updatedAt;
     if (typeof updatedAt === 'string') {
       const second = toMarketoSecond(updatedAt);
-      if (second && (!this.newestUpdatedAt || second > this.newestUpdatedAt)) this.newestUpdatedAt = second;
+      if (second) this.noteUpdatedAt(second);
     }
+    if (typeof record.id === 'number') this.noteHighestId(record.id);
     return record;
   }
+}
+
+/** One id range of a full read and the leads Get Leads returned for it. */
+interface ScannedRange {
+  firstId: number;
+  lastId: number;
+  records: Record<string, unknown>[];
 }
 
 function take(queue: Set<number>, n: number): number[] {
@@ -251,29 +344,17 @@ async function companyFieldNames(ctx: StreamContext): Promise<Set<string>> {
   }
 }
 
-/** The highest lead id: from the newest New Lead activity, looking back further until one is found. */
-async function findMaxLeadId(ctx: ReadContext): Promise<number> {
-  const types = await ctx.metadata.activityTypes();
-  const newLeadTypeId = types.find((t) => t.name === 'New Lead')?.id ?? NEW_LEAD_TYPE_ID;
-  for (const days of MAX_ID_PROBE_DAYS) {
-    const since = secondOf(Date.now() - days * 86_400_000);
-    let maxId = 0;
-    const walk = { keys: ['new_lead'], fetchPage: (t: string) => ctx.endpoints.getLeadActivities(t, [newLeadTypeId]) };
-    for await (const page of walkActivities(walk, since, (s) => ctx.endpoints.getPagingToken(s))) {
-      for (const activity of page.activities) if (activity.leadId > maxId) maxId = activity.leadId;
-    }
-    if (maxId > 0) return maxId;
-  }
-  return 0;
-}
+type ParsedState = LeadsState & { updatedAtGiven: boolean };
 
-function parseState(raw: Record<string, unknown> | undefined): LeadsState & { updatedAtGiven: boolean } {
+function parseState(raw: Record<string, unknown> | undefined): ParsedState {
   const updatedAt = typeof raw?.updatedAt === 'string' ? toMarketoSecond(raw.updatedAt) : undefined;
-  const state: LeadsState & { updatedAtGiven: boolean } = { updatedAt: updatedAt ?? EPOCH, updatedAtGiven: updatedAt !== undefined };
+  const state: ParsedState = { updatedAt: updatedAt ?? EPOCH, updatedAtGiven: updatedAt !== undefined };
   const scan = raw?.scan as Partial<ScanState> | undefined;
   if (scan && typeof scan.startedAt === 'string' && Number.isInteger(scan.nextId) && Number.isInteger(scan.maxId)) {
     state.scan = { startedAt: scan.startedAt, nextId: scan.nextId!, maxId: scan.maxId! };
+    if (Number.isInteger(scan.tombstonesUpTo)) state.scan.tombstonesUpTo = scan.tombstonesUpTo;
   }
+  if (Number.isInteger(raw?.highestId)) state.highestId = raw!.highestId as number;
   if (raw?.partitions && typeof raw.partitions === 'object') state.partitions = raw.partitions as LeadsState['partitions'];
   if (typeof raw?.activityDate === 'string') state.activityDate = toMarketoSecond(raw.activityDate);
   if (Array.isArray(raw?.pendingLeadIds)) state.pendingLeadIds = (raw!.pendingLeadIds as unknown[]).map(Number).filter(Number.isInteger);

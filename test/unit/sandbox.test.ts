@@ -186,11 +186,15 @@ describe('sandbox', function () {
     });
 
     describe('metadata', () => {
-      it('serves the recorded 100-field Describe Lead', async () => {
+      it('serves the recorded 100-field Describe Lead, plus the read-only field of its segmentation', async () => {
         const body = await client.get('/rest/v1/leads/describe.json');
         const recorded = JSON.parse(readFileSync(join(__dirname, '../../sandbox/data/describe-lead.json'), 'utf8')) as Json;
-        expect(body.result).to.have.length(100);
-        expect(body.result).to.deep.equal(recorded.result);
+        expect(body.result).to.have.length(101);
+        expect(body.result.slice(0, 100)).to.deep.equal(recorded.result);
+        expect(body.result[100]).to.deep.equal({
+          id: Math.max(...(recorded.result as Json[]).map((f) => f.id)) + 1, displayName: 'Region Segmentation', dataType: 'string', length: 255,
+          rest: { name: 'segmentation_region', readOnly: true }, soap: { name: 'segmentation_region', readOnly: true },
+        });
       });
 
       it('lists standard activity types and one custom type with apiNames', async () => {
