@@ -12,7 +12,7 @@ import { Log, WriteTarget } from './objects';
 // same conversion the write uses, so that "2026-01-02T03:04:05+00:00" and Marketo's
 // "2026-01-02T03:04:05Z", 42 and "42", null and "" are the same value.
 
-/** The field every Marketo object stamps with its last change [8.5, 8.11, 8.16]. */
+/** The field every Marketo object stamps with its last change (Leads; Companies; Custom Objects). */
 export const UPDATED_AT_FIELD = 'updatedAt';
 
 /** What Marketo holds for one row's key; `ambiguous` = it cannot be told (several leads share the key, or the key cannot be looked up). */
@@ -176,3 +176,8 @@ function present(values: Record<string, unknown>): Current {
   const updatedAt = typeof values[UPDATED_AT_FIELD] === 'string' ? Date.parse(values[UPDATED_AT_FIELD] as string) : NaN;
   return { kind: 'present', values, updatedAt: Number.isNaN(updatedAt) ? undefined : updatedAt };
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects

@@ -5,7 +5,7 @@ import { specDefault } from './spec';
 export type ConflictPolicy = 'warehouse_wins' | 'newest_wins';
 const CONFLICT_POLICIES: ConflictPolicy[] = ['warehouse_wins', 'newest_wins'];
 
-/** The destination's settings (shared/contract.md), validated, with the spec's defaults filled in. */
+/** The destination's settings (docs/interface.md), validated, with the spec's defaults filled in. */
 export interface DestinationConfig {
   connection: MarketoConnection;
   leadLookupField: string;

@@ -1,4 +1,4 @@
-// Converts warehouse values to what a Marketo field's `dataType` takes (shared/marketo-api.md 13).
+// Converts warehouse values to what a Marketo field's `dataType` takes (Field Types).
 // Marketo skips a whole record over one bad value (1003), so we convert what has one obvious
 // meaning and refuse the rest ourselves, with a reason that names the problem but never the value
 // (it may be personal data).
@@ -32,7 +32,7 @@ function kindOf(value: unknown): string {
 
 /** `value` as the JSON Marketo expects for `dataType`. Unknown types pass scalars through unchanged. */
 export function convertValue(value: unknown, dataType: string): Conversion {
-  // Marketo stores null for both null and "" [8.6]; a blank is the warehouse's way to say "no value".
+  // Marketo stores null for both null and "" (Leads); a blank is the warehouse's way to say "no value".
   if (value === null || value === undefined) return ok(null);
   if (typeof value === 'string' && value.trim() === '' && !STRING_TYPES.has(dataType)) return ok(null);
   if (STRING_TYPES.has(dataType)) return toText(value);
@@ -104,3 +104,7 @@ function toDatetime(value: unknown): Conversion {
   if (Number.isNaN(parsed.getTime())) return fail('needs a date-time (ISO 8601); got text that is not one');
   return ok(parsed.toISOString().replace(/\.\d{3}Z$/, 'Z'));
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+// - Field Types: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/field-types

@@ -8,7 +8,7 @@ import { write } from './write';
 
 type Command = (args: ParsedArgs, writer: MessageWriter) => Promise<number | void>;
 
-/** The destination's commands (shared/contract.md) and the files each needs. */
+/** The destination's commands (docs/interface.md) and the files each needs. */
 const COMMANDS: Record<string, { files: string[]; run: Command }> = {
   spec: { files: [], run: async (_args, writer) => writer.write({ type: 'SPEC', spec: loadDestinationSpec() }) },
   check: { files: ['config'], run: (args, writer) => check(readJsonFile(args.config!, 'config'), writer) },

@@ -9,12 +9,12 @@ import { DestinationConfig } from './config';
 
 export const LEADS_STREAM = 'leads';
 export const COMPANIES_STREAM = 'companies';
-/** The company key every company write carries, and the field that links a lead to its company [8.6, 8.12]. */
+/** The company key every company write carries, and the field that links a lead to its company (Leads; Companies). */
 export const COMPANY_KEY_FIELD = 'externalCompanyId';
-/** Marketo's own lead id: only Sync Leads with updateOnly and lookupField id may carry it [8.6]. */
+/** Marketo's own lead id: only Sync Leads with updateOnly and lookupField id may carry it (Leads). */
 export const LEAD_ID_FIELD = 'id';
 
-/** Standard lead fields Marketo accepts as lookupField / filterType [8.5]; custom ones must be string, email or integer. */
+/** Standard lead fields Marketo accepts as lookupField / filterType (Leads); custom ones must be string, email or integer. */
 const STANDARD_LOOKUP_FIELDS = new Set([
   'id', 'email', 'cookies', 'facebookId', 'linkedInId', 'twitterId', 'leadPartitionId', 'sfdcAccountId', 'sfdcContactId',
   'sfdcLeadId', 'sfdcLeadOwnerId', 'sfdcOpptyId',
@@ -201,3 +201,7 @@ export async function resolveTargets(
   }
   return targets;
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies

@@ -24,7 +24,7 @@ export interface RowOutcome {
 
 /** Marketo's 1003 message repeats the refused value ("… and value 'x'"): personal data stays out of logs. */
 const VALUE_IN_MESSAGE = /\band value '[\s\S]*'$/;
-/** Get Leads by Filter Type takes its values comma-separated, so a value holding a comma cannot be looked up [8.5]. */
+/** Get Leads by Filter Type takes its values comma-separated, so a value holding a comma cannot be looked up (Leads). */
 const FILTER_VALUE_SEPARATOR = ',';
 
 function describeReasons(reasons: RecordResult['reasons']): string {
@@ -176,3 +176,6 @@ function outcomeOf(row: PendingRow, result: RecordResult): RowOutcome {
       return { row, status: 'rejected', reason: `Marketo answered status '${String(result.status)}'` };
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

@@ -3,7 +3,7 @@ import {
   DEFAULT_MAX_CALLS_PER_20S, DEFAULT_MAX_CONCURRENT_CALLS, SUBSCRIPTION_MAX_CALLS_PER_20S, SUBSCRIPTION_MAX_CONCURRENT_CALLS,
 } from './constants';
 
-/** The connection settings both connectors share (see shared/contract.md). */
+/** The connection settings both connectors share (see docs/interface.md). */
 export interface MarketoConnection {
   domainUrl: string; // normalised: no trailing slash, no /rest suffix
   clientId: string;

@@ -1,4 +1,5 @@
-// Marketo facts the client relies on, each with the reason it matters (see shared/marketo-api.md).
+// Marketo facts the client relies on, each with the reason it matters (Marketo's REST API
+// documentation: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/rest-api).
 
 // Response-level error codes (HTTP 200, success:false).
 export const ACCESS_TOKEN_EMPTY = '600'; // no token sent: fetch one and retry

@@ -1,7 +1,8 @@
 import { MarketoClient, MarketoEnvelope } from './client';
 import { MAX_BATCH_SIZE, MAX_FILTER_VALUES } from './constants';
 
-// Typed wrappers of the Marketo endpoints the connectors use; shapes as in shared/marketo-api.md.
+// Typed wrappers of the Marketo endpoints the connectors use; shapes as in the Lead Database API
+// reference (https://developer.adobe.com/marketo-apis/api/mapi/).
 
 export interface Activity {
   id?: number;

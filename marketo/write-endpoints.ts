@@ -2,24 +2,24 @@ import { MarketoEnvelope } from './client';
 import { MAX_BATCH_SIZE, MAX_FILTER_VALUES } from './constants';
 import { CompanyDescription, MarketoEndpoints } from './endpoints';
 
-// The write side of the Lead Database API (shared/marketo-api.md 8.5–8.18), plus the metadata calls
+// The write side of the Lead Database API (Leads; Companies; Custom Objects), plus the metadata calls
 // a writer needs. Read endpoints and Describe Lead/Company come from MarketoEndpoints.
 
-/** Records per synchronous write call (`input`) for leads, companies and custom objects [4.2]. */
+/** Records per synchronous write call (`input`) for leads, companies and custom objects (Integration Best Practices). */
 export const MAX_RECORDS_PER_WRITE = MAX_BATCH_SIZE;
-/** Marketo refuses request bodies above 1 MB with HTTP 413 [4.2]; we stay under a rounder bound. */
+/** Marketo refuses request bodies above 1 MB with HTTP 413 (Integration Best Practices); we stay under a rounder bound. */
 export const MAX_REQUEST_BODY_BYTES = 1_000_000;
-/** Server-side timeouts reach 120 s (Sync Custom Objects) [4.3]; ours must be longer. */
+/** Server-side timeouts reach 120 s (Sync Custom Objects) (Lead Database API reference); ours must be longer. */
 const WRITE_TIMEOUT_MS = 150_000;
 
-// Record-level result codes (in `result[].reasons`) the destination acts on [5.3].
+// Record-level result codes (in `result[].reasons`) the destination acts on (Error Codes).
 export const LEAD_NOT_FOUND = '1004';
 export const RECORD_NOT_FOUND = '1013'; // delete of a company/custom object that does not exist
 export const COMPANY_UPDATE_NOT_ALLOWED = '1021'; // company fields sent through Sync Leads
 /** Delete answers meaning "nothing to delete": the record is already gone, which is what was asked. */
 export const ALREADY_GONE_CODES = new Set([LEAD_NOT_FOUND, RECORD_NOT_FOUND]);
 
-// Record statuses of write results [3.4].
+// Record statuses of write results (Error Codes).
 export type RecordStatus = 'created' | 'updated' | 'deleted' | 'skipped';
 
 export interface RecordResult {
@@ -30,13 +30,13 @@ export interface RecordResult {
   reasons?: Array<{ code: string; message: string }>;
 }
 
-/** Metadata of a company or custom object type; List Custom Objects keys types by `name` or `apiName` [8.14]. */
+/** Metadata of a company or custom object type; List Custom Objects keys types by `name` or `apiName` (Custom Objects). */
 export interface ObjectDescription extends CompanyDescription {
   apiName?: string;
   displayName?: string;
 }
 
-/** Sync Leads actions [8.6]. `id` as lookup field is only valid with updateOnly. */
+/** Sync Leads actions (Leads). `id` as lookup field is only valid with updateOnly. */
 export type LeadAction = 'createOrUpdate' | 'updateOnly';
 
 export const LEADS_PATH = '/rest/v1/leads.json';
@@ -49,7 +49,7 @@ export function customObjectPath(apiName: string, suffix: '' | '/describe' | '/d
   return `/rest/v1/customobjects/${encodeURIComponent(apiName)}${suffix}.json`;
 }
 
-/** The name under which a custom object type is addressed: docs and Swagger disagree on the key [8.14]. */
+/** The name under which a custom object type is addressed: docs and Swagger disagree on the key (Custom Objects). */
 export function customObjectName(description: ObjectDescription): string {
   return description.apiName ?? description.name ?? '';
 }
@@ -90,8 +90,8 @@ export class MarketoWriteEndpoints extends MarketoEndpoints {
   }
 
   /**
-   * Get Companies by their dedupe field, or Get Custom Objects by their dedupe fields [8.11,
-   * 8.16]: at most 300 keys, each record answered with the `seq` of the key it matched; a field
+   * Get Companies by their dedupe field, or Get Custom Objects by their dedupe fields (Companies;
+   * Custom Objects): at most 300 keys, each record answered with the `seq` of the key it matched; a field
    * a record has no value for is left out (it means null). A single key field whose values hold
    * no comma goes as `filterValues`; a compound key, or a value with a comma, goes as JSON
    * `input` with POST _method=GET.
@@ -141,3 +141,11 @@ export class MarketoWriteEndpoints extends MarketoEndpoints {
     return (await this.client.post<RecordResult>(path, { json: body, timeoutMs: WRITE_TIMEOUT_MS })).result;
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Integration Best Practices: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/marketo-integration-best-practices
+// - Lead Database API reference: https://developer.adobe.com/marketo-apis/api/mapi/
+// - Error Codes: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies

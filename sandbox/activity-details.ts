@@ -1,4 +1,4 @@
-// Turns a stored activity row into the JSON Marketo serves [7.2, 7.4, 7.5].
+// Turns a stored activity row into the JSON Marketo serves (Activities).
 //
 // Details (attributes, primary attribute, campaign) are a pure function of (seed, id, row), so
 // a million activities cost five numbers each in memory and the same id always yields the same
@@ -25,7 +25,7 @@ export type AttributeValue = string | number | boolean;
 export interface ActivityAttribute {
   name: string;
   value: AttributeValue;
-  /** Present on attributes of custom activity types [7.2]. */
+  /** Present on attributes of custom activity types (Activities). */
   apiName?: string;
 }
 
@@ -42,7 +42,7 @@ export interface Activity {
   attributes: ActivityAttribute[];
 }
 
-/** One changed field of a Change Data Value item of Get Lead Changes [7.4]. */
+/** One changed field of a Change Data Value item of Get Lead Changes (Activities). */
 export interface LeadChangeField {
   id: number;
   name: string;
@@ -62,7 +62,7 @@ export interface Change {
   oldValue: LeadValue;
 }
 
-/** Who made a lead change, as the Change Data Value attributes record it [7.2]. */
+/** Who made a lead change, as the Change Data Value attributes record it (Activities). */
 export type ChangeOrigin =
   /** Through the REST API: names the API user, the API method and the call's requestId. */
   | { kind: 'api'; apiUser: string; apiMethodName: string; requestId: string }
@@ -140,7 +140,7 @@ function requestIdLike(rng: Rng, dateSec: number): string {
   return `${rng.int(1, 0x1ffff).toString(16)}#${(dateSec * 1000 + rng.int(0, 999)).toString(16)}`;
 }
 
-/** Builds attributes in order, leaving out empty values as Marketo does [7.2]. */
+/** Builds attributes in order, leaving out empty values as Marketo does (Activities). */
 class AttributeList {
   readonly items: ActivityAttribute[] = [];
   add(name: string, value: AttributeValue | null | undefined, apiName?: string): this {
@@ -163,7 +163,7 @@ export interface DetailsContext {
   /** The sandbox's own API user: some generated changes are attributed to it. */
   apiUser: string;
   fields: LeadFieldStore;
-  /** Leave `id` out of activities, as "Activity Service" instances do [7.2]. */
+  /** Leave `id` out of activities, as "Activity Service" instances do (Activities). */
   omitActivityIds: boolean;
 }
 
@@ -204,7 +204,7 @@ export class ActivityDetails {
   /**
    * The activity as Get Lead Changes serves it, or undefined when it is a Change Data Value of a
    * field not in `fields`. Type 13 items carry `fields` and no primary attribute; New Lead items
-   * keep their primary attribute and have no `fields` [7.4].
+   * keep their primary attribute and have no `fields` (Activities).
    */
   leadChange(row: ActivityRow, fields: ReadonlySet<string>): LeadChange | undefined {
     const d = this.details(row);
@@ -367,7 +367,7 @@ export class ActivityDetails {
       case F.TYPE_INTERESTING_MOMENT: {
         const moment = rng.pick(S.INTERESTING_MOMENTS);
         a.add('Date', formatActivityDate(row.dateSec)).add('Source', moment.source).add('Type', moment.type);
-        // A primary attribute with a value but no value id: clients must tolerate it [7.2].
+        // A primary attribute with a value but no value id: clients must tolerate it (Activities).
         return { primaryAttributeValue: moment.description, attributes: a.items };
       }
       case F.TYPE_CHANGE_STATUS_IN_PROGRESSION: {
@@ -401,7 +401,7 @@ export class ActivityDetails {
   }
 
   /**
-   * Change Data Value [7.2, 7.4]: primary attribute = the lead field (id, display name); New and
+   * Change Data Value (Activities): primary attribute = the lead field (id, display name); New and
    * Old Value as text; Reason/Source say who changed it. Changes made through the API also name
    * the API user ("Modifying User"), which is what lets a two-way sync skip its own writes.
    */
@@ -467,7 +467,7 @@ export class ActivityDetails {
     return out;
   }
 
-  /** New Lead [11] of a lead created by a write: the generated attributes, from the lead's own values. */
+  /** New Lead (Activities) of a lead created by a write: the generated attributes, from the lead's own values. */
   newLeadDetails(lead: Readonly<Record<string, LeadValue | undefined>> & { id: number }, dateSec: number, sourceType: string): ExplicitDetails {
     const a = new AttributeList();
     a.add('Created Date', ymd(dateSec))
@@ -476,7 +476,7 @@ export class ActivityDetails {
     return { primaryAttributeValueId: lead.id, primaryAttributeValue: fullName(lead), attributes: a.items };
   }
 
-  /** Merge Leads [12.5] on the winner, naming the merged-away ids as generated merges do. */
+  /** Merge Leads (Leads) on the winner, naming the merged-away ids as generated merges do. */
   mergeLeadsDetails(
     winner: Readonly<Record<string, LeadValue | undefined>> & { id: number },
     loserIds: readonly number[],
@@ -490,19 +490,19 @@ export class ActivityDetails {
     return { primaryAttributeValueId: winner.id, primaryAttributeValue: fullName(winner), attributes: a.items };
   }
 
-  /** Delete Lead [7.5] as generated ones look: the lead id and name, no attributes. */
+  /** Delete Lead (Activities) as generated ones look: the lead id and name, no attributes. */
   deleteLeadDetails(lead: Readonly<Record<string, LeadValue | undefined>> & { id: number }): ExplicitDetails {
     return { primaryAttributeValueId: lead.id, primaryAttributeValue: fullName(lead), attributes: [] };
   }
 
-  /** Change Score [11] of a score changed by a test (a scoring campaign): the generated attributes with this reason. */
+  /** Change Score (Activities) of a score changed by a test (a scoring campaign): the generated attributes with this reason. */
   changeScoreDetails(change: Change, reason: string): ExplicitDetails {
     const generated = this.generateChangeScore({ typeId: F.TYPE_CHANGE_SCORE, id: 0, dateSec: 0, leadId: 0, link: 0 }, rngFor(this.ctx.seed, SALT_DETAILS, 0), change);
     return { ...generated, attributes: generated.attributes.map((a) => (a.name === 'Reason' ? { ...a, value: reason } : a)), change };
   }
 
   /**
-   * Change Segment [11]: the segmentation as primary attribute and the new segment's id. The
+   * Change Segment (Activities): the segmentation as primary attribute and the new segment's id. The
    * change (segmentation field, old and new segment names) is kept so that leads and activities agree.
    */
   changeSegmentDetails(change: Change, segmentation: { id: number; name: string }, newSegmentId: number): ExplicitDetails {
@@ -510,13 +510,13 @@ export class ActivityDetails {
     return { primaryAttributeValueId: segmentation.id, primaryAttributeValue: segmentation.name, attributes: a.items, change };
   }
 
-  /** Change Lead Partition [11]: the new partition as primary attribute, the old one and a reason. */
+  /** Change Lead Partition (Activities): the new partition as primary attribute, the old one and a reason. */
   changeLeadPartitionDetails(change: Change, newPartition: { id: number; name: string }, reason: string): ExplicitDetails {
     const a = new AttributeList().add('Old Partition ID', change.oldValue === null ? null : Number(change.oldValue)).add('Reason', reason);
     return { primaryAttributeValueId: newPartition.id, primaryAttributeValue: newPartition.name, attributes: a.items, change };
   }
 
-  /** Change Score [11]: the score field as primary attribute, old/new value and the delta. */
+  /** Change Score (Activities): the score field as primary attribute, old/new value and the delta. */
   private generateChangeScore(row: ActivityRow, rng: Rng, change: Change | undefined): Generated {
     const a = new AttributeList();
     const oldScore = Number(change?.oldValue ?? 0);
@@ -556,3 +556,7 @@ function phpSerialize(values: Record<string, string>): string {
   const str = (s: string): string => `s:${Buffer.byteLength(s, 'utf8')}:"${s}";`;
   return `a:${entries.length}:{${entries.map(([k, v]) => str(k) + str(v)).join('')}}`;
 }
+
+// Marketo documentation cited above by page name:
+// - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

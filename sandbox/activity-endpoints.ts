@@ -1,4 +1,4 @@
-// The activities endpoints [7]: Get Activity Types, Get Paging Token, Get Lead Activities,
+// The activities endpoints (Activities; Paging Tokens): Get Activity Types, Get Paging Token, Get Lead Activities,
 // Get Lead Changes, Get Deleted Leads.
 
 import type { ActivityDetails } from './activity-details';
@@ -17,7 +17,7 @@ export interface ActivityEndpointContext {
   types: () => ActivityType[];
   fields: LeadFieldStore;
   sinceDatetimeInclusive: boolean;
-  /** Rows Marketo has pruned by now (Delete Lead and the 90-day types after their retention [12.4]); none when absent. */
+  /** Rows Marketo has pruned by now (Delete Lead and the 90-day types after their retention (Activities)); none when absent. */
   isPruned?: (row: ActivityRow) => boolean;
 }
 
@@ -63,7 +63,7 @@ function pagePositionOf(ctx: RequestContext): Parsed<{ token: string; position: 
  * One call examines one block of the store: the next ACTIVITIES_SCANNED_PER_CALL stored
  * activities of every type. When the requested types (or filters) match few rows of the block,
  * the page is short or empty, with moreResult:true and a token at the block's end, as Marketo
- * answers walks over rare types [7.2]. moreResult is false only once the block reaches the end
+ * answers walks over rare types (Activities). moreResult is false only once the block reaches the end
  * of the store.
  */
 function readPage(
@@ -108,7 +108,7 @@ function pagedEnvelope(ctx: RequestContext, page: { items: unknown[]; next: Page
   });
 }
 
-/** The emptyPage fault: no result, moreResult:true and the token the client sent [7.2]. */
+/** The emptyPage fault: no result, moreResult:true and the token the client sent (Activities). */
 function emptyPageEnvelope(ctx: RequestContext, token: string): Envelope {
   return successEnvelope(ctx.requestId, undefined, { nextPageToken: token, moreResult: true });
 }
@@ -121,7 +121,7 @@ export class ActivityEndpoints {
     return successEnvelope(req.requestId, this.ctx.types());
   }
 
-  /** GET /rest/v1/activities/pagingtoken.json?sinceDatetime=... -> {nextPageToken}, no result [7.1] */
+  /** GET /rest/v1/activities/pagingtoken.json?sinceDatetime=... -> {nextPageToken}, no result (Paging Tokens) */
   pagingToken(req: RequestContext): Envelope {
     const since = req.params.get('sinceDatetime');
     if (since === null || since === '') {
@@ -137,7 +137,7 @@ export class ActivityEndpoints {
     });
   }
 
-  /** GET /rest/v1/activities.json?nextPageToken&activityTypeIds[&leadIds&assetIds&batchSize] [7.2] */
+  /** GET /rest/v1/activities.json?nextPageToken&activityTypeIds[&leadIds&assetIds&batchSize] (Activities) */
   activities(req: RequestContext): Envelope {
     const types = integerList(req, 'activityTypeIds', F.MAX_ACTIVITY_TYPE_IDS, true);
     if (!types.ok) return types.envelope;
@@ -169,7 +169,7 @@ export class ActivityEndpoints {
     return pagedEnvelope(req, result);
   }
 
-  /** GET /rest/v1/activities/leadchanges.json?nextPageToken&fields[&leadIds&batchSize] [7.4] */
+  /** GET /rest/v1/activities/leadchanges.json?nextPageToken&fields[&leadIds&batchSize] (Activities) */
   leadChanges(req: RequestContext): Envelope {
     const fieldNames = listParam(req.params, 'fields');
     if (fieldNames.length === 0) {
@@ -200,7 +200,7 @@ export class ActivityEndpoints {
     return pagedEnvelope(req, result);
   }
 
-  /** GET /rest/v1/activities/deletedleads.json?nextPageToken[&batchSize] [7.5] */
+  /** GET /rest/v1/activities/deletedleads.json?nextPageToken[&batchSize] (Activities) */
   deletedLeads(req: RequestContext): Envelope {
     const page = pagePositionOf(req);
     if (!page.ok) return page.envelope;
@@ -208,7 +208,7 @@ export class ActivityEndpoints {
     if (!batchSize.ok) return batchSize.envelope;
     if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
     const { details, isPruned } = this.ctx;
-    // Deletions older than the retention are gone: the walk passes over them like filtered rows [12.4].
+    // Deletions older than the retention are gone: the walk passes over them like filtered rows (Activities).
     const result = readPage(this.ctx.store, F.DELETED_LEAD_TYPES, page.value.position, batchSize.value, (row) =>
       isPruned?.(row) ? undefined : details.activity(row),
     );
@@ -222,3 +222,7 @@ export class ActivityEndpoints {
     return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, `Static list '${listId}' not found (the sandbox has no static lists)`);
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+// - Paging Tokens: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/paging-tokens

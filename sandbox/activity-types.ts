@@ -1,4 +1,4 @@
-// The activity types the sandbox subscription has, as Get Activity Types describes them [7.3, 11].
+// The activity types the sandbox subscription has, as Get Activity Types describes them (Activities).
 // Ids and attribute names are those of standard Marketo types; one custom type (100001) carries
 // `apiName`s, as custom types do.
 
@@ -28,7 +28,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     name: 'Visit Webpage',
     description: 'User visits a web page',
     primaryAttribute: attr('Webpage ID', 'integer'),
-    // Exactly the attributes of the recorded real response [7.3].
+    // Exactly the attributes of the recorded real response (Activities).
     attributes: [
       attr('Client IP Address', 'string'),
       attr('Query Parameters', 'string'),
@@ -211,7 +211,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     id: F.TYPE_CHANGE_LEAD_PARTITION,
     name: 'Change Lead Partition',
     description: 'Move a person to another lead partition',
-    // Attribute names from Adobe's activity event list [11]; which one is primary is UNVERIFIED.
+    // Attribute names from Adobe's activity event list (Activities); which one is primary is UNVERIFIED.
     primaryAttribute: attr('New Partition ID', 'integer'),
     attributes: [attr('Old Partition ID', 'integer'), attr('Reason', 'text')],
   },
@@ -286,3 +286,6 @@ export const TYPE_WEIGHTS: Readonly<Record<number, number>> = {
 export function cloneActivityTypes(types: readonly ActivityType[] = ACTIVITY_TYPES): ActivityType[] {
   return JSON.parse(JSON.stringify(types)) as ActivityType[];
 }
+
+// Marketo documentation cited above by page name:
+// - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities

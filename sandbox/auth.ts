@@ -2,7 +2,7 @@
 //
 // GET|POST /identity/oauth/token?grant_type=client_credentials&client_id=..&client_secret=..
 // answers {access_token, token_type, expires_in, scope}. Asking again before expiry returns the
-// same token with its remaining lifetime; only after expiry is a new one issued [2.1]. Errors
+// same token with its remaining lifetime; only after expiry is a new one issued (Authentication). Errors
 // are OAuth-style JSON, not the Marketo envelope, with HTTP 400/401.
 
 import { randomUUID } from 'node:crypto';
@@ -87,3 +87,6 @@ export class TokenStore {
     for (const issued of this.tokens.values()) issued.expiresAtMs = Math.min(issued.expiresAtMs, now);
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Authentication: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication

@@ -1,4 +1,4 @@
-// The files of bulk exports, written as Marketo writes them [9.2, 9.3]: a header row of REST
+// The files of bulk exports, written as Marketo writes them (Bulk Lead Extract; Bulk Activity Extract): a header row of REST
 // names, one row per record, values quoted only when they hold a comma, a quote or a line
 // break (quotes doubled), empty values as the literal `null`, and the activity `attributes`
 // column as a JSON object keyed by attribute name.
@@ -6,15 +6,15 @@
 import type { Activity } from './activity-details';
 import type { LeadValue } from './leads';
 
-/** Columns of an activity export when the job names no `fields` [9.3]. */
+/** Columns of an activity export when the job names no `fields` (Bulk Activity Extract). */
 export const DEFAULT_ACTIVITY_EXPORT_FIELDS = [
   'marketoGUID', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId', 'primaryAttributeValue', 'attributes',
 ] as const;
 
-/** Every column an activity export may name (`actionResult` only when asked for) [9.3]. */
+/** Every column an activity export may name (`actionResult` only when asked for) (Bulk Activity Extract). */
 export const ACTIVITY_EXPORT_FIELDS: ReadonlySet<string> = new Set([...DEFAULT_ACTIVITY_EXPORT_FIELDS, 'actionResult']);
 
-/** How an empty value is written [9.2]. */
+/** How an empty value is written (Bulk Lead Extract). */
 export const CSV_NULL = 'null';
 
 export function csvCell(value: unknown): string {
@@ -53,3 +53,7 @@ export function activityRow(activity: Activity, fields: readonly string[]): stri
 export function leadRow(lead: Readonly<Record<string, LeadValue | undefined>>, fields: readonly string[]): string {
   return csvLine(fields.map((f) => lead[f]));
 }
+
+// Marketo documentation cited above by page name:
+// - Bulk Lead Extract: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-lead-extract
+// - Bulk Activity Extract: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-activity-extract

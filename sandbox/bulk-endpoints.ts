@@ -1,4 +1,4 @@
-// The Bulk Extract endpoints for leads and activities [9.1]: create, enqueue, status, file,
+// The Bulk Extract endpoints for leads and activities (Bulk Extract): create, enqueue, status, file,
 // cancel and the job list, under /bulk/v1/{leads|activities}/export/.
 // https://developer.adobe.com/marketo-apis/api/mapi/#tag/Bulk-Export-Activities
 
@@ -82,7 +82,7 @@ function formatOf(ctx: RequestContext, body: Record<string, unknown>): Checked<'
 export class BulkEndpoints {
   constructor(private readonly ctx: BulkEndpointContext) {}
 
-  /** POST /bulk/v1/activities/export/create.json [9.3] */
+  /** POST /bulk/v1/activities/export/create.json (Bulk Activity Extract) */
   createActivities(req: RequestContext): Envelope {
     const body = jsonBody(req);
     if (!body.ok) return body.envelope;
@@ -117,7 +117,7 @@ export class BulkEndpoints {
     return this.created(req, spec);
   }
 
-  /** POST /bulk/v1/leads/export/create.json [9.2] */
+  /** POST /bulk/v1/leads/export/create.json (Bulk Lead Extract) */
   createLeads(req: RequestContext): Envelope {
     const body = jsonBody(req);
     if (!body.ok) return body.envelope;
@@ -171,7 +171,7 @@ export class BulkEndpoints {
   /**
    * GET /bulk/v1/{object}/export/{exportId}/file.json: the file, whole or the `Range` asked for
    * (206); a plain-text 404 while the job is not completed, for an unknown id, and once the file
-   * has expired [9.1, 5.1].
+   * has expired (Bulk Extract; Error Codes).
    */
   file(object: BulkObject, req: RequestContext): RawAnswer {
     const found = this.ctx.jobs.file(this.exportIdOf(req), object);
@@ -226,3 +226,9 @@ function parseByteRange(header: string | undefined, size: number): { start: numb
   if (start >= size || start > end) return 'unsatisfiable';
   return { start, end };
 }
+
+// Marketo documentation cited above by page name:
+// - Bulk Extract: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-extract
+// - Bulk Activity Extract: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-activity-extract
+// - Bulk Lead Extract: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-lead-extract
+// - Error Codes: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes

@@ -34,7 +34,7 @@ export interface BulkJobSpec {
   activityTypeIds: number[] | null;
 }
 
-/** The status record Marketo returns for a job [9.1]. */
+/** The status record Marketo returns for a job (Bulk Extract). */
 export interface BulkJobRecord {
   exportId: string;
   format: string;
@@ -341,3 +341,6 @@ export class BulkExports {
     return out;
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Bulk Extract: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-extract

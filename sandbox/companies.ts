@@ -1,9 +1,9 @@
-// Companies [8.10-8.13]: the Company object of the sandbox and how leads take their company
+// Companies (Companies): the Company object of the sandbox and how leads take their company
 // fields from it.
 //
 // A lead whose `externalCompanyId` names an existing company is linked to it: its company fields
 // (company, annualRevenue, ...; every updateable Company field that is also a lead field) read
-// from the company record, and Sync Leads may not change them (1021) [8.6].
+// from the company record, and Sync Leads may not change them (1021) (Leads).
 
 import type { FieldValue } from './field-values';
 import { COMPANY_KEY_FIELD, MSG_RECORD_NOT_FOUND } from './marketo-facts';
@@ -11,7 +11,7 @@ import { ObjectStore, type ObjectDefinition, type ObjectField } from './object-s
 
 export { COMPANY_KEY_FIELD };
 
-/** Describe Company's fields [8.10]: the documented example's, with the usual firmographics. */
+/** Describe Company's fields (Companies): the documented example's, with the usual firmographics. */
 const COMPANY_FIELDS: ObjectField[] = [
   { name: 'externalCompanyId', displayName: 'External Company Id', dataType: 'string', length: 100, updateable: false },
   { name: 'id', displayName: 'Id', dataType: 'integer', updateable: false },
@@ -31,17 +31,17 @@ const COMPANY_FIELDS: ObjectField[] = [
 export const COMPANY_DEFINITION: ObjectDefinition = {
   name: 'Company',
   description: 'Company object',
-  // The documented example's metadata dates [8.10].
+  // The documented example's metadata dates (Companies).
   createdAt: '2015-05-11T17:11:32Z',
   updatedAt: '2015-05-11T17:11:32Z',
   idField: 'id',
   dedupeFields: [COMPANY_KEY_FIELD],
   searchableFields: [[COMPANY_KEY_FIELD], ['id'], ['company']],
   fields: COMPANY_FIELDS,
-  notFoundMessage: MSG_RECORD_NOT_FOUND, // Delete Companies' documented text [8.13]
-  // dedupeBy=idField is "not valid with createOnly" [8.12].
+  notFoundMessage: MSG_RECORD_NOT_FOUND, // Delete Companies' documented text (Companies)
+  // dedupeBy=idField is "not valid with createOnly" (Companies).
   idFieldActions: ['createOrUpdate', 'updateOnly'],
-  defaultFields: ['id', COMPANY_KEY_FIELD, 'updatedAt', 'createdAt'], // id, dedupe fields, updatedAt, createdAt [8.11]
+  defaultFields: ['id', COMPANY_KEY_FIELD, 'updatedAt', 'createdAt'], // id, dedupe fields, updatedAt, createdAt (Companies)
 };
 
 /** The subscription's companies; ids are assigned 1, 2, 3, ... */
@@ -62,3 +62,7 @@ export class CompanyStore extends ObjectStore {
     return this.definition.fields.filter((f) => f.updateable).map((f) => f.name);
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

@@ -1,4 +1,4 @@
-// The custom object endpoints [8.14-8.18]: List Custom Objects over every configured type, and
+// The custom object endpoints (Custom Objects): List Custom Objects over every configured type, and
 // Describe / Get / Sync / Delete routed by the type's API name in the path.
 //
 // An unknown type name answers response-level 1013 "Object not found" (Marketo's code for this
@@ -44,3 +44,6 @@ export class CustomObjectEndpoints {
     return handle(endpoints);
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects

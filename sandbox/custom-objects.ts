@@ -1,4 +1,4 @@
-// Custom objects [8.14-8.18]: the configurable object types of the sandbox subscription.
+// Custom objects (Custom Objects): the configurable object types of the sandbox subscription.
 //
 // Each type has the system fields every custom object has (marketoGUID, its idField, plus
 // createdAt and updatedAt), its own fields, dedupe fields (a compound key when several) and
@@ -12,7 +12,7 @@ import { ObjectStore, type ObjectDefinition, type ObjectField, type ObjectRelati
 export interface CustomObjectFieldType {
   name: string;
   displayName?: string;
-  /** string, boolean, integer, float, link, email, currency, date, datetime, phone, text [8.15] */
+  /** string, boolean, integer, float, link, email, currency, date, datetime, phone, text (Custom Objects) */
   dataType: string;
   length?: number;
   /** Default: true, except for dedupe fields (set once, when the record is created). */
@@ -98,9 +98,9 @@ export function customObjectDefinition(type: CustomObjectType): ObjectDefinition
     searchableFields: type.searchableFields ?? [[...type.dedupeFields], [CUSTOM_OBJECT_ID_FIELD], ...relationships.map((r) => [r.field])],
     relationships: relationships.map((r) => ({ ...r, relatedTo: { ...r.relatedTo } })),
     fields,
-    notFoundMessage: MSG_OBJECT_NOT_FOUND, // Delete Custom Objects' documented text [8.18]
-    idFieldActions: ['updateOnly'], // idField mode "only with updateOnly" [8.17]
-    defaultFields: [CUSTOM_OBJECT_ID_FIELD, ...type.dedupeFields, 'updatedAt', 'createdAt'], // [8.16]
+    notFoundMessage: MSG_OBJECT_NOT_FOUND, // Delete Custom Objects' documented text (Custom Objects)
+    idFieldActions: ['updateOnly'], // idField mode "only with updateOnly" (Custom Objects)
+    defaultFields: [CUSTOM_OBJECT_ID_FIELD, ...type.dedupeFields, 'updatedAt', 'createdAt'], // (Custom Objects)
   };
   if (type.pluralName !== undefined) definition.pluralName = type.pluralName;
   return definition;
@@ -128,3 +128,6 @@ export function createCustomObjectStores(types: readonly CustomObjectType[], see
   });
   return stores;
 }
+
+// Marketo documentation cited above by page name:
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects

@@ -1,4 +1,4 @@
-// The Marketo response envelope and how responses are written on the wire [3.1, 3.2, 3.3].
+// The Marketo response envelope and how responses are written on the wire (Error Codes).
 
 import type { ServerResponse } from 'node:http';
 import { gzipSync, constants as zlibConstants } from 'node:zlib';
@@ -34,7 +34,7 @@ export class RequestIds {
 
 /**
  * A success envelope. Lead-database responses carry no `errors`/`warnings` keys on success, and
- * `result` is left out when an activities page is empty [3.1].
+ * `result` is left out when an activities page is empty (Error Codes).
  */
 export function successEnvelope(
   requestId: string,
@@ -100,3 +100,6 @@ export const HTTP_REASONS: Readonly<Record<number, string>> = {
   503: 'Service Temporarily Unavailable',
   504: 'Gateway Time-out',
 };
+
+// Marketo documentation cited above by page name:
+// - Error Codes: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes

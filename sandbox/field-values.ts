@@ -1,12 +1,12 @@
 // Values written to lead, company and custom-object fields: what each Marketo `dataType` accepts
-// and how it is stored (and served back) [8.6, 12.1, 13].
+// and how it is stored (and served back) (Leads; Field Types).
 //
 // Marketo checks every written value against its field's type and skips the record with 1003
 // "Invalid value for field '<f>' and value '<v>'" when it does not fit; recorded rejections:
 // integer 14.1, boolean "other", email "bademail", float "14c", datetime "yesterday",
 // percent "100%" [R]. Accepted values are stored in the form Get Leads serves: numbers as JSON
 // numbers, booleans as JSON booleans, dates "YYYY-MM-DD", datetimes "2021-11-23T22:57:08Z".
-// `null` or "" store null [8.6].
+// `null` or "" store null (Leads).
 
 import { parseSinceDatetime } from './paging';
 
@@ -16,7 +16,7 @@ export type Normalized = { ok: true; value: FieldValue } | { ok: false };
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-/** ASCII only: Sync Leads requires ASCII emails [8.6]. Local part @ domain with at least one dot. */
+/** ASCII only: Sync Leads requires ASCII emails (Leads). Local part @ domain with at least one dot. */
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Text forms of booleans Marketo takes besides JSON booleans (as its CSV import does). */
@@ -89,7 +89,7 @@ function toKey(raw: unknown): Normalized {
 
 /**
  * The stored form of `raw` written to a field of `dataType`, or invalid (1003). null and ""
- * store null whatever the type [8.6].
+ * store null whatever the type (Leads).
  */
 export function normalizeFieldValue(dataType: string, raw: unknown): Normalized {
   if (raw === null || raw === '') return ok(null);
@@ -117,7 +117,11 @@ export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined):
   return (a ?? null) === (b ?? null);
 }
 
-/** Whether a stored value counts as empty (a merge fills such fields from the losers [8.8]). */
+/** Whether a stored value counts as empty (a merge fills such fields from the losers (Leads)). */
 export function isEmptyValue(value: FieldValue | undefined): boolean {
   return value === null || value === undefined || value === '';
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+// - Field Types: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/field-types

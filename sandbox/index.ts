@@ -1,5 +1,5 @@
 // The Marketo sandbox: a real HTTP server on loopback that behaves as Marketo's REST API
-// documents (shared/marketo-api.md). Integration tests start it in-process and point the
+// documents (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/rest-api). Integration tests start it in-process and point the
 // connectors at its URL; `node dist/sandbox/cli.js` runs it standalone. See sandbox/README.md.
 
 import { ActivityDetails, type Activity, type ChangeOrigin, type LeadChange } from './activity-details';
@@ -92,7 +92,7 @@ export interface SandboxOptions {
   now?: () => number;
   /**
    * Delete Lead (37) activities older than this many days before now() are pruned (Get Deleted
-   * Leads and Get Lead Activities no longer return them) [12.4]. Default: 14 when `now` is given
+   * Leads and Get Lead Activities no longer return them) (Activities). Default: 14 when `now` is given
    * or the history starts less than 90 days before the clock; otherwise (the fixed default
    * startDate on the wall clock) no pruning (null), so that such a history keeps its activities
    * and answers do not depend on the day a test runs. null = keep forever.
@@ -101,7 +101,7 @@ export interface SandboxOptions {
   /**
    * Activities of the 90-day types (Visit Webpage, Send Email, Email Delivered, Change Data Value,
    * Change Score, Add to List, ...) older than this many days before now() are pruned from every
-   * activities endpoint [12.4]. Default 90 under the same rule as deletedLeadsRetentionDays.
+   * activities endpoint (Activities). Default 90 under the same rule as deletedLeadsRetentionDays.
    */
   activityRetentionDays?: number | null;
   /** Custom object types of the subscription. Default: one type, `car_c` (DEFAULT_CUSTOM_OBJECTS). */
@@ -144,7 +144,7 @@ export interface SandboxClock {
   set(at: string | number): void;
 }
 
-/** When an activity written by a helper is dated: `at` earlier than the clock = committed late [12.3]. */
+/** When an activity written by a helper is dated: `at` earlier than the clock = committed late. */
 export interface DatedOptions {
   at?: string;
 }
@@ -317,7 +317,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const writeLog = new WriteLog();
   const requestIds = new RequestIds();
 
-  /** Delete Lead activities and those of the 90-day types past their retention are gone [12.4]. */
+  /** Delete Lead activities and those of the 90-day types past their retention are gone (Activities). */
   const ninetyDayTypes = new Set(F.NINETY_DAY_TYPES);
   const isPruned = (row: ActivityRow): boolean => {
     const days = row.typeId === F.TYPE_DELETE_LEAD ? retentionDays : ninetyDayTypes.has(row.typeId) ? activityRetentionDays : null;
@@ -577,3 +577,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     leadFields: () => leadStore.fields.describe().map((f) => ({ ...f })),
   };
 }
+
+// Marketo documentation cited above by page name:
+// - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities

@@ -1,4 +1,4 @@
-// Lead endpoints [8.1, 8.4-8.8]: Describe Lead, Get Leads by Filter Type, Get Lead by Id,
+// Lead endpoints (Leads): Describe Lead, Get Leads by Filter Type, Get Lead by Id,
 // Sync Leads, Delete Leads, Merge Leads.
 
 import type { ChangeOrigin } from './activity-details';
@@ -34,7 +34,7 @@ export class LeadEndpoints {
     return this.ctx.leads;
   }
 
-  /** GET /rest/v1/leads/describe.json: the recorded 100-field Describe Lead, minus hidden fields [8.1]. */
+  /** GET /rest/v1/leads/describe.json: the recorded 100-field Describe Lead, minus hidden fields (Leads). */
   describe(req: RequestContext): Envelope {
     return successEnvelope(req.requestId, this.leads.fields.describe());
   }
@@ -44,7 +44,7 @@ export class LeadEndpoints {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * GET /rest/v1/leads.json?filterType&filterValues[&fields&batchSize&nextPageToken] [8.5].
+   * GET /rest/v1/leads.json?filterType&filterValues[&fields&batchSize&nextPageToken] (Leads).
    * Matches ascend by lead id; more than 1000 is response-level 1003; pages of batchSize carry
    * moreResult and a nextPageToken, the last page neither (as recorded responses).
    */
@@ -81,7 +81,7 @@ export class LeadEndpoints {
     return successEnvelope(req.requestId, result);
   }
 
-  /** GET /rest/v1/lead/{id}.json[?fields]: one lead, or an empty result for an unknown (or merged-away) id [8.4, 12.5]. */
+  /** GET /rest/v1/lead/{id}.json[?fields]: one lead, or an empty result for an unknown (or merged-away) id (Leads). */
   getLeadById(req: RequestContext): Envelope {
     const fields = this.requestedFields(req);
     if (!fields.ok) return fields.envelope;
@@ -89,7 +89,7 @@ export class LeadEndpoints {
     return successEnvelope(req.requestId, lead ? [this.ctx.view.record(lead, fields.value)] : []);
   }
 
-  /** 1006 for a name Describe does not list (or a hidden field), 1011 for a field that is not searchable [8.5]. */
+  /** 1006 for a name Describe does not list (or a hidden field), 1011 for a field that is not searchable (Leads). */
   private checkSearchable(req: RequestContext, name: string): Envelope | undefined {
     const searchability = this.leads.fields.searchability(name);
     if (searchability === 'notFound') return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
@@ -145,7 +145,7 @@ export class LeadEndpoints {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * POST /rest/v1/leads.json [8.6]. The legacy `?_method=DELETE` form deletes leads, as recorded.
+   * POST /rest/v1/leads.json (Leads). The legacy `?_method=DELETE` form deletes leads, as recorded.
    */
   syncLeads(req: RequestContext): Envelope {
     if ((req.params.get('_method') ?? '').toUpperCase() === 'DELETE') return this.deleteLeads(req);
@@ -166,7 +166,7 @@ export class LeadEndpoints {
     const unsearchable = this.checkSearchable(req, lookupField);
     if (unsearchable) return unsearchable;
     if (lookupField === 'id' && action.value !== 'updateOnly') {
-      // `id` as lookup field only with updateOnly [8.6]; the exact text is UNVERIFIED.
+      // `id` as lookup field only with updateOnly (Leads); the exact text is UNVERIFIED.
       return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('lookupField', `id' with action '${action.value}`));
     }
     const origin: ChangeOrigin = {
@@ -236,7 +236,7 @@ export class LeadEndpoints {
   }
 
   /**
-   * POST /rest/v1/leads/delete.json {input:[{id}]} (or `id=1,2` in the query with no body) [8.7].
+   * POST /rest/v1/leads/delete.json {input:[{id}]} (or `id=1,2` in the query with no body) (Leads).
    * An unknown id is skipped with 1004 "Lead not found" and keeps its id, as list-membership
    * results do (Marketo's answer is UNVERIFIED).
    */
@@ -274,7 +274,7 @@ export class LeadEndpoints {
   }
 
   /**
-   * POST /rest/v1/leads/{winnerId}/merge.json?leadId=|leadIds= [8.8]: no `result` on success.
+   * POST /rest/v1/leads/{winnerId}/merge.json?leadId=|leadIds= (Leads): no `result` on success.
    * Unknown ids are response-level 1004 (UNVERIFIED); more than 25 losers 1080.
    */
   mergeLeads(req: RequestContext): Envelope {
@@ -335,3 +335,6 @@ export class LeadEndpoints {
     });
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

@@ -1,7 +1,7 @@
 // What happens in the lead database when a lead is created, changed, deleted or merged, by an
 // API call (Sync / Delete / Merge Leads) or "in the Marketo UI" (the in-process helpers): the
 // store changes and the activities Marketo logs are written, so that lead changes, deleted leads
-// and the leads themselves keep agreeing [7.4, 7.5, 12.5].
+// and the leads themselves keep agreeing (Activities; Leads).
 //
 // * create: the next lead id, createdAt = updatedAt = now, one New Lead (12) activity.
 // * update: one Change Data Value (13) per field whose value changes, none for unchanged values;
@@ -58,7 +58,7 @@ export class LeadOperations {
   /**
    * Checks the fields of one input record against Describe Lead: an unknown (or hidden) name is
    * 1006, a value its type refuses is 1003 with the recorded message; read-only fields are
-   * ignored (Marketo's behaviour is UNVERIFIED [8.6]). `exclude` names keys handled by the caller
+   * ignored (Marketo's behaviour is UNVERIFIED (Leads)). `exclude` names keys handled by the caller
    * (the lookup id).
    */
   prepare(input: Readonly<Record<string, unknown>>, exclude: readonly string[] = []): PreparedValues | RecordSkip {
@@ -69,7 +69,7 @@ export class LeadOperations {
       const field = this.ctx.leads.fields.get(name);
       if (!field?.rest) return new RecordSkip(F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
       if (name === 'id') {
-        // Describe calls `id` writable, but a record may carry it only as updateOnly's lookup value [8.6, 5.3].
+        // Describe calls `id` writable, but a record may carry it only as updateOnly's lookup value (Leads; Error Codes).
         return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(raw)));
       }
       if (field.rest.readOnly) {
@@ -85,7 +85,7 @@ export class LeadOperations {
 
   /**
    * 1021 when the values change company fields of a lead linked to an existing company (through
-   * the values' externalCompanyId or the lead's own) [8.6].
+   * the values' externalCompanyId or the lead's own) (Leads).
    */
   companyConflict(values: Readonly<Record<string, LeadValue>>, lead?: Readonly<Lead>): RecordSkip | undefined {
     const externalId = COMPANY_KEY_FIELD in values ? values[COMPANY_KEY_FIELD] : lead?.[COMPANY_KEY_FIELD];
@@ -129,7 +129,7 @@ export class LeadOperations {
   /**
    * Applies (prepared) values to a lead; one Change Data Value per changed field. Returns the
    * changed fields. `datedSec` (default now) dates the activities: earlier than now, they are
-   * committed late [12.3], while the lead's updatedAt is the time of the commit.
+   * committed late, while the lead's updatedAt is the time of the commit.
    */
   update(id: number, values: Readonly<Record<string, LeadValue>>, origin: ChangeOrigin, datedSec?: number): string[] {
     const { leads, generator, details } = this.ctx;
@@ -219,3 +219,8 @@ function newLeadSourceType(origin: ChangeOrigin): string {
       return F.UI_NEW_LEAD_SOURCE_TYPE;
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+// - Error Codes: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes

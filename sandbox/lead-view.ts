@@ -1,7 +1,7 @@
-// A lead as Get Leads / Get Lead by Id serve it [8.4, 8.5]: `id` first, then every requested
+// A lead as Get Leads / Get Lead by Id serve it (Leads): `id` first, then every requested
 // field, with explicit `null` for fields without a value (as recorded), booleans never null
 // (an unset boolean reads false [R]), and the company fields of a lead linked to a company read
-// from the company record [8.6].
+// from the company record (Leads).
 
 import type { CompanyStore } from './companies';
 import { COMPANY_KEY_FIELD } from './companies';
@@ -33,3 +33,6 @@ export class LeadView {
     return null;
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

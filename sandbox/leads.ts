@@ -16,7 +16,7 @@ import type { LeadField as LeadFieldDescription } from '../marketo/endpoints';
 import { mixSeed, Rng } from './prng';
 import * as S from './sample-data';
 
-/** A Describe Lead field: the same wire shape the client reads ([8.1]: `rest` is absent when REST cannot use the field). */
+/** A Describe Lead field: the same wire shape the client reads ((Leads): `rest` is absent when REST cannot use the field). */
 export type { LeadFieldDescription };
 
 /** A field added to Describe Lead at run time (a custom field created by an admin). */
@@ -39,7 +39,7 @@ export const RECORDED_LEAD_FIELDS: readonly LeadFieldDescription[] = (
   recordedDescribe as unknown as { result: LeadFieldDescription[] }
 ).result;
 
-/** Whether a name can be used as filterType / lookupField [8.5]. */
+/** Whether a name can be used as filterType / lookupField (Leads). */
 export type Searchability = 'searchable' | 'notFound' | 'notSupported';
 
 /** Describe Lead's field list, with fields that can be added and hidden. */
@@ -93,7 +93,7 @@ export class LeadFieldStore {
   }
 
   /**
-   * filterType / lookupField rules [8.5]: the standard searchable fields and custom string,
+   * filterType / lookupField rules (Leads): the standard searchable fields and custom string,
    * email or integer fields; other fields are not supported (1011), unknown names not found (1006).
    */
   searchability(restName: string): Searchability {
@@ -437,3 +437,6 @@ function indexDelete(index: Map<LeadValue, Set<number>>, value: LeadValue | unde
   ids.delete(id);
   if (ids.size === 0) index.delete(key);
 }
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

@@ -1,4 +1,4 @@
-// Marketo's call limits [4.1]: concurrency (615), rate (606) and daily quota (607), checked in
+// Marketo's call limits (Integration Best Practices): concurrency (615), rate (606) and daily quota (607), checked in
 // that order for every authenticated REST call. Identity calls are never limited.
 //
 // Choices where Marketo is not documented (see README.md):
@@ -25,7 +25,7 @@ export interface LimitOptions {
 
 export type Admission = { ok: true; release: () => void } | { ok: false; code: string; message: string };
 
-/** The calendar day in US Central time, when the daily quota resets [4.1]. */
+/** The calendar day in US Central time, when the daily quota resets (Integration Best Practices). */
 const centralDayFormat = new Intl.DateTimeFormat('en-CA', {
   timeZone: DAILY_QUOTA_TIME_ZONE,
   year: 'numeric',
@@ -108,3 +108,6 @@ export class CallLimiter {
     }
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Integration Best Practices: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/marketo-integration-best-practices

@@ -1,39 +1,39 @@
 // Every Marketo fact the sandbox imitates, as a named constant with the reason it exists.
-// Source of truth: shared/marketo-api.md (section numbers in brackets). Where that document
-// marks a fact UNVERIFIED, the constant says so and README.md lists the choice made.
+// Each cites, in parentheses, the Marketo documentation page it comes from (addresses at the end of
+// the file). Where a fact is UNVERIFIED, the constant says so and README.md lists the choice made.
 
 // ---------------------------------------------------------------------------------------------
-// Response-level error codes: HTTP 200, `success:false`, `errors:[{code, message}]` [3.1, 5.2].
+// Response-level error codes: HTTP 200, `success:false`, `errors:[{code, message}]` (Error Codes).
 // Codes are quoted integers in real responses.
 // ---------------------------------------------------------------------------------------------
-export const ERR_ACCESS_TOKEN_EMPTY = '600'; // Authorization header present but no token in it [2.3]
-export const ERR_ACCESS_TOKEN_INVALID = '601'; // token unknown (or none sent at all) [2.3]
-export const ERR_ACCESS_TOKEN_EXPIRED = '602'; // token was issued but its lifetime is over [2.3]
-export const ERR_ACCESS_DENIED = '603'; // permission / IP allow-list refusal [5.2]
-export const ERR_REQUEST_TIMED_OUT = '604'; // server-side timeout, retryable [4.3]
-export const ERR_METHOD_NOT_SUPPORTED = '605'; // e.g. POST to a read endpoint without _method=GET [5.2]
-export const ERR_RATE_LIMIT = '606'; // > 100 calls in a rolling 20 s per subscription [4.1]
-export const ERR_DAILY_QUOTA = '607'; // daily call quota used up; resets at midnight US Central [4.1]
-export const ERR_TEMPORARILY_UNAVAILABLE = '608'; // API temporarily unavailable, retryable [5.2]
-export const ERR_INVALID_JSON = '609'; // body is not valid JSON [5.2]
-export const ERR_NOT_FOUND = '610'; // unknown resource path under /rest [5.2]
-export const ERR_SYSTEM_ERROR = '611'; // all unhandled exceptions [5.2]
-export const ERR_INVALID_CONTENT_TYPE = '612'; // write calls need application/json [5.2]
-export const ERR_CONCURRENCY_LIMIT = '615'; // > 10 calls in flight per subscription [4.1]
-export const ERR_TRANSIENT = '713'; // transient error, wait and retry [5.2]
-export const ERR_INVALID_VALUE_TYPE = '1001'; // "Invalid value '%s'. Required of type '%s'" [5.3]
-export const ERR_MISSING_PARAMETER = '1002'; // "Missing value for required parameter '%s'" [5.3]
-export const ERR_INVALID_DATA = '1003'; // invalid data; also response-level for bad filters/limits [5.3]
-export const ERR_LEAD_NOT_FOUND = '1004'; // updateOnly without a match; also Delete Leads of an unknown id (UNVERIFIED) [5.3]
-export const ERR_LEAD_ALREADY_EXISTS = '1005'; // createOnly and a lead matches the lookup field [5.3]
-export const ERR_FIELD_NOT_FOUND = '1006'; // "Field '%s' not found" [5.3]
-export const ERR_MULTIPLE_LEADS_MATCH = '1007'; // an update whose key matches several leads [5.3]
-export const ERR_FIELD_NOT_SUPPORTED = '1011'; // filterType / lookupField that is not searchable [5.3]
-export const ERR_OBJECT_NOT_FOUND = '1013'; // record (or custom object type) not found [5.3]
-export const ERR_OBJECT_ALREADY_EXISTS = '1017'; // createOnly of a company / custom object whose key exists [5.3]
-export const ERR_COMPANY_UPDATE_NOT_ALLOWED = '1021'; // company fields through Sync Leads on a linked lead [5.3]
-export const ERR_DUPLICATE_IN_INPUT = '1036'; // the same key twice in one write call [5.3]
-export const ERR_MERGE_TOO_MANY_LEADS = '1080'; // Merge Leads with > 25 leadIds, from 2026-03-31 [4.2]
+export const ERR_ACCESS_TOKEN_EMPTY = '600'; // Authorization header present but no token in it (Authentication)
+export const ERR_ACCESS_TOKEN_INVALID = '601'; // token unknown (or none sent at all) (Authentication)
+export const ERR_ACCESS_TOKEN_EXPIRED = '602'; // token was issued but its lifetime is over (Authentication)
+export const ERR_ACCESS_DENIED = '603'; // permission / IP allow-list refusal (Error Codes)
+export const ERR_REQUEST_TIMED_OUT = '604'; // server-side timeout, retryable (Lead Database API reference)
+export const ERR_METHOD_NOT_SUPPORTED = '605'; // e.g. POST to a read endpoint without _method=GET (Error Codes)
+export const ERR_RATE_LIMIT = '606'; // > 100 calls in a rolling 20 s per subscription (Integration Best Practices)
+export const ERR_DAILY_QUOTA = '607'; // daily call quota used up; resets at midnight US Central (Integration Best Practices)
+export const ERR_TEMPORARILY_UNAVAILABLE = '608'; // API temporarily unavailable, retryable (Error Codes)
+export const ERR_INVALID_JSON = '609'; // body is not valid JSON (Error Codes)
+export const ERR_NOT_FOUND = '610'; // unknown resource path under /rest (Error Codes)
+export const ERR_SYSTEM_ERROR = '611'; // all unhandled exceptions (Error Codes)
+export const ERR_INVALID_CONTENT_TYPE = '612'; // write calls need application/json (Error Codes)
+export const ERR_CONCURRENCY_LIMIT = '615'; // > 10 calls in flight per subscription (Integration Best Practices)
+export const ERR_TRANSIENT = '713'; // transient error, wait and retry (Error Codes)
+export const ERR_INVALID_VALUE_TYPE = '1001'; // "Invalid value '%s'. Required of type '%s'" (Error Codes)
+export const ERR_MISSING_PARAMETER = '1002'; // "Missing value for required parameter '%s'" (Error Codes)
+export const ERR_INVALID_DATA = '1003'; // invalid data; also response-level for bad filters/limits (Error Codes)
+export const ERR_LEAD_NOT_FOUND = '1004'; // updateOnly without a match; also Delete Leads of an unknown id (UNVERIFIED) (Error Codes)
+export const ERR_LEAD_ALREADY_EXISTS = '1005'; // createOnly and a lead matches the lookup field (Error Codes)
+export const ERR_FIELD_NOT_FOUND = '1006'; // "Field '%s' not found" (Error Codes)
+export const ERR_MULTIPLE_LEADS_MATCH = '1007'; // an update whose key matches several leads (Error Codes)
+export const ERR_FIELD_NOT_SUPPORTED = '1011'; // filterType / lookupField that is not searchable (Error Codes)
+export const ERR_OBJECT_NOT_FOUND = '1013'; // record (or custom object type) not found (Error Codes)
+export const ERR_OBJECT_ALREADY_EXISTS = '1017'; // createOnly of a company / custom object whose key exists (Error Codes)
+export const ERR_COMPANY_UPDATE_NOT_ALLOWED = '1021'; // company fields through Sync Leads on a linked lead (Error Codes)
+export const ERR_DUPLICATE_IN_INPUT = '1036'; // the same key twice in one write call (Error Codes)
+export const ERR_MERGE_TOO_MANY_LEADS = '1080'; // Merge Leads with > 25 leadIds, from 2026-03-31 (Integration Best Practices)
 
 /** The message Marketo sends with each response-level code (used for injected faults too). */
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
@@ -69,12 +69,12 @@ export function invalidValueMessage(value: string, requiredType: string): string
   return `Invalid value '${value}'. Required of type '${requiredType}'`;
 }
 
-/** 1006, response level for read `fields` and record level for writes [5.3]. */
+/** 1006, response level for read `fields` and record level for writes (Error Codes). */
 export function fieldNotFoundMessage(name: string): string {
   return `Field '${name}' not found`;
 }
 
-/** 1011: Adobe's table gives "Field '%s' not supported" (a library saw "Lookup field '%s' not supported") [5.3]. */
+/** 1011: Adobe's table gives "Field '%s' not supported" (a library saw "Lookup field '%s' not supported") (Error Codes). */
 export function fieldNotSupportedMessage(name: string): string {
   return `Field '${name}' not supported`;
 }
@@ -104,7 +104,7 @@ export function missingDedupeValueMessage(field: string): string {
   return `Value for dedupe field '${field}' missing`;
 }
 
-// Record-level messages as real responses and Adobe's table write them [5.3].
+// Record-level messages as real responses and Adobe's table write them (Error Codes).
 export const MSG_LEAD_NOT_FOUND = 'Lead not found';
 export const MSG_LEAD_ALREADY_EXISTS = 'Lead already exists';
 /** The recorded text (client libraries match on it); Adobe's table says "Multiple leads match the lookup criteria". */
@@ -112,16 +112,16 @@ export const MSG_MULTIPLE_LEADS_MATCH = 'Multiple lead match lookup criteria';
 export const MSG_COMPANY_UPDATE_NOT_ALLOWED = 'Company update not allowed';
 export const MSG_DUPLICATE_IN_INPUT = 'Duplicate object found in input';
 export const MSG_OBJECT_ALREADY_EXISTS = 'Object already exists';
-/** Delete Companies says "Record not found" [8.13]; custom objects "Object not found" [8.18]. */
+/** Delete Companies says "Record not found" (Companies); custom objects "Object not found" (Custom Objects). */
 export const MSG_RECORD_NOT_FOUND = 'Record not found';
 export const MSG_OBJECT_NOT_FOUND = 'Object not found';
-/** Response level: Get Leads by Filter Type matching more than 1000 leads [4.2]. */
+/** Response level: Get Leads by Filter Type matching more than 1000 leads (Integration Best Practices). */
 export const MSG_TOO_MANY_RESULTS = 'Too many results match the filter';
 /** 1003's generic text in Adobe's table, for a record that is not a JSON object. */
 export const MSG_INVALID_DATA = 'Invalid data';
 
 // ---------------------------------------------------------------------------------------------
-// Limits [4.1, 4.2].
+// Limits (Integration Best Practices).
 // ---------------------------------------------------------------------------------------------
 export const DEFAULT_RATE_LIMIT_CALLS = 100; // calls per rolling window, per subscription
 export const DEFAULT_RATE_LIMIT_WINDOW_MS = 20_000; // the rolling window is 20 s
@@ -159,7 +159,7 @@ export const BULK_UNSUPPORTED_ACTIVITY_TYPES = [37]; // Delete Lead is not expor
 export const BULK_FILE_CONTENT_TYPE = 'text/csv;charset=UTF-8';
 
 // ---------------------------------------------------------------------------------------------
-// Identity [2.1].
+// Identity (Authentication).
 // ---------------------------------------------------------------------------------------------
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600; // a new token lives 3600 s (first answer shows 3599)
 export const TOKEN_TYPE = 'bearer'; // always "bearer"
@@ -167,7 +167,7 @@ export const TOKEN_POD_SUFFIX = 'sb'; // real tokens are "<uuid>:<pod>", e.g. ":
 export const GRANT_TYPE_CLIENT_CREDENTIALS = 'client_credentials'; // the only grant Marketo supports
 
 // ---------------------------------------------------------------------------------------------
-// Wire format [3.1, 3.2, 12.1].
+// Wire format (Error Codes; Field Types).
 // ---------------------------------------------------------------------------------------------
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8'; // as recorded from real responses
 export const REST_PREFIX = '/rest/'; // Lead Database and Asset APIs
@@ -197,9 +197,9 @@ export const TYPE_CHANGE_STATUS_IN_PROGRESSION = 104;
 export const TYPE_CHANGE_SEGMENT = 108; // moves the lead to another segment of a segmentation [11]
 export const TYPE_CUSTOM_WEBINAR = 100001; // custom activity types use ids like 100001 [11]
 
-/** Get Lead Changes returns only these two types [7.4]. */
+/** Get Lead Changes returns only these two types (Activities). */
 export const LEAD_CHANGE_TYPES: readonly number[] = [TYPE_NEW_LEAD, TYPE_CHANGE_DATA_VALUE];
-/** Get Deleted Leads returns only Delete Lead [7.5]. */
+/** Get Deleted Leads returns only Delete Lead (Activities). */
 export const DELETED_LEAD_TYPES: readonly number[] = [TYPE_DELETE_LEAD];
 
 // ---------------------------------------------------------------------------------------------
@@ -207,20 +207,20 @@ export const DELETED_LEAD_TYPES: readonly number[] = [TYPE_DELETE_LEAD];
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Fields of Get Leads / Get Lead by Id when `fields` is omitted [8.4, 8.5], in the order a real
+ * Fields of Get Leads / Get Lead by Id when `fields` is omitted (Leads), in the order a real
  * response lists them (grouparoo recording: id, firstName, lastName, email, updatedAt, createdAt).
  */
 export const DEFAULT_LEAD_FIELDS: readonly string[] = ['id', 'firstName', 'lastName', 'email', 'updatedAt', 'createdAt'];
 
 /**
- * Standard lead fields usable as filterType / lookupField [8.5]; besides these, any custom field
+ * Standard lead fields usable as filterType / lookupField (Leads); besides these, any custom field
  * of type string, email or integer. Names this instance's Describe lacks simply are not fields.
  */
 export const STANDARD_SEARCHABLE_LEAD_FIELDS: readonly string[] = [
   'id', 'email', 'cookies', 'facebookId', 'linkedInId', 'twitterId', 'leadPartitionId', 'sfdcAccountId',
   'sfdcContactId', 'sfdcLeadId', 'sfdcLeadOwnerId', 'sfdcOpptyId',
 ];
-/** Data types a custom lead field must have to be searchable [8.5]. */
+/** Data types a custom lead field must have to be searchable (Leads). */
 export const SEARCHABLE_CUSTOM_FIELD_TYPES: readonly string[] = ['string', 'email', 'integer'];
 
 /**
@@ -235,23 +235,23 @@ export const RECORDED_CUSTOM_LEAD_FIELDS: readonly string[] = [
 /** An unset boolean lead field reads `false`, never null: recorded after creating a lead without it and after writing null [R]. */
 export const UNSET_BOOLEAN_READS_FALSE = true;
 
-/** Sync Leads actions [8.6]; createOrUpdate is the default. */
+/** Sync Leads actions (Leads); createOrUpdate is the default. */
 export const LEAD_ACTIONS: readonly string[] = ['createOrUpdate', 'createOnly', 'updateOnly', 'createDuplicate'];
-export const DEFAULT_LEAD_LOOKUP_FIELD = 'email'; // lookupField default [8.6]
-/** Companies / custom objects: actions and dedupe modes [8.12, 8.17]. */
+export const DEFAULT_LEAD_LOOKUP_FIELD = 'email'; // lookupField default (Leads)
+/** Companies / custom objects: actions and dedupe modes (Companies; Custom Objects). */
 export const OBJECT_ACTIONS: readonly string[] = ['createOrUpdate', 'createOnly', 'updateOnly'];
 export const DEDUPE_BY_DEDUPE_FIELDS = 'dedupeFields';
 export const DEDUPE_BY_ID_FIELD = 'idField';
 
-/** The company dedupe key, which is also the lead field that links a lead to its company [8.6, 8.10]. */
+/** The company dedupe key, which is also the lead field that links a lead to its company (Leads; Companies). */
 export const COMPANY_KEY_FIELD = 'externalCompanyId';
-/** The idField of every custom object [8.15]. */
+/** The idField of every custom object (Custom Objects). */
 export const CUSTOM_OBJECT_ID_FIELD = 'marketoGUID';
-/** Per subscription: at most 10 custom object types of at most 50 fields each [4.2]. */
+/** Per subscription: at most 10 custom object types of at most 50 fields each (Integration Best Practices). */
 export const MAX_CUSTOM_OBJECT_TYPES = 10;
 export const MAX_CUSTOM_OBJECT_FIELDS = 50;
 
-/** What lead activities written by Sync Leads / Merge Leads say about their origin [7.2]. */
+/** What lead activities written by Sync Leads / Merge Leads say about their origin (Activities). */
 export const API_SOURCE = 'Web service API'; // Change Data Value Reason/Source and New Lead "Source Type"
 export const API_METHOD_SYNC_LEAD = 'syncLead'; // "Api Method Name" of changes made by Sync Leads
 export const API_METHOD_MERGE_LEADS = 'mergeLeads';
@@ -264,22 +264,33 @@ export const UI_PARTITION_REASON = 'Changed in Marketo'; // Change Lead Partitio
 export const FORM_SOURCE = 'Web form fillout'; // Change Data Value "Source" / New Lead "Source Type" of a form fill-out
 
 // ---------------------------------------------------------------------------------------------
-// Retention [12.4].
+// Retention (Activities).
 // ---------------------------------------------------------------------------------------------
 /** Delete Lead (37) activities are kept 14 days; Get Deleted Leads "may prune deletions older than 14 days". */
 export const DELETED_LEADS_RETENTION_DAYS = 14;
-/** These types are kept 90 days (Email Delivered and Send Email since 2020-08-31); the others 25 months or more [12.4]. */
+/** These types are kept 90 days (Email Delivered and Send Email since 2020-08-31); the others 25 months or more (Activities). */
 export const ACTIVITY_RETENTION_DAYS = 90;
 export const NINETY_DAY_TYPES: readonly number[] = [1, 3, 6, 7, 13, 19, 22, 24, 28, 47, 300];
 
 // ---------------------------------------------------------------------------------------------
-// Paging [7.2].
+// Paging (Activities).
 // ---------------------------------------------------------------------------------------------
 /**
  * Stored activities (of every type) one Get Lead Activities / Lead Changes / Deleted Leads call
  * examines past its token. Marketo scans its store in bounded blocks and answers short or empty
- * pages with moreResult:true and a new token when the requested types are rare in a block [7.2].
+ * pages with moreResult:true and a new token when the requested types are rare in a block (Activities).
  * The block size is UNVERIFIED: 2,000 keeps pages of a type group holding a quarter of the
  * traffic full, while a walk over a rare type gets runs of empty and short pages.
  */
 export const ACTIVITIES_SCANNED_PER_CALL = 2000;
+
+// Marketo documentation cited above by page name:
+// - Error Codes: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes
+// - Authentication: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication
+// - Lead Database API reference: https://developer.adobe.com/marketo-apis/api/mapi/
+// - Integration Best Practices: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/marketo-integration-best-practices
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects
+// - Field Types: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/field-types
+// - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

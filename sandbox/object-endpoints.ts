@@ -1,11 +1,11 @@
 // Describe / Get / Sync / Delete of one non-lead object type (companies, a custom object)
-// [8.10-8.19]. Companies and custom objects share these rules:
+// (Companies; Custom Objects; Lead Database API reference). Companies and custom objects share these rules:
 //
 // * Get: `filterType` is the idField, a searchable field, or the aliases `idField` /
 //   `dedupeFields`; ≤ 300 `filterValues` (a compound dedupe key goes as JSON `input` with
 //   POST _method=GET); `fields` default to idField, dedupe fields, updatedAt, createdAt; every
 //   record carries `seq` (the index of the filter value it matched); absent values are left out
-//   ("a requested field absent from a record means null" [8.19]).
+//   ("a requested field absent from a record means null" (Lead Database API reference)).
 // * Sync: `action` createOrUpdate (default) | createOnly | updateOnly, `dedupeBy` dedupeFields
 //   (default; every record carries all dedupe fields) | idField; results `{seq, <idField>, status}`.
 // * Delete: `deleteBy` dedupeFields | idField; `{seq, <idField>, status:"deleted"}` or skipped 1013.
@@ -48,7 +48,7 @@ export class ObjectEndpoints {
     return this.ctx.store;
   }
 
-  /** The type's metadata as List Custom Objects (without fields) and Describe (with) show it [8.10, 8.14]. */
+  /** The type's metadata as List Custom Objects (without fields) and Describe (with) show it (Companies; Custom Objects). */
   metadata(withFields: boolean): Record<string, unknown> {
     const d = this.store.definition;
     const out: Record<string, unknown> = { name: d.name };
@@ -150,7 +150,7 @@ export class ObjectEndpoints {
     return { ok: true, value: this.store.matching(field, keys) };
   }
 
-  /** A compound key: JSON `input` records carrying every key field, sent with POST _method=GET [8.16]. */
+  /** A compound key: JSON `input` records carrying every key field, sent with POST _method=GET (Custom Objects). */
   private matchCompound(req: RequestContext, keyFields: string[]): Parsed<Array<{ seq: number; record: ObjectRecord }>> {
     const body = jsonBodyOf(req);
     const input = body.ok ? body.value?.['input'] : undefined;
@@ -306,7 +306,7 @@ export class ObjectEndpoints {
     return key;
   }
 
-  /** A link field must name an existing related record (failure code UNVERIFIED: 1003 chosen) [8.17]. */
+  /** A link field must name an existing related record (failure code UNVERIFIED: 1003 chosen) (Custom Objects). */
   private linkHolds(field: string, value: FieldValue): boolean {
     if (value === null) return true;
     const link = this.store.definition.relationships?.find((r) => r.field === field);
@@ -331,3 +331,8 @@ export class ObjectEndpoints {
     });
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects
+// - Lead Database API reference: https://developer.adobe.com/marketo-apis/api/mapi/

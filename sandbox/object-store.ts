@@ -1,6 +1,6 @@
-// Records of a Lead-Database object other than leads: companies and custom objects [8.10-8.18].
+// Records of a Lead-Database object other than leads: companies and custom objects (Companies; Custom Objects).
 //
-// Both follow the same generic model [8.10, 8.19]: an `idField` Marketo assigns (`id` for
+// Both follow the same generic model (Companies; Lead Database API reference): an `idField` Marketo assigns (`id` for
 // companies, `marketoGUID` for custom objects), `dedupeFields` that identify a record (a
 // compound key when several), `searchableFields`, and typed `fields` of which some are not
 // updateable. An ObjectStore holds the definition and the records of one such object type.
@@ -26,7 +26,7 @@ export interface ObjectRelationship {
 export interface ObjectDefinition {
   /** The type's name: "Company", or a custom object's API name ("car_c"). */
   name: string;
-  /** Custom objects show it; Describe Company's documented answer has none [8.10]. */
+  /** Custom objects show it; Describe Company's documented answer has none (Companies). */
   displayName?: string;
   pluralName?: string;
   description: string;
@@ -36,15 +36,15 @@ export interface ObjectDefinition {
   idField: string;
   dedupeFields: string[];
   searchableFields: string[][];
-  /** Custom objects list them (possibly empty); Describe Company has none [8.10, 8.14]. */
+  /** Custom objects list them (possibly empty); Describe Company has none (Companies; Custom Objects). */
   relationships?: ObjectRelationship[];
   /** Every field, system ones included, in Describe order. */
   fields: ObjectField[];
   /** The 1013 text this object's writes use: "Record not found" (companies) or "Object not found". */
   notFoundMessage: string;
-  /** Actions that accept dedupeBy=idField [8.12, 8.17]. */
+  /** Actions that accept dedupeBy=idField (Companies; Custom Objects). */
   idFieldActions: readonly string[];
-  /** Fields Get returns when `fields` is omitted [8.11, 8.16]. */
+  /** Fields Get returns when `fields` is omitted (Companies; Custom Objects). */
   defaultFields: string[];
 }
 
@@ -129,3 +129,8 @@ export class ObjectStore {
     return this.records.size;
   }
 }
+
+// Marketo documentation cited above by page name:
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects
+// - Lead Database API reference: https://developer.adobe.com/marketo-apis/api/mapi/

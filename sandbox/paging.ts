@@ -1,4 +1,4 @@
-// Date-based paging tokens of the activities endpoints [6, 7.1, 12.2].
+// Date-based paging tokens of the activities endpoints (Paging Tokens).
 //
 // Real Marketo tokens of this kind are RFC 4648 base32 of "<datetime>,<last activity id>", e.g.
 // GIYDAOBNGEYS2MBWKQYDAORQGA5DAMBOGAYDAKZQGAYDALBRGA3TQ=== -> "2008-11-06T00:00:00.000+0000,1078".
@@ -73,7 +73,7 @@ export function decodePagingToken(token: string): PagePosition | undefined {
 }
 
 /**
- * Parses a sinceDatetime as Marketo accepts it [7.1, 12.1]: ISO 8601 with `Z`, `±hh:mm` or
+ * Parses a sinceDatetime as Marketo accepts it (Paging Tokens; Field Types): ISO 8601 with `Z`, `±hh:mm` or
  * `±hhmm`, seconds and fraction optional ("2015-10-06T13:22-0700"), or a bare date
  * ("2015-10-06"). A value without zone is read as UTC (Marketo would use the subscription's
  * zone; UNVERIFIED). An unencoded "+" arrives as a space and is rejected, as a real server would
@@ -110,7 +110,7 @@ export function parseSinceDatetime(value: string): number | undefined {
 
 /**
  * The position a fresh paging token stands for. Activities have second resolution; whether one
- * stamped exactly at sinceDatetime is included is UNVERIFIED for Marketo [12.2], so it is an
+ * stamped exactly at sinceDatetime is included is UNVERIFIED for Marketo (Paging Tokens), so it is an
  * option: exclusive (default) starts after the whole second, inclusive at its start.
  */
 export function positionForSince(sinceMs: number, inclusive: boolean): PagePosition {
@@ -122,13 +122,13 @@ export function positionForSince(sinceMs: number, inclusive: boolean): PagePosit
   return { ms: Math.floor(sinceMs / 1000) * 1000 + 999, id: 0 };
 }
 
-/** activityDate as Marketo writes it: UTC, second resolution, "Z" [12.1]. */
+/** activityDate as Marketo writes it: UTC, second resolution, "Z" (Field Types). */
 export function formatActivityDate(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Position tokens of record reads (Get Leads, Get Companies, Get Custom Objects) [6, 8.19].
+// Position tokens of record reads (Get Leads, Get Companies, Get Custom Objects) (Paging Tokens; Lead Database API reference).
 // Marketo returns them only when more records match than one batch holds; they act as a cursor.
 // The sandbox's are base32 of "<object>:<position>", so a token of one object type (or a
 // malformed one) is refused by another.
@@ -146,3 +146,8 @@ export function decodeRecordToken(object: string, token: string): number | undef
   if (!/^\d{1,15}$/.test(rest)) return undefined;
   return Number(rest);
 }
+
+// Marketo documentation cited above by page name:
+// - Paging Tokens: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/paging-tokens
+// - Field Types: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/field-types
+// - Lead Database API reference: https://developer.adobe.com/marketo-apis/api/mapi/

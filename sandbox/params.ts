@@ -1,5 +1,5 @@
 // Query parameters of read endpoints, parsed as Marketo parses them: lists as comma-separated
-// and/or repeated values, batchSize with its default and maximum [4.2, 7.2, 8.5].
+// and/or repeated values, batchSize with its default and maximum (Integration Best Practices; Activities; Leads).
 
 import { errorEnvelope, type Envelope } from './envelope';
 import * as F from './marketo-facts';
@@ -7,7 +7,7 @@ import type { RequestContext } from './request-context';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; envelope: Envelope };
 
-/** Comma-separated and/or repeated parameter values ("1,2" or "x=1&x=2"; both are used [7.2]). */
+/** Comma-separated and/or repeated parameter values ("1,2" or "x=1&x=2"; both are used (Activities)). */
 export function listParam(params: URLSearchParams, name: string): string[] {
   return params
     .getAll(name)
@@ -35,7 +35,7 @@ export function requiredParam(ctx: RequestContext, name: string): Parsed<string>
   return { ok: true, value: value.trim() };
 }
 
-/** filterValues: required, at most 300 (more: response-level 1003) [4.2]. */
+/** filterValues: required, at most 300 (more: response-level 1003) (Integration Best Practices). */
 export function filterValuesOf(ctx: RequestContext): Parsed<string[]> {
   const values = listParam(ctx.params, 'filterValues');
   if (values.length === 0) {
@@ -46,3 +46,8 @@ export function filterValuesOf(ctx: RequestContext): Parsed<string[]> {
   }
   return { ok: true, value: values };
 }
+
+// Marketo documentation cited above by page name:
+// - Integration Best Practices: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/marketo-integration-best-practices
+// - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads

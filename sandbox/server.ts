@@ -3,11 +3,11 @@
 // Pipeline of a REST call (/rest/... and /bulk/...), in the order a real gateway and Marketo
 // apply them:
 //   1. recorded in the call log (identity and /__sandbox calls are not)
-//   2. URI > 8 KB -> HTTP 414; body > 1 MB -> HTTP 413                           [3.2, 4.2]
-//   3. POST with _method=GET (query or form body) becomes the GET, body params merged [4.4]
+//   2. URI > 8 KB -> HTTP 414; body > 1 MB -> HTTP 413                           (Error Codes; Integration Best Practices)
+//   3. POST with _method=GET (query or form body) becomes the GET, body params merged (Error Codes)
 //   4. injected faults (error / http / drop / slow / emptyPage)
-//   5. Authorization: Bearer -> 600 / 601 / 602                                   [2.2, 2.3]
-//   6. limits: concurrency 615, rate 606, daily quota 607                         [4.1]
+//   5. Authorization: Bearer -> 600 / 601 / 602                                   (Authentication)
+//   6. limits: concurrency 615, rate 606, daily quota 607                         (Integration Best Practices)
 //   7. latency (inside the concurrency slot), then the endpoint
 // Errors are HTTP 200 envelopes with success:false; unknown paths under /rest are 610.
 
@@ -99,7 +99,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** JSON body keys as parameters: arrays become comma lists (compound-key reads send JSON [4.4]). */
+/** JSON body keys as parameters: arrays become comma lists (compound-key reads send JSON (Error Codes)). */
 function jsonToParams(value: unknown): URLSearchParams | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const params = new URLSearchParams();
@@ -217,7 +217,7 @@ export class MarketoHttpServer {
       writeJson(res, 400, { error: 'invalid_request', error_description: `Unsupported method ${req.method}` });
       return;
     }
-    // Parameters are query parameters for GET and POST alike [2.1]; a form body is not read.
+    // Parameters are query parameters for GET and POST alike (Authentication); a form body is not read.
     const answer = this.deps.tokens.identity(query);
     writeJson(res, answer.status, answer.body);
   }
@@ -355,7 +355,7 @@ export class MarketoHttpServer {
 
   /**
    * The request as Marketo sees it: a POST with _method=GET (in the query or the form body) is
-   * the GET, with the body's parameters added to the query's [4.4].
+   * the GET, with the body's parameters added to the query's (Error Codes).
    */
   private effectiveRequest(
     req: IncomingMessage,
@@ -391,7 +391,7 @@ export class MarketoHttpServer {
     const header = req.headers.authorization;
     let token: string | undefined;
     if (header === undefined) {
-      // The access_token parameter is deprecated and being removed [2.2]: by default treated as absent.
+      // The access_token parameter is deprecated and being removed (Authentication): by default treated as absent.
       const fromQuery = params.get('access_token');
       if (!this.deps.acceptQueryToken || fromQuery === null) return F.ERR_ACCESS_TOKEN_INVALID;
       token = fromQuery;
@@ -425,3 +425,8 @@ export class MarketoHttpServer {
 }
 
 export type { CallRecord };
+
+// Marketo documentation cited above by page name:
+// - Error Codes: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes
+// - Integration Best Practices: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/marketo-integration-best-practices
+// - Authentication: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication

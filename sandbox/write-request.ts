@@ -1,5 +1,5 @@
 // The JSON body of write calls (Sync / Delete of leads, companies, custom objects) and the
-// per-record results they answer [3.4, 4.2, 5.2].
+// per-record results they answer (Error Codes; Integration Best Practices).
 //
 // Write calls need `Content-Type: application/json` (612 otherwise), a parsable body (609), an
 // `input` array (1002 when missing) of at most 300 records (response-level 1003 beyond; the real
@@ -83,3 +83,7 @@ export class RecordSkip {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+// Marketo documentation cited above by page name:
+// - Error Codes: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes
+// - Integration Best Practices: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/marketo-integration-best-practices

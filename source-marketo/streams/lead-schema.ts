@@ -6,7 +6,7 @@ export const CDC_DELETED_AT = '_ab_cdc_deleted_at';
 
 type JsonType = 'string' | 'integer' | 'number' | 'boolean';
 
-/** Marketo `dataType` → JSON type and format (shared/marketo-api.md §13). Unknown types stay strings. */
+/** Marketo `dataType` → JSON type and format (Field Types, https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/field-types). Unknown types stay strings. */
 const DATA_TYPES: Record<string, { type: JsonType; format?: string }> = {
   string: { type: 'string' },
   text: { type: 'string' },

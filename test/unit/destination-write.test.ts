@@ -20,7 +20,7 @@ import * as path from 'node:path';
 // Marketo's current values has its own tests below.
 const CONFIG = { domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'client-id-1', client_secret: 'client-secret-1', write_only_changes: false };
 
-/** Describe Lead rows as Marketo sends them [8.1]; `id` is writable there, as in the recording. */
+/** Describe Lead rows as Marketo sends them (Leads); `id` is writable there, as in the recording. */
 const LEAD_FIELDS = [
   ['id', 'integer', false], ['email', 'email', false], ['firstName', 'string', false], ['lastName', 'string', false],
   ['company', 'string', false], ['annualRevenue', 'currency', false], ['externalCompanyId', 'string', false],
@@ -29,7 +29,7 @@ const LEAD_FIELDS = [
   ['percent_field', 'percent', false], ['email_field', 'email', false], ['warehouseId', 'string', false],
 ].map(([name, dataType, readOnly], i) => ({ id: i + 1, displayName: name, dataType, rest: { name, readOnly } }));
 
-/** Describe Company / Custom Object fields [8.10, 8.15]: name, dataType, updateable. */
+/** Describe Company / Custom Object fields (Companies; Custom Objects): name, dataType, updateable. */
 const fieldsOf = (rows: Array<[string, string, boolean]>) => rows.map(([name, dataType, updateable]) => ({ name, dataType, updateable }));
 
 const COMPANY_DESCRIPTION = {
@@ -865,3 +865,8 @@ describe('destination input lines', () => {
     expect(lines).to.deep.equal(['{"a":"é"}', '{"b":2}', 'last']);
   });
 });
+
+// Marketo documentation cited above by page name:
+// - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+// - Companies: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies
+// - Custom Objects: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/custom-objects
