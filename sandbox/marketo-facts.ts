@@ -192,9 +192,9 @@ export const TYPE_ADD_TO_LIST = 24;
 export const TYPE_MERGE_LEADS = 32; // NOT returned by Get Lead Changes: read it from Get Lead Activities
 export const TYPE_DELETE_LEAD = 37; // returned by Get Deleted Leads
 export const TYPE_INTERESTING_MOMENT = 46;
-export const TYPE_CHANGE_LEAD_PARTITION = 100; // moves the lead to another lead partition (leadPartitionId) [11]
+export const TYPE_CHANGE_LEAD_PARTITION = 100; // moves the lead to another lead partition (leadPartitionId)
 export const TYPE_CHANGE_STATUS_IN_PROGRESSION = 104;
-export const TYPE_CHANGE_SEGMENT = 108; // moves the lead to another segment of a segmentation [11]
+export const TYPE_CHANGE_SEGMENT = 108; // moves the lead to another segment of a segmentation
 export const TYPE_CUSTOM_WEBINAR = 100001; // custom activity types use ids like 100001 [11]
 
 /** Get Lead Changes returns only these two types (Activities). */

@@ -319,7 +319,10 @@ export function mergedIds(activity: Activity): number[] {
   return parts.map(Number).filter((id) => Number.isInteger(id) && id > 0 && id !== activity.leadId);
 }
 
-/** Selected columns that still exist in Describe Lead, plus id and updatedAt; selected ones that vanished are reported, never fatal. */
+/** The lead field that links a lead to its company (Describe Company's dedupe key). */
+const COMPANY_LINK_FIELD = 'externalCompanyId';
+
+/** Selected columns that still exist in Describe Lead, plus id, updatedAt and externalCompanyId; selected ones that vanished are reported, never fatal. */
 function requestedFields(ctx: ReadContext, describe: LeadField[]): string[] {
   const existing = describe.map((f) => f.rest!.name);
   if (!ctx.selectedFields) return existing;
@@ -329,7 +332,8 @@ function requestedFields(ctx: ReadContext, describe: LeadField[]): string[] {
   if (vanished.length > 0) {
     ctx.log('WARN', `leads: these selected fields no longer exist in Marketo (hidden or deleted) and are left out of this sync: ${vanished.join(', ')}. Refresh the source schema to drop them.`);
   }
-  return [...new Set(['id', 'updatedAt', ...wanted.filter((f) => known.has(f))])].filter((f) => known.has(f) || f === 'id');
+  // externalCompanyId too: a linked lead's company columns come from its company, to be joined on it.
+  return [...new Set(['id', 'updatedAt', COMPANY_LINK_FIELD, ...wanted.filter((f) => known.has(f))])].filter((f) => known.has(f) || f === 'id');
 }
 
 /** Describe Company names the lead fields that belong to the linked company; without the permission, nothing is marked. */

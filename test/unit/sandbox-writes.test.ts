@@ -974,3 +974,95 @@ describe('sandbox lead database (round 2)', function () {
     });
   });
 });
+
+describe('sandbox: what Marketo does to the lead mirror (field-changing activities, late commits, retention, sparse pages)', function () {
+  this.timeout(60_000);
+  const clock = { now: T0 };
+  let sb: Sandbox;
+  let client: Client;
+
+  beforeEach(async () => {
+    clock.now = T0;
+    sb = await sandboxAt(clock, { startDate: iso(T0 - DAY) });
+    client = await Client.connect(sb);
+  });
+  afterEach(() => sb.close());
+
+  it('Change Score, Change Segment and Change Lead Partition change the lead, move updatedAt, and are read from Get Lead Activities only', async () => {
+    clock.now += 60_000;
+    const before = sb.lead(3)!;
+    expect(sb.changeScore(3, 15)).to.equal(Number(before.leadScore ?? 0) + 15);
+    expect(sb.changeSegment(3, 'EMEA')).to.equal(true);
+    expect(sb.changeSegment(3, 'EMEA')).to.equal(false); // already there: no activity
+    expect(sb.changeLeadPartition(3, 2)).to.equal(true);
+    const lead = (await client.leads('filterType=id&filterValues=3&fields=leadScore,segmentation_region,leadPartitionId,updatedAt'))[0];
+    expect(lead).to.deep.equal({ id: 3, leadScore: Number(before.leadScore ?? 0) + 15, segmentation_region: 'EMEA', leadPartitionId: 2, updatedAt: iso(clock.now) });
+    const since = iso(clock.now - 1000);
+    const items = await client.walk('/rest/v1/activities.json', since, '&activityTypeIds=22,100,108');
+    expect(items.map((a) => [a.activityTypeId, a.leadId, a.primaryAttributeValue, attributes(a)])).to.deep.equal([
+      [22, 3, 'Lead Score', { 'Change Value': '+15', 'New Value': Number(before.leadScore ?? 0) + 15, 'Old Value': Number(before.leadScore ?? 0), Reason: 'Visited pricing page' }],
+      [108, 3, 'Region', { 'New Segment ID': 2002 }],
+      [100, 3, 'EMEA Partition', { Reason: 'Changed in Marketo' }],
+    ]);
+    expect(await client.walk('/rest/v1/activities/leadchanges.json', since, '&fields=leadScore,segmentation_region,leadPartitionId')).to.deep.equal([]);
+    // Generated moves agree with the leads too.
+    const [generated] = sb.addActivities(1, { typeIds: [108] });
+    expect(sb.lead(generated.leadId)!.segmentation_region).to.equal(sampleSegment(generated));
+  });
+
+  it('a change committed late is dated before it becomes readable: a token already past its date misses it', async () => {
+    clock.now += 600_000;
+    const token = (await client.get(`/rest/v1/activities/pagingtoken.json?sinceDatetime=${iso(clock.now - 60_000)}`)).nextPageToken as string;
+    expect(sb.updateLead(4, { title: 'Late' }, { at: iso(clock.now - 300_000) })).to.deep.equal(['title']);
+    const page = await client.get(`/rest/v1/activities/leadchanges.json?nextPageToken=${token}&fields=title`);
+    expect(page.result).to.equal(undefined);
+    const earlier = await client.walk('/rest/v1/activities/leadchanges.json', iso(clock.now - 400_000), '&fields=title');
+    expect(earlier.map((a) => [a.leadId, a.activityDate])).to.deep.equal([[4, iso(clock.now - 300_000)]]);
+    expect(sb.lead(4)!.updatedAt).to.equal(iso(clock.now)); // the lead changed at the commit
+  });
+
+  it('prunes the 90-day types after 90 days and deletions after 14 days of the sandbox clock, and keeps the others', async () => {
+    clock.now += 60_000;
+    sb.updateLead(5, { title: 'Then' });
+    sb.changeScore(5, 3);
+    sb.changeSegment(5, 'APAC');
+    sb.deleteLead(6);
+    const types = () => [...sb.activities()].filter((a) => a.activityDate >= iso(T0)).map((a) => a.activityTypeId).sort((a, b) => a - b);
+    expect(types()).to.deep.equal([13, 22, 37, 108]);
+    sb.clock.advance(15 * DAY);
+    expect(types()).to.deep.equal([13, 22, 108]);
+    expect(await client.walk('/rest/v1/activities/deletedleads.json', iso(T0))).to.deep.equal([]);
+    sb.clock.advance(76 * DAY);
+    expect(types()).to.deep.equal([108]);
+    expect(await client.walk('/rest/v1/activities/leadchanges.json', iso(T0), '&fields=title')).to.deep.equal([]);
+    expect((await client.walk('/rest/v1/activities.json', iso(T0), '&activityTypeIds=13,22,108')).map((a) => a.activityTypeId)).to.deep.equal([108]);
+  });
+
+  it('answers walks over a rare type in blocks of 2,000 activities: one short page per block, with moreResult:true and a new token', async () => {
+    sb.addActivities(9000);
+    const want = [...sb.activities()].filter((a) => a.activityTypeId === 37).map((a) => a.marketoGUID);
+    const start = await client.get(`/rest/v1/activities/pagingtoken.json?sinceDatetime=${iso(T0 - 2 * DAY)}`);
+    let token = start.nextPageToken as string;
+    const pages: Array<{ n: number; more: boolean; moved: boolean }> = [];
+    const got: string[] = [];
+    for (;;) {
+      const body = await client.get(`/rest/v1/activities.json?nextPageToken=${token}&activityTypeIds=37`);
+      const items = (body.result as Json[] | undefined) ?? [];
+      got.push(...items.map((a) => a.marketoGUID as string));
+      pages.push({ n: items.length, more: body.moreResult as boolean, moved: body.nextPageToken !== token });
+      token = body.nextPageToken as string;
+      if (!body.moreResult) break;
+    }
+    const stored = sb.activityCount();
+    expect(pages).to.have.length(Math.ceil(stored / 2000));
+    expect(pages.every((p) => p.moved && p.n < 300)).to.equal(true);
+    expect(pages.slice(0, -1).every((p) => p.more)).to.equal(true);
+    expect(got).to.deep.equal(want);
+  });
+});
+
+/** The segment name a generated Change Segment activity names by its New Segment ID. */
+function sampleSegment(activity: Activity): string {
+  const id = attributes(activity)['New Segment ID'];
+  return ({ 2001: 'Default', 2002: 'EMEA', 2003: 'Americas', 2004: 'APAC' } as Record<number, string>)[id as number]!;
+}
