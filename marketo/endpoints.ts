@@ -43,6 +43,33 @@ export interface CompanyDescription {
   fields: Array<{ name: string; displayName?: string; dataType: string; length?: number; updateable?: boolean }>;
 }
 
+/** Metadata of a company or custom object type; List Custom Objects keys types by `name` or `apiName` (Custom Objects). */
+export interface ObjectDescription extends CompanyDescription {
+  apiName?: string;
+  displayName?: string;
+  searchableFields?: string[][];
+  /** Link fields; one documented example writes `object` where the others write `relatedTo`. */
+  relationships?: Array<{ field: string; type?: string; relatedTo?: { name: string; field: string }; object?: { name: string; field: string } }>;
+}
+
+export const COMPANIES_PATH = '/rest/v1/companies.json';
+export const CUSTOM_OBJECTS_PATH = '/rest/v1/customobjects.json';
+
+export function customObjectPath(apiName: string, suffix: '' | '/describe' | '/delete' = ''): string {
+  return `/rest/v1/customobjects/${encodeURIComponent(apiName)}${suffix}.json`;
+}
+
+/** The name under which a custom object type is addressed: docs and Swagger disagree on the key (Custom Objects). */
+export function customObjectName(description: ObjectDescription): string {
+  return description.apiName ?? description.name ?? '';
+}
+
+/** One page of a record read (Get Companies, Get Custom Objects): the records and, when more match, the token of the next page. */
+export interface RecordPage {
+  records: Record<string, unknown>[];
+  nextPageToken?: string;
+}
+
 export type Lead = Record<string, unknown> & { id: number };
 
 export interface ActivityPage {
@@ -88,6 +115,25 @@ export class MarketoEndpoints {
 
   async describeCompany(): Promise<CompanyDescription | undefined> {
     return (await this.client.get<CompanyDescription>('/rest/v1/companies/describe.json')).result[0];
+  }
+
+  async listCustomObjects(): Promise<ObjectDescription[]> {
+    return (await this.client.get<ObjectDescription>(CUSTOM_OBJECTS_PATH)).result;
+  }
+
+  async describeCustomObject(apiName: string): Promise<ObjectDescription | undefined> {
+    return (await this.client.get<ObjectDescription>(customObjectPath(apiName, '/describe'))).result[0];
+  }
+
+  /**
+   * One page of Get Companies / Get Custom Objects by the values (at most 300) of one searchable
+   * field. More matches than a batch come with a position token; the next page repeats the same
+   * filter with it.
+   */
+  async getObjectsPage(path: string, filterType: string, values: Array<string | number>, fields: string[], nextPageToken?: string): Promise<RecordPage> {
+    if (values.length > MAX_FILTER_VALUES) throw new Error(`getObjectsPage takes at most ${MAX_FILTER_VALUES} values`);
+    const envelope = await this.client.get(path, { query: { filterType, filterValues: values, fields, batchSize: MAX_BATCH_SIZE, nextPageToken } });
+    return { records: envelope.result, nextPageToken: envelope.moreResult ? envelope.nextPageToken : undefined };
   }
 
   /**

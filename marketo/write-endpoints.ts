@@ -1,6 +1,8 @@
 import { MarketoEnvelope } from './client';
 import { MAX_BATCH_SIZE, MAX_FILTER_VALUES } from './constants';
-import { CompanyDescription, MarketoEndpoints } from './endpoints';
+import { COMPANIES_PATH, customObjectPath, MarketoEndpoints } from './endpoints';
+
+export { COMPANIES_PATH, CUSTOM_OBJECTS_PATH, customObjectName, customObjectPath, type ObjectDescription } from './endpoints';
 
 // The write side of the Lead Database API (Leads; Companies; Custom Objects), plus the metadata calls
 // a writer needs. Read endpoints and Describe Lead/Company come from MarketoEndpoints.
@@ -30,43 +32,18 @@ export interface RecordResult {
   reasons?: Array<{ code: string; message: string }>;
 }
 
-/** Metadata of a company or custom object type; List Custom Objects keys types by `name` or `apiName` (Custom Objects). */
-export interface ObjectDescription extends CompanyDescription {
-  apiName?: string;
-  displayName?: string;
-}
-
 /** Sync Leads actions (Leads). `id` as lookup field is only valid with updateOnly. */
 export type LeadAction = 'createOrUpdate' | 'updateOnly';
 
 export const LEADS_PATH = '/rest/v1/leads.json';
 export const DELETE_LEADS_PATH = '/rest/v1/leads/delete.json';
-export const COMPANIES_PATH = '/rest/v1/companies.json';
 export const DELETE_COMPANIES_PATH = '/rest/v1/companies/delete.json';
-export const CUSTOM_OBJECTS_PATH = '/rest/v1/customobjects.json';
-
-export function customObjectPath(apiName: string, suffix: '' | '/describe' | '/delete' = ''): string {
-  return `/rest/v1/customobjects/${encodeURIComponent(apiName)}${suffix}.json`;
-}
-
-/** The name under which a custom object type is addressed: docs and Swagger disagree on the key (Custom Objects). */
-export function customObjectName(description: ObjectDescription): string {
-  return description.apiName ?? description.name ?? '';
-}
 
 /**
  * Marketo endpoints the destination calls. Each write sends at most 300 records and returns one
  * result per record in input order; whole-request failures are the client's to retry.
  */
 export class MarketoWriteEndpoints extends MarketoEndpoints {
-  async listCustomObjects(): Promise<ObjectDescription[]> {
-    return (await this.client.get<ObjectDescription>(CUSTOM_OBJECTS_PATH)).result;
-  }
-
-  async describeCustomObject(apiName: string): Promise<ObjectDescription | undefined> {
-    return (await this.client.get<ObjectDescription>(customObjectPath(apiName, '/describe'))).result[0];
-  }
-
   async syncLeads(input: Record<string, unknown>[], lookupField: string, action: LeadAction): Promise<RecordResult[]> {
     return this.write(LEADS_PATH, { action, lookupField, input });
   }

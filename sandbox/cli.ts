@@ -11,6 +11,8 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --seed N               data seed (default 1): same seed, same data
   --activities N         activities generated at start (default 2000)
   --leads N              leads generated at start (default 200)
+  --companies N          companies generated at start (default 0)
+  --custom-objects N     records of each custom object type generated at start, linked to leads (default 0)
   --start-date ISO       date of the first activity (default 2026-01-05T00:00:00Z)
   --client-id S          (default sandbox-client-id)
   --client-secret S      (default sandbox-client-secret)
@@ -55,6 +57,8 @@ export function parseArgs(argv: readonly string[]): SandboxOptions {
       case '--seed': o.seed = integer(flag, value()); break;
       case '--activities': o.activityCount = integer(flag, value()); break;
       case '--leads': o.leadCount = integer(flag, value()); break;
+      case '--companies': o.companyCount = integer(flag, value()); break;
+      case '--custom-objects': o.customObjectCount = integer(flag, value()); break;
       case '--start-date': o.startDate = value() ?? fail(`${flag} needs a value`); break;
       case '--client-id': o.clientId = value() ?? fail(`${flag} needs a value`); break;
       case '--client-secret': o.clientSecret = value() ?? fail(`${flag} needs a value`); break;

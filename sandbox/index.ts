@@ -16,6 +16,7 @@ import { CompanyStore } from './companies';
 import { CallLog, type CallRecord } from './counters';
 import { CustomObjectEndpoints } from './custom-object-endpoints';
 import { createCustomObjectStores, DEFAULT_CUSTOM_OBJECTS, type CustomObjectType } from './custom-objects';
+import { generateCompanies, generateCustomObjects } from './object-generator';
 import { RequestIds } from './envelope';
 import { FaultQueue, type Fault } from './faults';
 import { LeadEndpoints } from './lead-endpoints';
@@ -117,6 +118,10 @@ export interface SandboxOptions {
   bulkLeadUpdatedAtFilter?: boolean;
   /** Days a completed export's file stays downloadable. Default 7. */
   bulkExportFileRetentionDays?: number;
+  /** Companies generated initially, ids 1..companyCount, dated before startDate (default 0). */
+  companyCount?: number;
+  /** Records generated initially for each custom object type, linked to existing leads (default 0). */
+  customObjectCount?: number;
 }
 
 export interface SandboxCounters {
@@ -314,6 +319,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const types = cloneActivityTypes(ACTIVITY_TYPES);
   const companyStore = new CompanyStore();
   const customObjectStores = createCustomObjectStores(options.customObjects ?? DEFAULT_CUSTOM_OBJECTS, seed);
+  generateCompanies(companyStore, nonNegativeInteger('companyCount', options.companyCount ?? 0), seed, startSec);
+  generateCustomObjects(customObjectStores, nonNegativeInteger('customObjectCount', options.customObjectCount ?? 0), seed, startSec, leadStore.all().map((l) => l.id));
   const writeLog = new WriteLog();
   const requestIds = new RequestIds();
 

@@ -2,7 +2,8 @@ import { AirbyteStream } from '../protocol/types';
 import { MessageWriter } from '../protocol/output';
 import { parseSourceConfig } from './config';
 import { connect } from './connect';
-import { allStreams } from './streams';
+import { MarketoAccessDeniedError } from '../marketo/errors';
+import { allStreams, subscriptionStreams } from './streams';
 import { SourceStream, StreamContext } from './streams/stream';
 
 export async function describeStream(stream: SourceStream, ctx: StreamContext): Promise<AirbyteStream> {
@@ -24,6 +25,18 @@ export async function discover(rawConfig: unknown, writer: MessageWriter): Promi
   const config = parseSourceConfig(rawConfig);
   writer.redactor.add(config.connection.clientId, config.connection.clientSecret);
   const ctx = connect(config, writer);
-  const streams = await Promise.all(allStreams().map((stream) => describeStream(stream, ctx)));
-  writer.write({ type: 'CATALOG', catalog: { streams } });
+  const offered = [...allStreams(), ...(await subscriptionStreams(ctx))];
+  const streams = await Promise.all(offered.map((stream) => describeOrSkip(stream, ctx)));
+  writer.write({ type: 'CATALOG', catalog: { streams: streams.filter((s): s is AirbyteStream => s !== undefined) } });
+}
+
+/** A stream whose describe the API user may not call is left out of the catalog, with the permission that would offer it. */
+async function describeOrSkip(stream: SourceStream, ctx: StreamContext): Promise<AirbyteStream | undefined> {
+  try {
+    return await describeStream(stream, ctx);
+  } catch (err) {
+    if (!(err instanceof MarketoAccessDeniedError) || !stream.permission) throw err;
+    ctx.log('WARN', `Stream '${stream.name}' is not offered: ${err.message}`);
+    return undefined;
+  }
 }

@@ -6,8 +6,8 @@ import { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, FailureType, StreamD
 import { parseSourceConfig } from './config';
 import { connect } from './connect';
 import { ProgressReporter } from './progress';
-import { allStreams } from './streams';
-import { ReadContext, SourceStream } from './streams/stream';
+import { allStreams, subscriptionStreams } from './streams';
+import { ReadContext, SourceStream, StreamContext } from './streams/stream';
 
 interface Planned {
   configured: ConfiguredAirbyteStream;
@@ -24,10 +24,10 @@ const SYNC_MODES: readonly SyncMode[] = ['full_refresh', 'incremental'];
  * A full-refresh-only stream configured as `incremental` (PyAirbyte configures every stream so) is
  * read in full with a WARN, as connectors built on Airbyte's CDK do.
  */
-function plan(catalog: unknown, writer: MessageWriter): Planned[] {
+function plan(catalog: unknown, offered: SourceStream[], writer: MessageWriter): Planned[] {
   const streams = (catalog as ConfiguredAirbyteCatalog)?.streams;
   if (!Array.isArray(streams)) throw new ConnectorError('The configured catalog has no "streams" list.', 'config_error');
-  const known = new Map(allStreams().map((s) => [s.name, s]));
+  const known = new Map(offered.map((s) => [s.name, s]));
   return streams.map((configured) => {
     const name = configured?.stream?.name;
     const stream = known.get(name);
@@ -49,6 +49,14 @@ function plan(catalog: unknown, writer: MessageWriter): Planned[] {
 }
 
 /** The columns the user selected, when they are fewer than the stream offers; keys and cursor always stay. */
+/** Our streams; those named after the subscription's objects (custom objects) only when the catalog asks for one. */
+async function offeredStreams(catalog: unknown, ctx: StreamContext): Promise<SourceStream[]> {
+  const fixed = allStreams();
+  const streams = (catalog as ConfiguredAirbyteCatalog)?.streams;
+  const names = Array.isArray(streams) ? streams.map((s) => s?.stream?.name) : [];
+  return names.every((n) => fixed.some((s) => s.name === n)) ? fixed : [...fixed, ...(await subscriptionStreams(ctx))];
+}
+
 function selectedFields(planned: Planned): string[] | undefined {
   const properties = (planned.configured.stream.json_schema as { properties?: Record<string, unknown> })?.properties;
   if (!properties) return undefined;
@@ -78,9 +86,9 @@ function failureOf(err: unknown): FailureType {
 export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: unknown, writer: MessageWriter): Promise<number> {
   const config = parseSourceConfig(rawConfig);
   writer.redactor.add(config.connection.clientId, config.connection.clientSecret);
-  const planned = plan(rawCatalog, writer);
-  const states = parseInputState(rawState);
   const ctx = connect(config, writer);
+  const planned = plan(rawCatalog, await offeredStreams(rawCatalog, ctx), writer);
+  const states = parseInputState(rawState);
   const progress = new ProgressReporter(writer, ctx.client);
   let failed = false;
   let stopReason: unknown;

@@ -1,11 +1,18 @@
 import { ActivitiesStream } from './activities';
 import { ActivityTypesStream } from './activity-types';
+import { CompaniesStream } from './companies';
+import { customObjectStreams } from './custom-objects';
 import { DeletedLeadsStream } from './deleted-leads';
 import { LeadChangesStream } from './lead-changes';
 import { LeadsStream } from './leads';
-import { SourceStream } from './stream';
+import { SourceStream, StreamContext } from './stream';
 
 /** Every stream of the source, in the order discover lists them. */
 export function allStreams(): SourceStream[] {
-  return [new ActivitiesStream(), new LeadChangesStream(), new DeletedLeadsStream(), new LeadsStream(), new ActivityTypesStream()];
+  return [new ActivitiesStream(), new LeadChangesStream(), new DeletedLeadsStream(), new LeadsStream(), new ActivityTypesStream(), new CompaniesStream()];
+}
+
+/** The streams whose names depend on the subscription: one per custom object type. */
+export function subscriptionStreams(ctx: StreamContext): Promise<SourceStream[]> {
+  return customObjectStreams(ctx);
 }

@@ -65,7 +65,7 @@ export function buildConverters(fields: LeadField[]): Map<string, (value: unknow
   return converters;
 }
 
-function converterFor(type: JsonType, format?: string): (value: unknown) => unknown {
+export function converterFor(type: JsonType, format?: string): (value: unknown) => unknown {
   switch (type) {
     case 'string':
       if (format === 'date-time') {

@@ -45,6 +45,8 @@ export interface SourceStream {
   readonly primaryKey: string[][];
   readonly cursorField?: string[];
   readonly syncModes: SyncMode[];
+  /** The permission of the API-only role the stream needs beyond reading activities and leads (named in docs and 603 errors). */
+  readonly permission?: string;
   schema(ctx: StreamContext): Promise<JsonSchema>;
   read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent>;
 }
