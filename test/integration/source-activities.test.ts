@@ -173,7 +173,7 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
     const discovered = await discover(sourceConfig(sandbox));
     const catalog = configuredCatalogFromDiscovered(discovered);
     for (const configured of catalog.streams) (configured as any).sync_mode = 'incremental';
-    expect(catalog.streams.map((s: any) => s.stream.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types']);
+    expect(catalog.streams.map((s: any) => s.stream.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types', 'companies', 'car_c']);
     const result = await read(sourceConfig(sandbox), catalog);
     expect(result.traces('ERROR').map((e: any) => e.error.message)).to.deep.equal([]);
     expect(result.exitCode, result.stderr).to.equal(0);
