@@ -5,6 +5,7 @@ import { ConflictPolicy } from './config';
 import { convertValue } from './convert';
 import { pairByValue, pairingKey } from './keys';
 import { Log, WriteTarget } from './objects';
+import { parseInstant } from '../marketo/instant';
 
 // write_only_changes and conflict_policy (issue 7): before a batch of upserts is written, the
 // current values of its objects are read from Marketo (one call per 300 keys) and each row is cut
@@ -69,7 +70,7 @@ export function comparable(value: unknown, dataType: string): unknown {
     return Number.isNaN(number) ? String(value) : number;
   }
   if (dataType === 'datetime') {
-    const instant = Date.parse(String(value));
+    const instant = parseInstant(String(value)); // no zone = UTC, whatever the machine's TZ
     return Number.isNaN(instant) ? String(value) : Math.floor(instant / 1000);
   }
   if (dataType === 'date') return String(value).slice(0, 10);
@@ -173,7 +174,7 @@ export class ChangeFilter {
 }
 
 function present(values: Record<string, unknown>): Current {
-  const updatedAt = typeof values[UPDATED_AT_FIELD] === 'string' ? Date.parse(values[UPDATED_AT_FIELD] as string) : NaN;
+  const updatedAt = typeof values[UPDATED_AT_FIELD] === 'string' ? parseInstant(values[UPDATED_AT_FIELD] as string) : NaN;
   return { kind: 'present', values, updatedAt: Number.isNaN(updatedAt) ? undefined : updatedAt };
 }
 

@@ -1,6 +1,6 @@
-import { MarketoConnection, parseConnection } from '../marketo/config';
+import { assertMatchesSpec, MarketoConnection, parseConnection } from '../marketo/config';
 import { MarketoConfigError } from '../marketo/errors';
-import { specDefault } from './spec';
+import { loadDestinationSpec, specDefault } from './spec';
 
 export type ConflictPolicy = 'warehouse_wins' | 'newest_wins';
 const CONFLICT_POLICIES: ConflictPolicy[] = ['warehouse_wins', 'newest_wins'];
@@ -23,9 +23,9 @@ function optionalString(config: Record<string, unknown>, key: string): string {
   return value.trim();
 }
 
-/** Validates the destination config; every problem is a config error with a message a person can act on. */
+/** Validates the destination config, first against the spec's JSON Schema; every problem is a config error with a message a person can act on. */
 export function parseDestinationConfig(raw: unknown): DestinationConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MarketoConfigError('The config must be a JSON object.');
+  assertMatchesSpec(raw, loadDestinationSpec().connectionSpecification);
   const config = raw as Record<string, unknown>;
   const connection = parseConnection(config);
 

@@ -1,3 +1,5 @@
+import { SettingExplainer, settingsProblem } from '../protocol/settings-schema';
+import { JsonSchema } from '../protocol/types';
 import { MarketoConfigError } from './errors';
 import {
   DEFAULT_MAX_CALLS_PER_20S, DEFAULT_MAX_CONCURRENT_CALLS, SUBSCRIPTION_MAX_CALLS_PER_20S, SUBSCRIPTION_MAX_CONCURRENT_CALLS,
@@ -14,6 +16,15 @@ export interface MarketoConnection {
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+
+/**
+ * Rules of the connection settings that the spec's pattern states but cannot explain: shown instead
+ * of the generic "must look like" when the spec refuses the value.
+ */
+export const CONNECTION_SETTING_RULES: Record<string, SettingExplainer> = {
+  domain_url: (value) =>
+    typeof value === 'string' && /^http:\/\//i.test(value.trim()) ? 'must use https: only loopback hosts such as localhost may use http' : undefined,
+};
 
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -35,7 +46,9 @@ export function normaliseDomainUrl(raw: unknown): string {
     throw new MarketoConfigError(`'domain_url' is not a valid URL: '${raw}'. Expected e.g. https://123-ABC-456.mktorest.com.`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new MarketoConfigError(`'domain_url' must use https (got '${url.protocol}//${url.host}'). Only loopback hosts such as localhost may use http.`);
+    // The scheme and host as the user typed them: URL lower-cases them, which makes the message harder to match to the form.
+    const typed = raw.trim().match(/^[^/]*\/\/[^/]*/)?.[0] ?? raw.trim();
+    throw new MarketoConfigError(`'domain_url' must use https (got '${typed}'). Only loopback hosts such as localhost may use http.`);
   }
   const path = url.pathname.replace(/\/+$/, '').replace(/\/(rest|identity)(\/.*)?$/, '');
   return `${url.protocol}//${url.host}${path}`;
@@ -70,4 +83,10 @@ export function parseConnection(config: Record<string, unknown>): MarketoConnect
     connection.dailyCallBudget = positiveInteger(config.daily_call_budget, 'daily_call_budget', 0);
   }
   return connection;
+}
+
+/** Throws the config error that names the first setting the spec's JSON Schema refuses. */
+export function assertMatchesSpec(config: unknown, specification: JsonSchema): void {
+  const problem = settingsProblem(config, specification, CONNECTION_SETTING_RULES);
+  if (problem) throw new MarketoConfigError(problem);
 }

@@ -1,6 +1,7 @@
-import { MarketoConnection, parseConnection } from '../marketo/config';
+import { assertMatchesSpec, MarketoConnection, parseConnection } from '../marketo/config';
 import { MarketoConfigError } from '../marketo/errors';
 import { toMarketoSecond } from './dates';
+import { loadSourceSpec } from './spec';
 
 export interface SourceConfig {
   connection: MarketoConnection;
@@ -21,9 +22,12 @@ function stringArray(value: unknown, key: string): string[] | undefined {
   return value.map((v: string) => v.trim());
 }
 
-/** Validates the source config; every problem is a config error with a message a person can act on. */
+/**
+ * Validates the source config: first against the spec's JSON Schema, then what a schema cannot say.
+ * Every problem is a config error with a message a person can act on.
+ */
 export function parseSourceConfig(raw: unknown): SourceConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MarketoConfigError('The config must be a JSON object.');
+  assertMatchesSpec(raw, loadSourceSpec().connectionSpecification);
   const config = raw as Record<string, unknown>;
   const connection = parseConnection(config);
   if (typeof config.start_date !== 'string' || config.start_date.trim() === '') {

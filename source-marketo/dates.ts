@@ -1,14 +1,15 @@
 // Marketo stamps activities to the second, in several spellings (Z, +0000, -08:00). We compare and
 // store one canonical spelling, `YYYY-MM-DDTHH:MM:SSZ`, which also sorts as a string.
 
+import { parseInstant } from '../marketo/instant';
+
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-/** The canonical UTC second of a Marketo date-time, or undefined if it is not one. */
+/** The canonical UTC second of a Marketo date-time (UTC when it carries no zone), or undefined if it is not one. */
 export function toMarketoSecond(value: string): string | undefined {
   if (CANONICAL.test(value)) return value;
   // Offsets without a colon (+0000) and a space instead of T appear in real responses.
-  const normalised = value.trim().replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  const ms = Date.parse(normalised);
+  const ms = parseInstant(value);
   if (Number.isNaN(ms)) return undefined;
   return secondOf(ms);
 }

@@ -1,18 +1,12 @@
-import * as path from 'node:path';
-import * as fs from 'node:fs';
 import { parseArgs, readJsonFile, runCommand } from '../protocol/cli';
 import { MessageWriter } from '../protocol/output';
-import { ConnectorSpecification } from '../protocol/types';
 import { check } from './check';
 import { discover } from './discover';
 import { read } from './read';
+import { loadSourceSpec } from './spec';
 import { failureTypeOf } from '../marketo/errors';
 
 const COMMANDS = { spec: [], check: ['config'], discover: ['config'], read: ['config', 'catalog'] };
-
-export function loadSpec(): ConnectorSpecification {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'specs', 'source-marketo.json'), 'utf8'));
-}
 
 export async function main(argv: string[]): Promise<never> {
   const writer = new MessageWriter();
@@ -20,7 +14,7 @@ export async function main(argv: string[]): Promise<never> {
     const args = parseArgs(argv, COMMANDS);
     switch (args.command) {
       case 'spec':
-        writer.write({ type: 'SPEC', spec: loadSpec() });
+        writer.write({ type: 'SPEC', spec: loadSourceSpec() });
         return 0;
       case 'check':
         await check(readJsonFile(args.config!, 'config'), writer);

@@ -26,7 +26,7 @@ const REQUIRED_FILES = [
   'dist/source-marketo/main.js', 'dist/destination-marketo/main.js', 'dist/marketo/client.js', 'dist/protocol/output.js',
 ];
 const FORBIDDEN = /^(dist\/(test|sandbox|scripts)\/|test\/|sandbox\/|scripts\/|source-marketo\/|destination-marketo\/|marketo\/|protocol\/|node_modules\/|integration_tests\/)|\.ts$|\.map$/;
-const DEV_ONLY_PACKAGES = ['typescript', 'mocha', 'chai', 'sinon', 'yaml', 'ajv', '@types/node'];
+const DEV_ONLY_PACKAGES = ['typescript', 'mocha', 'chai', 'sinon', 'yaml', '@types/node'];
 
 function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -95,7 +95,8 @@ describe('the packed connectors, installed with production dependencies only (th
 
   it('the installed tree has the production dependencies and no development ones', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-    // The connectors have no runtime dependencies today; any added later must be installed.
+    // The runtime dependencies (ajv and ajv-formats, which validate settings against the spec) are installed.
+    expect(Object.keys(pkg.dependencies ?? {}).sort()).to.deep.equal(['ajv', 'ajv-formats']);
     for (const dep of Object.keys(pkg.dependencies ?? {})) expect(fs.existsSync(path.join(appDir, 'node_modules', dep)), dep).to.equal(true);
     for (const dep of DEV_ONLY_PACKAGES) expect(fs.existsSync(path.join(appDir, 'node_modules', dep)), dep).to.equal(false);
   });

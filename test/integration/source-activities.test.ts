@@ -49,7 +49,7 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     ['wrong credentials', (s) => sourceConfig(s, { client_secret: 'wrong-secret-value' }), /refused the client id and secret \(Bad client credentials\)/],
     ['an unreachable host', () => sourceConfig(sandbox, { domain_url: 'http://127.0.0.1:45678' }), /Could not reach Marketo at http:\/\/127\.0\.0\.1:45678: the connection was refused/],
     ['an http URL to a non-loopback host', () => sourceConfig(sandbox, { domain_url: 'http://123-ABC-456.mktorest.com' }), /'domain_url' must use https/],
-    ['a bad start date', () => sourceConfig(sandbox, { start_date: 'last tuesday' }), /'start_date' is not an ISO 8601 date-time/],
+    ['a bad start date', () => sourceConfig(sandbox, { start_date: 'last tuesday' }), /^'start_date' must look like YYYY-MM-DDTHH:mm:ssZ; got 'last tuesday'\. Example: 2024-01-01T00:00:00Z\.$/],
   ];
   for (const [label, config, message] of failures) {
     it(`check answers FAILED with a clear message for ${label}`, async () => {
@@ -95,7 +95,7 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     const badDate = await read(sourceConfig(sandbox, { start_date: '2026-13-45' }), catalog);
     expect(badDate.exitCode).to.equal(1);
     expect(badDate.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.message])).to.deep.equal([
-      ['config_error', "'start_date' is not an ISO 8601 date-time: '2026-13-45'. Use e.g. 2024-01-01T00:00:00Z."],
+      ['config_error', "'start_date' must look like YYYY-MM-DDTHH:mm:ssZ; got '2026-13-45'. Example: 2024-01-01T00:00:00Z."],
     ]);
   });
 

@@ -60,7 +60,7 @@ describe('destination-marketo executable', () => {
     expect(result.exitCode).to.equal(1);
     assertProtocol(result);
     expect(result.traces('ERROR').map((t) => [t.error.failure_type, t.error.message])).to.deep.equal([
-      ['config_error', "'conflict_policy' must be one of warehouse_wins, newest_wins (got 'loudest_wins')."],
+      ['config_error', "'conflict_policy' must be one of warehouse_wins, newest_wins; got 'loudest_wins'. Example: warehouse_wins."],
     ]);
   });
 
