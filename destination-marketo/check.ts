@@ -4,12 +4,15 @@ import { MessageWriter } from '../protocol/output';
 import { parseDestinationConfig } from './config';
 import { connectDestination } from './connect';
 import { leadLookupProblem } from './objects';
+import { checkLeadPartition } from './partitions';
 
 const PERMISSIONS = 'The destination needs the Read-Write Lead permission, and Read-Write Company / Custom Object for those streams.';
 
 /**
  * Verifies what a write needs and can be checked without writing: a valid config, credentials
- * Marketo accepts, Describe Lead, and a lead_lookup_field Marketo can match on. Companies are
+ * Marketo accepts, Describe Lead, a lead_lookup_field Marketo can match on, and a
+ * lead_partition_name that is one of the instance's partitions (a WARN when it is empty and the
+ * instance has several). Companies are
  * described when the role allows; when not, only the companies stream is affected, so a WARN
  * says so and the check still succeeds. Every failure is a FAILED status a person can act on.
  */
@@ -22,6 +25,12 @@ export async function check(rawConfig: unknown, writer: MessageWriter, clientOpt
       writer.connectionStatus(false, problem);
       return;
     }
+    const partition = await checkLeadPartition(endpoints, config, true);
+    if (partition.problem) {
+      writer.connectionStatus(false, partition.problem);
+      return;
+    }
+    if (partition.warning) writer.log('WARN', partition.warning);
     try {
       await endpoints.describeCompany();
     } catch (err) {

@@ -14,6 +14,8 @@ export interface DestinationConfig {
   writeOnlyChanges: boolean;
   conflictPolicy: ConflictPolicy;
   rowChangedAtField: string;
+  /** lead_partition_name: the partition Sync Leads creates leads in; undefined = let Marketo decide (one partition). */
+  leadPartitionName?: string;
 }
 
 function optionalString(config: Record<string, unknown>, key: string): string {
@@ -49,6 +51,14 @@ export function parseDestinationConfig(raw: unknown): DestinationConfig {
     throw new MarketoConfigError(`'conflict_policy' must be one of ${CONFLICT_POLICIES.join(', ')} (got '${conflictPolicy}').`);
   }
 
+  let leadPartitionName: string | undefined;
+  if (config.lead_partition_name !== undefined && config.lead_partition_name !== null && config.lead_partition_name !== '') {
+    if (typeof config.lead_partition_name !== 'string' || config.lead_partition_name.trim() === '') {
+      throw new MarketoConfigError(`'lead_partition_name' must be a partition name such as "Default" (got ${JSON.stringify(config.lead_partition_name)}).`);
+    }
+    leadPartitionName = config.lead_partition_name.trim();
+  }
+
   return {
     connection,
     leadLookupField: optionalString(config, 'lead_lookup_field'),
@@ -56,5 +66,6 @@ export function parseDestinationConfig(raw: unknown): DestinationConfig {
     writeOnlyChanges,
     conflictPolicy,
     rowChangedAtField: optionalString(config, 'row_changed_at_field'),
+    ...(leadPartitionName === undefined ? {} : { leadPartitionName }),
   };
 }

@@ -4,6 +4,7 @@ import { COMPANY_UPDATE_NOT_ALLOWED, customObjectName, MarketoWriteEndpoints, Ob
 import { ConnectorError } from '../protocol/cli';
 import { ConfiguredAirbyteCatalog, DestinationSyncMode } from '../protocol/types';
 import { DestinationConfig } from './config';
+import { checkLeadPartition } from './partitions';
 
 // Routing (which Marketo object each stream writes to) and what Describe says about each target.
 
@@ -100,6 +101,9 @@ class TargetDescriber {
     const described = await (this.leadFields ??= this.endpoints.describeLead());
     const problem = leadLookupProblem(described, lookupField);
     if (problem) throw new ConnectorError(problem, 'config_error');
+    const partition = await checkLeadPartition(this.endpoints, this.config, false);
+    if (partition.problem) throw new ConnectorError(partition.problem, 'config_error');
+    if (partition.warning) this.log('WARN', partition.warning);
     const fields = new Map<string, FieldSpec>();
     for (const f of described) {
       if (!f.rest?.name) continue; // not usable through REST

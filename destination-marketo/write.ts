@@ -232,7 +232,7 @@ export async function write(
   const targets = await resolveTargets(streams, endpoints, config, log);
   const compare = readsCurrentValues(config);
   const changes = new ChangeFilter(endpoints, config, log);
-  const session = new WriteSession(targets, new TargetWriter(endpoints, log, changes), writer, log, config.connection.maxConcurrentCalls, compare ? config.rowChangedAtField : undefined);
+  const session = new WriteSession(targets, new TargetWriter(endpoints, log, changes, config.leadPartitionName), writer, log, config.connection.maxConcurrentCalls, compare ? config.rowChangedAtField : undefined);
   if (compare) for (const stream of streams) session.summary.comparing(streamKey(stream));
 
   try {

@@ -1,6 +1,9 @@
 import { FIELD_NOT_SUPPORTED, MAX_FILTER_VALUES } from '../marketo/constants';
 import { MarketoRequestError } from '../marketo/errors';
-import { ALREADY_GONE_CODES, LeadAction, MAX_RECORDS_PER_WRITE, MarketoWriteEndpoints, RecordResult } from '../marketo/write-endpoints';
+import {
+  ALREADY_GONE_CODES, LeadAction, MAX_RECORDS_PER_WRITE, MarketoWriteEndpoints, PARTITION_ACCESS_DENIED, PARTITION_NAME_REQUIRED,
+  PARTITION_UPDATE_NOT_ALLOWED, RecordResult,
+} from '../marketo/write-endpoints';
 import { ConnectorError } from '../protocol/cli';
 import { PendingRow } from './batcher';
 import { ChangeFilter } from './changes';
@@ -27,9 +30,21 @@ const VALUE_IN_MESSAGE = /\band value '[\s\S]*'$/;
 /** Get Leads by Filter Type takes its values comma-separated, so a value holding a comma cannot be looked up (Leads). */
 const FILTER_VALUE_SEPARATOR = ',';
 
+/** What to do about a refusal, where the setting that causes it is ours. */
+const REASON_HINTS: Record<string, string> = {
+  [PARTITION_NAME_REQUIRED]: 'this Marketo instance has several lead partitions: set lead_partition_name to the one new leads belong in',
+  [PARTITION_UPDATE_NOT_ALLOWED]: 'the lead lives in another partition than lead_partition_name',
+  [PARTITION_ACCESS_DENIED]: "the API user's role cannot reach lead_partition_name",
+};
+
 function describeReasons(reasons: RecordResult['reasons']): string {
   if (!reasons || reasons.length === 0) return 'skipped by Marketo without a reason';
-  return reasons.map((r) => `${r.code} ${String(r.message ?? '').replace(VALUE_IN_MESSAGE, 'and value (not logged)')}`).join('; ');
+  return reasons
+    .map((r) => {
+      const hint = REASON_HINTS[String(r.code)];
+      return `${r.code} ${String(r.message ?? '').replace(VALUE_IN_MESSAGE, 'and value (not logged)')}${hint ? ` (${hint})` : ''}`;
+    })
+    .join('; ');
 }
 
 /**
@@ -39,7 +54,13 @@ function describeReasons(reasons: RecordResult['reasons']): string {
  * batch's fate is then unknown and the caller must not confirm anything after it.
  */
 export class TargetWriter {
-  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly log: Log, private readonly changes?: ChangeFilter) {}
+  constructor(
+    private readonly endpoints: MarketoWriteEndpoints,
+    private readonly log: Log,
+    private readonly changes?: ChangeFilter,
+    /** lead_partition_name, sent with creating Sync Leads calls. */
+    private readonly leadPartitionName?: string,
+  ) {}
 
   async write(target: WriteTarget, rows: PendingRow[]): Promise<RowOutcome[]> {
     const upserts = rows.filter((r) => r.op === 'upsert');
@@ -71,7 +92,8 @@ export class TargetWriter {
   private async syncLeads(lookupField: string, input: Record<string, unknown>[]): Promise<RecordResult[]> {
     const action: LeadAction = lookupField === LEAD_ID_FIELD ? 'updateOnly' : 'createOrUpdate';
     try {
-      return await this.endpoints.syncLeads(input, lookupField, action);
+      // Marketo honours partitionName only where a lead may be created.
+      return await this.endpoints.syncLeads(input, lookupField, action, action === 'updateOnly' ? undefined : this.leadPartitionName);
     } catch (err) {
       if (err instanceof MarketoRequestError && err.code === FIELD_NOT_SUPPORTED) {
         throw new ConnectorError(`Marketo does not accept '${lookupField}' as lead_lookup_field (${err.message}). Use email or a custom string, email or integer field.`, 'config_error');

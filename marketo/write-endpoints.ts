@@ -18,6 +18,9 @@ const WRITE_TIMEOUT_MS = 150_000;
 export const LEAD_NOT_FOUND = '1004';
 export const RECORD_NOT_FOUND = '1013'; // delete of a company/custom object that does not exist
 export const COMPANY_UPDATE_NOT_ALLOWED = '1021'; // company fields sent through Sync Leads
+export const PARTITION_ACCESS_DENIED = '1008'; // partitionName names a partition the API user cannot reach
+export const PARTITION_NAME_REQUIRED = '1009'; // a create without partitionName on an instance with several partitions
+export const PARTITION_UPDATE_NOT_ALLOWED = '1010'; // the lead lives in another partition than partitionName
 /** Delete answers meaning "nothing to delete": the record is already gone, which is what was asked. */
 export const ALREADY_GONE_CODES = new Set([LEAD_NOT_FOUND, RECORD_NOT_FOUND]);
 
@@ -35,7 +38,15 @@ export interface RecordResult {
 /** Sync Leads actions (Leads). `id` as lookup field is only valid with updateOnly. */
 export type LeadAction = 'createOrUpdate' | 'updateOnly';
 
+/** A lead partition as Get Lead Partitions answers it. */
+export interface LeadPartition {
+  id: number;
+  name: string;
+  description?: string;
+}
+
 export const LEADS_PATH = '/rest/v1/leads.json';
+export const LEAD_PARTITIONS_PATH = '/rest/v1/leads/partitions.json';
 export const DELETE_LEADS_PATH = '/rest/v1/leads/delete.json';
 export const DELETE_COMPANIES_PATH = '/rest/v1/companies/delete.json';
 
@@ -44,8 +55,18 @@ export const DELETE_COMPANIES_PATH = '/rest/v1/companies/delete.json';
  * result per record in input order; whole-request failures are the client's to retry.
  */
 export class MarketoWriteEndpoints extends MarketoEndpoints {
-  async syncLeads(input: Record<string, unknown>[], lookupField: string, action: LeadAction): Promise<RecordResult[]> {
-    return this.write(LEADS_PATH, { action, lookupField, input });
+  /**
+   * Sync Leads. `partitionName` is the partition new leads are created in; Marketo needs it on
+   * instances with several lead partitions and honours it for creates only
+   * (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads#partitions).
+   */
+  async syncLeads(input: Record<string, unknown>[], lookupField: string, action: LeadAction, partitionName?: string): Promise<RecordResult[]> {
+    return this.write(LEADS_PATH, { action, lookupField, ...(partitionName === undefined ? {} : { partitionName }), input });
+  }
+
+  /** Get Lead Partitions: every partition's id, name and description. */
+  async getLeadPartitions(): Promise<LeadPartition[]> {
+    return (await this.client.get<LeadPartition>(LEAD_PARTITIONS_PATH)).result;
   }
 
   /**

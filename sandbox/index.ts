@@ -21,6 +21,7 @@ import { RequestIds } from './envelope';
 import { FaultQueue, type Fault } from './faults';
 import { LeadEndpoints } from './lead-endpoints';
 import { LeadOperations, type UpdateLeadOptions } from './lead-operations';
+import { DEFAULT_LEAD_PARTITIONS, LeadPartitions, type LeadPartition } from './lead-partitions';
 import { LeadView } from './lead-view';
 import { LeadStore, type Lead, type LeadFieldDescription, type LeadValue, type NewLeadField } from './leads';
 import { CallLimiter } from './limits';
@@ -40,6 +41,7 @@ export type { BulkJobView, BulkJobStatus, BulkObject } from './bulk-exports';
 export type { Fault } from './faults';
 export type { Lead, LeadFieldDescription, LeadValue, NewLeadField } from './leads';
 export type { UpdateLeadOptions } from './lead-operations';
+export type { LeadPartition } from './lead-partitions';
 export type { CustomObjectType, CustomObjectFieldType } from './custom-objects';
 export { DEFAULT_CUSTOM_OBJECTS } from './custom-objects';
 export type { ObjectRecord, ObjectRelationship } from './object-store';
@@ -107,6 +109,11 @@ export interface SandboxOptions {
   activityRetentionDays?: number | null;
   /** Custom object types of the subscription. Default: one type, `car_c` (DEFAULT_CUSTOM_OBJECTS). */
   customObjects?: CustomObjectType[];
+  /**
+   * The instance's lead partitions (Get Lead Partitions). Default: one, `Default`. With more than
+   * one, Sync Leads refuses a create without `partitionName` (1009).
+   */
+  leadPartitions?: LeadPartition[];
   /**
    * One step of a bulk export job's life cycle (Queued -> Processing, Processing -> Completed), in
    * ms of the sandbox clock. Default 60000: Marketo updates a job's status at most once a minute.
@@ -226,6 +233,10 @@ export interface Sandbox {
   customObjects(name: string): CustomObjectRecord[];
   /** Every API write call served (Sync / Delete / Merge), in order: e.g. assert ceil(N/300) calls. */
   writeLog(): WriteRecord[];
+  /** The lead partitions, as Get Lead Partitions lists them. */
+  leadPartitions(): LeadPartition[];
+  /** The partition a lead lives in (the first one unless a write created it in another). */
+  leadPartitionOf(id: number): LeadPartition;
   /** Bulk export jobs (leads and activities) and controls over them. */
   bulkExports: {
     /** Every job created, with its status, filter and how often its file was downloaded. */
@@ -321,6 +332,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const customObjectStores = createCustomObjectStores(options.customObjects ?? DEFAULT_CUSTOM_OBJECTS, seed);
   generateCompanies(companyStore, nonNegativeInteger('companyCount', options.companyCount ?? 0), seed, startSec);
   generateCustomObjects(customObjectStores, nonNegativeInteger('customObjectCount', options.customObjectCount ?? 0), seed, startSec, leadStore.all().map((l) => l.id));
+  const partitions = new LeadPartitions(options.leadPartitions ?? DEFAULT_LEAD_PARTITIONS, (id) => leadStore.currentValue(id, LEAD_PARTITION_FIELD));
   const writeLog = new WriteLog();
   const requestIds = new RequestIds();
 
@@ -489,7 +501,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     changeLeadPartition: (id, partitionId, opts) => {
       requireLead(id);
-      const to = S.LEAD_PARTITIONS.find((p) => p.id === partitionId);
+      // The configured partitions, else the sample ones that generated moves use.
+      const to = partitions.list().find((p) => p.id === partitionId) ?? S.LEAD_PARTITIONS.find((p) => p.id === partitionId);
       if (!to) throw new Error(`no lead partition ${partitionId} (partitions: ${S.LEAD_PARTITIONS.map((p) => p.id).join(', ')})`);
       return operations.changeByActivity(id, F.TYPE_CHANGE_LEAD_PARTITION, LEAD_PARTITION_FIELD, to.id, (change) => details.changeLeadPartitionDetails(change, to, F.UI_PARTITION_REASON), datedSec(opts));
     },
@@ -539,7 +552,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sinceDatetimeInclusive: o.sinceDatetimeInclusive,
       isPruned,
     }),
-    leads: new LeadEndpoints({ leads: leadStore, view, operations, writeLog, now }),
+    leads: new LeadEndpoints({ leads: leadStore, view, operations, writeLog, partitions, now }),
     companies: new ObjectEndpoints({ store: companyStore, logName: 'companies', now, relatedExists, writeLog }),
     customObjects: new CustomObjectEndpoints(
       new Map(
@@ -582,6 +595,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     },
     leadFields: () => leadStore.fields.describe().map((f) => ({ ...f })),
+    leadPartitions: () => partitions.list(),
+    leadPartitionOf: (id) => ({ ...partitions.of(id) }),
   };
 }
 

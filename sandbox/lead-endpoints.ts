@@ -1,10 +1,11 @@
 // Lead endpoints (Leads): Describe Lead, Get Leads by Filter Type, Get Lead by Id,
-// Sync Leads, Delete Leads, Merge Leads.
+// Sync Leads, Delete Leads, Merge Leads, Get Lead Partitions.
 
 import type { ChangeOrigin } from './activity-details';
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import { normalizeFieldValue, valueForMessage } from './field-values';
 import type { LeadOperations } from './lead-operations';
+import type { LeadPartition, LeadPartitions } from './lead-partitions';
 import type { LeadView } from './lead-view';
 import type { Lead, LeadStore, LeadValue } from './leads';
 import * as F from './marketo-facts';
@@ -22,6 +23,7 @@ export interface LeadEndpointContext {
   view: LeadView;
   operations: LeadOperations;
   writeLog: WriteLog;
+  partitions: LeadPartitions;
   now: () => number;
 }
 
@@ -37,6 +39,11 @@ export class LeadEndpoints {
   /** GET /rest/v1/leads/describe.json: the recorded 100-field Describe Lead, minus hidden fields (Leads). */
   describe(req: RequestContext): Envelope {
     return successEnvelope(req.requestId, this.leads.fields.describe());
+  }
+
+  /** GET /rest/v1/leads/partitions.json: `{id, name, description}` of every partition. */
+  partitions(req: RequestContext): Envelope {
+    return successEnvelope(req.requestId, this.ctx.partitions.list());
   }
 
   // -------------------------------------------------------------------------------------------
@@ -175,9 +182,11 @@ export class LeadEndpoints {
       apiMethodName: F.API_METHOD_SYNC_LEAD,
       requestId: req.requestId,
     };
+    const rawPartition = body['partitionName'];
+    const partitionName = typeof rawPartition === 'string' && rawPartition !== '' ? rawPartition : undefined;
     // Records are applied one after the other: a later record sees what an earlier one created.
     const results = input.map((raw): Result => {
-      const outcome = this.syncOne(raw, action.value, lookupField, origin, ignored);
+      const outcome = this.syncOne(raw, action.value, lookupField, partitionName, origin, ignored);
       if (outcome instanceof RecordSkip) return { status: 'skipped', reasons: outcome.reasons() };
       return { id: outcome.id, status: outcome.status };
     });
@@ -188,6 +197,7 @@ export class LeadEndpoints {
     raw: unknown,
     action: string,
     lookupField: string,
+    partitionName: string | undefined,
     origin: ChangeOrigin,
     ignored: Set<string>,
   ): RecordSkip | { id: number; status: 'created' | 'updated' } {
@@ -199,7 +209,7 @@ export class LeadEndpoints {
     prepared.ignored.forEach((f) => ignored.add(f));
     const { values } = prepared;
 
-    if (action === 'createDuplicate') return this.createChecked(values, origin);
+    if (action === 'createDuplicate') return this.createChecked(values, partitionName, origin);
 
     let lookupValue: LeadValue;
     if (byId) {
@@ -215,24 +225,41 @@ export class LeadEndpoints {
     const matches = ops.findBy(lookupField, lookupValue);
     if (action === 'createOnly') {
       if (matches.length > 0) return new RecordSkip(F.ERR_LEAD_ALREADY_EXISTS, F.MSG_LEAD_ALREADY_EXISTS);
-      return this.createChecked(values, origin);
+      return this.createChecked(values, partitionName, origin);
     }
     if (matches.length > 1) return new RecordSkip(F.ERR_MULTIPLE_LEADS_MATCH, F.MSG_MULTIPLE_LEADS_MATCH);
     if (matches.length === 0) {
       if (action === 'updateOnly') return new RecordSkip(F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND);
-      return this.createChecked(values, origin);
+      return this.createChecked(values, partitionName, origin);
     }
     const id = matches[0] as number;
+    // partitionName is honoured by createOnly / createOrUpdate only; such an update must name the lead's own partition.
+    if (partitionName !== undefined && action !== 'updateOnly') {
+      const named = this.ctx.partitions.byName(partitionName);
+      if (!named) return new RecordSkip(F.ERR_PARTITION_ACCESS_DENIED, F.partitionAccessDeniedMessage(partitionName));
+      if (this.ctx.partitions.idOf(id) !== named.id) return new RecordSkip(F.ERR_PARTITION_UPDATE_NOT_ALLOWED, F.MSG_PARTITION_UPDATE_NOT_ALLOWED);
+    }
     const conflict = ops.companyConflict(values, this.leads.get(id));
     if (conflict) return conflict;
     ops.update(id, values, origin);
     return { id, status: 'updated' };
   }
 
-  private createChecked(values: Record<string, LeadValue>, origin: ChangeOrigin): RecordSkip | { id: number; status: 'created' } {
+  private createChecked(values: Record<string, LeadValue>, partitionName: string | undefined, origin: ChangeOrigin): RecordSkip | { id: number; status: 'created' } {
+    const partition = this.partitionForCreate(partitionName);
+    if (partition instanceof RecordSkip) return partition;
     const conflict = this.ctx.operations.companyConflict(values);
     if (conflict) return conflict;
-    return { id: this.ctx.operations.create(values, origin).id, status: 'created' };
+    return { id: this.ctx.operations.create({ ...values, ...this.ctx.partitions.valuesFor(partition) }, origin).id, status: 'created' };
+  }
+
+  /** The partition a new lead goes to: the one named, else the only one; several and none named is 1009. */
+  private partitionForCreate(partitionName: string | undefined): LeadPartition | RecordSkip {
+    const partitions = this.ctx.partitions;
+    if (partitionName === undefined) {
+      return partitions.several ? new RecordSkip(F.ERR_PARTITION_NAME_REQUIRED, F.MSG_PARTITION_NAME_REQUIRED) : partitions.first;
+    }
+    return partitions.byName(partitionName) ?? new RecordSkip(F.ERR_PARTITION_ACCESS_DENIED, F.partitionAccessDeniedMessage(partitionName));
   }
 
   /**

@@ -28,6 +28,9 @@ export const ERR_LEAD_NOT_FOUND = '1004'; // updateOnly without a match; also De
 export const ERR_LEAD_ALREADY_EXISTS = '1005'; // createOnly and a lead matches the lookup field (Error Codes)
 export const ERR_FIELD_NOT_FOUND = '1006'; // "Field '%s' not found" (Error Codes)
 export const ERR_MULTIPLE_LEADS_MATCH = '1007'; // an update whose key matches several leads (Error Codes)
+export const ERR_PARTITION_ACCESS_DENIED = '1008'; // "Access denied to partition '%s'": a partition the API user cannot reach, or none of that name (Error Codes)
+export const ERR_PARTITION_NAME_REQUIRED = '1009'; // a create without partitionName on an instance with several partitions (Error Codes)
+export const ERR_PARTITION_UPDATE_NOT_ALLOWED = '1010'; // an update naming another partition than the lead's (Error Codes)
 export const ERR_FIELD_NOT_SUPPORTED = '1011'; // filterType / lookupField that is not searchable (Error Codes)
 export const ERR_OBJECT_NOT_FOUND = '1013'; // record (or custom object type) not found (Error Codes)
 export const ERR_OBJECT_ALREADY_EXISTS = '1017'; // createOnly of a company / custom object whose key exists (Error Codes)
@@ -106,6 +109,11 @@ export function missingDedupeValueMessage(field: string): string {
 
 // Record-level messages as real responses and Adobe's table write them (Error Codes).
 export const MSG_LEAD_NOT_FOUND = 'Lead not found';
+export const MSG_PARTITION_NAME_REQUIRED = 'Partition name must be specified';
+export const MSG_PARTITION_UPDATE_NOT_ALLOWED = 'Partition update not allowed';
+export function partitionAccessDeniedMessage(name: string): string {
+  return `Access denied to partition '${name}'`;
+}
 export const MSG_LEAD_ALREADY_EXISTS = 'Lead already exists';
 /** The recorded text (client libraries match on it); Adobe's table says "Multiple leads match the lookup criteria". */
 export const MSG_MULTIPLE_LEADS_MATCH = 'Multiple lead match lookup criteria';

@@ -129,6 +129,7 @@ export class MarketoHttpServer {
       { method: 'GET', path: '/rest/v1/activities/leadchanges.json', handle: (x) => a.leadChanges(x) },
       { method: 'GET', path: '/rest/v1/activities/deletedleads.json', handle: (x) => a.deletedLeads(x) },
       { method: 'GET', path: '/rest/v1/leads/describe.json', handle: (x) => l.describe(x) },
+      { method: 'GET', path: '/rest/v1/leads/partitions.json', handle: (x) => l.partitions(x) },
       { method: 'GET', path: '/rest/v1/leads.json', handle: (x) => l.getLeads(x) },
       { method: 'POST', path: '/rest/v1/leads.json', handle: (x) => l.syncLeads(x) },
       { method: 'GET', path: /^\/rest\/v1\/lead\/(\d+)\.json$/, handle: (x) => l.getLeadById(x) },

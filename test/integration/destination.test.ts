@@ -682,3 +682,66 @@ describe('destination-marketo against the sandbox: check', function () {
     });
   }
 });
+
+describe('destination-marketo against the sandbox: lead partitions', function () {
+  this.timeout(120_000);
+  let sandbox: Sandbox;
+  const partitions = [{ id: 1, name: 'Default', description: 'Initial system lead partition' }, { id: 2, name: 'Mexico', description: 'Leads that live in Mexico' }];
+  startsSandbox({ seed: 14, leadCount: 10, activityCount: 100, leadPartitions: partitions }, (s) => (sandbox = s));
+
+  const rowsOf = (existing: Lead) => [
+    { email: 'nuevo@example.com', firstName: 'Nuevo' },
+    { email: existing.email, title: 'Updated' },
+  ];
+
+  it('without lead_partition_name, Marketo refuses each new lead (1009): rejected with the setting to set, existing leads updated', async () => {
+    const existing = sandbox.leads()[0];
+    const input = new Input().row('leads', rowsOf(existing)[0], { rejected: true }).row('leads', rowsOf(existing)[1]).state('leads', 1);
+    const result = await write(sandbox, ['leads'], input.text(), { config: { rejected_row_threshold: 1 } });
+    expect(result.exitCode, outcome(result)).to.equal(0);
+    expect(sandbox.leads().filter((l) => l.email === 'nuevo@example.com')).to.deep.equal([]);
+    expect(sandbox.lead(existing.id)?.title).to.equal('Updated');
+    expect(echoedStates(result)).to.deep.equal(input.expectedStates());
+    expect(logMessages(result, 'WARN')).to.deep.equal([
+      "Stream 'leads', input line 1, email=nuevo@example.com: rejected: 1009 Partition name must be specified (this Marketo instance has several lead partitions: set lead_partition_name to the one new leads belong in).",
+    ]);
+  });
+
+  it('with lead_partition_name, new leads are created in that partition; a lead of another partition is refused (1010)', async () => {
+    const existing = sandbox.leads()[0];
+    sandbox.counters.reset();
+    const input = new Input().row('leads', rowsOf(existing)[0]).row('leads', rowsOf(existing)[1], { rejected: true }).state('leads', 1);
+    const result = await write(sandbox, ['leads'], input.text(), { config: { lead_partition_name: 'Mexico', rejected_row_threshold: 1 } });
+    expect(result.exitCode, outcome(result)).to.equal(0);
+    const created = sandbox.leads().find((l) => l.email === 'nuevo@example.com')!;
+    expect(created.firstName).to.equal('Nuevo');
+    expect(sandbox.leadPartitionOf(created.id)).to.deep.equal(partitions[1]);
+    expect(sandbox.lead(existing.id)?.title).to.not.equal('Updated');
+    expect(echoedStates(result)).to.deep.equal(input.expectedStates());
+    expect(logMessages(result, 'WARN')).to.deep.equal([
+      `Stream 'leads', input line 2, email=${String(existing.email)}: rejected: 1010 Partition update not allowed (the lead lives in another partition than lead_partition_name).`,
+    ]);
+    // The setting costs one Get Lead Partitions per sync.
+    expect(sandbox.counters.byEndpoint()).to.deep.equal({
+      'GET /rest/v1/leads/describe.json': 1, 'GET /rest/v1/leads/partitions.json': 1, 'GET /rest/v1/companies/describe.json': 1, 'POST /rest/v1/leads.json': 1,
+    });
+  });
+
+  it('a lead_partition_name the instance does not have: the write stops before any row, and check fails, naming the partitions there are', async () => {
+    const before = sandbox.writeLog().length;
+    const message = "'lead_partition_name' is 'Atlantis', which is not a lead partition of this Marketo instance. Its partitions: 'Default', 'Mexico'.";
+    const result = await write(sandbox, ['leads'], new Input().row('leads', { email: 'x@example.com' }).state('leads', 1).text(), { config: { lead_partition_name: 'Atlantis' } });
+    expect(result.exitCode).to.equal(1);
+    expect(result.traces('ERROR').map((t: any) => [t.error.message, t.error.failure_type])).to.deep.equal([[message, 'config_error']]);
+    expect(sandbox.writeLog()).to.have.length(before);
+
+    const checked = await run(DESTINATION, ['check', '--config', writeJsonTemp(destinationConfig(sandbox, { lead_partition_name: 'Atlantis' }))]);
+    expect(checked.messages.find((m) => m.type === 'CONNECTION_STATUS').connectionStatus).to.deep.equal({ status: 'FAILED', message });
+
+    const unset = await run(DESTINATION, ['check', '--config', writeJsonTemp(destinationConfig(sandbox))]);
+    expect(unset.messages.find((m) => m.type === 'CONNECTION_STATUS').connectionStatus).to.deep.equal({ status: 'SUCCEEDED' });
+    expect(logMessages(unset, 'WARN')).to.deep.equal([
+      "This Marketo instance has 2 lead partitions ('Default', 'Mexico'): Marketo refuses to create a lead without a partition name (1009). Set lead_partition_name to the one new leads belong in.",
+    ]);
+  });
+});

@@ -4,7 +4,9 @@ import * as path from 'path';
 import {
   ACCESS_DENIED, CONCURRENT_ACCESS_LIMIT, DAILY_QUOTA_REACHED, FIELD_NOT_SUPPORTED, RATE_LIMIT_EXCEEDED, TOKEN_ERRORS, TRANSIENT_CODES,
 } from '../../marketo/constants';
-import { ALREADY_GONE_CODES, COMPANY_UPDATE_NOT_ALLOWED } from '../../marketo/write-endpoints';
+import {
+  ALREADY_GONE_CODES, COMPANY_UPDATE_NOT_ALLOWED, PARTITION_ACCESS_DENIED, PARTITION_NAME_REQUIRED, PARTITION_UPDATE_NOT_ALLOWED,
+} from '../../marketo/write-endpoints';
 import { COMPANIES_STREAM, LEADS_STREAM } from '../../destination-marketo/objects';
 import { allStreams } from '../../source-marketo/streams';
 import { jsonTypeOf } from '../../source-marketo/streams/lead-schema';
@@ -203,7 +205,7 @@ describe('docs/destination-marketo.md: streams, sync modes and errors', () => {
     const codes = new Set(page.rows('Troubleshooting').flatMap((r) => ticked(r[0])));
     const handled = [
       ...ALREADY_GONE_CODES, COMPANY_UPDATE_NOT_ALLOWED, FIELD_NOT_SUPPORTED, ACCESS_DENIED, DAILY_QUOTA_REACHED,
-      RATE_LIMIT_EXCEEDED, CONCURRENT_ACCESS_LIMIT, '1003', '1007', '1036',
+      RATE_LIMIT_EXCEEDED, CONCURRENT_ACCESS_LIMIT, '1003', '1007', '1036', PARTITION_ACCESS_DENIED, PARTITION_NAME_REQUIRED, PARTITION_UPDATE_NOT_ALLOWED,
     ];
     expect(handled.filter((c) => !codes.has(c))).to.deep.equal([]);
   });

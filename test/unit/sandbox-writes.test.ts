@@ -336,6 +336,49 @@ describe('sandbox lead database (round 2)', function () {
       ]);
     });
 
+    it('lead partitions: Get Lead Partitions lists them; with several, a create needs partitionName (1009), an update must name the lead\'s own', async () => {
+      expect((await client.get('/rest/v1/leads/partitions.json')).result).to.deep.equal([{ id: 1, name: 'Default', description: 'Initial system lead partition' }]);
+      // One partition: partitionName may be left out.
+      const single = await client.sync([{ email: 'one@example.com' }]);
+      expect(single.result[0].status).to.equal('created');
+      expect(sb.leadPartitionOf(single.result[0].id).name).to.equal('Default');
+      await sb.close();
+
+      const partitions = [{ id: 1, name: 'Default', description: 'Initial system lead partition' }, { id: 2, name: 'Mexico', description: 'Leads that live in Mexico' }];
+      sb = await sandboxAt(clock, { deletedLeadsRetentionDays: null, leadPartitions: partitions });
+      client = await Client.connect(sb);
+      const listed = await client.get('/rest/v1/leads/partitions.json');
+      expect(listed).to.have.all.keys('requestId', 'success', 'result');
+      expect(listed.result).to.deep.equal(partitions);
+      expect(sb.leadPartitions()).to.deep.equal(partitions);
+
+      const existing = sb.leads()[0];
+      const before = sb.leads().length;
+      const none = await client.sync([{ email: 'ann@example.com' }, { email: existing.email, title: 'Updated without a partition' }]);
+      expect(none.success).to.equal(true);
+      expect(none.result).to.deep.equal([
+        { status: 'skipped', reasons: [{ code: '1009', message: 'Partition name must be specified' }] },
+        { id: existing.id, status: 'updated' },
+      ]);
+      expect(sb.leads()).to.have.length(before);
+
+      const named = await client.sync([{ email: 'ann@example.com', firstName: 'Ann' }, { email: 'bob@example.com' }], { partitionName: 'Mexico' });
+      expect(named.result.map((r: Json) => r.status)).to.deep.equal(['created', 'created']);
+      expect(sb.leadPartitionOf(named.result[0].id)).to.deep.equal(partitions[1]);
+      expect(sb.leadPartitionOf(existing.id)).to.deep.equal(partitions[0]);
+
+      // createOrUpdate with a partitionName updates leads of that partition only; updateOnly ignores it.
+      const update = await client.sync([{ email: 'ann@example.com', firstName: 'Anna' }, { email: existing.email, title: 'Moved?' }], { partitionName: 'Mexico' });
+      expect(update.result).to.deep.equal([
+        { id: named.result[0].id, status: 'updated' },
+        { status: 'skipped', reasons: [{ code: '1010', message: 'Partition update not allowed' }] },
+      ]);
+      const updateOnly = await client.sync([{ email: existing.email, title: 'Updated' }], { action: 'updateOnly', partitionName: 'Mexico' });
+      expect(updateOnly.result).to.deep.equal([{ id: existing.id, status: 'updated' }]);
+      const unknown = await client.sync([{ email: 'cy@example.com' }], { partitionName: 'Atlantis' });
+      expect(unknown.result).to.deep.equal([{ status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'Atlantis'" }] }]);
+    });
+
     it('stores null for null and "": the change has an Old Value and no New Value', async () => {
       const id = (await client.sync([{ email: 'n@example.com', title: 'CTO', textarea_field: 'x' }])).result[0].id as number;
       await client.sync([{ email: 'n@example.com', title: null, textarea_field: '' }]);
