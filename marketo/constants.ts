@@ -47,6 +47,8 @@ export const MAX_ACTIVITY_TYPES_PER_CALL = 10; // activityTypeIds per Get Lead A
 export const MAX_URI_BYTES = 8 * 1024; // longer GET URIs fail with HTTP 414
 /** Our own bound for switching to POST `_method=GET`, below Marketo's 8 KB to leave room for the host. */
 export const LONG_URI_THRESHOLD = 7 * 1024;
+/** A subscription's daily call quota unless Adobe raised it; every integration of the subscription shares it. */
+export const DEFAULT_DAILY_QUOTA = 50_000;
 export const DELETED_LEADS_RETENTION_DAYS = 14; // Get Deleted Leads may prune older deletions
 /**
  * Change Data Value, Change Score and the other high-volume types are kept 90 days (Adobe's

@@ -12,6 +12,8 @@ export interface SourceConfig {
   emitLeadTombstones: boolean;
   /** How far before its cursor each activity walk starts again, for activities Marketo commits late. */
   lookbackSeconds: number;
+  /** How often the platform runs the sync: only to project the daily API cost in the closing LOG. */
+  expectedSyncsPerDay?: number;
 }
 
 function stringArray(value: unknown, key: string): string[] | undefined {
@@ -54,6 +56,7 @@ export function parseSourceConfig(raw: unknown): SourceConfig {
     ignoreChangesByApiUsers: (stringArray(config.ignore_changes_by_api_users, 'ignore_changes_by_api_users') ?? []).map((u) => u.toLowerCase()),
     emitLeadTombstones: config.emit_lead_tombstones !== false,
     lookbackSeconds: lookbackMinutes(config.activity_lookback_minutes) * 60,
+    expectedSyncsPerDay: syncsPerDay(config.expected_syncs_per_day),
   };
 }
 
@@ -64,6 +67,17 @@ function lookbackMinutes(value: unknown): number {
   if (value === undefined || value === null) return 0;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_LOOKBACK_MINUTES) {
     throw new MarketoConfigError(`'activity_lookback_minutes' must be a whole number from 0 to ${MAX_LOOKBACK_MINUTES} (got ${JSON.stringify(value)}).`);
+  }
+  return value;
+}
+
+/** Every minute is the most often a platform schedules a sync. */
+const MAX_SYNCS_PER_DAY = 1440;
+
+function syncsPerDay(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_SYNCS_PER_DAY) {
+    throw new MarketoConfigError(`'expected_syncs_per_day' must be a number above 0 and at most ${MAX_SYNCS_PER_DAY} (got ${JSON.stringify(value)}); 288 is every five minutes, 24 hourly.`);
   }
   return value;
 }

@@ -3,6 +3,7 @@ import { ConnectorError } from '../protocol/cli';
 import { MessageWriter } from '../protocol/output';
 import { parseInputState } from '../protocol/state';
 import { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, FailureType, StreamDescriptor, SyncMode } from '../protocol/types';
+import { callReport } from './call-report';
 import { parseSourceConfig } from './config';
 import { connect } from './connect';
 import { ProgressReporter } from './progress';
@@ -28,7 +29,7 @@ function plan(catalog: unknown, offered: SourceStream[], writer: MessageWriter):
   const streams = (catalog as ConfiguredAirbyteCatalog)?.streams;
   if (!Array.isArray(streams)) throw new ConnectorError('The configured catalog has no "streams" list.', 'config_error');
   const known = new Map(offered.map((s) => [s.name, s]));
-  return streams.map((configured) => {
+  const planned = streams.map((configured) => {
     const name = configured?.stream?.name;
     const stream = known.get(name);
     if (!stream) {
@@ -46,6 +47,10 @@ function plan(catalog: unknown, offered: SourceStream[], writer: MessageWriter):
     if (configured.stream.namespace) descriptor.namespace = configured.stream.namespace;
     return { configured, stream, descriptor, syncMode };
   });
+  // In the order discover lists them: the walks over many activity types come before the narrower
+  // ones of lead_changes and leads, which can then be served from their pages (SharedWalkPages).
+  const order = [...known.keys()];
+  return planned.sort((a, b) => order.indexOf(a.stream.name) - order.indexOf(b.stream.name));
 }
 
 /** The columns the user selected, when they are fewer than the stream offers; keys and cursor always stay. */
@@ -89,6 +94,8 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   const ctx = connect(config, writer);
   const planned = plan(rawCatalog, await offeredStreams(rawCatalog, ctx), writer);
   const states = parseInputState(rawState);
+  if (planned.length > 1) ctx.endpoints.sharePages();
+  const alignedLookbackSeconds = Math.max(0, ...planned.map((p) => p.stream.lookbackSeconds?.(config) ?? 0));
   const progress = new ProgressReporter(writer, ctx.client);
   let failed = false;
   let stopReason: unknown;
@@ -102,7 +109,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
     }
     writer.streamStatus(descriptor, 'RUNNING');
     const fields = selectedFields(item);
-    const readCtx: ReadContext = { ...ctx, syncMode, selectedFields: fields };
+    const readCtx: ReadContext = { ...ctx, syncMode, selectedFields: fields, alignedLookbackSeconds };
     const streamStart = Date.now();
     let sinceState = 0;
     let emitted = 0;
@@ -140,7 +147,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   writer.log(
     'INFO',
-    `Sync summary: ${progress.total} records; API calls: ${ctx.client.callsMade} (${JSON.stringify(ctx.client.callsByEndpoint)}); tokens fetched: ${ctx.client.tokens.tokensFetched}; peak memory ${peakRssMb.toFixed(0)} MB.`,
+    `Sync summary: ${progress.total} records; ${callReport(ctx.client.callsByEndpoint, config.expectedSyncsPerDay)} Access tokens fetched: ${ctx.client.tokens.tokensFetched}; peak memory ${peakRssMb.toFixed(0)} MB.`,
   );
   return failed ? 1 : 0;
 }

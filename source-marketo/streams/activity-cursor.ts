@@ -2,6 +2,17 @@ import { addSeconds, toMarketoSecond, maxSecond, secondOf } from '../dates';
 
 /** How far behind "now" a walk that found nothing leaves its cursor: activities are committed a little after they happen. */
 const LATE_ARRIVAL_MARGIN_MS = 5 * 60_000;
+/**
+ * "Now" for every walk of this command (one process runs one sync): all walks that end quiet in
+ * this sync leave their cursors at the same second, so the next poll needs one paging token for
+ * all of them rather than one per walk.
+ */
+const SYNC_STARTED_AT = Date.now();
+
+/** The second every walk of this sync that ends quiet leaves its cursor at: a little before the sync started. */
+function quietSecond(syncStartedAt: number = SYNC_STARTED_AT): string {
+  return secondOf(syncStartedAt - LATE_ARRIVAL_MARGIN_MS);
+}
 
 /**
  * Incremental state of an activity-like stream (activities, lead_changes, deleted_leads).
@@ -81,6 +92,22 @@ export class ActivityCursor {
   }
 
   /**
+   * Where a walk over these partitions starts to start with the walks of the other streams of the
+   * sync: `seconds` (their longest look-back) before each cursor, or `startOf` when earlier. What
+   * it reads before its own start, `accept` skips; after the same quiet sync every such walk starts
+   * at the same second, so one paging token serves them all.
+   */
+  alignedStartOf(keys: string[], seconds: number): string {
+    let earliest = this.startOf(keys);
+    for (const key of keys) {
+      const cursor = this.partitions.get(key);
+      const date = cursor ? addSeconds(cursor.activityDate, -seconds) : this.defaultDate;
+      if (date < earliest) earliest = date;
+    }
+    return earliest;
+  }
+
+  /**
    * Whether an activity is still to be emitted, and if so records it as emitted. `activityDate` must
    * be canonical (see dates.ts).
    */
@@ -110,12 +137,14 @@ export class ActivityCursor {
 
   /**
    * A walk over `keys` finished (Marketo said no more results) having seen activities up to
-   * `walkedTo`, or none at all: partitions without activities since their cursor move up to it, or,
-   * when the walk saw nothing, to a little before `finishedAt` (activities are written a little
-   * after they happen), so that the next sync does not walk their empty history again.
+   * `walkedTo`, or none at all. Marketo has nothing for these partitions past `walkedTo`, so they
+   * move up to it or, when that is older, to a little before the sync started (activities are
+   * written a little after they happen): the next sync does not walk their empty history again,
+   * and every quiet walk of the sync sits at the same second, sharing one paging token next time.
    */
-  completeWalk(keys: string[], walkedTo: string | undefined, finishedAt: number = Date.now()): void {
-    const upTo = walkedTo ?? secondOf(finishedAt - LATE_ARRIVAL_MARGIN_MS);
+  completeWalk(keys: string[], walkedTo: string | undefined, finishedAt: number = SYNC_STARTED_AT): void {
+    const quiet = quietSecond(finishedAt);
+    const upTo = walkedTo !== undefined && walkedTo > quiet ? walkedTo : quiet;
     for (const key of keys) {
       const cursor = this.partitions.get(key);
       if (!cursor) this.partitions.set(key, { activityDate: maxSecond(upTo, this.defaultDate), seen: new Map(), floor: this.defaultDate });

@@ -1,6 +1,7 @@
 import { Activity } from '../../marketo/endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { toMarketoSecond } from '../dates';
+import { SourceConfig } from '../config';
 import { ActivityCursor } from './activity-cursor';
 import { loadSegments, Segment, segmentsToState, splitNewest, longHistoryAhead, windowCount } from './segments';
 import { MAX_BATCH_SIZE } from '../../marketo/constants';
@@ -30,6 +31,10 @@ export abstract class ActivityLikeStream implements SourceStream {
   abstract schema(ctx: StreamContext): Promise<JsonSchema>;
   protected abstract walks(ctx: ReadContext): Promise<ActivityWalk[]>;
 
+  lookbackSeconds(config: SourceConfig): number {
+    return config.lookbackSeconds;
+  }
+
   /** Hook for streams that leave some activities out of their records while still moving the cursor past them. */
   protected keep(_ctx: ReadContext, _activity: Activity): boolean {
     return true;
@@ -53,6 +58,7 @@ export abstract class ActivityLikeStream implements SourceStream {
     const walks = await this.walks(ctx);
     const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
+    const startOf = (segment: Segment, keys: string[]) => segment.cursor.alignedStartOf(keys, ctx.alignedLookbackSeconds ?? 0);
     this.beforeRead(ctx, segments[0].cursor);
 
     // A long history is split into windows from where its data starts: the first page of each
@@ -62,7 +68,7 @@ export abstract class ActivityLikeStream implements SourceStream {
     const windows = windowsPerGroup(ctx, walks.length);
     const now = Date.now();
     if (longHistoryAhead(segments, keys, now)) {
-      const pages = await Promise.all(walks.map((walk) => readFirstPage(walk, newest.cursor.startOf(walk.keys), getToken)));
+      const pages = await Promise.all(walks.map((walk) => readFirstPage(walk, startOf(newest, walk.keys), getToken)));
       walks.forEach((walk, i) => firstPages.set(walk, pages[i]));
       const samples = pages.map(({ page }) => ({
         firstDate: toMarketoSecond(String(page.activities[0]?.activityDate ?? '')),
@@ -88,7 +94,7 @@ export abstract class ActivityLikeStream implements SourceStream {
         plans.set(spec, { walk, segment });
         running.set(segment, (running.get(segment) ?? 0) + 1);
         const first = segment === newest ? firstPages.get(walk) : undefined;
-        return walkActivities(spec, segment.cursor.startOf(walk.keys), getToken, onStuck, segment.until, first);
+        return walkActivities(spec, startOf(segment, walk.keys), getToken, onStuck, segment.until, first);
       }),
     );
     if (segments.length > 1) ctx.log('INFO', `${this.name}: reading ${segments.filter((s) => !s.done).length} time windows in parallel, ${walks.length} type group(s) each.`);

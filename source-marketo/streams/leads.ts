@@ -5,6 +5,7 @@ import { JsonSchema, SyncMode } from '../../protocol/types';
 import { addSeconds, secondOf, toMarketoSecond } from '../dates';
 import { ActivityCursor, PartitionCursor } from './activity-cursor';
 import { buildConverters, buildLeadSchema, CDC_DELETED_AT } from './lead-schema';
+import { SourceConfig } from '../config';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { mergeAsync, walkActivities } from './walk';
 import { madeByIgnoredApiUser } from './echo-filter';
@@ -64,6 +65,10 @@ export class LeadsStream implements SourceStream {
   readonly cursorField = ['updatedAt'];
   readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
 
+  lookbackSeconds(config: SourceConfig): number {
+    return Math.max(LATE_COMMIT_SECONDS, config.lookbackSeconds);
+  }
+
   async schema(ctx: StreamContext): Promise<JsonSchema> {
     return buildLeadSchema(await ctx.metadata.leadFields(), await companyFieldNames(ctx));
   }
@@ -74,7 +79,7 @@ export class LeadsStream implements SourceStream {
     const converters = buildConverters(describe);
     const state = parseState(ctx.syncMode === 'incremental' ? rawState : undefined);
     const fetcher = new LeadFetcher(ctx, fields, converters, state.highestId ?? 0);
-    const lookback = Math.max(LATE_COMMIT_SECONDS, ctx.config.lookbackSeconds);
+    const lookback = this.lookbackSeconds(ctx.config);
     const changeFields = new LiveFieldList(fields.filter((f) => f !== 'id'), this.name, ctx.log, fetcher.fieldsGone);
     const mirror = await leadMirrorWalks(ctx, changeFields);
     const tombstones = ctx.config.emitLeadTombstones;
@@ -118,7 +123,7 @@ export class LeadsStream implements SourceStream {
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
 
     const lastSeen = new Map<string, string>();
-    for await (const page of mergeAsync(mirror.walks.map((w) => walkActivities(w, cursor.startOf(w.keys), getToken)))) {
+    for await (const page of mergeAsync(mirror.walks.map((w) => walkActivities(w, cursor.alignedStartOf(w.keys, ctx.alignedLookbackSeconds ?? lookback), getToken)))) {
       const key = page.walk.keys[0];
       const gone: Record<string, unknown>[] = [];
       let accepted = 0;

@@ -4,20 +4,17 @@ import { SourceConfig } from '../config';
 
 export type Log = (level: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG', message: string) => void;
 
-/** Metadata fetched at most once per command, whichever streams ask for it. */
+/** Metadata the streams share; ReadOnceEndpoints asks Marketo for each at most once per command. */
 export class SubscriptionMetadata {
-  private types: Promise<ActivityType[]> | undefined;
-  private fields: Promise<LeadField[]> | undefined;
-
   constructor(private readonly endpoints: MarketoEndpoints) {}
 
   activityTypes(): Promise<ActivityType[]> {
-    return (this.types ??= this.endpoints.getActivityTypes());
+    return this.endpoints.getActivityTypes();
   }
 
   /** Describe Lead, keeping only fields usable through REST (the others have no `rest` block). */
-  leadFields(): Promise<LeadField[]> {
-    return (this.fields ??= this.endpoints.describeLead().then((fields) => fields.filter((f) => f.rest?.name)));
+  async leadFields(): Promise<LeadField[]> {
+    return (await this.endpoints.describeLead()).filter((f) => f.rest?.name);
   }
 }
 
@@ -32,6 +29,12 @@ export interface ReadContext extends StreamContext {
   syncMode: SyncMode;
   /** Top-level properties of the configured stream's schema: the columns the user selected. */
   selectedFields?: string[];
+  /**
+   * The longest look-back of the streams in this sync: every walk starts at least this long
+   * before its cursor, so that the walks of all streams start from one paging token and can share
+   * their pages (what a shorter look-back reads in addition, its cursor skips).
+   */
+  alignedLookbackSeconds?: number;
 }
 
 /**
@@ -47,6 +50,8 @@ export interface SourceStream {
   readonly syncModes: SyncMode[];
   /** The permission of the API-only role the stream needs beyond reading activities and leads (named in docs and 603 errors). */
   readonly permission?: string;
+  /** How long before their cursors this stream's paging walks start, if it has any. */
+  lookbackSeconds?(config: SourceConfig): number;
   schema(ctx: StreamContext): Promise<JsonSchema>;
   read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent>;
 }

@@ -10,6 +10,11 @@ export const START_DATE = '2026-01-01T00:00:00Z';
 /** Short backoff and progress interval: the behaviour is the same, the test just waits less. */
 export const FAST_ENV: Record<string, string> = { MARKETO_RETRY_BASE_MS: '20', MARKETO_RETRY_MAX_MS: '200' };
 
+/** An ISO second `seconds` ago. */
+export function recent(seconds: number): string {
+  return new Date(Math.floor(Date.now() / 1000 - seconds) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
 export function sourceConfig(sandbox: Sandbox, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     domain_url: sandbox.url,

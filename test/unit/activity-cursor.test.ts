@@ -33,11 +33,35 @@ describe('ActivityCursor', () => {
   it('moves partitions without new activities up to where their walk ended', () => {
     const cursor = new ActivityCursor(undefined, START);
     cursor.accept('1', '2026-01-10T00:00:00Z', 'x');
-    cursor.completeWalk(['1', '2'], '2026-01-10T00:00:00Z');
+    // The walk ended a minute after its last activity: within the late-arrival margin.
+    cursor.completeWalk(['1', '2'], '2026-01-10T00:00:00Z', Date.parse('2026-01-10T00:01:00Z'));
     expect(cursor.toState().partitions).to.deep.equal({
       '1': { activityDate: '2026-01-10T00:00:00Z', marketoGUIDs: ['x'] },
       '2': { activityDate: '2026-01-10T00:00:00Z', marketoGUIDs: [] },
     });
+  });
+
+  it('moves every walk that ended quiet to the same second, five minutes before the sync, whatever it last saw', () => {
+    const syncAt = Date.parse('2026-01-10T12:00:00Z');
+    const a = new ActivityCursor(undefined, START);
+    a.accept('1', '2026-01-10T09:00:00Z', 'x');
+    a.completeWalk(['1'], '2026-01-10T09:00:00Z', syncAt);
+    a.completeWalk(['2'], undefined, syncAt);
+    const b = new ActivityCursor(undefined, START);
+    b.accept('lead_changes', '2026-01-10T11:30:07Z', 'y');
+    b.completeWalk(['lead_changes'], '2026-01-10T11:30:07Z', syncAt);
+    // Activities newer than the margin keep their second (and GUIDs): they may still have company.
+    b.accept('deleted_leads', '2026-01-10T11:58:00Z', 'z');
+    b.completeWalk(['deleted_leads'], '2026-01-10T11:58:00Z', syncAt);
+    expect(a.toState().partitions).to.deep.equal({
+      '1': { activityDate: '2026-01-10T11:55:00Z', marketoGUIDs: [] },
+      '2': { activityDate: '2026-01-10T11:55:00Z', marketoGUIDs: [] },
+    });
+    expect(b.toState().partitions).to.deep.equal({
+      lead_changes: { activityDate: '2026-01-10T11:55:00Z', marketoGUIDs: [] },
+      deleted_leads: { activityDate: '2026-01-10T11:58:00Z', marketoGUIDs: ['z'] },
+    });
+    expect(a.startOf(['1', '2'])).to.equal(b.startOf(['lead_changes']));
   });
 
   it('accepts a legacy state holding only the cursor date', () => {
