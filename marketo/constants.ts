@@ -84,3 +84,9 @@ export const LEAD_FIELD_ACTIVITY_TYPES: ReadonlyArray<{ name: string; id: number
   { name: 'Unsubscribe Email', id: 9, why: 'sets unsubscribed' },
   { name: 'Email Bounced', id: 8, why: 'a hard bounce sets emailInvalid and emailInvalidCause' },
 ];
+
+// Asset API browses (programs, smart campaigns, segmentations, static lists):
+// https://developer.adobe.com/marketo-apis/api/asset/
+export const ASSET_MAX_RETURN = 200; // most records per asset browse call (default 20)
+export const NO_DATA_FOUND = '702'; // "No data found": an empty answer, not a failure (Error Codes)
+export const ASSETS_PERMISSION = 'Read-Only Assets'; // every Asset API read

@@ -17,6 +17,8 @@ export interface Envelope {
   moreResult?: boolean;
   result?: unknown[];
   errors?: MarketoError[];
+  /** Asset API answers carry warnings (plain strings), e.g. "No assets found for the given search criteria." */
+  warnings?: string[];
 }
 
 /**

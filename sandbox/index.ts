@@ -17,6 +17,9 @@ import { CallLog, type CallRecord } from './counters';
 import { CustomObjectEndpoints } from './custom-object-endpoints';
 import { createCustomObjectStores, DEFAULT_CUSTOM_OBJECTS, type CustomObjectType } from './custom-objects';
 import { generateCompanies, generateCustomObjects } from './object-generator';
+import { AssetEndpoints } from './asset-endpoints';
+import { assetControl, type SandboxAssets } from './asset-control';
+import { AssetStore } from './assets';
 import { RequestIds } from './envelope';
 import { FaultQueue, type Fault } from './faults';
 import { LeadEndpoints } from './lead-endpoints';
@@ -129,6 +132,12 @@ export interface SandboxOptions {
   companyCount?: number;
   /** Records generated initially for each custom object type, linked to existing leads (default 0). */
   customObjectCount?: number;
+  /** Programs generated initially (Asset API), ids from 1201; default 4 (the programs activities name). */
+  programCount?: number;
+  /** Smart campaigns generated initially, ids from 3101; default 5 (the campaigns activities name). */
+  smartCampaignCount?: number;
+  /** Segmentations generated initially (each with 3 segments and Default), ids from 1001; default 2. */
+  segmentationCount?: number;
 }
 
 export interface SandboxCounters {
@@ -237,6 +246,8 @@ export interface Sandbox {
   leadPartitions(): LeadPartition[];
   /** The partition a lead lives in (the first one unless a write created it in another). */
   leadPartitionOf(id: number): LeadPartition;
+  /** Marketing assets (programs, smart campaigns, segmentations, segments): read and change them. */
+  assets: SandboxAssets;
   /** Bulk export jobs (leads and activities) and controls over them. */
   bulkExports: {
     /** Every job created, with its status, filter and how often its file was downloaded. */
@@ -331,6 +342,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const companyStore = new CompanyStore();
   const customObjectStores = createCustomObjectStores(options.customObjects ?? DEFAULT_CUSTOM_OBJECTS, seed);
   generateCompanies(companyStore, nonNegativeInteger('companyCount', options.companyCount ?? 0), seed, startSec);
+  const assetStore = new AssetStore(
+    seed,
+    {
+      programs: nonNegativeInteger('programCount', options.programCount ?? S.PROGRAMS.length),
+      smartCampaigns: nonNegativeInteger('smartCampaignCount', options.smartCampaignCount ?? S.CAMPAIGNS.length),
+      segmentations: nonNegativeInteger('segmentationCount', options.segmentationCount ?? 2),
+    },
+    startSec,
+  );
   generateCustomObjects(customObjectStores, nonNegativeInteger('customObjectCount', options.customObjectCount ?? 0), seed, startSec, leadStore.all().map((l) => l.id));
   const partitions = new LeadPartitions(options.leadPartitions ?? DEFAULT_LEAD_PARTITIONS, (id) => leadStore.currentValue(id, LEAD_PARTITION_FIELD));
   const writeLog = new WriteLog();
@@ -562,6 +582,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ]),
       ),
     ),
+    assets: new AssetEndpoints(assetStore),
     bulk: new BulkEndpoints({ jobs: bulkJobs, fields: leadStore.fields, updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true }),
     latencyMs: o.latencyMs,
     acceptQueryToken: o.acceptQueryToken,
@@ -594,6 +615,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (item) yield item;
       }
     },
+    assets: assetControl(assetStore, now, seed),
     leadFields: () => leadStore.fields.describe().map((f) => ({ ...f })),
     leadPartitions: () => partitions.list(),
     leadPartitionOf: (id) => ({ ...partitions.of(id) }),

@@ -302,3 +302,17 @@ export const ACTIVITIES_SCANNED_PER_CALL = 2000;
 // - Field Types: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/field-types
 // - Activities: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
 // - Leads: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads
+
+// ---------------------------------------------------------------------------------------------
+// Asset API browse (programs, smart campaigns, segmentations, segments, static lists):
+// https://developer.adobe.com/marketo-apis/api/asset/
+// ---------------------------------------------------------------------------------------------
+
+/** Asset browse: `maxReturn` defaults to 20 and may be at most 200 (Asset API reference). */
+export const ASSET_DEFAULT_MAX_RETURN = 20;
+export const ASSET_MAX_MAX_RETURN = 200;
+/** The warning of an asset search with nothing (more) to return: success, no `result` [R]. */
+export const NO_ASSETS_WARNING = 'No assets found for the given search criteria.';
+/** "No data found": Adobe lists it; some asset reads answer it instead of the warning (Error Codes). */
+export const ERR_NO_DATA_FOUND = '702';
+export const MSG_NO_DATA_FOUND = 'No data found';

@@ -14,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityEndpoints } from './activity-endpoints';
+import type { AssetEndpoints } from './asset-endpoints';
 import type { BulkEndpoints, RawAnswer } from './bulk-endpoints';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +54,7 @@ export interface ServerDeps {
   companies: ObjectEndpoints;
   customObjects: CustomObjectEndpoints;
   bulk: BulkEndpoints;
+  assets: AssetEndpoints;
   latencyMs: number;
   acceptQueryToken: boolean;
   gzip: boolean;
@@ -153,6 +155,7 @@ export class MarketoHttpServer {
         { method: 'POST', path: bulkJob(object, 'cancel'), handle: (x) => b.cancel(object, x) },
         { method: 'GET', path: `/bulk/v1/${object}/export.json`, handle: (x) => b.list(object, x) },
       ]),
+      ...deps.assets.routes(),
     ];
     this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {

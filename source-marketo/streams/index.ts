@@ -5,11 +5,20 @@ import { customObjectStreams } from './custom-objects';
 import { DeletedLeadsStream } from './deleted-leads';
 import { LeadChangesStream } from './lead-changes';
 import { LeadsStream } from './leads';
+import { ProgramsStream } from './programs';
+import { SegmentsStream } from './segmentation-segments';
+import { SegmentationsStream } from './segmentations';
+import { SmartCampaignsStream } from './smart-campaigns';
 import { SourceStream, StreamContext } from './stream';
 
 /** Every stream of the source, in the order discover lists them. */
 export function allStreams(): SourceStream[] {
-  return [new ActivitiesStream(), new LeadChangesStream(), new DeletedLeadsStream(), new LeadsStream(), new ActivityTypesStream(), new CompaniesStream()];
+  return [new ActivitiesStream(), new LeadChangesStream(), new DeletedLeadsStream(), new LeadsStream(), new ActivityTypesStream(), new CompaniesStream(), ...assetStreams()];
+}
+
+/** Marketing assets, read through the Asset API. */
+function assetStreams(): SourceStream[] {
+  return [new ProgramsStream(), new SmartCampaignsStream(), new SegmentationsStream(), new SegmentsStream()];
 }
 
 /** The streams whose names depend on the subscription: one per custom object type. */

@@ -67,7 +67,7 @@ export function newer(a: string | undefined, b: unknown): string | undefined {
  * The cursor after a complete sweep: the newest change seen, but never later than the overlap
  * before the sweep began, and never earlier than the previous cursor.
  */
-export function cursorAfterSweep(previous: string | undefined, sweep: SweepState): string | undefined {
+export function cursorAfterSweep(previous: string | undefined, sweep: Pick<SweepState, 'startedAt' | 'newest'>): string | undefined {
   const bound = secondOf(Date.parse(sweep.startedAt) - SWEEP_OVERLAP_SECONDS * 1000);
   const next = sweep.newest === undefined ? previous : sweep.newest < bound ? sweep.newest : bound;
   if (previous !== undefined && (next === undefined || next < previous)) return previous;

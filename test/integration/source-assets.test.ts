@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { startSandbox, Sandbox } from '../../sandbox';
+import { checkRecords } from '../harness/acceptance';
+import { RunResult } from '../harness/run-connector';
+import { catalogFor, discover, nextState, read, sourceConfig } from './support';
+
+const HOUR = 3600_000;
+
+/** An asset as the source emits it: what the API gives, dates as ISO 8601 UTC. */
+function normalised(asset: Record<string, unknown>): Record<string, unknown> {
+  const iso = (v: unknown) => (typeof v === 'string' ? v.replace('Z+0000', 'Z') : v);
+  return { ...asset, createdAt: iso(asset.createdAt), updatedAt: iso(asset.updatedAt) };
+}
+
+function byId(records: Record<string, unknown>[]): Map<number, Record<string, unknown>> {
+  return new Map(records.map((r) => [r.id as number, r]));
+}
+
+function emitted(result: RunResult, stream: string): Record<string, unknown>[] {
+  expect(result.exitCode, result.stderr).to.equal(0);
+  return result.records(stream).map((r: any) => r.data);
+}
+
+function calls(sandbox: Sandbox, endpoint: string | RegExp): number {
+  const counts = sandbox.counters.byEndpoint();
+  return Object.entries(counts).filter(([k]) => (typeof endpoint === 'string' ? k === endpoint : endpoint.test(k))).reduce((sum, [, v]) => sum + v, 0);
+}
+
+describe('source-marketo programs, smart campaigns, segmentations and segments (Asset API)', function () {
+  this.timeout(180_000);
+  let sandbox: Sandbox;
+  let lagMs = 2 * HOUR;
+  let discovered: any;
+
+  before(async () => {
+    lagMs = 2 * HOUR;
+    sandbox = await startSandbox({ seed: 44, leadCount: 50, activityCount: 300, programCount: 205, smartCampaignCount: 230, segmentationCount: 3, rateLimit: null, now: () => Date.now() - lagMs });
+    discovered = await discover(sourceConfig(sandbox));
+  });
+  after(() => sandbox.close());
+
+  it('programs: a full read pages by 200 and adds tags and costs by id; incremental reads ask the server for what changed and emit exactly that', async () => {
+    const catalog = catalogFor(discovered, ['programs']);
+    sandbox.counters.reset();
+    // One Get Program by Id per program: 205 calls at the 100 calls / 20 s the config allows.
+    const full = await read(sourceConfig(sandbox), catalog, undefined, { timeoutMs: 150_000 });
+    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    expect(byId(emitted(full, 'programs'))).to.deep.equal(byId(sandbox.assets.programs().map(normalised)));
+    expect(calls(sandbox, 'GET /rest/asset/v1/programs.json')).to.equal(2); // 200 + 5
+    expect(calls(sandbox, /^GET \/rest\/asset\/v1\/program\/\d+\.json$/)).to.equal(205);
+
+    sandbox.counters.reset();
+    const idle = await read(sourceConfig(sandbox), catalog, nextState(full));
+    expect(emitted(idle, 'programs')).to.deep.equal([]);
+    expect(sandbox.counters.byEndpoint()).to.deep.equal({ 'GET /rest/asset/v1/programs.json': 1 }); // "No assets found" is an empty answer
+
+    lagMs = HOUR;
+    sandbox.assets.updateProgram(1201, { tags: [{ tagType: 'Region', tagValue: 'APAC' }], costs: [{ startDate: '2026-01-01', cost: 900, note: 'Venue' }] });
+    sandbox.assets.updateProgram(1400, { name: 'Renamed' });
+    const created = sandbox.assets.createProgram('Launch 2027');
+    sandbox.counters.reset();
+    const incremental = await read(sourceConfig(sandbox), catalog, nextState(idle));
+    const now = byId(sandbox.assets.programs().map(normalised));
+    expect(byId(emitted(incremental, 'programs'))).to.deep.equal(new Map([1201, 1400, created.id as number].map((id) => [id, now.get(id)])));
+    expect(now.get(1201)!.tags).to.deep.equal([{ tagType: 'Region', tagValue: 'APAC' }]);
+    expect(calls(sandbox, /^GET \/rest\/asset\/v1\/program\/\d+\.json$/)).to.equal(3);
+  });
+
+  it('smart_campaigns: full, then only what changed', async () => {
+    lagMs = 2 * HOUR;
+    const catalog = catalogFor(discovered, ['smart_campaigns']);
+    sandbox.counters.reset();
+    const full = await read(sourceConfig(sandbox), catalog);
+    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    expect(byId(emitted(full, 'smart_campaigns'))).to.deep.equal(byId(sandbox.assets.smartCampaigns().map(normalised)));
+    expect(calls(sandbox, 'GET /rest/asset/v1/smartCampaigns.json')).to.equal(2);
+
+    lagMs = HOUR / 2;
+    sandbox.assets.updateSmartCampaign(3101, { isActive: true, status: 'Active' });
+    const incremental = await read(sourceConfig(sandbox), catalog, nextState(full));
+    expect(emitted(incremental, 'smart_campaigns')).to.deep.equal([normalised(sandbox.assets.smartCampaigns().find((c) => c.id === 3101)!)]);
+  });
+
+  it('segmentations and segments: read whole; a 702 "No data found" is an empty list, not a failure', async () => {
+    const catalog = catalogFor(discovered, ['segmentations', 'segments'], 'full_refresh');
+    const full = await read(sourceConfig(sandbox), catalog);
+    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    expect(byId(emitted(full, 'segmentations'))).to.deep.equal(byId(sandbox.assets.segmentations().map(normalised)));
+    expect(byId(emitted(full, 'segments'))).to.deep.equal(byId(sandbox.assets.segments().map(normalised)));
+    expect(emitted(full, 'segments')).to.have.length(12);
+
+    sandbox.faults.inject({ kind: 'error', code: '702', message: 'No data found', times: 1, path: /segmentation\/1002\/segments/ });
+    const withGap = await read(sourceConfig(sandbox), catalog);
+    expect(withGap.traces('ERROR')).to.deep.equal([]);
+    expect(emitted(withGap, 'segments').map((s) => s.segmentationId)).to.deep.equal([1001, 1001, 1001, 1001, 1003, 1003, 1003, 1003]);
+  });
+
+  it('a user without Read-Only Assets: the asset streams fail alone, naming the permission', async () => {
+    sandbox.faults.inject({ kind: 'error', code: '603', message: 'Access denied', times: 100, path: /\/rest\/asset\// });
+    const result = await read(sourceConfig(sandbox), catalogFor(discovered, ['programs', 'activity_types'], 'full_refresh'));
+    sandbox.faults.clear();
+    expect(result.traces('ERROR').map((e: any) => e.error.stream_descriptor?.name)).to.deep.equal(['programs']);
+    expect(result.traces('ERROR')[0].error.message).to.contain("'Read-Only Assets' permission");
+    expect(result.records('activity_types').length).to.be.greaterThan(0);
+  });
+});
