@@ -6,6 +6,7 @@ import { convertValue } from './convert';
 import { pairByValue, pairingKey } from './keys';
 import { Log, WriteTarget } from './objects';
 import { parseInstant } from '../marketo/instant';
+import { textOf } from '../protocol/text';
 
 // write_only_changes and conflict_policy (issue 7): before a batch of upserts is written, the
 // current values of its objects are read from Marketo (one call per 300 keys) and each row is cut
@@ -66,15 +67,15 @@ export function comparable(value: unknown, dataType: string): unknown {
   }
   if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return null;
   if (NUMBER_TYPES.has(dataType)) {
-    const number = typeof value === 'number' ? value : Number(String(value).trim());
-    return Number.isNaN(number) ? String(value) : number;
+    const number = typeof value === 'number' ? value : Number(textOf(value).trim());
+    return Number.isNaN(number) ? textOf(value) : number;
   }
   if (dataType === 'datetime') {
-    const instant = parseInstant(String(value)); // no zone = UTC, whatever the machine's TZ
-    return Number.isNaN(instant) ? String(value) : Math.floor(instant / 1000);
+    const instant = parseInstant(textOf(value)); // no zone = UTC, whatever the machine's TZ
+    return Number.isNaN(instant) ? textOf(value) : Math.floor(instant / 1000);
   }
-  if (dataType === 'date') return String(value).slice(0, 10);
-  return String(value);
+  if (dataType === 'date') return textOf(value).slice(0, 10);
+  return textOf(value);
 }
 
 export function sameValue(wanted: unknown, current: unknown, dataType: string): boolean {
@@ -174,7 +175,7 @@ export class ChangeFilter {
 }
 
 function present(values: Record<string, unknown>): Current {
-  const updatedAt = typeof values[UPDATED_AT_FIELD] === 'string' ? parseInstant(values[UPDATED_AT_FIELD] as string) : NaN;
+  const updatedAt = typeof values[UPDATED_AT_FIELD] === 'string' ? parseInstant(values[UPDATED_AT_FIELD]) : NaN;
   return { kind: 'present', values, updatedAt: Number.isNaN(updatedAt) ? undefined : updatedAt };
 }
 

@@ -87,7 +87,7 @@ function toDate(value: unknown): Conversion {
   const match = DATETIME_TEXT.exec(value.trim());
   const day = match && DATE_TEXT.exec(match[1]);
   if (!day || !isCalendarDate(Number(day[1]), Number(day[2]), Number(day[3]))) return fail('needs a date (YYYY-MM-DD); got text that is not one');
-  return ok(match![1]);
+  return ok(match[1]);
 }
 
 /** ISO 8601 in UTC to the second (`2024-01-02T03:04:05Z`), the form Marketo itself returns; no zone means UTC. */

@@ -37,7 +37,7 @@ export function parseInputLine(line: string, lineNumber: number): InputMessage {
   }
   if (message.type === 'STATE') {
     if (!isObject(message.state)) throw new BadInputError(`Input line ${lineNumber} is a STATE without a state object.`, 'system_error');
-    return { type: 'STATE', state: message.state as AirbyteStateMessage };
+    return { type: 'STATE', state: message.state };
   }
   return { type: 'OTHER' };
 }

@@ -10,7 +10,7 @@ type Command = (args: ParsedArgs, writer: MessageWriter) => Promise<number | voi
 
 /** The destination's commands (docs/interface.md) and the files each needs. */
 const COMMANDS: Record<string, { files: string[]; run: Command }> = {
-  spec: { files: [], run: async (_args, writer) => writer.write({ type: 'SPEC', spec: loadDestinationSpec() }) },
+  spec: { files: [], run: (_args, writer) => Promise.resolve(writer.write({ type: 'SPEC', spec: loadDestinationSpec() })) },
   check: { files: ['config'], run: (args, writer) => check(readJsonFile(args.config!, 'config'), writer) },
   write: {
     files: ['config', 'catalog'],

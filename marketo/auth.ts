@@ -66,7 +66,7 @@ export class TokenProvider {
     const text = await response.text();
     let body: Record<string, unknown> | undefined;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text) as Record<string, unknown>;
     } catch {
       body = undefined;
     }

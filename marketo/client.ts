@@ -189,7 +189,7 @@ export class MarketoClient {
     }
     let envelope: MarketoEnvelope<T>;
     try {
-      envelope = JSON.parse(text);
+      envelope = JSON.parse(text) as MarketoEnvelope<T>;
     } catch {
       return new Attempt('retry', 'a response that is not JSON');
     }

@@ -68,7 +68,7 @@ function positiveInteger(value: unknown, key: string, fallback: number, max?: nu
 export function parseConnection(config: Record<string, unknown>): MarketoConnection {
   const domainUrl = normaliseDomainUrl(config.domain_url);
   for (const key of ['client_id', 'client_secret']) {
-    if (typeof config[key] !== 'string' || (config[key] as string).trim() === '') {
+    if (typeof config[key] !== 'string' || (config[key]).trim() === '') {
       throw new MarketoConfigError(`'${key}' is required: copy it from Admin > LaunchPoint > your custom service > View Details.`);
     }
   }

@@ -31,7 +31,7 @@ export interface RecordResult {
   seq?: number; // companies and custom objects: input position, 0-based
   id?: number; // leads and companies; skipped leads carry none [R]
   marketoGUID?: string; // custom objects
-  status: RecordStatus | string;
+  status: string; // a RecordStatus, or one Marketo adds later (read as not written)
   reasons?: Array<{ code: string; message: string }>;
 }
 

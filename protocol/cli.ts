@@ -63,7 +63,7 @@ export async function runCommand(
   body: () => Promise<number | void>,
   classify: (err: unknown) => FailureType | undefined = () => undefined,
 ): Promise<never> {
-  let exitCode = 0;
+  let exitCode: number;
   // A failure outside the awaited chain still ends as one TRACE error, never as a bare stack trace.
   const crash = (err: unknown) => {
     writer.error(`Unexpected error: ${(err as Error)?.message ?? String(err)}`, 'system_error', { internal: (err as Error)?.stack });

@@ -20,7 +20,7 @@ export function parseInputState(input: unknown): StreamStates {
       const message = item as AirbyteStateMessage;
       if (message.type === 'STREAM' || (!message.type && message.stream)) {
         const name = message.stream?.stream_descriptor?.name;
-        if (name && isObject(message.stream?.stream_state)) states.set(name, message.stream!.stream_state!);
+        if (name && isObject(message.stream?.stream_state)) states.set(name, message.stream.stream_state);
       } else if (message.type === 'GLOBAL' && message.global) {
         for (const s of message.global.stream_states ?? []) {
           if (s.stream_descriptor?.name && isObject(s.stream_state)) states.set(s.stream_descriptor.name, s.stream_state);

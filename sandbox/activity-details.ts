@@ -112,7 +112,7 @@ export function unpackChangeLink(link: number): { previousKey: number; attempt: 
 /** Which lead field a generated Change Data Value activity changes. */
 export function changedFieldOf(seed: number, activityId: number): string {
   const rng = rngFor(seed, SALT_CHANGED_FIELD, activityId);
-  return CHANGEABLE_FIELDS[rng.int(0, CHANGEABLE_FIELDS.length - 1)] as string;
+  return CHANGEABLE_FIELDS[rng.int(0, CHANGEABLE_FIELDS.length - 1)];
 }
 
 /** The field value drawn under a value key (0 = the generated lead's initial value). */
@@ -328,7 +328,7 @@ export class ActivityDetails {
         });
         a.add('Created Date', ymd(row.dateSec))
           .add('Form Name', sourceType === 'Web form fillout' ? rng.pick(S.FORMS).name : '')
-          .add('Lead Source', initialFieldValue(seed, row.leadId, 'leadSource') as string | null)
+          .add('Lead Source', initialFieldValue(seed, row.leadId, 'leadSource'))
           .add('List Name', sourceType === 'List import' ? rng.pick(S.STATIC_LISTS).name : '')
           .add('SFDC Type', '')
           .add('Source Type', sourceType);
@@ -373,8 +373,8 @@ export class ActivityDetails {
       case F.TYPE_CHANGE_STATUS_IN_PROGRESSION: {
         const program = rng.pick(S.PROGRAMS);
         const k = rng.int(0, S.PROGRAM_STATUSES.length - 2);
-        const [oldId, oldName] = S.PROGRAM_STATUSES[k] as readonly [number, string, boolean];
-        const [newId, newName, success] = S.PROGRAM_STATUSES[k + 1] as readonly [number, string, boolean];
+        const [oldId, oldName] = S.PROGRAM_STATUSES[k];
+        const [newId, newName, success] = S.PROGRAM_STATUSES[k + 1];
         a.add('Acquired By', rng.chance(0.2))
           .add('New Status', newName)
           .add('New Status ID', newId)
@@ -471,7 +471,7 @@ export class ActivityDetails {
   newLeadDetails(lead: Readonly<Record<string, LeadValue | undefined>> & { id: number }, dateSec: number, sourceType: string): ExplicitDetails {
     const a = new AttributeList();
     a.add('Created Date', ymd(dateSec))
-      .add('Lead Source', (lead['leadSource'] as string | null | undefined) ?? null)
+      .add('Lead Source', (lead['leadSource']) ?? null)
       .add('Source Type', sourceType);
     return { primaryAttributeValueId: lead.id, primaryAttributeValue: fullName(lead), attributes: a.items };
   }

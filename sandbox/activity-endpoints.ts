@@ -71,7 +71,7 @@ function readPage(
   typeIds: readonly number[],
   from: PagePosition,
   batchSize: number,
-  select: (row: ActivityRow) => unknown | undefined,
+  select: (row: ActivityRow) => unknown,
 ): { items: unknown[]; next: PagePosition; moreResult: boolean } {
   const blockEnd = store.positionAfter(from, F.ACTIVITIES_SCANNED_PER_CALL);
   const cursor = store.cursor(typeIds, from);

@@ -110,7 +110,7 @@ export class ActivityGenerator {
 
     for (let i = 0; i < count; i++) {
       const dateSec = timeline.next();
-      let typeId = types[rng.weightedIndex(weights, totalWeight)] as number;
+      let typeId = types[rng.weightedIndex(weights, totalWeight)];
       if (typeId === F.TYPE_NEW_LEAD && nextPending > leadCount) typeId = F.TYPE_VISIT_WEBPAGE;
       if (createdUpTo === 0) typeId = F.TYPE_NEW_LEAD; // leadCount 0: nothing else can happen
       let leadId: number;
@@ -140,7 +140,7 @@ export class ActivityGenerator {
     const rows: ActivityRow[] = [];
     for (let i = 0; i < n; i++) {
       const dateSec = timeline.next();
-      let typeId = types[rng.weightedIndex(weights)] as number;
+      let typeId = types[rng.weightedIndex(weights)];
       let leadId = this.leads.randomLiveId(rng);
       if (leadId === undefined) typeId = F.TYPE_NEW_LEAD; // no lead left to act on
       if (typeId === F.TYPE_NEW_LEAD) {
@@ -158,7 +158,7 @@ export class ActivityGenerator {
     // Ids grow with small random gaps: clients must not assume they are contiguous.
     this.nextActivityId += rng.chance(0.8) ? 1 : rng.int(2, 5);
 
-    let link = 0;
+    let link: number;
     let row: ActivityRow;
     switch (typeId) {
       case F.TYPE_CHANGE_DATA_VALUE:
@@ -221,7 +221,7 @@ export class ActivityGenerator {
     const current = this.leads.currentValue(row.leadId, field);
     const choices = segment ? S.SEGMENTATION.segments : S.LEAD_PARTITIONS;
     const others = choices.filter((c) => (segment ? c.name : c.id) !== current);
-    const to = others[rng.int(0, others.length - 1)]!;
+    const to = others[rng.int(0, others.length - 1)];
     const change = { field, oldValue: current, newValue: segment ? to.name : to.id };
     this.details.setExplicit(
       row.id,

@@ -55,8 +55,8 @@ class Partition {
   private isAfterLast(dateSec: number, id: number): boolean {
     if (this.length === 0) return true;
     const i = this.length - 1;
-    const d = this.dateSec[i] as number;
-    return dateSec > d || (dateSec === d && id > (this.id[i] as number));
+    const d = this.dateSec[i];
+    return dateSec > d || (dateSec === d && id > (this.id[i]));
   }
 
   add(row: ActivityRow): void {
@@ -82,8 +82,8 @@ class Partition {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const dms = (this.dateSec[mid] as number) * 1000;
-      if (dms > ms || (dms === ms && (this.id[mid] as number) > id)) hi = mid;
+      const dms = (this.dateSec[mid]) * 1000;
+      if (dms > ms || (dms === ms && (this.id[mid]) > id)) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -92,10 +92,10 @@ class Partition {
   row(i: number): ActivityRow {
     return {
       typeId: this.typeId,
-      id: this.id[i] as number,
-      dateSec: this.dateSec[i] as number,
-      leadId: this.leadId[i] as number,
-      link: this.link[i] as number,
+      id: this.id[i],
+      dateSec: this.dateSec[i],
+      leadId: this.leadId[i],
+      link: this.link[i],
     };
   }
 }
@@ -114,7 +114,7 @@ export class MergedCursor {
   /** The next row, or undefined when every partition is exhausted. */
   next(): ActivityRow | undefined {
     const best = this.advance();
-    return best < 0 ? undefined : (this.parts[best] as Partition).row((this.heads[best] as number) - 1);
+    return best < 0 ? undefined : (this.parts[best]).row((this.heads[best]) - 1);
   }
 
   /**
@@ -128,14 +128,14 @@ export class MergedCursor {
       if (last < 0) return undefined;
     }
     if (last < 0) return undefined;
-    const part = this.parts[last] as Partition;
-    const index = (this.heads[last] as number) - 1;
-    const position = { ms: (part.dateSec[index] as number) * 1000, id: part.id[index] as number };
+    const part = this.parts[last];
+    const index = (this.heads[last]) - 1;
+    const position = { ms: (part.dateSec[index]) * 1000, id: part.id[index] };
     return this.hasNext() ? position : undefined;
   }
 
   private hasNext(): boolean {
-    return this.parts.some((p, k) => (this.heads[k] as number) < p.length);
+    return this.parts.some((p, k) => (this.heads[k]) < p.length);
   }
 
   /** Moves past the smallest head; the index of its partition, or -1 when every one is exhausted. */
@@ -144,18 +144,18 @@ export class MergedCursor {
     let bestDate = 0;
     let bestId = 0;
     for (let k = 0; k < this.parts.length; k++) {
-      const p = this.parts[k] as Partition;
-      const i = this.heads[k] as number;
+      const p = this.parts[k];
+      const i = this.heads[k];
       if (i >= p.length) continue;
-      const d = p.dateSec[i] as number;
-      const id = p.id[i] as number;
+      const d = p.dateSec[i];
+      const id = p.id[i];
       if (best < 0 || d < bestDate || (d === bestDate && id < bestId)) {
         best = k;
         bestDate = d;
         bestId = id;
       }
     }
-    if (best >= 0) this.heads[best] = (this.heads[best] as number) + 1;
+    if (best >= 0) this.heads[best] = (this.heads[best]) + 1;
     return best;
   }
 }

@@ -151,7 +151,7 @@ export function createAdminHandler(control: SandboxControl) {
       for (const [m, pattern, handle] of withParams) {
         const match = m === method ? pattern.exec(trimmed) : null;
         if (!match) continue;
-        const answer = handle(match[1] as string, body, query);
+        const answer = handle(match[1], body, query);
         if (answer === NOT_FOUND) return writeJson(res, 404, { error: `nothing at ${trimmed}` });
         return writeJson(res, 200, answer);
       }

@@ -5,6 +5,7 @@
 
 import type { Activity } from './activity-details';
 import type { LeadValue } from './leads';
+import { textOf } from '../protocol/text';
 
 /** Columns of an activity export when the job names no `fields` (Bulk Activity Extract). */
 export const DEFAULT_ACTIVITY_EXPORT_FIELDS = [
@@ -19,7 +20,7 @@ export const CSV_NULL = 'null';
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined || value === '') return CSV_NULL;
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = textOf(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -9,6 +9,7 @@ import type { LeadFieldStore } from './leads';
 import * as F from './marketo-facts';
 import type { RequestContext } from './request-context';
 import { listParam } from './params';
+import { textOf } from '../protocol/text';
 
 /** An answer that is not a JSON envelope: the file of a job, or a plain-text 404. */
 export interface RawAnswer {
@@ -75,7 +76,7 @@ function jsonBody(ctx: RequestContext): Checked<Record<string, unknown>> {
 function formatOf(ctx: RequestContext, body: Record<string, unknown>): Checked<'CSV'> {
   const format = body.format ?? 'CSV';
   // TSV and SSV exist in Marketo; the sandbox writes CSV only and says so rather than mislabel a file.
-  if (typeof format !== 'string' || format.toUpperCase() !== 'CSV') return invalid(ctx, `Invalid value for format '${String(format)}' (the sandbox exports CSV only)`);
+  if (typeof format !== 'string' || format.toUpperCase() !== 'CSV') return invalid(ctx, `Invalid value for format '${textOf(format)}' (the sandbox exports CSV only)`);
   return { ok: true, value: 'CSV' };
 }
 
@@ -131,10 +132,10 @@ export class BulkEndpoints {
     }
     const filter = (body.value.filter ?? {}) as Record<string, unknown>;
     const given = Object.keys(filter).filter((k) => filter[k] !== undefined && filter[k] !== null);
-    if (given.length !== 1 || !LEAD_FILTERS.includes(given[0] as string)) {
+    if (given.length !== 1 || !LEAD_FILTERS.includes(given[0])) {
       return invalidData(req, `Invalid value specified for attribute 'filter': exactly one of ${LEAD_FILTERS.join(', ')}`);
     }
-    const kind = given[0] as string;
+    const kind = given[0];
     if ((kind === 'updatedAt' && !this.ctx.updatedAtFilter) || kind === 'smartListId' || kind === 'smartListName') {
       return errorEnvelope(req.requestId, F.ERR_UNSUPPORTED_FILTER, F.MSG_UNSUPPORTED_FILTER);
     }

@@ -49,7 +49,7 @@ function orNone(flag: string, value: string | undefined): number | null {
 export function parseArgs(argv: readonly string[]): SandboxOptions {
   const o: SandboxOptions = { port: 8089 };
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
+    const flag = argv[i];
     const value = (): string | undefined => argv[++i];
     switch (flag) {
       case '--port': o.port = integer(flag, value()); break;

@@ -110,7 +110,7 @@ export function customObjectDefinition(type: CustomObjectType): ObjectDefinition
 function guid(seed: number, typeIndex: number, n: number): string {
   const hex = rngFor(seed, SALT_GUID, typeIndex, n).hex(32);
   // Version 4 layout: xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx
-  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 

@@ -1,5 +1,7 @@
 // Injected faults: queued by tests, consumed in order by the requests they match.
 
+import { textOf } from '../protocol/text';
+
 export type Fault =
   /** A Marketo envelope error: HTTP 200, success:false, errors:[{code, message}]. */
   | { kind: 'error'; code: string; message?: string; times?: number; path?: RegExp }
@@ -43,7 +45,7 @@ export class FaultQueue {
    */
   take(path: string, isRest: boolean): Fault | undefined {
     for (let i = 0; i < this.queue.length; i++) {
-      const q = this.queue[i] as QueuedFault;
+      const q = this.queue[i];
       const { fault } = q;
       if (fault.path ? !fault.path.test(path) : !isRest) continue;
       if (fault.kind === 'emptyPage' && !PAGED_ACTIVITY_PATH.test(path)) continue;
@@ -59,12 +61,12 @@ export class FaultQueue {
 export function faultFromJson(input: unknown): Fault {
   if (typeof input !== 'object' || input === null) throw new Error('a fault must be a JSON object');
   const o = input as Record<string, unknown>;
-  const path = o.path === undefined || o.path === null ? undefined : new RegExp(String(o.path));
+  const path = o.path === undefined || o.path === null ? undefined : new RegExp(textOf(o.path));
   const times = o.times === undefined || o.times === null ? undefined : Number(o.times);
   switch (o.kind) {
     case 'error':
       if (o.code === undefined) throw new Error("an 'error' fault needs a code");
-      return { kind: 'error', code: String(o.code), message: o.message === undefined ? undefined : String(o.message), times, path };
+      return { kind: 'error', code: textOf(o.code), message: o.message === undefined ? undefined : textOf(o.message), times, path };
     case 'http':
       if (typeof o.status !== 'number') throw new Error("an 'http' fault needs a numeric status");
       return { kind: 'http', status: o.status, times, path };

@@ -14,6 +14,7 @@ import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } fr
 import type { RequestContext } from './request-context';
 import { countStatuses, type WriteLog } from './write-log';
 import { choiceOf, inputOf, isRecord, jsonBodyOf, RecordSkip, writeBodyOf } from './write-request';
+import { textOf } from '../protocol/text';
 
 /** Object name inside Get Leads paging tokens. */
 const LEAD_TOKEN_OBJECT = 'lead';
@@ -82,7 +83,7 @@ export class LeadEndpoints {
     const page = remaining.slice(0, batchSize.value);
     const result = page.map((lead) => this.ctx.view.record(lead, fields.value));
     if (remaining.length > page.length) {
-      const last = page[page.length - 1] as Lead;
+      const last = page[page.length - 1];
       return successEnvelope(req.requestId, result, { nextPageToken: encodeRecordToken(LEAD_TOKEN_OBJECT, last.id), moreResult: true });
     }
     return successEnvelope(req.requestId, result);
@@ -141,7 +142,7 @@ export class LeadEndpoints {
         const v = lead[field];
         if (v === undefined || v === null) continue;
         const key = isEmail && typeof v === 'string' ? v.toLowerCase() : integer ? v : String(v);
-        if (wanted.has(key)) out.push(lead as Lead);
+        if (wanted.has(key)) out.push(lead);
       }
     }
     return { ok: true, value: out.sort((a, b) => a.id - b.id) };
@@ -232,7 +233,7 @@ export class LeadEndpoints {
       if (action === 'updateOnly') return new RecordSkip(F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND);
       return this.createChecked(values, partitionName, origin);
     }
-    const id = matches[0] as number;
+    const id = matches[0];
     // partitionName is honoured by createOnly / createOrUpdate only; such an update must name the lead's own partition.
     if (partitionName !== undefined && action !== 'updateOnly') {
       const named = this.ctx.partitions.byName(partitionName);
@@ -354,7 +355,7 @@ export class LeadEndpoints {
       requestId: req.requestId,
       object: 'leads',
       operation,
-      ...(operation === 'sync' ? { action: String(parsed?.['action'] ?? 'createOrUpdate') } : {}),
+      ...(operation === 'sync' ? { action: textOf(parsed?.['action'] ?? 'createOrUpdate') } : {}),
       records,
       ...countStatuses((envelope.result ?? []) as Array<{ status?: unknown }>),
       ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),

@@ -47,7 +47,7 @@ export class LeadPartitions {
 
   /** The partition new leads go to when there is only one, and where leads without a stored partition live. */
   get first(): LeadPartition {
-    return this.partitions[0] as LeadPartition;
+    return this.partitions[0];
   }
 
   /** The id of the partition a lead lives in. */

@@ -58,7 +58,7 @@ export class CallLimiter {
 
     let rateExceeded = false;
     if (rateLimit) {
-      while (this.head < this.starts.length && (this.starts[this.head] as number) <= now - rateLimit.windowMs) this.head++;
+      while (this.head < this.starts.length && (this.starts[this.head]) <= now - rateLimit.windowMs) this.head++;
       if (this.head > 4096 && this.head * 2 > this.starts.length) {
         this.starts = this.starts.slice(this.head);
         this.head = 0;
@@ -68,14 +68,14 @@ export class CallLimiter {
     }
 
     if (concurrencyLimit !== null && this.inSlot >= concurrencyLimit) {
-      return { ok: false, code: ERR_CONCURRENCY_LIMIT, message: ERROR_MESSAGES[ERR_CONCURRENCY_LIMIT] as string };
+      return { ok: false, code: ERR_CONCURRENCY_LIMIT, message: ERROR_MESSAGES[ERR_CONCURRENCY_LIMIT] };
     }
     if (rateLimit && rateExceeded) {
       return { ok: false, code: ERR_RATE_LIMIT, message: rateLimitMessage(rateLimit.calls, rateLimit.windowMs) };
     }
     this.rollQuotaDay(now);
     if (this.opts.dailyQuota !== null && this.used >= this.opts.dailyQuota) {
-      return { ok: false, code: ERR_DAILY_QUOTA, message: ERROR_MESSAGES[ERR_DAILY_QUOTA] as string };
+      return { ok: false, code: ERR_DAILY_QUOTA, message: ERROR_MESSAGES[ERR_DAILY_QUOTA] };
     }
     this.used++;
     this.inSlot++;

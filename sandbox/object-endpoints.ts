@@ -19,6 +19,7 @@ import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } fr
 import type { RequestContext } from './request-context';
 import { countStatuses, type WriteLog } from './write-log';
 import { choiceOf, isRecord, jsonBodyOf, RecordSkip, writeBodyOf } from './write-request';
+import { textOf } from '../protocol/text';
 
 export interface ObjectEndpointContext {
   store: ObjectStore;
@@ -85,7 +86,7 @@ export class ObjectEndpoints {
     const offset = this.offsetOf(req);
     if (!offset.ok) return offset.envelope;
 
-    const matches = keyFields.value.length === 1 ? this.matchValues(req, keyFields.value[0] as string) : this.matchCompound(req, keyFields.value);
+    const matches = keyFields.value.length === 1 ? this.matchValues(req, keyFields.value[0]) : this.matchCompound(req, keyFields.value);
     if (!matches.ok) return matches.envelope;
 
     const all = matches.value;
@@ -324,7 +325,7 @@ export class ObjectEndpoints {
       requestId: req.requestId,
       object: this.ctx.logName,
       operation,
-      action: String(action),
+      action: textOf(action),
       records: Array.isArray(input) ? input.length : 0,
       ...countStatuses(results),
       ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),

@@ -17,7 +17,7 @@ function isoSecond(epochSeconds: number): string {
 }
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[rng.int(0, items.length - 1)] as T;
+  return items[rng.int(0, items.length - 1)];
 }
 
 /** Stores a record created at a random second of the year before `beforeSec`, changed at a later one. */

@@ -29,7 +29,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)] as T;
+    return items[Math.floor(this.next() * items.length)];
   }
 
   /** Picks an index according to weights (which need not sum to 1). */
@@ -37,7 +37,7 @@ export class Rng {
     const sum = total ?? weights.reduce((a, b) => a + b, 0);
     let r = this.next() * sum;
     for (let i = 0; i < weights.length; i++) {
-      r -= weights[i] as number;
+      r -= weights[i];
       if (r < 0) return i;
     }
     return weights.length - 1;
@@ -58,7 +58,7 @@ export class Rng {
 export function mixSeed(...parts: number[]): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as number;
+    const part = parts[i];
     // Doubles above 2^32 are mixed as two words so large ids still mix fully.
     h = mixWord(h, part >>> 0);
     h = mixWord(h, Math.floor(part / 4294967296) >>> 0);

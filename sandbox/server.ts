@@ -36,6 +36,7 @@ import type { CustomObjectEndpoints } from './custom-object-endpoints';
 import type { ObjectEndpoints } from './object-endpoints';
 import * as F from './marketo-facts';
 import type { RequestContext } from './request-context';
+import { textOf } from '../protocol/text';
 
 /** Node answers 431 itself above its header limit; raise it so that 8-64 KB URIs get our 414. */
 const NODE_MAX_HEADER_BYTES = 64 * 1024;
@@ -107,8 +108,8 @@ function jsonToParams(value: unknown): URLSearchParams | undefined {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === null || v === undefined) continue;
-    if (Array.isArray(v)) params.append(k, v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(','));
-    else params.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    if (Array.isArray(v)) params.append(k, v.map(textOf).join(','));
+    else params.append(k, textOf(v));
   }
   return params;
 }
@@ -159,7 +160,7 @@ export class MarketoHttpServer {
     ];
     this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {
-        if (!res.headersSent) writeHtmlError(res, 500, HTTP_REASONS[500] as string);
+        if (!res.headersSent) writeHtmlError(res, 500, HTTP_REASONS[500]);
         else res.destroy();
       });
     });
@@ -202,7 +203,7 @@ export class MarketoHttpServer {
     if (!path.startsWith(F.REST_PREFIX) && !path.startsWith(F.BULK_PREFIX)) {
       // Outside the API the host answers a plain 404, not an envelope.
       await readBody(req, HARD_BODY_LIMIT_BYTES);
-      writeHtmlError(res, 404, HTTP_REASONS[404] as string);
+      writeHtmlError(res, 404, HTTP_REASONS[404]);
       return;
     }
     await this.rest(req, res, target, path, query);

@@ -9,6 +9,7 @@ import { errorEnvelope, type MarketoError } from './envelope';
 import * as F from './marketo-facts';
 import type { Parsed } from './params';
 import type { RequestContext } from './request-context';
+import { textOf } from '../protocol/text';
 
 export interface WriteBody {
   /** The whole JSON body (action, lookupField, dedupeBy, ...). */
@@ -65,7 +66,7 @@ export function choiceOf(
   const raw = body[name];
   if (raw === undefined || raw === null || raw === '') return { ok: true, value: fallback };
   if (typeof raw !== 'string' || !allowed.includes(raw)) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage(name, String(raw))) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage(name, textOf(raw))) };
   }
   return { ok: true, value: raw };
 }

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, writeTemp } from './run-process';
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
+import { textOf } from '../protocol/text';
 
 /**
  * `npm run bench`: throughput, API calls per 1,000 records and peak memory of the source, and
@@ -68,7 +69,7 @@ function runSource(sandbox: SandboxProcess, streams: string[], extraConfig: Reco
     let peakRssMb: number | undefined;
     const RECORD = Buffer.from('{"type":"RECORD"');
     let carry = Buffer.alloc(0);
-    child.stdout!.on('data', (data: Buffer) => {
+    child.stdout.on('data', (data: Buffer) => {
       // Count records without parsing them (the bench must not be the bottleneck); a marker may
       // straddle two chunks, hence the carried tail, shorter than the marker so never counted twice.
       const chunk = Buffer.concat([carry, data]);
@@ -94,7 +95,7 @@ function runBaseline(sandbox: SandboxProcess, typeIds: number[]): Promise<Connec
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.on('error', reject);
     child.on('close', (exitCode) => resolve({ records: JSON.parse(out).records, seconds: Number(process.hrtime.bigint() - started) / 1e9, exitCode }));
   });
@@ -200,7 +201,7 @@ async function memory(): Promise<Record<string, unknown>> {
     scenario: 'source peak memory',
     [`peak_rss_mb_at_${small}`]: peaks[small],
     [`peak_rss_mb_at_${large}`]: peaks[large],
-    growth: peaks[small] && peaks[large] ? round(peaks[large]! / peaks[small]! - 1, 3) : undefined,
+    growth: peaks[small] && peaks[large] ? round(peaks[large] / peaks[small] - 1, 3) : undefined,
     [`records_per_s_at_${large}`]: rates[large],
   };
 }
@@ -255,17 +256,17 @@ function runDestination(sandbox: SandboxProcess, rows: number, domain: string, e
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d) => (out += d));
-    child.stdin!.on('error', () => undefined); // EPIPE if the destination stops early: its TRACE says why
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stdin.on('error', () => undefined); // EPIPE if the destination stops early: its TRACE says why
     const input = writeInput(rows, domain, WRITE_STATE_EVERY);
     const feed = (): void => {
       for (let next = input.next(); !next.done; next = input.next()) {
-        if (!child.stdin!.write(next.value)) {
-          child.stdin!.once('drain', feed);
+        if (!child.stdin.write(next.value)) {
+          child.stdin.once('drain', feed);
           return;
         }
       }
-      child.stdin!.end();
+      child.stdin.end();
     };
     feed();
     child.on('error', reject);
@@ -366,8 +367,8 @@ async function main(): Promise<void> {
   for (const [name, scenario] of scenarios) if (only.includes(name)) results.push(await scenario());
   console.log(`\nBench on ${machine}, latency ${LATENCY_MS} ms per call under limits\n`);
   for (const r of results) {
-    console.log(`${r.scenario}`);
-    for (const [k, v] of Object.entries(r)) if (k !== 'scenario') console.log(`  ${k.padEnd(34)} ${v}`);
+    console.log(textOf(r.scenario));
+    for (const [k, v] of Object.entries(r)) if (k !== 'scenario') console.log(`  ${k.padEnd(34)} ${textOf(v)}`);
   }
   console.log('\nJSON:');
   console.log(JSON.stringify({ machine, latency_ms: LATENCY_MS, results }, null, 2));

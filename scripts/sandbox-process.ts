@@ -22,7 +22,7 @@ export function startSandboxProcess(args: string[]): Promise<SandboxProcess> {
     let out = '';
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));
-    child.stdout!.setEncoding('utf8').on('data', (chunk) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
       out += chunk;
       const match = /\{[\s\S]*?\n\}/.exec(out);
       if (!match) return;

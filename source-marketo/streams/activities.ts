@@ -8,8 +8,8 @@ import { ReadContext } from './stream';
 export class ActivitiesStream extends ActivityLikeStream {
   readonly name = 'activities';
 
-  async schema(): Promise<JsonSchema> {
-    return ACTIVITY_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(ACTIVITY_SCHEMA);
   }
 
   protected async walks(ctx: ReadContext): Promise<ActivityWalk[]> {

@@ -8,8 +8,8 @@ export class ActivityTypesStream implements SourceStream {
   readonly primaryKey = [['id']];
   readonly syncModes: SyncMode[] = ['full_refresh'];
 
-  async schema(): Promise<JsonSchema> {
-    return ACTIVITY_TYPE_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(ACTIVITY_TYPE_SCHEMA);
   }
 
   async *read(ctx: ReadContext): AsyncGenerator<StreamEvent> {

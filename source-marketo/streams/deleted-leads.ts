@@ -11,8 +11,8 @@ const PARTITION = 'deleted_leads';
 export class DeletedLeadsStream extends ActivityLikeStream {
   readonly name = 'deleted_leads';
 
-  async schema(): Promise<JsonSchema> {
-    return ACTIVITY_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(ACTIVITY_SCHEMA);
   }
 
   protected override beforeRead(ctx: ReadContext, cursor: ActivityCursor): void {
@@ -26,7 +26,7 @@ export class DeletedLeadsStream extends ActivityLikeStream {
     }
   }
 
-  protected async walks(ctx: ReadContext): Promise<ActivityWalk[]> {
-    return [{ keys: [PARTITION], fetchPage: (token) => ctx.endpoints.getDeletedLeads(token), partitionOf: () => PARTITION }];
+  protected walks(ctx: ReadContext): Promise<ActivityWalk[]> {
+    return Promise.resolve([{ keys: [PARTITION], fetchPage: (token) => ctx.endpoints.getDeletedLeads(token), partitionOf: () => PARTITION }]);
   }
 }

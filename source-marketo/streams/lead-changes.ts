@@ -18,8 +18,8 @@ export const MERGES_PARTITION = 'merge_leads';
 export class LeadChangesStream extends ActivityLikeStream {
   readonly name = 'lead_changes';
 
-  async schema(): Promise<JsonSchema> {
-    return LEAD_CHANGE_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(LEAD_CHANGE_SCHEMA);
   }
 
   /** Changes our own destination made (ignore_changes_by_api_users) are read past, not emitted. */

@@ -1,5 +1,6 @@
 import { LeadField } from '../../marketo/endpoints';
 import { JsonSchema } from '../../protocol/types';
+import { textOf } from '../../protocol/text';
 
 /** The column Airbyte's deduplicating destinations read to delete a row (CDC convention). */
 export const CDC_DELETED_AT = '_ab_cdc_deleted_at';
@@ -91,5 +92,5 @@ export function converterFor(type: JsonType, format?: string): (value: unknown) 
 
 function stringOrNull(v: unknown): unknown {
   if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return textOf(v);
 }

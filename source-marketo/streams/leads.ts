@@ -366,6 +366,6 @@ function parseState(raw: Record<string, unknown> | undefined): ParsedState {
   if (Number.isInteger(raw?.highestId)) state.highestId = raw!.highestId as number;
   if (raw?.partitions && typeof raw.partitions === 'object') state.partitions = raw.partitions as LeadsState['partitions'];
   if (typeof raw?.activityDate === 'string') state.activityDate = toMarketoSecond(raw.activityDate);
-  if (Array.isArray(raw?.pendingLeadIds)) state.pendingLeadIds = (raw!.pendingLeadIds as unknown[]).map(Number).filter(Number.isInteger);
+  if (Array.isArray(raw?.pendingLeadIds)) state.pendingLeadIds = (raw.pendingLeadIds as unknown[]).map(Number).filter(Number.isInteger);
   return state;
 }

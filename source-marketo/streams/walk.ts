@@ -76,7 +76,7 @@ export async function* mergeAsync<T>(iterators: AsyncIterator<T>[]): AsyncGenera
   // Settled promises never reject, so a walk failing while another is in flight is never unhandled.
   const pending = new Map<number, Promise<Settled>>();
   const pull = (index: number) =>
-    pending.set(index, iterators[index].next().then((result) => ({ index, result }), (error) => ({ index, error })));
+    pending.set(index, iterators[index].next().then((result) => ({ index, result }), (error: unknown) => ({ index, error })));
   iterators.forEach((_, index) => pull(index));
   try {
     while (pending.size > 0) {
@@ -92,6 +92,6 @@ export async function* mergeAsync<T>(iterators: AsyncIterator<T>[]): AsyncGenera
   } finally {
     // On an error or an early stop, end the other walks so they make no further calls.
     pending.clear();
-    await Promise.allSettled(iterators.map((it) => it.return?.()));
+    await Promise.allSettled(iterators.map((it) => it.return?.() ?? Promise.resolve()));
   }
 }

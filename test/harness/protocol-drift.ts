@@ -1,3 +1,5 @@
+import { textOf } from '../../protocol/text';
+
 /**
  * Where our protocol schema says something the official one does not: a field it does not have,
  * a value outside its enum, a type it does not allow, a format it does not ask for, or a field it
@@ -60,7 +62,7 @@ function compare(walk: Walk, oursRef: Schema, officialRef: Schema, at: string, d
     for (const value of values) if (!official.enum.includes(value)) find(`value ${JSON.stringify(value)} is not in the official enum`);
   }
 
-  if (official.format !== undefined && ours.format !== official.format) find(`format ${String(ours.format)} (official: ${String(official.format)})`);
+  if (official.format !== undefined && ours.format !== official.format) find(`format ${textOf(ours.format)} (official: ${textOf(official.format)})`);
 
   const oursProperties = (ours.properties ?? {}) as Record<string, Schema>;
   const officialProperties = (official.properties ?? {}) as Record<string, Schema>;

@@ -65,7 +65,7 @@ export function loadProtocolSchema(dir: string = protocolSchemaDir()): Record<st
   if (typeof parsed !== 'object' || parsed === null || !('definitions' in parsed)) {
     throw new Error(`${file} is not the Airbyte protocol schema (no "definitions")`);
   }
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 let ourValidator: ValidateFunction | undefined;

@@ -6,6 +6,7 @@ import { AssertionError } from 'chai';
 import { abbreviate } from './ajv-setup';
 import { validateAirbyteMessage } from './protocol-schema';
 import { findRepoRoot } from './repo-root';
+import { textOf } from '../../protocol/text';
 
 export { writeJsonTemp } from './temp-files';
 export { stateFileFromMessages } from './state-file';
@@ -75,8 +76,8 @@ export function runConnector(executable: string, args: string[], opts: RunOption
   };
 
   let partial = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n');
     partial = lines.pop()!;
     for (const line of lines) {
@@ -84,10 +85,10 @@ export function runConnector(executable: string, args: string[], opts: RunOption
       acceptLine(line);
     }
   });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
 
-  feedStdin(child.stdin!, opts.stdin).catch((err: unknown) => {
+  feedStdin(child.stdin, opts.stdin).catch((err: unknown) => {
     stdinError = err;
     child.kill('SIGKILL');
   });
@@ -111,7 +112,7 @@ export function runConnector(executable: string, args: string[], opts: RunOption
       if (timedOut) {
         reject(new Error(`${label} did not finish within ${timeoutMs} ms (${messages.length} messages so far); stderr:\n${tail(stderr)}`));
       } else if (stdinError !== undefined) {
-        reject(new Error(`feeding stdin to ${label} failed: ${String(stdinError)}`));
+        reject(new Error(`feeding stdin to ${label} failed: ${textOf(stdinError)}`));
       } else {
         resolve(makeResult({ exitCode, signal, killed, stdoutLines, messages, stderr }));
       }

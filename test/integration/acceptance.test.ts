@@ -10,6 +10,7 @@ import { checkCatalog, checkConnection, checkImageStatics, checkRecords, checkSe
 import { invalidStreamCatalog } from '../harness/configured-catalog';
 import { findRepoRoot } from '../harness/repo-root';
 import { assertProtocol, runConnector, RunResult, stateFileFromMessages, writeJsonTemp } from '../harness/run-connector';
+import { textOf } from '../../protocol/text';
 
 /**
  * Airbyte's Connector Acceptance Tests, run on every `npm test` the way CAT runs them: from each
@@ -127,7 +128,7 @@ async function startAcceptanceSandbox(): Promise<Sandbox> {
 /** Whether the sandbox answers Get Leads by Filter Type (the `leads` stream's reads). */
 async function servesGetLeads(sandbox: Sandbox): Promise<boolean> {
   const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret });
-  const token = (await (await fetch(`${sandbox.url}/identity/oauth/token?${query}`)).json()) as { access_token?: string };
+  const token = (await (await fetch(`${sandbox.url}/identity/oauth/token?${query.toString()}`)).json()) as { access_token?: string };
   const response = await fetch(`${sandbox.url}/rest/v1/leads.json?filterType=id&filterValues=1`, {
     headers: { Authorization: `Bearer ${token.access_token}` },
   });
@@ -618,7 +619,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
           }
           actual.forEach((value, i) => {
             if (i >= future.length) return;
-            expect(sameShape(String(value), String(future[i])), `${name}: ${value} vs ${future[i]}`).to.equal(true);
+            expect(sameShape(textOf(value), textOf(future[i])), `${name}: ${textOf(value)} vs ${textOf(future[i])}`).to.equal(true);
           });
         }
       });

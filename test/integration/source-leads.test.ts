@@ -3,13 +3,13 @@ import { startSandbox, Sandbox } from '../../sandbox';
 import { checkRecords } from '../harness/acceptance';
 import { RunResult } from '../harness/run-connector';
 import { catalogFor, committedRecords, discover, nextState, read, sourceConfig } from './support';
+import { textOf } from '../../protocol/text';
 
 const SELECTED = [
   'id', 'email', 'firstName', 'lastName', 'title', 'leadScore', 'unsubscribed', 'segmentation_region', 'leadPartitionId',
   'externalCompanyId', 'company', 'createdAt', 'updatedAt', '_ab_cdc_deleted_at',
 ];
 const COMPARED = SELECTED.filter((f) => f !== '_ab_cdc_deleted_at');
-const DAY = 86_400_000;
 
 function iso(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -83,7 +83,7 @@ async function marketoLeads(sandbox: Sandbox): Promise<Map<number, Record<string
   const out = new Map<number, Record<string, unknown>>();
   for (let i = 0; i < ids.length; i += 300) {
     const query = new URLSearchParams({ filterType: 'id', filterValues: ids.slice(i, i + 300).join(','), fields: COMPARED.join(',') });
-    const body = (await (await fetch(`${sandbox.url}/rest/v1/leads.json?${query}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as any;
+    const body = (await (await fetch(`${sandbox.url}/rest/v1/leads.json?${query.toString()}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as any;
     for (const lead of body.result) out.set(lead.id, lead);
   }
   return out;
@@ -101,7 +101,7 @@ async function expectTableMirrorsMarketo(table: Table, sandbox: Sandbox): Promis
 /** Marketo's value as the leads schema declares it: reference ids (leadPartitionId) are text. */
 function asDeclared(field: string, value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  return field === 'leadPartitionId' ? String(value) : value;
+  return field === 'leadPartitionId' ? textOf(value) : value;
 }
 
 /** Get Leads calls the highest-id probe makes on the 180-lead sandbox of seed 21. */
@@ -113,7 +113,7 @@ function agedState(states: unknown[], days: number): unknown[] {
   const then = recent(days * 86400);
   const state = copy[0].stream.stream_state;
   state.activityDate = then;
-  for (const partition of Object.values(state.partitions) as any[]) {
+  for (const partition of Object.values<any>(state.partitions)) {
     partition.activityDate = then;
     partition.marketoGUIDs = [];
     partition.recentGUIDs = {};

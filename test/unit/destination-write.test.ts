@@ -12,6 +12,7 @@ import { assertProtocol } from '../harness/run-connector';
 import { findRepoRoot } from '../harness/repo-root';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { textOf } from '../../protocol/text';
 
 // `write` and `check` run in-process against a fake Marketo behind a sinon-stubbed fetch, so every
 // call the destination makes, and everything it prints, can be asserted exactly.
@@ -91,7 +92,7 @@ class FakeMarketo {
       if (url.pathname === '/identity/oauth/token') return json({ access_token: 'tok:ab', token_type: 'bearer', expires_in: 3599, scope: 'api@x.com' });
       let method = init.method ?? 'GET';
       let query = Object.fromEntries(url.searchParams);
-      let body: any = init.body === undefined ? undefined : String(init.body);
+      let body: any = init.body === undefined ? undefined : textOf(init.body);
       if (query._method === 'GET') {
         method = 'GET';
         query = Object.fromEntries(new URLSearchParams(body));
@@ -253,7 +254,7 @@ describe('destination write: batching and state echo', () => {
       lines: [lead('a@x.com'), streamState('leads', 1), lead('b@x.com'), streamState('leads', 2)],
       fake: (fake) => {
         let calls = 0;
-        fake.on('POST /rest/v1/leads.json', (body) =>
+        fake.on('POST /rest/v1/leads.json', (_body) =>
           ++calls === 1 ? ok([{ id: 1, status: 'created' }]) : { success: false, errors: [{ code: '611', message: 'System error' }] },
         );
       },

@@ -567,7 +567,7 @@ describe('harness: checkRecords', () => {
   it('B4: primary key values are scalar and not all null', () => {
     const msgs = goodRead();
     msgs[2] = record('leads', { email: 'x@y' });
-    msgs[3] = record('leads', { id: { nested: 1 } } as never);
+    msgs[3] = record('leads', { id: { nested: 1 } });
     const failures = checkRecords(msgs, CONFIGURED, { validateSchema: false });
     expect(failures).to.deep.equal([
       'B4: stream "leads" record #1: primary key [["id"]] is null',

@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 // The sandbox's Bulk Extract: life cycle, queue limits, the daily export allowance, 1029 in its
 // three forms, 1035, 31-day ranges, files as Marketo writes them, Range downloads and expiry.
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 const STEP_MS = 60_000;
 
@@ -139,12 +139,12 @@ describe('sandbox: bulk extract', function () {
     expect(rows.length - 1).to.equal(expected.length).and.to.equal(done.numberOfRecords);
     expect(expected.length).to.be.greaterThan(50);
     rows.slice(1).forEach((row, i) => {
-      const a = expected[i]!;
+      const a = expected[i];
       expect(row[0]).to.equal(a.marketoGUID);
       expect(Number(row[1])).to.equal(a.leadId);
       expect(row[2]).to.equal(a.activityDate);
       expect(row[4]).to.equal(a.campaignId === undefined ? 'null' : String(a.campaignId));
-      expect(JSON.parse(row[7]!)).to.deep.equal(Object.fromEntries(a.attributes.map((x) => [x.name, x.value])));
+      expect(JSON.parse(row[7])).to.deep.equal(Object.fromEntries(a.attributes.map((x) => [x.name, x.value])));
     });
   });
 
@@ -158,7 +158,7 @@ describe('sandbox: bulk extract', function () {
     expect(part.status).to.equal(206);
     expect(part.headers.get('content-range')).to.equal(`bytes 100-${fileSize - 1}/${fileSize}`);
     expect(Buffer.from(await part.arrayBuffer()).equals(whole.subarray(100))).to.equal(true);
-    expect(sb.bulkExports.jobs()[0]!.downloads).to.equal(2);
+    expect(sb.bulkExports.jobs()[0].downloads).to.equal(2);
   });
 
   it('runs two jobs at once and queues ten, answering 1029 "Too many jobs in queue" beyond, and "Job already queued" to a second enqueue', async () => {

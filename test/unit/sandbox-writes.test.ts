@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { startSandbox, type Activity, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { textOf } from '../../protocol/text';
 
 // The sandbox's lead database beyond activities: Get Leads, Sync / Delete / Merge Leads, field
 // drift, companies and their link to leads, custom objects, deleted-lead pruning, and the
 // in-process / admin helpers that act "in the Marketo UI".
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const T0 = Date.parse('2026-02-01T10:00:00Z');
 const DAY = 86_400_000;
@@ -251,7 +252,7 @@ describe('sandbox lead database (round 2)', function () {
       expect(inBody.result).to.deep.equal(inQuery.result);
       const result = inQuery.result as Json[];
       expect(result.map((l) => l.id)).to.deep.equal(sb.leads().filter((l) => l.id <= 300).map((l) => l.id));
-      expect(Object.keys(result[0] as Json)).to.deep.equal(['id', ...fields.filter((f) => f !== 'id')]);
+      expect(Object.keys(result[0])).to.deep.equal(['id', ...fields.filter((f) => f !== 'id')]);
       expect(sb.counters.byEndpoint()['GET /rest/v1/leads.json']).to.be.at.least(2);
     });
 
@@ -292,7 +293,7 @@ describe('sandbox lead database (round 2)', function () {
       const [created] = activitiesOf(sb, next);
       expect(activitiesOf(sb, next)).to.have.length(1);
       expect(created).to.deep.include({ activityTypeId: 12, activityDate: iso(T0), primaryAttributeValueId: next, primaryAttributeValue: 'Ann' });
-      expect(attributes(created as Activity)).to.deep.equal({ 'Created Date': '2026-02-01', 'Lead Source': 'Webinar', 'Source Type': 'Web service API' });
+      expect(attributes(created)).to.deep.equal({ 'Created Date': '2026-02-01', 'Lead Source': 'Webinar', 'Source Type': 'Web service API' });
       const changes = await client.walk('/rest/v1/activities/leadchanges.json', iso(T0 - 1000), '&fields=email');
       expect(changes.filter((c) => c.activityTypeId === 12).map((c) => c.leadId)).to.deep.equal([next, next + 1, next + 2]);
     });
@@ -316,7 +317,7 @@ describe('sandbox lead database (round 2)', function () {
         { name: 'Source', value: 'Web service API' },
       ]);
       // A first set has no Old Value (empty values are left out).
-      expect(attributes(changes[1] as Activity)).to.not.have.property('Old Value');
+      expect(attributes(changes[1])).to.not.have.property('Old Value');
       expect(sb.lead(id)).to.deep.include({ firstName: 'Anna', mktoName: 'Anna', updatedAt: iso(T0 + 60_000), createdAt: iso(T0) });
 
       // Same values again: "updated", but no activity and updatedAt stays.
@@ -823,7 +824,7 @@ describe('sandbox lead database (round 2)', function () {
     it('merges several with leadIds, validates ids, and answers 605 to GET', async () => {
       const [a, b, c] = [sb.createLead({ email: 'a@m.example' }), sb.createLead({ email: 'b@m.example' }), sb.createLead({ email: 'c@m.example' })] as const;
       expect((await client.post(`/rest/v1/leads/${a.id}/merge.json?leadIds=${b.id},${c.id}`, undefined)).success).to.equal(true);
-      expect(attributes(activitiesOf(sb, a.id, 32)[0] as Activity)['Merge IDs']).to.equal(`[${b.id},${c.id}]`);
+      expect(attributes(activitiesOf(sb, a.id, 32)[0])['Merge IDs']).to.equal(`[${b.id},${c.id}]`);
       expect((await client.post(`/rest/v1/leads/${a.id}/merge.json?leadId=${b.id}`, undefined)).errors).to.deep.equal([{ code: '1004', message: 'Lead not found' }]);
       expect((await client.post(`/rest/v1/leads/${a.id}/merge.json`, undefined)).errors[0].code).to.equal('1002');
       const many = Array.from({ length: 26 }, (_, i) => i + 1).join(',');
@@ -892,7 +893,7 @@ describe('sandbox lead database (round 2)', function () {
       expect(lead).to.deep.include({ email: 'ui@example.com', mktoName: 'Uma Ives', createdAt: iso(T0), updatedAt: iso(T0) });
       const [created] = activitiesOf(sb, lead.id);
       expect(created).to.deep.include({ activityTypeId: 12, primaryAttributeValue: 'Uma Ives' });
-      expect(attributes(created as Activity)).to.deep.equal({ 'Created Date': '2026-02-01', 'Source Type': 'New lead' });
+      expect(attributes(created)).to.deep.equal({ 'Created Date': '2026-02-01', 'Source Type': 'New lead' });
       // Generated changes that later touch this lead start from its real values.
       sb.addActivities(300, { typeIds: [13] });
       let value: unknown = 'Uma';
@@ -938,7 +939,7 @@ describe('sandbox lead database (round 2)', function () {
       sb.deleteLead(10);
       expect(activitiesOf(sb, 10, 37)).to.have.length(1);
       sb.mergeLeads(11, [12]);
-      expect(attributes(activitiesOf(sb, 11, 32)[0] as Activity)).to.deep.include({ 'Merge IDs': '[12]', 'Merge Source': 'Marketo UI' });
+      expect(attributes(activitiesOf(sb, 11, 32)[0])).to.deep.include({ 'Merge IDs': '[12]', 'Merge Source': 'Marketo UI' });
       expect(sb.lead(12)).to.equal(undefined);
       expect(() => sb.deleteLead(10)).to.throw(/does not exist/);
       expect(sb.writeLog()).to.deep.equal([]);
@@ -996,12 +997,12 @@ describe('sandbox lead database (round 2)', function () {
           const field = fieldById.get(a.primaryAttributeValueId as number) as string;
           const attrs = attributes(a);
           const key = `${a.leadId}:${field}`;
-          const oldValue = attrs['Old Value'] === undefined ? null : String(attrs['Old Value']);
+          const oldValue = attrs['Old Value'] === undefined ? null : textOf(attrs['Old Value']);
           if (last.has(key)) {
             expect(oldValue, `${key} at activity ${a.id}`).to.equal(last.get(key));
             chained++;
           }
-          last.set(key, attrs['New Value'] === undefined ? null : String(attrs['New Value']));
+          last.set(key, attrs['New Value'] === undefined ? null : textOf(attrs['New Value']));
         }
         expect(chained).to.be.greaterThan(200);
         for (const [key, value] of last) {
@@ -1107,5 +1108,5 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
 /** The segment name a generated Change Segment activity names by its New Segment ID. */
 function sampleSegment(activity: Activity): string {
   const id = attributes(activity)['New Segment ID'];
-  return ({ 2001: 'Default', 2002: 'EMEA', 2003: 'Americas', 2004: 'APAC' } as Record<number, string>)[id as number]!;
+  return ({ 2001: 'Default', 2002: 'EMEA', 2003: 'Americas', 2004: 'APAC' } as Record<number, string>)[id as number];
 }

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, decodePagingToken, type Sandbox, type SandboxOptions, type Activity } from '../../sandbox';
+import { startSandbox, decodePagingToken, type Sandbox, type SandboxOptions } from '../../sandbox';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------------
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const ALL_TYPE_GROUPS = (sb: Sandbox): number[][] => {
   const ids = sb.activityTypes().map((t) => t.id);
@@ -511,7 +511,7 @@ describe('sandbox', function () {
         const calls = sb.counters.calls();
         expect(calls).to.have.length(4);
         expect(calls[3]).to.include({ method: 'GET', path: '/rest/v1/leads/describe.json', code: '601', status: 200 });
-        expect(calls[0]!.endedAt).to.be.at.least(calls[0]!.startedAt);
+        expect(calls[0].endedAt).to.be.at.least(calls[0].startedAt);
         sb.counters.reset();
         expect(sb.counters.total()).to.equal(0);
       });
@@ -600,7 +600,7 @@ describe('sandbox', function () {
         const refused = results.filter((r) => r.errors?.[0]?.code === '615');
         expect(ok).to.equal(2);
         expect(refused).to.have.length(3);
-        expect(refused[0]!.errors[0].message).to.equal('Concurrent access limit reached');
+        expect(refused[0].errors[0].message).to.equal('Concurrent access limit reached');
         expect(sb.counters.maxConcurrentSeen()).to.be.within(3, 5);
         expect(sb.counters.errorsByCode()['615']).to.equal(3);
       });
@@ -654,7 +654,7 @@ describe('sandbox', function () {
       const sb = await startSandbox({ startDate: '2025-06-01T12:00:00Z', activityCount: 100, leadCount: 30 });
       try {
         const all = [...sb.activities()];
-        expect(all[0]!.activityDate).to.equal('2025-06-01T12:00:00Z');
+        expect(all[0].activityDate).to.equal('2025-06-01T12:00:00Z');
         expect(sb.leads().map((l) => l.id)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
         for (const lead of sb.leads()) expect(lead).to.include.keys('email', 'firstName', 'lastName', 'company', 'createdAt', 'updatedAt');
       } finally {
@@ -667,7 +667,7 @@ describe('sandbox', function () {
         const sb = await startSandbox({ sinceDatetimeInclusive: inclusive, activityCount: 200, leadCount: 20 });
         try {
           const client = await Client.connect(sb);
-          const first = [...sb.activities()][0] as Activity;
+          const first = [...sb.activities()][0];
           const token = await client.pagingToken(first.activityDate);
           const items: Json[] = [];
           for (const group of ALL_TYPE_GROUPS(sb)) {

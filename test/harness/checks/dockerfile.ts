@@ -71,7 +71,7 @@ function entrypointOf(rest: string): string[] {
   if (rest.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(rest);
-      if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string')) return parsed as string[];
+      if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string')) return parsed;
     } catch {
       // Docker falls back to shell form when the JSON is invalid.
     }

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { isObject } from '../json-walk';
 import { dockerImageConfig } from './dockerfile';
+import { textOf } from '../../../protocol/text';
 
 /**
  * CAT S19/S20 checked on the Dockerfile instead of a built image: the platform starts the
@@ -33,8 +34,8 @@ export function checkImageStatics(dockerfileText: string, metadataYamlText?: str
   for (const [label, actual, wanted] of expected) {
     const field = label === 'io.airbyte.name' ? 'dockerRepository' : 'dockerImageTag';
     if (wanted === undefined || wanted === null) failures.push(`S19: metadata.yaml has no data.${field}`);
-    else if (actual !== undefined && actual !== String(wanted)) {
-      failures.push(`S19: LABEL ${label} is ${JSON.stringify(actual)} but metadata.yaml data.${field} is ${JSON.stringify(String(wanted))}`);
+    else if (actual !== undefined && actual !== textOf(wanted)) {
+      failures.push(`S19: LABEL ${label} is ${JSON.stringify(actual)} but metadata.yaml data.${field} is ${JSON.stringify(textOf(wanted))}`);
     }
   }
   return failures;

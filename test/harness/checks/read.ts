@@ -5,6 +5,7 @@ import { descriptorKey } from '../state-file';
 import { Failures } from './failures';
 import { compileRecordValidator } from './record-validator';
 import { expectedSchemaStructure, objectStructure } from './schema-structure';
+import { textOf } from '../../../protocol/text';
 
 /** CAT TestBasicRead checks on the messages of one `read`: B2, B4, B7, B8. */
 
@@ -42,7 +43,7 @@ export interface RecordCheckOptions {
 
 /** CAT's B7 key: an absent namespace is Python's `None` on both sides. */
 function statusKey(name: unknown, namespace: unknown): string {
-  return `${namespace == null ? 'None' : String(namespace)}-${String(name)}`;
+  return `${namespace == null ? 'None' : textOf(namespace)}-${textOf(name)}`;
 }
 
 export function checkRecords(messages: readonly unknown[], configuredCatalog: ConfiguredCatalogLike, opts: RecordCheckOptions = {}): string[] {

@@ -3,6 +3,7 @@ import { formatAjvErrors, newDraft07Ajv } from '../ajv-setup';
 import { canonicalJson, isObject, isPropertyName, JsonEntry, nodeAt, pointer, walkJson } from '../json-walk';
 import { Failures } from './failures';
 import { expectedSchemaStructure } from './schema-structure';
+import { textOf } from '../../../protocol/text';
 
 /**
  * CAT TestSpec (S0–S17) on a spec as the connector printed it. S2 (compare with a stored spec),
@@ -235,7 +236,7 @@ function checkDuplicateOrder(entries: JsonEntry[], failures: Failures): void {
       const key = canonicalJson([prop.group ?? '', prop.order]);
       const other = seen.get(key);
       if (other !== undefined) {
-        failures.add(`S11: ${pointer(e.path)}: "${other}" and "${name}" share order ${JSON.stringify(prop.order)} in group "${String(prop.group ?? '')}"`);
+        failures.add(`S11: ${pointer(e.path)}: "${other}" and "${name}" share order ${JSON.stringify(prop.order)} in group "${textOf(prop.group ?? '')}"`);
       } else seen.set(key, name);
     }
   }
