@@ -10,6 +10,8 @@ const SELECTED = [
   'externalCompanyId', 'company', 'createdAt', 'updatedAt', '_ab_cdc_deleted_at',
 ];
 const COMPARED = SELECTED.filter((f) => f !== '_ab_cdc_deleted_at');
+/** The selected lead columns a linked lead reads from its company. */
+const COMPANY_COLUMNS = ['company'];
 
 function iso(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -19,10 +21,10 @@ function recent(seconds: number): string {
   return iso(Date.now() - seconds * 1000);
 }
 
-/** The catalog a user gets by selecting a few columns of `leads` in Airbyte. */
-function leadsCatalog(discovered: any, columns: string[] | undefined = SELECTED): any {
-  const catalog = catalogFor(discovered, ['leads']);
-  const stream = catalog.streams[0].stream;
+/** The catalog a user gets by selecting a few columns of `leads` in Airbyte (and other streams whole). */
+function leadsCatalog(discovered: any, columns: string[] | undefined = SELECTED, others: string[] = []): any {
+  const catalog = catalogFor(discovered, ['leads', ...others]);
+  const stream = catalog.streams.find((s: any) => s.stream.name === 'leads').stream;
   if (columns) stream.json_schema = { ...stream.json_schema, properties: Object.fromEntries(columns.map((c) => [c, stream.json_schema.properties[c]])) };
   return catalog;
 }
@@ -89,11 +91,19 @@ async function marketoLeads(sandbox: Sandbox): Promise<Map<number, Record<string
   return out;
 }
 
-async function expectTableMirrorsMarketo(table: Table, sandbox: Sandbox): Promise<void> {
+/**
+ * Compares the warehouse with what Marketo serves, field for field. With a companies table, a
+ * linked lead's company columns come from its company, joined on externalCompanyId, as the docs
+ * tell users to model it.
+ */
+async function expectTableMirrorsMarketo(table: Table, sandbox: Sandbox, companies?: Table): Promise<void> {
   const marketo = await marketoLeads(sandbox);
   expect([...table.rows.keys()].sort((a, b) => a - b)).to.deep.equal([...marketo.keys()].sort((a, b) => a - b));
+  const byKey = new Map([...(companies?.rows.values() ?? [])].map((c) => [c.externalCompanyId, c]));
   for (const [id, lead] of marketo) {
-    const row = table.rows.get(id)!;
+    const stored = table.rows.get(id)!;
+    const company = companies && byKey.get(stored.externalCompanyId);
+    const row = company ? { ...stored, ...Object.fromEntries(COMPANY_COLUMNS.map((c) => [c, company[c]])) } : stored;
     for (const field of COMPARED) expect(row[field], `lead ${id} ${field}`).to.deep.equal(asDeclared(field, lead[field]));
   }
 }
@@ -140,14 +150,16 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
 
   it('one full and two incremental syncs, applied by cursor to a table keyed by id, give exactly the sandbox leads, field for field', async () => {
     const config = sourceConfig(sandbox);
-    const catalog = leadsCatalog(discovered);
+    const catalog = leadsCatalog(discovered, SELECTED, ['companies']);
     await syncCompanies(sandbox, [{ externalCompanyId: 'C-1', company: 'Acme Holdings' }, { externalCompanyId: 'C-2', company: 'Globex' }]);
 
     const beforeFull = Date.now();
     const full = await read(config, catalog);
     expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
     const table = new Table().apply(extracted(leadRecords(full)));
-    await expectTableMirrorsMarketo(table, sandbox);
+    const companies = new Table().apply(extracted(full.records('companies')));
+    expect([...companies.rows.values()].map((c) => c.company)).to.deep.equal(['Acme Holdings', 'Globex']);
+    await expectTableMirrorsMarketo(table, sandbox, companies);
 
     // Creates, changes of every kind that moves a lead value, a company link, a merge and deletes,
     // each leaving the activities Marketo writes; one change committed late, dated 4 minutes
@@ -159,6 +171,7 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     expect(existing.slice(60, 63).map((id) => sandbox.changeSegment(id, 'EMEA'))).to.deep.equal([true, true, true]);
     expect(existing.slice(70, 72).map((id) => sandbox.changeLeadPartition(id, 2))).to.deep.equal([true, true]);
     sandbox.updateLead(existing[80], { externalCompanyId: 'C-1' });
+    sandbox.updateLead(existing[82], { externalCompanyId: 'C-1' });
     sandbox.updateLead(existing[81], { title: 'Committed late' }, { at: iso(beforeFull - 240_000) });
     sandbox.mergeLeads(existing[20], [existing[21], existing[22]]);
     for (const id of existing.slice(30, 33)) sandbox.deleteLead(id);
@@ -174,13 +187,16 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
       expect(data.updatedAt >= full.records('leads').find((r: any) => r.data.id === data.id).data.updatedAt).to.equal(true);
     }
     table.apply(extracted([], leadRecords(first)));
-    await expectTableMirrorsMarketo(table, sandbox);
+    companies.apply(extracted([], first.records('companies')));
+    await expectTableMirrorsMarketo(table, sandbox, companies);
     expect(table.rows.get(existing[80])!.company).to.equal('Acme Holdings');
     expect(table.rows.get(existing[60])!.segmentation_region).to.equal('EMEA');
     expect(table.rows.get(existing[70])!.leadPartitionId).to.equal('2');
 
-    // Second round: a score change, a segment move, a partition move, a company switch, a merge,
+    // Second round: a score change, a segment move, a partition move, a company switch, a change
+    // of the company record itself (no lead activity: only the companies stream sees it), a merge,
     // a deletion, and a change committed late (dated before the first incremental began).
+    await syncCompanies(sandbox, [{ externalCompanyId: 'C-1', company: 'Acme Group' }]);
     sandbox.updateLead(created[0].id, { lastName: 'Later' });
     sandbox.changeScore(existing[90], -7);
     sandbox.changeSegment(existing[60], 'APAC');
@@ -191,7 +207,12 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     sandbox.mergeLeads(created[2].id, [existing[41]]);
     const second = await read(config, catalog, nextState(first));
     table.apply(extracted([], [], leadRecords(second)));
-    await expectTableMirrorsMarketo(table, sandbox);
+    companies.apply(extracted([], [], second.records('companies')));
+    expect(second.records('companies').map((r: any) => r.data.company)).to.include('Acme Group');
+    expect([...companies.rows.values()].map((c) => c.company)).to.deep.equal(['Acme Group', 'Globex']);
+    await expectTableMirrorsMarketo(table, sandbox, companies);
+    // The lead linked before the company changed still holds the old name in `leads`: the join gives the new one.
+    expect(table.rows.get(existing[82])!.company).to.equal('Acme Holdings');
     // Only what changed came back: the changed leads, the merge winner, and the tombstones.
     expect(second.records('leads').map((r: any) => r.data.id).sort((a: number, b: number) => a - b)).to.deep.equal(
       [created[0].id, existing[90], existing[60], existing[91], existing[80], existing[40], created[1].id, created[2].id, existing[41]].sort((a, b) => a - b),
