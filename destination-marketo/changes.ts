@@ -4,7 +4,8 @@ import { PendingRow } from './batcher';
 import { ConflictPolicy } from './config';
 import { convertValue } from './convert';
 import { pairByValue, pairingKey } from './keys';
-import { Log, WriteTarget } from './objects';
+import { FieldChangeLog } from './field-changes';
+import { LEAD_ID_FIELD, Log, WriteTarget } from './objects';
 import { parseInstant } from '../marketo/instant';
 import { textOf } from '../protocol/text';
 
@@ -19,6 +20,7 @@ export const UPDATED_AT_FIELD = 'updatedAt';
 
 /** What Marketo holds for one row's key; `ambiguous` = it cannot be told (several leads share the key, or the key cannot be looked up). */
 type Current = { kind: 'absent' } | { kind: 'ambiguous' } | { kind: 'present'; values: Record<string, unknown>; updatedAt?: number };
+type Present = Extract<Current, { kind: 'present' }>;
 
 export interface ChangeSettings {
   writeOnlyChanges: boolean;
@@ -87,7 +89,12 @@ export function sameValue(wanted: unknown, current: unknown, dataType: string): 
  * Runs inside the batch's own write (after the batches holding its keys), so it sees their writes.
  */
 export class ChangeFilter {
-  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly settings: ChangeSettings, private readonly log: Log) {}
+  /** newest_wins on leads: Marketo's change time of each field (Get Lead Changes), shared by every batch. */
+  private readonly leadFieldChanges?: FieldChangeLog;
+
+  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly settings: ChangeSettings, private readonly log: Log) {
+    if (settings.conflictPolicy === 'newest_wins') this.leadFieldChanges = new FieldChangeLog(endpoints, () => endpoints.client.tokens.scope);
+  }
 
   get active(): boolean {
     return readsCurrentValues(this.settings);
@@ -97,6 +104,7 @@ export class ChangeFilter {
     const plan: ChangePlan = { send: [], unchanged: [], kept: new Map() };
     if (!this.active || rows.length === 0) return { ...plan, send: rows };
     const current = await this.current(target, rows);
+    const changedAfterRow = await this.newerInMarketo(target, rows, current);
     for (const row of rows) {
       const found = current.get(row) ?? { kind: 'ambiguous' };
       // A create, or a key Marketo cannot look up for us: the whole row goes, and Marketo decides.
@@ -104,7 +112,6 @@ export class ChangeFilter {
         plan.send.push(row);
         continue;
       }
-      const newer = this.settings.conflictPolicy === 'newest_wins' && found.updatedAt !== undefined && row.changedAt !== undefined && found.updatedAt > row.changedAt;
       const payload: Record<string, unknown> = {};
       let fields = 0;
       let kept = 0;
@@ -114,9 +121,9 @@ export class ChangeFilter {
           continue;
         }
         const same = sameValue(value, found.values[field] ?? null, target.fields.get(field)?.dataType ?? 'string');
-        if (!same && newer) {
+        if (!same && changedAfterRow(row, found, field)) {
           kept++;
-          this.log('DEBUG', `Stream '${target.name}', ${row.label}: field '${field}' kept as Marketo has it: Marketo changed this record after the row (newest_wins).`);
+          this.log('DEBUG', `Stream '${target.name}', ${row.label}: field '${field}' kept as Marketo has it: Marketo changed this ${target.kind === 'lead' ? 'field' : 'record'} after the row (newest_wins).`);
           continue;
         }
         if (same && this.settings.writeOnlyChanges) continue;
@@ -129,6 +136,31 @@ export class ChangeFilter {
       if (kept > 0) plan.kept.set(planned, kept);
     }
     return plan;
+  }
+
+  /**
+   * newest_wins: whether Marketo changed a field after the row did. Leads: from the Change Data
+   * Value activities of the field (one walk for the sync, see FieldChangeLog), since a lead's
+   * updatedAt ignores custom fields. Companies and custom objects: from the record's updatedAt,
+   * which every field moves. A row without a change time never loses.
+   */
+  private async newerInMarketo(target: WriteTarget, rows: PendingRow[], current: Map<PendingRow, Current>): Promise<(row: PendingRow, found: Present, field: string) => boolean> {
+    if (this.settings.conflictPolicy !== 'newest_wins') return () => false;
+    if (target.kind !== 'lead' || !this.leadFieldChanges) {
+      return (row, found) => found.updatedAt !== undefined && row.changedAt !== undefined && found.updatedAt > row.changedAt;
+    }
+    const compared = rows.filter((r) => r.changedAt !== undefined && current.get(r)?.kind === 'present');
+    if (compared.length > 0) {
+      const fields = new Set<string>();
+      for (const row of compared) for (const field of Object.keys(row.payload)) if (!target.keyFields.includes(field)) fields.add(field);
+      const oldest = Math.min(...compared.map((r) => r.changedAt as number));
+      if (fields.size > 0) await this.leadFieldChanges.cover([...fields], oldest);
+    }
+    const changes = this.leadFieldChanges;
+    return (row, found, field) => {
+      const at = changes.lastChange(Number(found.values[LEAD_ID_FIELD]), field);
+      return at !== undefined && row.changedAt !== undefined && at > row.changedAt;
+    };
   }
 
   /** What Marketo holds for each row's key, in one read per 300 keys. */

@@ -212,6 +212,12 @@ export interface Sandbox {
   // "In the Marketo UI": changes made by people, logged as Marketo logs them.
   /** A lead's stored values (a copy), or undefined when there is none (deleted, merged away). */
   lead(id: number): Lead | undefined;
+  /**
+   * When any field of the lead last changed (ISO second): custom-field changes move it but not
+   * the lead's visible `updatedAt`, which tracks standard fields only. The bulk lead extract's
+   * `updatedAt` filter uses it. Undefined for a lead that does not exist.
+   */
+  leadLastChangedAt(id: number): string | undefined;
   /** Creates a lead (next id) with a New Lead activity, "Source Type" "New lead". Throws on unknown/read-only fields or invalid values. */
   createLead(values: Record<string, unknown>): Lead;
   /**
@@ -295,10 +301,6 @@ function nonNegativeInteger(name: string, value: number): number {
  * filter uses (the visible updatedAt tracks standard fields only, Marketo says). The sandbox
  * moves updatedAt on every field change, so it serves as that time.
  */
-function lastChangeOf(lead: Readonly<Lead>): number {
-  return Date.parse(String(lead.updatedAt));
-}
-
 function isoToEpochSeconds(name: string, iso: string): number {
   const ms = parseSinceDatetime(iso) ?? Date.parse(iso);
   if (!Number.isFinite(ms)) throw new Error(`sandbox option ${name} must be an ISO 8601 datetime, got '${iso}'`);
@@ -402,7 +404,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     write(csvLine(spec.fields));
     let count = 0;
     for (const lead of leadStore.live()) {
-      const at = spec.filterField === 'createdAt' ? Date.parse(String(lead.createdAt)) : lastChangeOf(lead);
+      const at = spec.filterField === 'createdAt' ? Date.parse(String(lead.createdAt)) : (leadStore.lastChangedAtMs(lead.id) as number);
       if (!(at >= spec.startSec * 1000 && at <= spec.endSec * 1000)) continue;
       write(leadRow(lead, spec.fields));
       count++;
@@ -618,6 +620,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     assets: assetControl(assetStore, now, seed),
     leadFields: () => leadStore.fields.describe().map((f) => ({ ...f })),
     leadPartitions: () => partitions.list(),
+    leadLastChangedAt: (id) => {
+      const ms = leadStore.lastChangedAtMs(id);
+      return ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
+    },
     leadPartitionOf: (id) => ({ ...partitions.of(id) }),
   };
 }

@@ -295,6 +295,12 @@ export class LeadStore {
    * the record's updatedAt string is brought up to date only when the lead is read.
    */
   private readonly pendingUpdatedAt = new Map<number, number>();
+  /**
+   * The last change to any field, epoch seconds, for leads changed since they were stored. The
+   * visible `updatedAt` tracks standard fields only; the bulk lead extract's `updatedAt` filter
+   * uses this time instead (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-lead-extract#filters).
+   */
+  private readonly lastChangeSec = new Map<number, number>();
   /** Live lead ids in insertion order, for uniform random picks. */
   private liveIds: number[] = [];
   private nextId: number;
@@ -358,7 +364,10 @@ export class LeadStore {
     return lead;
   }
 
-  /** Sets one field, keeping mktoName and updatedAt consistent as Marketo does. */
+  /**
+   * Sets one field, keeping mktoName and updatedAt consistent as Marketo does: a custom field's
+   * change moves only the time of the last change, not updatedAt.
+   */
   setField(id: number, field: string, value: LeadValue, atSec: number): void {
     const lead = this.byId.get(id);
     if (!lead) return;
@@ -370,8 +379,24 @@ export class LeadStore {
     if (value === null) delete lead[field];
     else lead[field] = value;
     if (field === 'firstName' || field === 'lastName') lead.mktoName = fullName(lead);
+    this.changedAt(id, atSec);
+    if (this.fields.isCustom(field)) return;
     const pending = this.pendingUpdatedAt.get(id);
     if (pending === undefined || atSec > pending) this.pendingUpdatedAt.set(id, atSec);
+  }
+
+  private changedAt(id: number, atSec: number): void {
+    const last = this.lastChangeSec.get(id);
+    if (last === undefined || atSec > last) this.lastChangeSec.set(id, atSec);
+  }
+
+  /** When any field of the lead last changed (its updatedAt when no custom field changed later), epoch ms; undefined for no such lead. */
+  lastChangedAtMs(id: number): number | undefined {
+    const lead = this.get(id);
+    if (!lead) return undefined;
+    const updatedAt = Date.parse(String(lead.updatedAt));
+    const last = this.lastChangeSec.get(id);
+    return last === undefined || last * 1000 < updatedAt ? updatedAt : last * 1000;
   }
 
   /** A random live lead id (undefined when there is none). */
@@ -387,6 +412,7 @@ export class LeadStore {
   /** Moves updatedAt to `atSec` (when later) without changing a field: a merge does this. */
   touch(id: number, atSec: number): void {
     if (!this.byId.has(id)) return;
+    this.changedAt(id, atSec);
     const pending = this.pendingUpdatedAt.get(id);
     if (pending === undefined || atSec > pending) this.pendingUpdatedAt.set(id, atSec);
   }

@@ -102,7 +102,36 @@ describe('two-way synchronisation against the sandbox', function () {
       "Stream 'leads', compared with Marketo's current values: 1 unchanged (not sent), 0 created, 1 updated, 0 rejected; 2 fields kept as Marketo has them because it changed them after the row (newest_wins).",
     );
     const debug = newestRun.logs().filter((l: any) => l.level === 'DEBUG').map((l: any) => l.message);
-    expect(debug).to.deep.equal(['firstName', 'title'].map((f) => `Stream 'leads', email=${String(newest.email)}: field '${f}' kept as Marketo has it: Marketo changed this record after the row (newest_wins).`));
+    expect(debug).to.deep.equal(['firstName', 'title'].map((f) => `Stream 'leads', email=${String(newest.email)}: field '${f}' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`));
+  });
+
+  it('newest_wins decides per field: a custom field edited in the UI after the row is kept (updatedAt does not see it), the others are written', async () => {
+    const [lead, other] = existing(2);
+    const rowChangedAt = isoSecondsAgo(3600);
+    const updatedAtBefore = sandbox.lead(lead.id)!.updatedAt;
+    sandbox.updateLead(lead.id, { integer_field: 4242 }, { source: 'ui' }); // a custom field: updatedAt stays
+    expect(sandbox.lead(lead.id)!.updatedAt).to.equal(updatedAtBefore);
+    sandbox.updateLead(other.id, { title: 'UiTitle' }, { source: 'ui' });
+    sandbox.counters.reset();
+    const result = await writeLeads(
+      sandbox,
+      [
+        { email: lead.email, integer_field: 7, title: 'WhTitle', _ab_cdc_updated_at: rowChangedAt },
+        { email: other.email, integer_field: 8, title: 'WhTitle', _ab_cdc_updated_at: rowChangedAt },
+      ],
+      { conflict_policy: 'newest_wins' },
+    );
+    expect([sandbox.lead(lead.id)!.integer_field, sandbox.lead(lead.id)!.title]).to.deep.equal([4242, 'WhTitle']);
+    expect([sandbox.lead(other.id)!.integer_field, sandbox.lead(other.id)!.title]).to.deep.equal([8, 'UiTitle']);
+    // One Get Lead Changes walk for the sync: a paging token and one page of changes since the row's change time.
+    expect(sandbox.counters.byEndpoint()).to.deep.equal({
+      'GET /rest/v1/leads/describe.json': 1, 'GET /rest/v1/companies/describe.json': 1, [GET_LEADS]: 1,
+      'GET /rest/v1/activities/pagingtoken.json': 1, 'GET /rest/v1/activities/leadchanges.json': 1, [SYNC_LEADS]: 1,
+    });
+    expect(result.logs().filter((l: any) => l.level === 'DEBUG').map((l: any) => l.message)).to.deep.equal([
+      `Stream 'leads', email=${String(lead.email)}: field 'integer_field' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
+      `Stream 'leads', email=${String(other.email)}: field 'title' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
+    ]);
   });
 
   it('700 unchanged rows cost ceil(700 / 300) = 3 reads and no write', async () => {

@@ -755,34 +755,92 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
     expect(run.states()).to.have.length(1);
   });
 
-  it('newest_wins keeps the fields of a record Marketo changed after the row; warehouse_wins overwrites them', async () => {
-    const fake = (f: FakeMarketo) =>
-      (f.leads = ['a', 'b', 'c'].map((k, i) => ({ id: i + 1, email: `${k}@x.com`, firstName: 'Marketo', lastName: 'Same', updatedAt: '2026-03-01T00:00:00Z' })));
+  /** Get Lead Changes answering `pages` of Change Data Value activities, each `[leadId, field, date, modifyingUser?]`. */
+  const leadChanges = (fake: FakeMarketo, pages: Array<Array<[number, string, string, string?]>>) => {
+    fake.on('GET /rest/v1/activities/pagingtoken.json', () => ({ requestId: 'a1#b2', success: true, nextPageToken: 'T0' }));
+    fake.on('GET /rest/v1/activities/leadchanges.json', (_b, query) => {
+      const n = Number(query.nextPageToken.slice(1));
+      const activities = pages[n].map(([leadId, field, date, user], i) => ({
+        id: 1000 + n * 10 + i, marketoGUID: String(1000 + n * 10 + i), leadId, activityDate: date, activityTypeId: 13,
+        fields: [{ id: 1, name: field, newValue: 'Marketo' }],
+        attributes: user ? [{ name: 'Modifying User', value: user }] : [{ name: 'Source', value: 'Person Detail Page' }],
+      }));
+      return { requestId: 'a1#b2', success: true, result: activities, moreResult: n + 1 < pages.length, nextPageToken: `T${n + 1}` };
+    });
+  };
+  const marketoValues = { firstName: 'Marketo', lastName: 'Marketo', company: 'Marketo', updatedAt: '2026-01-01T00:00:00Z' };
+  const warehouseValues = { firstName: 'Warehouse', lastName: 'Warehouse', company: 'Warehouse' };
+
+  it('newest_wins decides per field from Marketo\'s Change Data Value activities, in one Get Lead Changes walk shared by every batch', async () => {
+    const fake = (f: FakeMarketo) => {
+      f.leads = ['a', 'b', 'c', 'd'].map((k, i) => ({ id: i + 1, email: `${k}@x.com`, ...marketoValues }));
+      leadChanges(f, [
+        [[1, 'firstName', '2026-03-01T00:00:00Z'], [1, 'company', '2026-03-02T00:00:00Z', 'API@x.com']], // the second is our own earlier write
+        [[2, 'firstName', '2026-03-05T00:00:00Z'], [4, 'firstName', '2026-03-20T00:00:00Z']],
+      ]);
+    };
     const lines = [
-      lead('a@x.com', { firstName: 'Warehouse', lastName: 'Same', _ab_cdc_updated_at: '2026-02-01T00:00:00Z' }), // older than Marketo's change
-      lead('b@x.com', { firstName: 'Warehouse', _ab_cdc_updated_at: '2026-04-01T00:00:00Z' }), // newer
-      lead('c@x.com', { firstName: 'Warehouse' }), // no change time: the warehouse wins
+      lead('a@x.com', { ...warehouseValues, _ab_cdc_updated_at: '2026-02-01T00:00:00Z' }), // firstName changed in Marketo after the row
+      lead('b@x.com', { ...warehouseValues, _ab_cdc_updated_at: '2026-04-01T00:00:00Z' }), // the row is newer than Marketo's change
+      lead('c@x.com', warehouseValues), // no change time: the warehouse wins
+      streamState('leads', 1),
+      lead('d@x.com', { ...warehouseValues, _ab_cdc_updated_at: '2026-03-15T00:00:00Z' }), // a later batch: no second walk
+      streamState('leads', 2),
     ];
     const newest = await runWrite({ config: { ...ON, conflict_policy: 'newest_wins' }, fake, lines });
     expect(newest.error).to.equal(undefined);
-    expect(newest.fake.bodiesOf('POST /rest/v1/leads.json')[0].input).to.deep.equal([
-      { email: 'b@x.com', firstName: 'Warehouse' },
-      { email: 'c@x.com', firstName: 'Warehouse' },
+    expect(newest.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
+      [{ email: 'a@x.com', lastName: 'Warehouse', company: 'Warehouse' }, { email: 'b@x.com', ...warehouseValues }, { email: 'c@x.com', ...warehouseValues }],
+      [{ email: 'd@x.com', lastName: 'Warehouse', company: 'Warehouse' }],
     ]);
+    const walk = newest.fake.calls.filter((c) => c.endpoint.startsWith('GET /rest/v1/activities/'));
+    expect(walk.map((c) => [c.endpoint, c.query.sinceDatetime ?? c.query.nextPageToken])).to.deep.equal([
+      ['GET /rest/v1/activities/pagingtoken.json', '2026-02-01T00:00:00Z'],
+      ['GET /rest/v1/activities/leadchanges.json', 'T0'],
+      ['GET /rest/v1/activities/leadchanges.json', 'T1'],
+    ]);
+    expect(walk[1].query.fields.split(',').sort()).to.deep.equal(['company', 'firstName', 'lastName']);
     expect(newest.logs('DEBUG')).to.deep.equal([
-      "Stream 'leads', email=a@x.com: field 'firstName' kept as Marketo has it: Marketo changed this record after the row (newest_wins).",
+      "Stream 'leads', email=a@x.com: field 'firstName' kept as Marketo has it: Marketo changed this field after the row (newest_wins).",
+      "Stream 'leads', email=d@x.com: field 'firstName' kept as Marketo has it: Marketo changed this field after the row (newest_wins).",
     ]);
-    expect(infos(newest)[0]).to.match(/: 1 unchanged \(not sent\), 2 created, 0 updated, 0 rejected; 1 fields kept/);
+    expect(infos(newest)[0]).to.match(/: 0 unchanged \(not sent\), 4 created, 0 updated, 0 rejected; 2 fields kept/);
 
     const warehouse = await runWrite({ config: { ...ON, conflict_policy: 'warehouse_wins' }, fake, lines });
-    expect(warehouse.fake.bodiesOf('POST /rest/v1/leads.json')[0].input.map((r: any) => r.firstName)).to.deep.equal(['Warehouse', 'Warehouse', 'Warehouse']);
+    expect(warehouse.fake.bodiesOf('POST /rest/v1/leads.json').flatMap((b) => b.input.map((r: any) => r.firstName))).to.deep.equal(['Warehouse', 'Warehouse', 'Warehouse', 'Warehouse']);
+    expect(warehouse.fake.calls.filter((c) => c.endpoint.startsWith('GET /rest/v1/activities/'))).to.deep.equal([]);
     expect(warehouse.logs('DEBUG')).to.deep.equal([]);
+  });
+
+  it('newest_wins walks again only for a later row older than the walks, up to where the first walk began', async () => {
+    const run = await runWrite({
+      config: { ...ON, conflict_policy: 'newest_wins' },
+      fake: (f) => {
+        f.leads = ['a', 'b'].map((k, i) => ({ id: i + 1, email: `${k}@x.com`, ...marketoValues }));
+        leadChanges(f, [[[2, 'company', '2026-01-20T00:00:00Z'], [1, 'company', '2026-03-01T00:00:00Z']]]);
+      },
+      lines: [
+        lead('a@x.com', { company: 'Warehouse', _ab_cdc_updated_at: '2026-02-01T00:00:00Z' }),
+        streamState('leads', 1),
+        lead('b@x.com', { company: 'Warehouse', _ab_cdc_updated_at: '2026-01-10T00:00:00Z' }),
+      ],
+    });
+    expect(run.error).to.equal(undefined);
+    expect(run.fake.calls.filter((c) => c.endpoint === 'GET /rest/v1/activities/pagingtoken.json').map((c) => c.query.sinceDatetime)).to.deep.equal([
+      '2026-02-01T00:00:00Z',
+      '2026-01-10T00:00:00Z',
+    ]);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json')).to.deep.equal([]);
+    expect(run.logs('DEBUG')).to.have.length(2);
   });
 
   it('with write_only_changes off, newest_wins still reads and leaves out only the kept fields', async () => {
     const run = await runWrite({
       config: { write_only_changes: false, conflict_policy: 'newest_wins', row_changed_at_field: 'changed_at' },
-      fake: (f) => (f.leads = [{ id: 1, email: 'a@x.com', firstName: 'Marketo', lastName: 'Same', updatedAt: '2026-03-01T00:00:00Z' }]),
+      fake: (f) => {
+        f.leads = [{ id: 1, email: 'a@x.com', firstName: 'Marketo', lastName: 'Same', updatedAt: '2025-01-01T00:00:00Z' }];
+        leadChanges(f, [[[1, 'firstName', '2026-03-01T00:00:00Z']]]);
+      },
       lines: [lead('a@x.com', { firstName: 'Warehouse', lastName: 'Same', changed_at: 1_767_225_600 })], // 2026-01-01, epoch seconds
     });
     expect(run.error).to.equal(undefined);

@@ -380,6 +380,27 @@ describe('sandbox lead database (round 2)', function () {
       expect(unknown.result).to.deep.equal([{ status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'Atlantis'" }] }]);
     });
 
+    it('a custom field\'s change leaves updatedAt (it tracks standard fields) and moves only the time of the last change', async () => {
+      const id = (await client.sync([{ email: 'cf@example.com', firstName: 'Cy' }])).result[0].id as number;
+      expect(sb.leadLastChangedAt(id)).to.equal(iso(T0));
+      clock.now = T0 + 60_000;
+      await client.sync([{ email: 'cf@example.com', integer_field: 7, textarea_field: 'note' }]);
+      expect(activitiesOf(sb, id, 13)).to.have.length(2);
+      expect(sb.lead(id)).to.deep.include({ integer_field: 7, updatedAt: iso(T0) });
+      expect((await client.leads(`filterType=id&filterValues=${id}&fields=updatedAt`))[0].updatedAt).to.equal(iso(T0));
+      expect(sb.leadLastChangedAt(id)).to.equal(iso(T0 + 60_000));
+      // "In the UI" alike; a standard field moves both.
+      clock.now = T0 + 120_000;
+      sb.updateLead(id, { boolean_field: true });
+      expect([sb.lead(id)?.updatedAt, sb.leadLastChangedAt(id)]).to.deep.equal([iso(T0), iso(T0 + 120_000)]);
+      clock.now = T0 + 180_000;
+      sb.updateLead(id, { title: 'CTO' });
+      expect([sb.lead(id)?.updatedAt, sb.leadLastChangedAt(id)]).to.deep.equal([iso(T0 + 180_000), iso(T0 + 180_000)]);
+      expect(sb.leadLastChangedAt(999_999)).to.equal(undefined);
+      // Generated custom-field changes keep the rule: no lead's updatedAt is later than its last change.
+      for (const lead of sb.leads()) expect(Date.parse(String(lead.updatedAt)) <= Date.parse(sb.leadLastChangedAt(lead.id)!), `lead ${lead.id}`).to.equal(true);
+    });
+
     it('stores null for null and "": the change has an Old Value and no New Value', async () => {
       const id = (await client.sync([{ email: 'n@example.com', title: 'CTO', textarea_field: 'x' }])).result[0].id as number;
       await client.sync([{ email: 'n@example.com', title: null, textarea_field: '' }]);
