@@ -111,7 +111,7 @@ export class AssetEndpoints {
       workspace: (p) => p.workspace,
     };
     if (filterType && !filters[filterType]) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('filterType', filterType));
-    const keep = (p: Parameters<typeof programBrowseView>[0]) => (!status || p.status === status) && (!filterType || values.has(filters[filterType]!(p)));
+    const keep = (p: Parameters<typeof programBrowseView>[0]) => (!status || p.status === status) && (!filterType || values.has(filters[filterType](p)));
     return browse(req, this.store.programs.values(), keep, programBrowseView, true);
   }
 

@@ -112,7 +112,7 @@ export function assetDate(epochSeconds: number): string {
 }
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
-  return items[rng.int(0, items.length - 1)] as T;
+  return items[rng.int(0, items.length - 1)];
 }
 
 function dates(rng: Rng, beforeSec: number): { createdSec: number; updatedSec: number } {
@@ -177,7 +177,7 @@ export class AssetStore {
     }
     let segmentId = 1;
     for (let n = 0; n < counts.segmentations; n++) {
-      const template = SEGMENTATIONS[n % SEGMENTATIONS.length]!;
+      const template = SEGMENTATIONS[n % SEGMENTATIONS.length];
       const segmentationId = 1001 + n;
       const name = n < SEGMENTATIONS.length ? template.name : `${template.name} ${n}`;
       const folder = pick(rng, FOLDERS);

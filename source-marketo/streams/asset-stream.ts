@@ -29,7 +29,7 @@ export async function* readAssetsSince(
   ctx: ReadContext,
   path: string,
   rawState: Record<string, unknown> | undefined,
-  enrich: (records: Record<string, unknown>[]) => Promise<Record<string, unknown>[]> = async (r) => r,
+  enrich: (records: Record<string, unknown>[]) => Promise<Record<string, unknown>[]> = (r) => Promise.resolve(r),
 ): AsyncGenerator<StreamEvent> {
   const incremental = ctx.syncMode === 'incremental';
   const previous = incremental && typeof rawState?.updatedAt === 'string' ? toMarketoSecond(rawState.updatedAt) : undefined;

@@ -16,8 +16,8 @@ export class ProgramsStream implements SourceStream {
   readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
   readonly permission = ASSETS_PERMISSION;
 
-  async schema(): Promise<JsonSchema> {
-    return PROGRAM_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(PROGRAM_SCHEMA);
   }
 
   read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
@@ -29,7 +29,7 @@ export class ProgramsStream implements SourceStream {
 /** Get Program by Id for each program, up to max_concurrent_calls at once: `tags` and `costs` as it gives them (null when none). */
 async function withTagsAndCosts(ctx: ReadContext, records: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
   const assets = assetsOf(ctx);
-  const out: Record<string, unknown>[] = new Array(records.length);
+  const out = new Array<Record<string, unknown>>(records.length);
   let next = 0;
   const worker = async () => {
     while (next < records.length) {

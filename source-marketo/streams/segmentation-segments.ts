@@ -16,8 +16,8 @@ export class SegmentsStream implements SourceStream {
   readonly syncModes: SyncMode[] = ['full_refresh'];
   readonly permission = ASSETS_PERMISSION;
 
-  async schema(): Promise<JsonSchema> {
-    return SEGMENT_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(SEGMENT_SCHEMA);
   }
 
   async *read(ctx: ReadContext): AsyncGenerator<StreamEvent> {

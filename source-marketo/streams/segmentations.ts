@@ -16,8 +16,8 @@ export class SegmentationsStream implements SourceStream {
   readonly syncModes: SyncMode[] = ['full_refresh'];
   readonly permission = ASSETS_PERMISSION;
 
-  async schema(): Promise<JsonSchema> {
-    return SEGMENTATION_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(SEGMENTATION_SCHEMA);
   }
 
   async *read(ctx: ReadContext): AsyncGenerator<StreamEvent> {

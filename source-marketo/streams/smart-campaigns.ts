@@ -16,8 +16,8 @@ export class SmartCampaignsStream implements SourceStream {
   readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
   readonly permission = ASSETS_PERMISSION;
 
-  async schema(): Promise<JsonSchema> {
-    return SMART_CAMPAIGN_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(SMART_CAMPAIGN_SCHEMA);
   }
 
   read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {

@@ -4,7 +4,6 @@ import { RunResult } from '../harness/run-connector';
 import { catalogFor, discover, guids, nextState, read, recent, sourceConfig, uniqueSorted } from './support';
 
 const INCREMENTAL = ['activities', 'lead_changes', 'deleted_leads', 'leads'];
-const ALL_FIVE = [...INCREMENTAL, 'activity_types'];
 
 /** Every stream of the source, as a user selects them for a five-minute poll. */
 function allStreamsCatalog(discovered: any): any {
