@@ -73,7 +73,7 @@ export class FieldChangeLog {
 
   private record(leadId: number, field: string, at: number): void {
     let fields = this.last.get(leadId);
-    if (!fields) this.last.set(leadId, (fields = new Map()));
+    if (!fields) this.last.set(leadId, (fields = new Map<string, number>()));
     if (at > (fields.get(field) ?? -Infinity)) fields.set(field, at);
   }
 }
