@@ -225,6 +225,22 @@ describe('sandbox: bulk extract', function () {
     expect(text).to.equal(`id,email,firstName,company\n${lead.id},multi@example.com,"Line\nBreak ""quoted"", too",null\n`);
   });
 
+  it('the updatedAt lead filter finds a lead whose only change is a custom field, though its visible updatedAt stays', async () => {
+    await start({ leadCount: 20 });
+    const lead = sb.leads()[0];
+    const before = lead.updatedAt;
+    sb.updateLead(lead.id, { integer_field: 4711 }); // at the clock's now, 2026-03-01T00:00:00Z
+    expect(sb.lead(lead.id)?.updatedAt).to.equal(before);
+    expect(sb.leadLastChangedAt(lead.id)).to.equal('2026-03-01T00:00:00Z');
+    const id = await client.createAndEnqueue('leads', {
+      fields: ['id', 'integer_field', 'updatedAt'],
+      filter: { updatedAt: { startAt: '2026-02-28T00:00:00Z', endAt: '2026-03-01T00:00:00Z' } },
+    });
+    clock.advance(2 * STEP_MS);
+    const text = await (await client.file('leads', id)).text();
+    expect(text).to.equal(`id,integer_field,updatedAt\n${lead.id},4711,${String(before)}\n`);
+  });
+
   it('fails jobs on demand and expires files after the retention period', async () => {
     await start();
     sb.bulkExports.failNext();
