@@ -14,6 +14,8 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --companies N          companies generated at start (default 0)
   --custom-objects N     records of each custom object type generated at start, linked to leads (default 0)
   --start-date ISO       date of the first activity (default 2026-01-05T00:00:00Z)
+  --lead-partitions A,B  lead partition names, ids 1, 2, ... (default Default); with several,
+                         Sync Leads refuses a create without partitionName (1009)
   --client-id S          (default sandbox-client-id)
   --client-secret S      (default sandbox-client-secret)
   --api-user S           token scope (default api@sandbox.example.com)
@@ -60,6 +62,7 @@ export function parseArgs(argv: readonly string[]): SandboxOptions {
       case '--companies': o.companyCount = integer(flag, value()); break;
       case '--custom-objects': o.customObjectCount = integer(flag, value()); break;
       case '--start-date': o.startDate = value() ?? fail(`${flag} needs a value`); break;
+      case '--lead-partitions': o.leadPartitions = (value() ?? fail(`${flag} needs a value`)).split(',').map((name, i) => ({ id: i + 1, name: name.trim() })); break;
       case '--client-id': o.clientId = value() ?? fail(`${flag} needs a value`); break;
       case '--client-secret': o.clientSecret = value() ?? fail(`${flag} needs a value`); break;
       case '--api-user': o.apiUser = value() ?? fail(`${flag} needs a value`); break;
