@@ -1,3 +1,4 @@
+import { ConflictPolicy } from './config';
 import { RowStatus } from './writer';
 
 type Tally = Record<RowStatus | 'records' | 'replaced' | 'kept', number>;
@@ -30,18 +31,19 @@ export class RunSummary {
     return this.sum('rejected');
   }
 
-  /** One line per stream, then the API calls per endpoint. */
-  lines(callsByEndpoint: Record<string, number>): string[] {
+  /** One line per stream, then the API calls per endpoint; `policy` is the conflict_policy in force. */
+  lines(callsByEndpoint: Record<string, number>, policy: ConflictPolicy): string[] {
     const lines = [...this.streams.entries()].map(
       ([stream, t]) =>
-        `Stream '${stream}': ${t.records} records: ${t.created} created, ${t.updated} updated, ${t.deleted} deleted, ` +
-        `${t.absent} deletes of records Marketo did not have, ${t.rejected} rejected, ${t.replaced} replaced by a later row with the same key.`,
+        `Stream '${stream}': ${plural(t.records, 'record')}: ${t.created} created, ${t.updated} updated, ${t.deleted} deleted, ` +
+        `${plural(t.absent, 'delete')} of records Marketo did not have, ${t.rejected} rejected, ${t.replaced} replaced by a later row with the same key.`,
     );
     for (const [stream, t] of this.streams) {
       if (!this.compared.has(stream)) continue;
+      const kept = policy === 'newest_wins' ? `; ${plural(t.kept, 'field')} kept as Marketo has them because it changed them after the row (newest_wins)` : '';
       lines.push(
-        `Stream '${stream}', compared with Marketo's current values: ${t.unchanged} unchanged (not sent), ${t.created} created, ${t.updated} updated, ` +
-          `${t.rejected} rejected; ${t.kept} fields kept as Marketo has them because it changed them after the row (newest_wins).`,
+        `Stream '${stream}', compared with Marketo's current values: ` +
+          `${t.unchanged} unchanged (not sent), ${t.created} created, ${t.updated} updated, ${t.rejected} rejected${kept}.`,
       );
     }
     const calls = Object.entries(callsByEndpoint);
@@ -55,4 +57,9 @@ export class RunSummary {
     for (const tally of this.streams.values()) n += tally[what];
     return n;
   }
+}
+
+/** "1 record", "2 records". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

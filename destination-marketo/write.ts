@@ -62,6 +62,8 @@ export class WriteSession {
   private readonly linkTargetsInFlight = new Set<Promise<void>>();
   private failure: { error: unknown } | undefined;
   readonly summary = new RunSummary();
+  /** RECORD and STATE messages read: none means the input was empty, which the user should hear about. */
+  messagesRead = 0;
 
   constructor(
     targets: Map<string, WriteTarget>,
@@ -86,6 +88,7 @@ export class WriteSession {
     this.throwIfFailed();
     if (text.trim() === '') return;
     const message = parseInputLine(text, lineNumber);
+    if (message.type === 'RECORD' || message.type === 'STATE') this.messagesRead++;
     if (message.type === 'RECORD') {
       await this.record(message.record, lineNumber);
     } else if (message.type === 'STATE') {
@@ -258,7 +261,10 @@ export async function write(
     }
     throw err;
   } finally {
-    for (const line of session.summary.lines(endpoints.client.callsByEndpoint)) log('INFO', line);
+    for (const line of session.summary.lines(endpoints.client.callsByEndpoint, config.conflictPolicy)) log('INFO', line);
+  }
+  if (session.messagesRead === 0) {
+    log('WARN', 'Nothing came on standard input: no record and no state, so nothing was written. The platform (or you, running it by hand) pipes the source\'s messages into write.');
   }
 
   const { records, rejected } = session.summary;

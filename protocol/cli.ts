@@ -17,11 +17,26 @@ export interface ParsedArgs {
   state?: string;
 }
 
+const HELP_FLAGS = new Set(['--help', '-h', 'help']);
+
+/**
+ * `--help`, `-h`, `help` or no argument at all: a person at a terminal, not the platform (which
+ * always names a command). They get the usage text, the one output that is not AirbyteMessages.
+ */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.length === 0 || HELP_FLAGS.has(argv[0]);
+}
+
+/** Prints `usage` and exits: 0 when help was asked for, 1 when no command was given. */
+export function printHelp(argv: string[], usage: string): Promise<never> {
+  return new Promise(() => process.stdout.write(usage.endsWith('\n') ? usage : `${usage}\n`, () => process.exit(argv.length === 0 ? 1 : 0)));
+}
+
 /** Parses `<command> [--config F] [--catalog F] [--state F]` as the Airbyte platform passes it. */
 export function parseArgs(argv: string[], commands: Record<string, string[]>): ParsedArgs {
   const [command, ...rest] = argv;
   if (!command || !(command in commands)) {
-    throw new ConnectorError(`Unknown command '${command ?? ''}'. Expected one of: ${Object.keys(commands).join(', ')}.`, 'system_error');
+    throw new ConnectorError(`Unknown command '${command ?? ''}'. Expected one of: ${Object.keys(commands).join(', ')} (--help lists them with their options).`, 'system_error');
   }
   const parsed: ParsedArgs = { command };
   for (let i = 0; i < rest.length; i++) {

@@ -92,6 +92,10 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   const config = parseSourceConfig(rawConfig);
   writer.redactor.add(config.connection.clientId, config.connection.clientSecret);
   const ctx = connect(config, writer);
+  // Credentials and the host are checked once, before any stream starts: a wrong secret is a
+  // connection failure of the whole read, not an error of whichever stream came first. A token
+  // costs no API call (Marketo does not count the identity endpoint).
+  await ctx.client.tokens.get();
   const planned = plan(rawCatalog, await offeredStreams(rawCatalog, ctx), writer);
   const states = parseInputState(rawState);
   if (planned.length > 1) ctx.endpoints.sharePages();

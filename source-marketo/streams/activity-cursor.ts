@@ -10,7 +10,7 @@ const LATE_ARRIVAL_MARGIN_MS = 5 * 60_000;
 const SYNC_STARTED_AT = Date.now();
 
 /** The second every walk of this sync that ends quiet leaves its cursor at: a little before the sync started. */
-function quietSecond(syncStartedAt: number = SYNC_STARTED_AT): string {
+export function quietSecond(syncStartedAt: number = SYNC_STARTED_AT): string {
   return secondOf(syncStartedAt - LATE_ARRIVAL_MARGIN_MS);
 }
 

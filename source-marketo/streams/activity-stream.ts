@@ -50,8 +50,8 @@ export abstract class ActivityLikeStream implements SourceStream {
     return record;
   }
 
-  /** Runs before the walks start, e.g. to warn about data Marketo may have pruned. */
-  protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor): void {}
+  /** Runs before the walks start, e.g. to warn about data Marketo may have pruned; `state` is the incremental state, if any. */
+  protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor, _state?: Record<string, unknown>): void {}
 
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
     const segments = loadSegments(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate, ctx.config.lookbackSeconds);
@@ -59,7 +59,7 @@ export abstract class ActivityLikeStream implements SourceStream {
     const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
     const startOf = (segment: Segment, keys: string[]) => segment.cursor.alignedStartOf(keys, ctx.alignedLookbackSeconds ?? 0);
-    this.beforeRead(ctx, segments[0].cursor);
+    this.beforeRead(ctx, segments[0].cursor, ctx.syncMode === 'incremental' ? state : undefined);
 
     // A long history is split into windows from where its data starts: the first page of each
     // group tells, and serves as that walk's first page.

@@ -244,9 +244,9 @@ describe('destination-marketo against the sandbox: an exact write', function () 
       "Stream 'leads': column 'annualRevenue' is a company field: Marketo refuses it on leads linked to a company (1021), so it is left out of rows that have an externalCompanyId. Send company fields through the 'companies' stream. (Shown once per column.)",
     ]);
     expect(logMessages(result, 'INFO')).to.include.members([
-      "Stream 'leads': 13 records: 3 created, 3 updated, 1 deleted, 1 deletes of records Marketo did not have, 3 rejected, 2 replaced by a later row with the same key.",
-      "Stream 'companies': 7 records: 3 created, 1 updated, 1 deleted, 1 deletes of records Marketo did not have, 1 rejected, 0 replaced by a later row with the same key.",
-      "Stream 'car_c': 8 records: 3 created, 1 updated, 1 deleted, 1 deletes of records Marketo did not have, 2 rejected, 0 replaced by a later row with the same key.",
+      "Stream 'leads': 13 records: 3 created, 3 updated, 1 deleted, 1 delete of records Marketo did not have, 3 rejected, 2 replaced by a later row with the same key.",
+      "Stream 'companies': 7 records: 3 created, 1 updated, 1 deleted, 1 delete of records Marketo did not have, 1 rejected, 0 replaced by a later row with the same key.",
+      "Stream 'car_c': 8 records: 3 created, 1 updated, 1 deleted, 1 delete of records Marketo did not have, 2 rejected, 0 replaced by a later row with the same key.",
     ]);
 
     // No personal value in any log or error: only keys and reasons.
@@ -639,9 +639,9 @@ describe('destination-marketo against the sandbox: deletes', function () {
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
     expect(logMessages(result, 'INFO')).to.include.members([
       "Stream 'leads', warehouseId=W-89: 2 Marketo leads hold this warehouseId; all of them are deleted.",
-      "Stream 'leads': 8 records: 1 created, 1 updated, 3 deleted, 1 deletes of records Marketo did not have, 0 rejected, 2 replaced by a later row with the same key.",
-      "Stream 'companies': 4 records: 2 created, 0 updated, 1 deleted, 1 deletes of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
-      "Stream 'car_c': 4 records: 2 created, 0 updated, 1 deleted, 1 deletes of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
+      "Stream 'leads': 8 records: 1 created, 1 updated, 3 deleted, 1 delete of records Marketo did not have, 0 rejected, 2 replaced by a later row with the same key.",
+      "Stream 'companies': 4 records: 2 created, 0 updated, 1 deleted, 1 delete of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
+      "Stream 'car_c': 4 records: 2 created, 0 updated, 1 deleted, 1 delete of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
     ]);
     expect(logMessages(result, 'WARN')).to.deep.equal([]);
   });
