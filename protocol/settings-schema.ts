@@ -74,9 +74,7 @@ function ruleOf(error: ErrorObject, item: PropertySchema | undefined): string {
     case 'pattern':
       return `must look like ${item?.pattern_descriptor ?? `the pattern ${String(params.pattern)}`}`;
     case 'format':
-      return params.format === 'date-time'
-        ? 'must be a real date and time in ISO 8601 with its zone (Z for UTC)'
-        : `must be a valid ${String(params.format)}`;
+      return params.format === 'date-time' ? 'must be a real date and time in ISO 8601 with its zone (Z for UTC)' : `must be a valid ${String(params.format)}`;
     case 'minimum':
       return `must be at least ${String(params.limit)}`;
     case 'maximum':

@@ -31,7 +31,10 @@ export class DeletedLeadsStream extends ActivityLikeStream {
     if (Date.parse(since) >= retentionStart) return;
     if (state === undefined) {
       // A first sync: deletions before the retention window were never ours to miss.
-      ctx.log('INFO', `deleted_leads: Marketo keeps deletions ${DELETED_LEADS_RETENTION_DAYS} days; those before ${secondOf(retentionStart)} may no longer be listed.`);
+      ctx.log(
+        'INFO',
+        `deleted_leads: Marketo keeps deletions ${DELETED_LEADS_RETENTION_DAYS} days; those before ${secondOf(retentionStart)} may no longer be listed.`,
+      );
     } else {
       ctx.log(
         'WARN',

@@ -12,7 +12,10 @@ const DAY_MS = 86_400_000;
 const isoSecond = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 function warnings(result: any): string[] {
-  return result.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message);
+  return result
+    .logs()
+    .filter((l: any) => l.level === 'WARN')
+    .map((l: any) => l.message);
 }
 
 describe('deleted_leads warns that deletions may have been missed only when they may have been', function () {
@@ -21,7 +24,13 @@ describe('deleted_leads warns that deletions may have been missed only when they
   let catalog: any;
   before(async () => {
     // The last deletions were 20 days ago; Marketo has not pruned them (retention off) so the first sync reads them.
-    sandbox = await startSandbox({ seed: 4, activityCount: 600, leadCount: 40, startDate: isoSecond(Date.now() - 20 * DAY_MS), deletedLeadsRetentionDays: null });
+    sandbox = await startSandbox({
+      seed: 4,
+      activityCount: 600,
+      leadCount: 40,
+      startDate: isoSecond(Date.now() - 20 * DAY_MS),
+      deletedLeadsRetentionDays: null,
+    });
     config = sourceConfig(sandbox, { start_date: isoSecond(Date.now() - 30 * DAY_MS) });
     catalog = catalogFor(await discover(config), ['deleted_leads']);
   });
@@ -45,8 +54,19 @@ describe('deleted_leads warns that deletions may have been missed only when they
     expect(warnings(quiet)).to.deep.equal([]);
 
     // The last sync ran 15 days ago (or a legacy state kept the last deletion's date, 20 days ago).
-    for (const lastRead of [isoSecond(Date.now() - 15 * DAY_MS), deletions.map((d: any) => d.activityDate).sort().pop()]) {
-      const stale = await read(config, catalog, [{ ...state[0], stream: { ...state[0].stream, stream_state: { activityDate: lastRead, partitions: { deleted_leads: { activityDate: lastRead, marketoGUIDs: [] } } } } }]);
+    for (const lastRead of [
+      isoSecond(Date.now() - 15 * DAY_MS),
+      deletions
+        .map((d: any) => d.activityDate)
+        .sort()
+        .pop(),
+    ]) {
+      const stale = await read(config, catalog, [
+        {
+          ...state[0],
+          stream: { ...state[0].stream, stream_state: { activityDate: lastRead, partitions: { deleted_leads: { activityDate: lastRead, marketoGUIDs: [] } } } },
+        },
+      ]);
       expect(warnings(stale)).to.deep.equal([
         `deleted_leads: the last sync read deletions up to ${lastRead}, more than 14 days ago. Marketo may prune deletions older than 14 days, so some may have been missed; sync at least every 14 days to catch every deletion.`,
       ]);
@@ -62,12 +82,24 @@ describe('running the connectors by hand', function () {
   after(() => sandbox.close());
 
   const commands: Array<[string, string[]]> = [
-    [SOURCE, ['spec', 'check    --config <config.json>', 'discover --config <config.json>', 'read     --config <config.json> --catalog <configured_catalog.json> [--state <state.json>]']],
+    [
+      SOURCE,
+      [
+        'spec',
+        'check    --config <config.json>',
+        'discover --config <config.json>',
+        'read     --config <config.json> --catalog <configured_catalog.json> [--state <state.json>]',
+      ],
+    ],
     [DESTINATION, ['spec', 'check    --config <config.json>', 'write    --config <config.json> --catalog <configured_catalog.json>']],
   ];
   for (const [bin, lines] of commands) {
     it(`${path.basename(bin)} --help (exit 0) and no argument (exit 1) print the commands and their options`, async () => {
-      for (const [args, code] of [[['--help'], 0], [['-h'], 0], [[], 1]] as Array<[string[], number]>) {
+      for (const [args, code] of [
+        [['--help'], 0],
+        [['-h'], 0],
+        [[], 1],
+      ] as Array<[string[], number]>) {
         const result = await runConnector(bin, args);
         expect(result.exitCode, args.join(' ')).to.equal(code);
         const text = result.stdoutLines.join('\n');
@@ -83,7 +115,11 @@ describe('running the connectors by hand', function () {
     const result = await read(sourceConfig(sandbox, { client_secret: 'not-the-secret-1234' }), catalog);
     expect(result.exitCode).to.equal(1);
     expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor ?? null, e.error.message])).to.deep.equal([
-      ['config_error', null, 'Marketo refused the client id and secret (Bad client credentials). Check them in Admin > LaunchPoint > View Details, and that the API user is active.'],
+      [
+        'config_error',
+        null,
+        'Marketo refused the client id and secret (Bad client credentials). Check them in Admin > LaunchPoint > View Details, and that the API user is active.',
+      ],
     ]);
     expect(result.traces('STREAM_STATUS')).to.deep.equal([]);
     expect(result.stdoutLines.join('\n')).not.to.contain('not-the-secret-1234');
@@ -95,7 +131,12 @@ describe('running the connectors by hand', function () {
     const catalog = path.join(findRepoRoot(), 'integration_tests', 'destination-marketo', 'configured_catalog.json');
     const result = await run(DESTINATION, ['write', '--config', writeJsonTemp(destinationConfig()), '--catalog', catalog], { stdin: '' });
     expect(result.exitCode).to.equal(0);
-    expect(result.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message)).to.deep.equal([
+    expect(
+      result
+        .logs()
+        .filter((l: any) => l.level === 'WARN')
+        .map((l: any) => l.message),
+    ).to.deep.equal([
       "Nothing came on standard input: no record and no state, so nothing was written. The platform (or you, running it by hand) pipes the source's messages into write.",
     ]);
   });
@@ -103,13 +144,20 @@ describe('running the connectors by hand', function () {
   it('integration_tests/destination-marketo: the sample input written with the sample catalog ends in Marketo as it says', async () => {
     const dir = path.join(findRepoRoot(), 'integration_tests', 'destination-marketo');
     const input = fs.readFileSync(path.join(dir, 'sample_input.jsonl'), 'utf8');
-    const result = await run(DESTINATION, ['write', '--config', writeJsonTemp(destinationConfig()), '--catalog', path.join(dir, 'configured_catalog.json')], { stdin: input });
+    const result = await run(DESTINATION, ['write', '--config', writeJsonTemp(destinationConfig()), '--catalog', path.join(dir, 'configured_catalog.json')], {
+      stdin: input,
+    });
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(result.states().map((s: any) => s.stream.stream_state.cursor)).to.deep.equal(['2026-11-01T09:05:00Z', '2026-11-01T09:20:00Z']);
     const byEmail = new Map(sandbox.leads().map((l: any) => [l.email, l]));
     expect(['ada.sample@example.com', 'grace.sample@example.com'].map((e) => byEmail.get(e)?.lastName)).to.deep.equal(['Lovelace', 'Hopper']);
     expect(byEmail.has('alan.sample@example.com'), 'deleted by its tombstone').to.equal(false);
-    expect(sandbox.companies().filter((c: any) => c.externalCompanyId === 'sample-acme').map((c: any) => c.company)).to.deep.equal(['Acme Sample Inc.']);
+    expect(
+      sandbox
+        .companies()
+        .filter((c: any) => c.externalCompanyId === 'sample-acme')
+        .map((c: any) => c.company),
+    ).to.deep.equal(['Acme Sample Inc.']);
     expect(result.logs().filter((l: any) => l.level === 'WARN')).to.deep.equal([]);
   });
 });

@@ -65,11 +65,14 @@ describe('settings are checked once, strictly, against the spec', function () {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ max_calls_per_20s: 500 }, "'max_calls_per_20s' must be at most 100; got 500. Example: 50."],
       [{ max_concurrent_calls: '5' }, "'max_concurrent_calls' must be a whole number; got '5'. Example: 5."],
-      [{ activity_type_ids: [1, 'six'] }, "'activity_type_ids' item 2 must be a whole number; got [1,\"six\"]. Example: [1,2,6,7,10,11]."],
+      [{ activity_type_ids: [1, 'six'] }, '\'activity_type_ids\' item 2 must be a whole number; got [1,"six"]. Example: [1,2,6,7,10,11].'],
       [{ client_secret: 12345678 }, "'client_secret' must be text; got a value (hidden: it is a secret)."],
       [{ start_date: undefined }, `'start_date' is required. ${EXAMPLE}`],
       // The scheme and host as the user typed them, not lower-cased.
-      [{ domain_url: 'http://123-ABC-456.mktorest.com' }, "'domain_url' must use https: only loopback hosts such as localhost may use http; got 'http://123-ABC-456.mktorest.com'. Example: https://123-ABC-456.mktorest.com."],
+      [
+        { domain_url: 'http://123-ABC-456.mktorest.com' },
+        "'domain_url' must use https: only loopback hosts such as localhost may use http; got 'http://123-ABC-456.mktorest.com'. Example: https://123-ABC-456.mktorest.com.",
+      ],
     ];
     for (const [extra, message] of cases) {
       const checked = await run(SOURCE, ['check', '--config', writeJsonTemp(sourceConfig(sandbox, extra))]);
@@ -89,7 +92,7 @@ describe('settings are checked once, strictly, against the spec', function () {
   });
 });
 
-describe('dates are UTC unless they carry a zone, whatever the machine\'s time zone', function () {
+describe("dates are UTC unless they carry a zone, whatever the machine's time zone", function () {
   let sandbox: Sandbox;
   before(async () => {
     sandbox = await startSandbox({ seed: 9, activityCount: 1200, leadCount: 60, rateLimit: null });
@@ -99,9 +102,15 @@ describe('dates are UTC unless they carry a zone, whatever the machine\'s time z
   it('a cursor without a zone in the state is read as UTC under TZ=America/Chicago: the same records as with Z', async () => {
     const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['activities']);
     const served = new Set(sandbox.activityTypes().map((t) => t.id));
-    const dates = [...sandbox.activities()].filter((a) => a.activityDate >= START_DATE && served.has(a.activityTypeId)).map((a) => a.activityDate).sort();
+    const dates = [...sandbox.activities()]
+      .filter((a) => a.activityDate >= START_DATE && served.has(a.activityTypeId))
+      .map((a) => a.activityDate)
+      .sort();
     const cursor = dates[Math.floor(dates.length / 2)];
-    const want = [...sandbox.activities()].filter((a) => a.activityDate >= cursor && served.has(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    const want = [...sandbox.activities()]
+      .filter((a) => a.activityDate >= cursor && served.has(a.activityTypeId))
+      .map((a) => a.marketoGUID)
+      .sort();
     expect(want.length).to.be.within(10, dates.length - 10);
 
     const zoned = await read(sourceConfig(sandbox), catalog, { activities: { activityDate: cursor } }, { env: { TZ: 'UTC' } });

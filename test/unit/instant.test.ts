@@ -4,7 +4,7 @@ import { parseInstant } from '../../marketo/instant';
 import { toMarketoSecond } from '../../source-marketo/dates';
 
 // Node re-reads process.env.TZ when it is set, so these run as on a machine in Chicago.
-describe('dates without a zone are UTC whatever the machine\'s TZ', () => {
+describe("dates without a zone are UTC whatever the machine's TZ", () => {
   const saved = process.env.TZ;
   before(() => {
     process.env.TZ = 'America/Chicago';
@@ -26,7 +26,7 @@ describe('dates without a zone are UTC whatever the machine\'s TZ', () => {
     for (const text of ['2024-02-30T00:00:00Z', '2024-13-01', '01/02/2024', '2024', 'last tuesday', '']) expect(parseInstant(text), text).to.be.NaN;
   });
 
-  it('the source\'s cursor dates and the destination\'s compared values follow it', () => {
+  it("the source's cursor dates and the destination's compared values follow it", () => {
     expect(toMarketoSecond('2026-03-01 12:00:00')).to.equal('2026-03-01T12:00:00Z');
     expect(comparable('2026-03-01 12:00:00', 'datetime')).to.equal(comparable('2026-03-01T12:00:00Z', 'datetime'));
   });
