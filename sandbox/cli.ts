@@ -119,7 +119,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  // Under `npm run sandbox` our parent is npm (or its shell). When it is killed nothing forwards the
+  // signal and we would go on serving the port: watch the parent and stop once it is gone (the
+  // process is then re-parented, so its parent id changes).
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, PARENT_CHECK_MS).unref();
 }
+
+/** How often the sandbox checks that whoever started it is still there. */
+const PARENT_CHECK_MS = 500;
 
 if (require.main === module) {
   main().catch((err: unknown) => {
