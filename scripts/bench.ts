@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, writeTemp } from './run-process';
+import { startSandbox } from '../sandbox';
+import { ACTIVITIES_SCANNED_PER_CALL } from '../sandbox/marketo-facts';
+import { ROOT, runConnectorProcess, writeTemp } from './run-process';
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 import { textOf } from '../protocol/text';
 
@@ -131,22 +133,108 @@ function limitFigures(records: number, counters: Awaited<ReturnType<SandboxProce
   };
 }
 
+/**
+ * The fewest calls Marketo's API allows for a first sync of `activities` over the same history:
+ * Get Activity Types, one paging token, and for each group of ten types the calls of one walk. A
+ * call returns at most 300 activities and examines at most one block of the store (the sandbox's
+ * ACTIVITIES_SCANNED_PER_CALL, as Marketo answers walks over rare types), so the walk is simulated
+ * over the same data, generated again in this process from the same seed and start date.
+ */
+async function apiMinimumCalls(activityCount: number, startDate: string): Promise<number> {
+  const twin = await startSandbox({ activityCount, startDate });
+  try {
+    const typeIds = twin.activityTypes().map((t) => t.id).sort((a, b) => a - b);
+    const rows = [...twin.activities()].filter((a) => a.activityDate >= '2020-01-01T00:00:00Z').map((a) => a.activityTypeId);
+    let calls = 2;
+    for (let i = 0; i < typeIds.length; i += 10) {
+      const group = new Set(typeIds.slice(i, i + 10));
+      let at = 0;
+      do {
+        let matched = 0;
+        let end = Math.min(rows.length, at + ACTIVITIES_SCANNED_PER_CALL);
+        for (let j = at; j < end; j++) {
+          if (group.has(rows[j]) && ++matched === PAGE) {
+            end = j + 1;
+            break;
+          }
+        }
+        at = end;
+        calls++;
+      } while (at < rows.length);
+    }
+    return calls;
+  } finally {
+    await twin.close();
+  }
+}
+
 async function underLimits(): Promise<Record<string, unknown>> {
   // Activities ending about now, as on a live subscription (the generator writes ~1.2 a second on average).
-  const sandbox = await startSandboxProcess(['--activities', String(LIMITED_ACTIVITIES), '--start-date', new Date(Date.now() - (LIMITED_ACTIVITIES / 1.2) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
+  const startDate = new Date(Date.now() - (LIMITED_ACTIVITIES / 1.2) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const sandbox = await startSandboxProcess(['--activities', String(LIMITED_ACTIVITIES), '--start-date', startDate, '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
   try {
     const run = await runSource(sandbox, ['activities'], {});
     const counters = await sandbox.counters();
     const leastCalls = Math.ceil(run.records / PAGE);
+    const minimum = await apiMinimumCalls(LIMITED_ACTIVITIES, startDate);
     return {
       scenario: 'source activities, under limits',
       records: run.records,
       seconds: round(run.seconds, 1),
       records_per_s: round(run.records / run.seconds, 0),
       steady_ceiling_records_per_s: STEADY_CEILING,
+      share_of_ceiling: round(run.records / run.seconds / STEADY_CEILING, 3),
       share_of_limit_bound_time: round(minimumSeconds(leastCalls) / run.seconds, 3),
       ...limitFigures(run.records, counters),
+      api_minimum_calls: minimum,
+      api_minimum_calls_per_1000_records: round((minimum / run.records) * 1000, 3),
+      calls_vs_api_minimum: round(counters.total / minimum, 3),
       exit_code: run.exitCode,
+    };
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/** The five streams a poll reads, with the sync mode each supports. */
+const POLL_STREAMS: Array<[string, 'incremental' | 'full_refresh']> = [
+  ['activities', 'incremental'], ['lead_changes', 'incremental'], ['deleted_leads', 'incremental'], ['leads', 'incremental'], ['activity_types', 'full_refresh'],
+];
+
+/**
+ * A quiet five-minute poll: every stream synced once in full over a history that ended hours ago,
+ * then again with the state, finding nothing new. Its calls, by endpoint, next to the API's
+ * minimum: Get Activity Types, one page per group of ten activity types, one Get Lead Changes
+ * page, one Get Deleted Leads page (plus the paging token and the Describe Lead `leads` needs).
+ */
+async function quietPoll(): Promise<Record<string, unknown>> {
+  const startDate = new Date(Date.now() - 3 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const sandbox = await startSandboxProcess(['--activities', '1500', '--leads', '150', '--start-date', startDate, ...NO_LIMITS]);
+  try {
+    const config = writeTemp('config.json', { domain_url: sandbox.url, client_id: sandbox.clientId, client_secret: sandbox.clientSecret, start_date: '2020-01-01T00:00:00Z', expected_syncs_per_day: 288 });
+    const catalog = writeTemp('catalog.json', {
+      streams: POLL_STREAMS.map(([name, mode]) => ({ stream: { name, json_schema: {}, supported_sync_modes: [mode] }, sync_mode: mode, destination_sync_mode: 'append' })),
+    });
+    const first = await runConnectorProcess('source-marketo', ['read', '--config', config, '--catalog', catalog]);
+    const lastStates = new Map<string, unknown>();
+    for (const m of first.messages) if (m.type === 'STATE') lastStates.set(m.state.stream.stream_descriptor.name, m.state);
+    const state = writeTemp('state.json', [...lastStates.values()]);
+    await fetch(`${sandbox.url}/__sandbox/reset-counters`, { method: 'POST' });
+    const poll = await runConnectorProcess('source-marketo', ['read', '--config', config, '--catalog', catalog, '--state', state]);
+    const counters = (await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { total: number; byEndpoint: Record<string, number> };
+    const types = await activityTypeIds(sandbox);
+    const minimum = 1 + Math.ceil(types.length / 10) + 2;
+    const summary = poll.messages.find((m) => m.type === 'LOG' && m.log.message.startsWith('Sync summary'))?.log.message;
+    return {
+      scenario: 'source quiet poll, all five streams',
+      activity_types: types.length,
+      quiet_poll_calls: counters.total,
+      api_minimum_calls: minimum,
+      plus_token_and_describe: minimum + 2,
+      by_endpoint: JSON.stringify(counters.byEndpoint),
+      records: poll.messages.filter((m) => m.type === 'RECORD').length,
+      closing_log: summary,
+      exit_codes: `${first.code}, ${poll.code}`,
     };
   } finally {
     await sandbox.stop();
@@ -357,9 +445,9 @@ async function destinationUnthrottled(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  // BENCH_ONLY=limits,unthrottled,memory,write-limits,write-unthrottled picks scenarios (all by default).
+  // BENCH_ONLY=quiet-poll,limits,unthrottled,memory,write-limits,write-unthrottled picks scenarios (all by default).
   const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [
-    ['limits', underLimits], ['unthrottled', unthrottled], ['memory', memory],
+    ['quiet-poll', quietPoll], ['limits', underLimits], ['unthrottled', unthrottled], ['memory', memory],
     ['write-limits', destinationUnderLimits], ['write-unthrottled', destinationUnthrottled],
   ];
   const only = process.env.BENCH_ONLY?.split(',') ?? scenarios.map(([name]) => name);
