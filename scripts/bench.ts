@@ -140,9 +140,10 @@ function limitFigures(records: number, counters: Awaited<ReturnType<SandboxProce
  * ACTIVITIES_SCANNED_PER_CALL, as Marketo answers walks over rare types), so the walk is simulated
  * over the same data, generated again in this process from the same seed and start date.
  */
-async function apiMinimumCalls(activityCount: number, startDate: string): Promise<number> {
+async function apiMinimumCalls(activityCount: number, startDate: string, adds: ActivityAdd[] = []): Promise<number> {
   const twin = await startSandbox({ activityCount, startDate });
   try {
+    for (const add of adds) twin.addActivities(add.n, { at: add.at, typeIds: add.typeIds });
     const typeIds = twin.activityTypes().map((t) => t.id).sort((a, b) => a - b);
     const rows = [...twin.activities()].filter((a) => a.activityDate >= '2020-01-01T00:00:00Z').map((a) => a.activityTypeId);
     let calls = 2;
@@ -165,6 +166,49 @@ async function apiMinimumCalls(activityCount: number, startDate: string): Promis
     return calls;
   } finally {
     await twin.close();
+  }
+}
+
+interface ActivityAdd {
+  n: number;
+  at: string;
+  typeIds: number[];
+}
+
+const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * A history of another shape, under the same limits: one group of types dense (web visits and
+ * email opens, 60,000 over 14 hours), the other sparse (2,000 interesting moments and progression
+ * changes spread in small bursts over the same hours). Windows are sized by the densest group;
+ * the sparse one must not multiply its calls.
+ */
+async function shapesUnderLimits(): Promise<Record<string, unknown>> {
+  const from = Date.now() - 14 * 3600_000;
+  const adds: ActivityAdd[] = [{ n: 60_000, at: isoSecond(from), typeIds: [1, 10] }];
+  for (let k = 0; k < 20; k++) adds.push({ n: 100, at: isoSecond(from + k * 40 * 60_000), typeIds: [46, 104] });
+  const startDate = isoSecond(from - 3600_000);
+  const sandbox = await startSandboxProcess(['--activities', '0', '--start-date', startDate, '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
+  try {
+    for (const add of adds) await fetch(`${sandbox.url}/__sandbox/activities`, { method: 'POST', body: JSON.stringify(add), headers: { 'Content-Type': 'application/json' } });
+    await fetch(`${sandbox.url}/__sandbox/reset-counters`, { method: 'POST' });
+    const run = await runSource(sandbox, ['activities'], {});
+    const counters = await sandbox.counters();
+    const minimum = await apiMinimumCalls(0, startDate, adds);
+    return {
+      scenario: 'source activities, dense and sparse groups, under limits',
+      records: run.records,
+      seconds: round(run.seconds, 1),
+      records_per_s: round(run.records / run.seconds, 0),
+      share_of_ceiling: round(run.records / run.seconds / STEADY_CEILING, 3),
+      share_of_limit_bound_time: round(minimumSeconds(minimum) / run.seconds, 3),
+      ...limitFigures(run.records, counters),
+      api_minimum_calls: minimum,
+      calls_vs_api_minimum: round(counters.total / minimum, 3),
+      exit_code: run.exitCode,
+    };
+  } finally {
+    await sandbox.stop();
   }
 }
 
@@ -445,9 +489,9 @@ async function destinationUnthrottled(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  // BENCH_ONLY=quiet-poll,limits,unthrottled,memory,write-limits,write-unthrottled picks scenarios (all by default).
+  // BENCH_ONLY=quiet-poll,limits,shapes,unthrottled,memory,write-limits,write-unthrottled picks scenarios (all by default).
   const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [
-    ['quiet-poll', quietPoll], ['limits', underLimits], ['unthrottled', unthrottled], ['memory', memory],
+    ['quiet-poll', quietPoll], ['limits', underLimits], ['shapes', shapesUnderLimits], ['unthrottled', unthrottled], ['memory', memory],
     ['write-limits', destinationUnderLimits], ['write-unthrottled', destinationUnthrottled],
   ];
   const only = process.env.BENCH_ONLY?.split(',') ?? scenarios.map(([name]) => name);
