@@ -54,7 +54,9 @@ export class ReadOnceEndpoints extends MarketoEndpoints {
   }
 
   override getLeadActivities(nextPageToken: string, activityTypeIds: number[], batchSize?: number): Promise<ActivityPage> {
-    return this.walkPage('activities', nextPageToken, new Set(activityTypeIds), batchSize, () => super.getLeadActivities(nextPageToken, activityTypeIds, batchSize));
+    return this.walkPage('activities', nextPageToken, new Set(activityTypeIds), batchSize, () =>
+      super.getLeadActivities(nextPageToken, activityTypeIds, batchSize),
+    );
   }
 
   override getLeadChanges(nextPageToken: string, fields: string[], batchSize?: number): Promise<ActivityPage> {
@@ -66,7 +68,13 @@ export class ReadOnceEndpoints extends MarketoEndpoints {
   }
 
   /** Only full-size pages are shared: a walk asking for smaller pages is probing, and pays its own calls. */
-  private async walkPage(endpoint: WalkEndpoint, token: string, filter: WalkFilter, batchSize: number | undefined, call: () => Promise<ActivityPage>): Promise<ActivityPage> {
+  private async walkPage(
+    endpoint: WalkEndpoint,
+    token: string,
+    filter: WalkFilter,
+    batchSize: number | undefined,
+    call: () => Promise<ActivityPage>,
+  ): Promise<ActivityPage> {
     if (!this.shared || batchSize !== undefined) return call();
     const served = this.shared.lookup(endpoint, token, filter);
     if (served) return served;

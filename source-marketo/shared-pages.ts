@@ -93,7 +93,14 @@ export class SharedWalkPages {
     const chains = this.chains.filter((c) => c.complete && c.endpoint === endpoint && c.start === token);
     if (endpoint !== 'activities' || filter === undefined) {
       const chain = chains.find((c) => covers(c.filter, filter));
-      return chain && select(endpoint, chain.pages.flatMap((p) => p.activities), filter);
+      return (
+        chain &&
+        select(
+          endpoint,
+          chain.pages.flatMap((p) => p.activities),
+          filter,
+        )
+      );
     }
     // Each requested type from the first chain that read it.
     const typesByChain = new Map<Chain, Set<number>>();
@@ -103,7 +110,13 @@ export class SharedWalkPages {
       if (!typesByChain.has(chain)) typesByChain.set(chain, new Set());
       typesByChain.get(chain)!.add(type);
     }
-    const parts = [...typesByChain].map(([chain, types]) => select(endpoint, chain.pages.flatMap((p) => p.activities), types));
+    const parts = [...typesByChain].map(([chain, types]) =>
+      select(
+        endpoint,
+        chain.pages.flatMap((p) => p.activities),
+        types,
+      ),
+    );
     return parts.length === 1 ? parts[0] : parts.flat().sort(marketoOrder);
   }
 
@@ -113,7 +126,11 @@ export class SharedWalkPages {
     const count = Math.max(1, Math.ceil(activities.length / MAX_BATCH_SIZE));
     const tokenOf = (i: number) => `${SERVED_TOKEN_PREFIX}${walk}:${i}`;
     for (let i = 1; i < count; i++) {
-      this.served.set(tokenOf(i), { activities: activities.slice(i * MAX_BATCH_SIZE, (i + 1) * MAX_BATCH_SIZE), moreResult: i < count - 1, nextPageToken: tokenOf(i + 1) });
+      this.served.set(tokenOf(i), {
+        activities: activities.slice(i * MAX_BATCH_SIZE, (i + 1) * MAX_BATCH_SIZE),
+        moreResult: i < count - 1,
+        nextPageToken: tokenOf(i + 1),
+      });
     }
     return { activities: activities.slice(0, MAX_BATCH_SIZE), moreResult: count > 1, nextPageToken: count > 1 ? tokenOf(1) : startToken };
   }

@@ -11,7 +11,10 @@ function allStreamsCatalog(discovered: any): any {
 }
 
 function summary(result: RunResult): string {
-  return result.logs().map((l: any) => l.message).find((m: string) => m.startsWith('Sync summary:'));
+  return result
+    .logs()
+    .map((l: any) => l.message)
+    .find((m: string) => m.startsWith('Sync summary:'));
 }
 
 /**
@@ -125,8 +128,20 @@ describe('source-marketo: one walk serves several streams', function () {
     });
     expect(both.records('lead_changes').filter((r: any) => r.data.activityTypeId === 13)).to.have.length(5);
     expect(both.records('deleted_leads').map((r: any) => r.data.leadId)).to.deep.equal([ids[8]]);
-    expect(both.records('leads').filter((r: any) => r.data._ab_cdc_deleted_at).map((r: any) => r.data.id).sort((a: number, b: number) => a - b)).to.deep.equal([ids[7], ids[8]]);
-    expect(both.records('leads').filter((r: any) => !r.data._ab_cdc_deleted_at).map((r: any) => r.data.id).sort((a: number, b: number) => a - b)).to.deep.equal([...ids.slice(0, 5), ids[6]]);
+    expect(
+      both
+        .records('leads')
+        .filter((r: any) => r.data._ab_cdc_deleted_at)
+        .map((r: any) => r.data.id)
+        .sort((a: number, b: number) => a - b),
+    ).to.deep.equal([ids[7], ids[8]]);
+    expect(
+      both
+        .records('leads')
+        .filter((r: any) => !r.data._ab_cdc_deleted_at)
+        .map((r: any) => r.data.id)
+        .sort((a: number, b: number) => a - b),
+    ).to.deep.equal([...ids.slice(0, 5), ids[6]]);
 
     // The same syncs one stream at a time read the pages again.
     const alone: Record<string, number> = {};

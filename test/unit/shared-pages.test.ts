@@ -59,7 +59,8 @@ describe('SharedWalkPages', () => {
     shared.record('deletedleads', 'X', undefined, page([activity(1, 37)], 'Y', false));
     expect(shared.lookup('deletedleads', 'X', undefined)).to.equal(undefined);
     shared.noteStartToken('T0');
-    for (let i = 0; i <= MAX_PAGES_PER_CHAIN; i++) shared.record('deletedleads', `T${i}`, undefined, page([activity(i, 37)], `T${i + 1}`, i < MAX_PAGES_PER_CHAIN));
+    for (let i = 0; i <= MAX_PAGES_PER_CHAIN; i++)
+      shared.record('deletedleads', `T${i}`, undefined, page([activity(i, 37)], `T${i + 1}`, i < MAX_PAGES_PER_CHAIN));
     expect(shared.lookup('deletedleads', 'T0', undefined)).to.equal(undefined);
   });
 });
