@@ -24,15 +24,31 @@ export function runConnectorProcess(bin: string, args: string[], stdin?: string,
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      const messages = out.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+      const messages = out
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l));
       resolve({ code, messages, stderr: err });
     });
     child.stdin.end(stdin ?? '');
   });
 }
 
+/** Temp folders this process made (configs hold the sandbox secret): removed when it exits, so demo and bench leave nothing behind. */
+const madeDirs: string[] = [];
+
+function removeOnExit(dir: string): void {
+  if (madeDirs.length === 0) {
+    process.on('exit', () => {
+      for (const made of madeDirs) fs.rmSync(made, { recursive: true, force: true });
+    });
+  }
+  madeDirs.push(dir);
+}
+
 export function writeTemp(name: string, value: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-'));
+  removeOnExit(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, JSON.stringify(value, null, 2));
   return file;

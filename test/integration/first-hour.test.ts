@@ -200,3 +200,15 @@ describe('stopping `npm run sandbox` stops the sandbox', function () {
     expect(reachable).to.equal(false);
   });
 });
+
+describe('demo and bench leave nothing in the system temp folder', () => {
+  it('the config, catalog and state files they write are removed when the process exits', async () => {
+    const runProcess = path.join(findRepoRoot(), 'dist', 'scripts', 'run-process.js');
+    const script = `const { writeTemp } = require(${JSON.stringify(runProcess)}); console.log(writeTemp('config.json', { client_secret: 's' })); console.log(writeTemp('state.json', []));`;
+    const result = await runConnector(process.execPath, ['-e', script]);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    const files = result.stdoutLines.filter((l) => l.trim() !== '');
+    expect(files).to.have.length(2);
+    for (const file of files) expect(fs.existsSync(path.dirname(file)), file).to.equal(false);
+  });
+});

@@ -153,12 +153,14 @@ if (mode === 'read') {
 
 describe('harness: runConnector', () => {
   let fake: string;
+  let dir: string;
   before(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-fake-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-fake-'));
     fake = path.join(dir, 'fake-connector');
     // Deliberately not executable: the runner starts node-shebang scripts with process.execPath.
     fs.writeFileSync(fake, FAKE_CONNECTOR, { mode: 0o644 });
   });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('collects lines, messages, stderr and exit code, with typed accessors', async () => {
     const result = await runConnector(fake, ['read', '--config', 'x.json']);
