@@ -180,6 +180,13 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     attributes: [attr('Source', 'string')],
   },
   {
+    id: F.TYPE_REMOVE_FROM_LIST,
+    name: 'Remove from List',
+    description: 'Person is removed from a static list',
+    primaryAttribute: attr('List ID', 'integer'),
+    attributes: [attr('Source', 'string')],
+  },
+  {
     id: F.TYPE_MERGE_LEADS,
     name: 'Merge Leads',
     description: 'Merge two or more person records',

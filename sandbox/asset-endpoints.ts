@@ -12,7 +12,7 @@
 //   the bounds are inclusive is UNVERIFIED: both are exclusive here, the answer least kind to a
 //   client that would rely on either.
 
-import { AssetStore, programBrowseView, programByIdView, segmentationView, segmentView, smartCampaignView } from './assets';
+import { AssetStore, programBrowseView, programByIdView, segmentationView, segmentView, smartCampaignView, staticListView } from './assets';
 import { errorEnvelope, type Envelope } from './envelope';
 import * as F from './marketo-facts';
 import { parseSinceDatetime } from './paging';
@@ -96,6 +96,7 @@ export class AssetEndpoints {
       { method: 'GET', path: '/rest/asset/v1/smartCampaigns.json', handle: (x) => this.smartCampaigns(x) },
       { method: 'GET', path: '/rest/asset/v1/segmentation.json', handle: (x) => this.segmentations(x) },
       { method: 'GET', path: /^\/rest\/asset\/v1\/segmentation\/(\d+)\/segments\.json$/, handle: (x) => this.segments(x) },
+      { method: 'GET', path: '/rest/asset/v1/staticLists.json', handle: (x) => this.staticLists(x) },
     ];
   }
 
@@ -130,6 +131,11 @@ export class AssetEndpoints {
   segmentations(req: RequestContext): Envelope {
     const status = req.params.get('status');
     return browse(req, this.store.segmentations.values(), (s) => !status || s.status === status, segmentationView, false);
+  }
+
+  /** Get Static Lists: browse, optionally by date range. Membership changes leave a list's updatedAt alone [R]. */
+  staticLists(req: RequestContext): Envelope {
+    return browse(req, this.store.staticLists.values(), () => true, staticListView, true);
   }
 
   segments(req: RequestContext): Envelope {

@@ -21,12 +21,16 @@ export interface ProgramCost {
   note?: string;
 }
 
-export interface Program {
+/** What every asset has. */
+export interface DatedAsset {
   id: number;
   name: string;
   description: string;
   createdSec: number;
   updatedSec: number;
+}
+
+export interface Program extends DatedAsset {
   type: 'Default' | 'Event' | 'Engagement' | 'Email';
   channel: string;
   folder: { type: 'Folder' | 'Program'; value: number; folderName: string | null };
@@ -37,12 +41,7 @@ export interface Program {
   costs: ProgramCost[] | null;
 }
 
-export interface SmartCampaign {
-  id: number;
-  name: string;
-  description: string;
-  createdSec: number;
-  updatedSec: number;
+export interface SmartCampaign extends DatedAsset {
   folder: { id: number; type: 'Folder' | 'Program' };
   status: string;
   type: 'batch' | 'trigger' | 'default';
@@ -57,30 +56,26 @@ export interface SmartCampaign {
   parentProgramId?: number;
 }
 
-export interface Segmentation {
-  id: number;
-  name: string;
-  description: string;
-  createdSec: number;
-  updatedSec: number;
+export interface Segmentation extends DatedAsset {
   folder: { type: 'Folder'; value: number; folderName: string | null };
   status: 'approved' | 'draft';
   workspace: string;
 }
 
-export interface Segment {
-  id: number;
-  name: string;
-  description: string;
-  createdSec: number;
-  updatedSec: number;
+export interface Segment extends DatedAsset {
   segmentationId: number;
+}
+
+export interface StaticList extends DatedAsset {
+  folder: { id: number; type: 'Folder' | 'Program' };
+  workspace: string;
 }
 
 export interface AssetCounts {
   programs: number;
   smartCampaigns: number;
   segmentations: number;
+  staticLists: number;
 }
 
 const PROGRAM_KINDS = [
@@ -140,6 +135,7 @@ export class AssetStore {
   readonly smartCampaigns = new Map<number, SmartCampaign>();
   readonly segmentations = new Map<number, Segmentation>();
   readonly segments = new Map<number, Segment>();
+  readonly staticLists = new Map<number, StaticList>();
   private nextProgramId: number;
 
   constructor(seed: number, counts: AssetCounts, beforeSec: number) {
@@ -195,6 +191,23 @@ export class AssetStore {
         segmentId++;
       }
     }
+    this.generateStaticLists(rng, counts.staticLists, beforeSec);
+  }
+
+  private generateStaticLists(rng: Rng, count: number, beforeSec: number): void {
+    const programIds = [...this.programs.keys()];
+    let id = S.STATIC_LISTS[0].id;
+    for (let n = 0; n < count; n++, id++) {
+      const inProgram = programIds.length > 0 && rng.chance(0.5);
+      this.staticLists.set(id, {
+        id,
+        name: S.STATIC_LISTS[n]?.name ?? `List ${id}`,
+        description: rng.chance(0.5) ? '' : `Static list ${id}`,
+        ...dates(rng, beforeSec),
+        folder: inProgram ? { id: pick(rng, programIds), type: 'Program' } : { id: pick(rng, FOLDERS).value, type: 'Folder' },
+        workspace: 'Default',
+      });
+    }
   }
 
   private newProgram(rng: Rng, id: number, name: string, when: { createdSec: number; updatedSec: number }): Program {
@@ -227,7 +240,7 @@ export class AssetStore {
 }
 
 /** The fields every asset view starts with. */
-function basics(a: { id: number; name: string; description: string; createdSec: number; updatedSec: number }): Record<string, unknown> {
+function basics(a: DatedAsset): Record<string, unknown> {
   return { id: a.id, name: a.name, description: a.description, createdAt: assetDate(a.createdSec), updatedAt: assetDate(a.updatedSec) };
 }
 
@@ -289,4 +302,11 @@ export function segmentView(s: Segment): Record<string, unknown> {
     url: `${INSTANCE}/#SG${s.segmentationId}A1`,
     segmentationId: s.segmentationId,
   };
+}
+
+/** A static list as the Asset API's Get Static Lists answers it. */
+export function staticListView(l: StaticList): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...basics(l), folder: { ...l.folder }, computedUrl: `${INSTANCE}/#ST${l.id}A1`, workspace: l.workspace };
+  if (l.description === '') delete out['description']; // description is optional in recorded answers
+  return out;
 }

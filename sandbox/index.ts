@@ -20,6 +20,7 @@ import { generateCompanies, generateCustomObjects } from './object-generator';
 import { AssetEndpoints } from './asset-endpoints';
 import { assetControl, type SandboxAssets } from './asset-control';
 import { AssetStore } from './assets';
+import { ListMembership } from './list-membership';
 import { RequestIds } from './envelope';
 import { FaultQueue, type Fault } from './faults';
 import { LeadEndpoints } from './lead-endpoints';
@@ -138,6 +139,8 @@ export interface SandboxOptions {
   smartCampaignCount?: number;
   /** Segmentations generated initially (each with 3 segments and Default), ids from 1001; default 2. */
   segmentationCount?: number;
+  /** Static lists generated initially, ids from 2001; default 4 (the lists Add to List activities name). */
+  staticListCount?: number;
 }
 
 export interface SandboxCounters {
@@ -350,6 +353,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       programs: nonNegativeInteger('programCount', options.programCount ?? S.PROGRAMS.length),
       smartCampaigns: nonNegativeInteger('smartCampaignCount', options.smartCampaignCount ?? S.CAMPAIGNS.length),
       segmentations: nonNegativeInteger('segmentationCount', options.segmentationCount ?? 2),
+      staticLists: nonNegativeInteger('staticListCount', options.staticListCount ?? S.STATIC_LISTS.length),
     },
     startSec,
   );
@@ -368,6 +372,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Lead writes (API and "UI") and how leads are read.
   const operations = new LeadOperations({ leads: leadStore, companies: companyStore, generator, details, now });
   const view = new LeadView(leadStore, companyStore);
+  const lists = new ListMembership({ store, details, generator, assets: assetStore, leads: leadStore, view, now });
 
   // Behaviour: identity, limits, faults, counters.
   const tokens = new TokenStore({
@@ -585,6 +590,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ),
     ),
     assets: new AssetEndpoints(assetStore),
+    lists,
     bulk: new BulkEndpoints({ jobs: bulkJobs, fields: leadStore.fields, updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true }),
     latencyMs: o.latencyMs,
     acceptQueryToken: o.acceptQueryToken,
@@ -617,7 +623,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (item) yield item;
       }
     },
-    assets: assetControl(assetStore, now, seed),
+    assets: assetControl(assetStore, now, seed, lists),
     leadFields: () => leadStore.fields.describe().map((f) => ({ ...f })),
     leadPartitions: () => partitions.list(),
     leadLastChangedAt: (id) => {

@@ -197,6 +197,7 @@ export const TYPE_NEW_LEAD = 12; // returned by Get Lead Changes
 export const TYPE_CHANGE_DATA_VALUE = 13; // returned by Get Lead Changes
 export const TYPE_CHANGE_SCORE = 22;
 export const TYPE_ADD_TO_LIST = 24;
+export const TYPE_REMOVE_FROM_LIST = 25;
 export const TYPE_MERGE_LEADS = 32; // NOT returned by Get Lead Changes: read it from Get Lead Activities
 export const TYPE_DELETE_LEAD = 37; // returned by Get Deleted Leads
 export const TYPE_INTERESTING_MOMENT = 46;

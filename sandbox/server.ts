@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ActivityEndpoints } from './activity-endpoints';
 import type { AssetEndpoints } from './asset-endpoints';
+import type { ListMembership } from './list-membership';
 import type { BulkEndpoints, RawAnswer } from './bulk-endpoints';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -56,6 +57,7 @@ export interface ServerDeps {
   customObjects: CustomObjectEndpoints;
   bulk: BulkEndpoints;
   assets: AssetEndpoints;
+  lists: ListMembership;
   latencyMs: number;
   acceptQueryToken: boolean;
   gzip: boolean;
@@ -157,6 +159,7 @@ export class MarketoHttpServer {
         { method: 'GET', path: `/bulk/v1/${object}/export.json`, handle: (x) => b.list(object, x) },
       ]),
       ...deps.assets.routes(),
+      { method: 'GET', path: /^\/rest\/v1\/lists\/(\d+)\/leads\.json$/, handle: (x) => deps.lists.getLeadsByList(x) },
     ];
     this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {

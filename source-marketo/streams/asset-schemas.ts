@@ -8,15 +8,17 @@ const n = (type: string, extra: Record<string, unknown> = {}) => ({ type: ['null
 const date = n('string', { format: 'date-time' });
 const open = (properties: Record<string, unknown>) => ({ type: ['null', 'object'], additionalProperties: true, properties });
 
+/** Every asset's: id, name, description and dates. */
 function schema(properties: Record<string, unknown>): JsonSchema {
-  return { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', additionalProperties: true, properties: { id: { type: 'integer' }, ...properties } };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    additionalProperties: true,
+    properties: { id: { type: 'integer' }, name: n('string'), description: n('string'), createdAt: date, updatedAt: date, ...properties },
+  };
 }
 
 export const PROGRAM_SCHEMA = schema({
-  name: n('string'),
-  description: n('string'),
-  createdAt: date,
-  updatedAt: date,
   url: n('string'),
   type: n('string', { description: 'Default, Event, Event with Webinar, Engagement or Email' }),
   channel: n('string'),
@@ -37,10 +39,6 @@ export const PROGRAM_SCHEMA = schema({
 });
 
 export const SMART_CAMPAIGN_SCHEMA = schema({
-  name: n('string'),
-  description: n('string'),
-  createdAt: date,
-  updatedAt: date,
   folder: open({ id: n('integer'), type: n('string') }),
   status: n('string'),
   type: n('string', { description: 'batch, trigger or default' }),
@@ -61,10 +59,6 @@ export const SMART_CAMPAIGN_SCHEMA = schema({
 });
 
 export const SEGMENTATION_SCHEMA = schema({
-  name: n('string'),
-  description: n('string'),
-  createdAt: date,
-  updatedAt: date,
   url: n('string'),
   folder: open({ type: n('string'), value: n('integer'), folderName: n('string') }),
   status: n('string', { description: 'approved or draft' }),
@@ -72,10 +66,13 @@ export const SEGMENTATION_SCHEMA = schema({
 });
 
 export const SEGMENT_SCHEMA = schema({
-  name: n('string'),
-  description: n('string'),
-  createdAt: date,
-  updatedAt: date,
   url: n('string'),
   segmentationId: n('integer'),
+});
+
+export const STATIC_LIST_SCHEMA = schema({
+  folder: open({ id: n('integer'), type: n('string') }),
+  computedUrl: n('string'),
+  url: n('string'),
+  workspace: n('string'),
 });

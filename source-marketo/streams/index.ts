@@ -9,6 +9,8 @@ import { ProgramsStream } from './programs';
 import { SegmentsStream } from './segmentation-segments';
 import { SegmentationsStream } from './segmentations';
 import { SmartCampaignsStream } from './smart-campaigns';
+import { StaticListMembersStream } from './static-list-members';
+import { StaticListsStream } from './static-lists';
 import { SourceStream, StreamContext } from './stream';
 
 /** Every stream of the source, in the order discover lists them. */
@@ -18,7 +20,7 @@ export function allStreams(): SourceStream[] {
 
 /** Marketing assets, read through the Asset API. */
 function assetStreams(): SourceStream[] {
-  return [new ProgramsStream(), new SmartCampaignsStream(), new SegmentationsStream(), new SegmentsStream()];
+  return [new ProgramsStream(), new SmartCampaignsStream(), new SegmentationsStream(), new SegmentsStream(), new StaticListsStream(), new StaticListMembersStream()];
 }
 
 /** The streams whose names depend on the subscription: one per custom object type. */

@@ -68,7 +68,7 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     const result = await run(SOURCE, ['discover', '--config', writeJsonTemp(sourceConfig(sandbox))]);
     expect(checkCatalog(result.messages)).to.deep.equal([]);
     const streams = result.messages.find((m) => m.type === 'CATALOG').catalog.streams;
-    expect(streams.map((s: any) => s.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types', 'companies', 'programs', 'smart_campaigns', 'segmentations', 'segments', 'car_c']);
+    expect(streams.map((s: any) => s.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types', 'companies', 'programs', 'smart_campaigns', 'segmentations', 'segments', 'static_lists', 'static_list_members', 'car_c']);
     // The leads schema is Describe Lead's, live, with the fields of the linked company marked.
     const leads = streams.find((s: any) => s.name === 'leads').json_schema.properties;
     expect(Object.keys(leads)).to.have.length(sandbox.leadFields().filter((f) => f.rest).length + 1);
@@ -171,7 +171,7 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
     const discovered = await discover(sourceConfig(sandbox));
     const catalog = configuredCatalogFromDiscovered(discovered);
     for (const configured of catalog.streams) (configured as any).sync_mode = 'incremental';
-    expect(catalog.streams.map((s: any) => s.stream.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types', 'companies', 'programs', 'smart_campaigns', 'segmentations', 'segments', 'car_c']);
+    expect(catalog.streams.map((s: any) => s.stream.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types', 'companies', 'programs', 'smart_campaigns', 'segmentations', 'segments', 'static_lists', 'static_list_members', 'car_c']);
     const result = await read(sourceConfig(sandbox), catalog);
     expect(result.traces('ERROR').map((e: any) => e.error.message)).to.deep.equal([]);
     expect(result.exitCode, result.stderr).to.equal(0);

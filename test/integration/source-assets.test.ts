@@ -34,7 +34,7 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
 
   before(async () => {
     lagMs = 2 * HOUR;
-    sandbox = await startSandbox({ seed: 44, leadCount: 50, activityCount: 300, programCount: 205, smartCampaignCount: 230, segmentationCount: 3, rateLimit: null, now: () => Date.now() - lagMs });
+    sandbox = await startSandbox({ seed: 44, leadCount: 50, activityCount: 300, programCount: 205, smartCampaignCount: 230, segmentationCount: 3, staticListCount: 240, rateLimit: null, now: () => Date.now() - lagMs });
     discovered = await discover(sourceConfig(sandbox));
   });
   after(() => sandbox.close());
@@ -81,6 +81,23 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
     expect(emitted(incremental, 'smart_campaigns')).to.deep.equal([normalised(sandbox.assets.smartCampaigns().find((c) => c.id === 3101)!)]);
   });
 
+  it('static_lists: full, then only the lists edited since (membership changes do not touch a list)', async () => {
+    lagMs = 2 * HOUR;
+    const catalog = catalogFor(discovered, ['static_lists']);
+    sandbox.counters.reset();
+    const full = await read(sourceConfig(sandbox), catalog);
+    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    expect(byId(emitted(full, 'static_lists'))).to.deep.equal(byId(sandbox.assets.staticLists().map(normalised)));
+    expect(calls(sandbox, 'GET /rest/asset/v1/staticLists.json')).to.equal(2); // 200 + 40
+
+    lagMs = HOUR / 4;
+    sandbox.assets.renameStaticList(2002, 'Newsletter Subscribers (EU)');
+    sandbox.counters.reset();
+    const incremental = await read(sourceConfig(sandbox), catalog, nextState(full));
+    expect(emitted(incremental, 'static_lists')).to.deep.equal([normalised(sandbox.assets.staticLists().find((l) => l.id === 2002)!)]);
+    expect(calls(sandbox, 'GET /rest/asset/v1/staticLists.json')).to.equal(1);
+  });
+
   it('segmentations and segments: read whole; a 702 "No data found" is an empty list, not a failure', async () => {
     const catalog = catalogFor(discovered, ['segmentations', 'segments'], 'full_refresh');
     const full = await read(sourceConfig(sandbox), catalog);
@@ -102,5 +119,66 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
     expect(result.traces('ERROR').map((e: any) => e.error.stream_descriptor?.name)).to.deep.equal(['programs']);
     expect(result.traces('ERROR')[0].error.message).to.contain("'Read-Only Assets' permission");
     expect(result.records('activity_types').length).to.be.greaterThan(0);
+  });
+});
+
+describe('source-marketo static_list_members: membership with tombstones, kept exact from Add to List / Remove from List', function () {
+  this.timeout(180_000);
+  let sandbox: Sandbox;
+
+  before(async () => {
+    sandbox = await startSandbox({ seed: 45, leadCount: 400, activityCount: 3000, rateLimit: null });
+  });
+  after(() => sandbox.close());
+
+  /** The warehouse table keyed by (listId, leadId), deduplicated as Airbyte's destinations do. */
+  function apply(table: Set<string>, records: Record<string, unknown>[]): void {
+    for (const r of records) {
+      const key = `${r.listId}:${r.leadId}`;
+      if (r._ab_cdc_deleted_at) table.delete(key);
+      else table.add(key);
+    }
+  }
+
+  function marketo(): Set<string> {
+    return new Set(sandbox.assets.staticLists().flatMap((l) => sandbox.assets.listMembers(l.id as number).map((lead) => `${l.id}:${lead}`)));
+  }
+
+  it('a full read, then an incremental read that re-reads only the lists that changed, give exactly the sandbox membership', async () => {
+    const discovered = await discover(sourceConfig(sandbox));
+    const catalog = catalogFor(discovered, ['static_list_members']);
+    sandbox.counters.reset();
+    const full = await read(sourceConfig(sandbox), catalog);
+    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    const table = new Set<string>();
+    apply(table, emitted(full, 'static_list_members'));
+    expect(table).to.deep.equal(marketo());
+    expect(table.size).to.be.greaterThan(20);
+    // One Get Static Lists browse, then one Get Leads by List Id per list (each holds fewer than 300).
+    expect(calls(sandbox, 'GET /rest/asset/v1/staticLists.json')).to.equal(1);
+    expect(calls(sandbox, /^GET \/rest\/v1\/lists\/\d+\/leads\.json$/)).to.equal(4);
+
+    const members = (id: number) => sandbox.assets.listMembers(id);
+    const outside = (id: number) => sandbox.leads().map((l) => l.id).filter((lead) => !members(id).includes(lead));
+    const [a, b] = outside(2001);
+    expect(sandbox.assets.addToList(2001, [a, b])).to.deep.equal([a, b]);
+    const gone = members(2002)[0];
+    sandbox.assets.removeFromList(2002, [gone]);
+    const passing = outside(2003)[0];
+    sandbox.assets.addToList(2003, [passing]);
+    sandbox.assets.removeFromList(2003, [passing]);
+
+    sandbox.counters.reset();
+    const incremental = await read(sourceConfig(sandbox), catalog, nextState(full));
+    const changed = emitted(incremental, 'static_list_members').map((r) => [r.listId, r.leadId, r._ab_cdc_deleted_at ? 'deleted' : 'member']);
+    expect(changed).to.have.deep.members([
+      [2001, a, 'member'],
+      [2001, b, 'member'],
+      [2002, gone, 'deleted'],
+      [2003, passing, 'deleted'],
+    ]);
+    expect(calls(sandbox, /^GET \/rest\/v1\/lists\/\d+\/leads\.json$/)).to.equal(3); // only the changed lists
+    apply(table, emitted(incremental, 'static_list_members'));
+    expect(table).to.deep.equal(marketo());
   });
 });
