@@ -278,6 +278,8 @@ export const TYPE_WEIGHTS: Readonly<Record<number, number>> = {
   [F.TYPE_CHANGE_DATA_VALUE]: 14,
   [F.TYPE_CHANGE_SCORE]: 6,
   [F.TYPE_ADD_TO_LIST]: 3,
+  // Removals happen only when a test or the UI removes a lead (removeFromList): a zero weight keeps every seed's history.
+  [F.TYPE_REMOVE_FROM_LIST]: 0,
   [F.TYPE_MERGE_LEADS]: 0.5,
   [F.TYPE_DELETE_LEAD]: 1,
   [F.TYPE_INTERESTING_MOMENT]: 3,

@@ -47,6 +47,8 @@ const KNOWN_DEFECTS: Record<string, string> = {};
 const EXPECTED_PER_STREAM = 10;
 /** The fields kept of a lead in expected_records.jsonl: its key, identity and cursor (rows are ~100 fields wide). */
 const EXPECTED_LEAD_FIELDS = ['id', 'email', 'updatedAt'];
+/** Fields kept per stream in expected_records.jsonl where not all are: static_list_members' changedAt is the time of the full read that found a member. */
+const EXPECTED_FIELDS: Record<string, string[]> = { [LEADS]: EXPECTED_LEAD_FIELDS, static_list_members: ['listId', 'leadId', '_ab_cdc_deleted_at'] };
 const REGENERATE_HINT =
   'expected_records.jsonl holds the sandbox data of integration_tests/source-marketo/sandbox.json; if the sandbox\'s data generation changed on purpose, regenerate it with `npm run acceptance:update`';
 /** emitted_at written into expected_records.jsonl (CAT does not compare it): 2026-11-27T00:00:00Z. */
@@ -211,7 +213,7 @@ function readExpectedRecords(file: string): ExpectedRecord[] {
     .map((line) => JSON.parse(line));
 }
 
-/** EXPECTED_PER_STREAM records per stream, spread over the key order; leads keep only EXPECTED_LEAD_FIELDS. */
+/** EXPECTED_PER_STREAM records per stream, spread over the key order; streams of EXPECTED_FIELDS keep only those fields. */
 function pickExpectedRecords(catalog: Json, records: Json[]): ExpectedRecord[] {
   const out: ExpectedRecord[] = [];
   for (const configured of catalog.streams) {
@@ -221,7 +223,8 @@ function pickExpectedRecords(catalog: Json, records: Json[]): ExpectedRecord[] {
     const n = Math.min(EXPECTED_PER_STREAM, sorted.length);
     const indexes = [...new Set(Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Math.round((i * (sorted.length - 1)) / (n - 1)))))];
     for (const i of indexes) {
-      const data = name === LEADS ? Object.fromEntries(EXPECTED_LEAD_FIELDS.map((f) => [f, sorted[i].data[f] ?? null])) : sorted[i].data;
+      const kept = EXPECTED_FIELDS[name];
+      const data = kept ? Object.fromEntries(kept.map((f) => [f, sorted[i].data[f] ?? null])) : sorted[i].data;
       out.push({ stream: name, data, emitted_at: EXPECTED_EMITTED_AT });
     }
   }
