@@ -50,8 +50,8 @@ export class StaticListMembersStream implements SourceStream {
   readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
   readonly permission = 'Read-Only Lead';
 
-  async schema(): Promise<JsonSchema> {
-    return SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(SCHEMA);
   }
 
   async *read(ctx: ReadContext, rawState: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {

@@ -17,8 +17,8 @@ export class StaticListsStream implements SourceStream {
   readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
   readonly permission = ASSETS_PERMISSION;
 
-  async schema(): Promise<JsonSchema> {
-    return STATIC_LIST_SCHEMA;
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(STATIC_LIST_SCHEMA);
   }
 
   read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {

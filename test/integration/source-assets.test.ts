@@ -134,14 +134,14 @@ describe('source-marketo static_list_members: membership with tombstones, kept e
   /** The warehouse table keyed by (listId, leadId), deduplicated as Airbyte's destinations do. */
   function apply(table: Set<string>, records: Record<string, unknown>[]): void {
     for (const r of records) {
-      const key = `${r.listId}:${r.leadId}`;
+      const key = `${Number(r.listId)}:${Number(r.leadId)}`;
       if (r._ab_cdc_deleted_at) table.delete(key);
       else table.add(key);
     }
   }
 
   function marketo(): Set<string> {
-    return new Set(sandbox.assets.staticLists().flatMap((l) => sandbox.assets.listMembers(l.id as number).map((lead) => `${l.id}:${lead}`)));
+    return new Set(sandbox.assets.staticLists().flatMap((l) => sandbox.assets.listMembers(l.id as number).map((lead) => `${Number(l.id)}:${lead}`)));
   }
 
   it('a full read, then an incremental read that re-reads only the lists that changed, give exactly the sandbox membership', async () => {
