@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { TokenProvider, FetchFn, describeNetworkError } from './auth';
 import { Throttle } from './throttle';
 import { MarketoConnection } from './config';
@@ -92,7 +93,7 @@ export class MarketoClient {
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<MarketoEnvelope<T>> {
-    const endpoint = `${method} ${path}`;
+    const endpoint = endpointName(method, path);
     let forcePostForm = false;
     let transientFailures = 0;
     let tokenRefreshes = 0;
@@ -123,6 +124,78 @@ export class MarketoClient {
     }
   }
 
+  /**
+   * A GET whose answer is a file, not an envelope (bulk export files): counted, throttled and
+   * retried like every call until the body starts; the throttle slot is held until the body has
+   * been read or dropped. `start` asks for the bytes from that offset on (`Range`). A 404 is
+   * returned, not thrown: for a bulk file it means "not ready" or "gone", which the caller tells.
+   */
+  async download(path: string, start = 0): Promise<{ status: number; body?: Readable }> {
+    const endpoint = endpointName('GET', path);
+    let transientFailures = 0;
+    let tokenRefreshes = 0;
+    for (;;) {
+      const budget = this.connection.dailyCallBudget;
+      if (budget !== undefined && this.totalCalls >= budget) {
+        throw new CallBudgetExhaustedError(`The daily_call_budget of ${budget} calls is spent.`, undefined, endpoint);
+      }
+      const token = await this.tokens.get();
+      const headers: Record<string, string> = { Authorization: `Bearer ${token.value}` };
+      if (start > 0) headers.Range = `bytes=${start}-`;
+      const release = await this.throttle.acquire();
+      this.totalCalls++;
+      this.callCounts.set(endpoint, (this.callCounts.get(endpoint) ?? 0) + 1);
+      let reason: string;
+      let code: string | undefined;
+      try {
+        const idle = new AbortController();
+        const response = await this.fetchFn(new URL(`${this.connection.domainUrl}${path}`), { headers, signal: idle.signal });
+        const type = response.headers.get('content-type') ?? '';
+        if ((response.status === 200 || response.status === 206) && !/json/i.test(type) && response.body) {
+          if (start > 0 && response.status !== 206) {
+            release();
+            throw new MarketoRequestError(`Marketo ignored the Range of ${endpoint}; the file cannot be resumed.`, '206', endpoint);
+          }
+          return { status: response.status, body: guardedBody(Readable.fromWeb(response.body as never), idle, release, this.options.requestTimeoutMs ?? 120_000) };
+        }
+        const text = await response.text();
+        release();
+        if (response.status === 404) return { status: 404 };
+        if (response.status >= 500) {
+          reason = `HTTP ${response.status}`;
+          code = String(response.status);
+        } else if (response.status === 401 || response.status === 403) {
+          throw new MarketoConfigError(`Marketo refused the call to ${path} with HTTP ${response.status}. Check the API user's credentials and role.`, undefined, endpoint);
+        } else {
+          // An envelope instead of the file: an error (token, limits) said the Marketo way.
+          const envelope = safeJson(text) as MarketoEnvelope | undefined;
+          const error = envelope?.errors?.[0];
+          if (!error) throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint} without a file.`, String(response.status), endpoint);
+          code = String(error.code);
+          reason = `${code} ${error.message}`;
+          if (TOKEN_ERRORS.has(code)) {
+            this.tokens.invalidate(token.value);
+            if (++tokenRefreshes > 3) throw new MarketoTransientError(`Marketo kept refusing fresh access tokens (${reason}).`, code, endpoint);
+            continue;
+          }
+          if (code === DAILY_QUOTA_REACHED) throw new MarketoQuotaExhaustedError(`Marketo's daily API quota for this subscription is spent (607 ${error.message}).`, code, endpoint);
+          if (!TRANSIENT_CODES.has(code)) throw new MarketoRequestError(`Marketo refused ${endpoint}: ${reason}`, code, endpoint);
+        }
+      } catch (err) {
+        if (err instanceof MarketoRequestError || err instanceof MarketoConfigError || err instanceof MarketoQuotaExhaustedError || err instanceof MarketoTransientError) throw err;
+        release();
+        reason = `network error: ${describeNetworkError(err)}`;
+      }
+      if (++transientFailures >= this.retry.maxAttempts) {
+        throw new MarketoTransientError(`Marketo kept failing on ${endpoint} after ${transientFailures} attempts (last: ${reason}).`, code, endpoint);
+      }
+      const delayMs = this.backoff(transientFailures, code);
+      this.retriesByReason.set(reason, (this.retriesByReason.get(reason) ?? 0) + 1);
+      this.options.onRetry?.({ endpoint, attempt: transientFailures, delayMs, reason });
+      await sleep(delayMs);
+    }
+  }
+
   /** Full jitter; a 606 waits at least a good part of the rate window, since retrying sooner only fails again. */
   private backoff(failures: number, code?: string): number {
     const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (failures - 1));
@@ -132,7 +205,7 @@ export class MarketoClient {
   }
 
   private async attempt<T>(method: 'GET' | 'POST', path: string, options: RequestOptions, forcePostForm: boolean): Promise<MarketoEnvelope<T> | Attempt> {
-    const endpoint = `${method} ${path}`;
+    const endpoint = endpointName(method, path);
     const budget = this.connection.dailyCallBudget;
     if (budget !== undefined && this.totalCalls >= budget) {
       throw new CallBudgetExhaustedError(`The daily_call_budget of ${budget} calls is spent.`, undefined, endpoint);
@@ -222,6 +295,38 @@ export class MarketoClient {
     if (!Array.isArray(envelope.result)) envelope.result = [];
     return envelope;
   }
+}
+
+/** Calls are counted per endpoint: a bulk job's id is not part of its endpoint's name. */
+function endpointName(method: string, path: string): string {
+  return `${method} ${path.replace(/\/export\/[^/]+\/(\w+)\.json$/, '/export/{exportId}/$1.json')}`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A file body that releases its throttle slot once, when it ends, fails or is dropped, and is
+ * aborted when no byte arrives for `idleMs` (a whole file may take longer than any one call).
+ */
+function guardedBody(body: Readable, abort: AbortController, release: () => void, idleMs: number): Readable {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => abort.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
+  };
+  arm();
+  body.on('data', arm);
+  body.once('close', () => {
+    clearTimeout(timer);
+    release();
+  });
+  return body;
 }
 
 function encodeQuery(query: Record<string, QueryValue>): string {

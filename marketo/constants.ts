@@ -26,6 +26,14 @@ export const INVALID_DATA = '1003'; // also "Too many results match the filter" 
 export const FIELD_NOT_FOUND = '1006';
 export const FIELD_NOT_SUPPORTED = '1011';
 export const CUSTOM_OBJECTS_NOT_ENABLED = '1026';
+/**
+ * Bulk extract: "Too many jobs in queue" (wait), "Export daily quota <N>MB exceeded." (stop until
+ * US Central midnight) or "Job already queued" (success).
+ * https://developer.adobe.com/marketo-apis/ (Bulk Extract: Limits, Queue)
+ */
+export const BULK_EXPORT_LIMIT = '1029';
+/** Bulk lead extract: the updatedAt (or smart list) filter is not enabled for this subscription. */
+export const UNSUPPORTED_FILTER_TYPE = '1035';
 
 export const TOKEN_ERRORS = new Set([ACCESS_TOKEN_EMPTY, ACCESS_TOKEN_INVALID, ACCESS_TOKEN_EXPIRED]);
 /** Codes Marketo documents as transient: retried with exponential backoff and jitter. */
@@ -58,6 +66,18 @@ export const LEAD_CHANGES_RETENTION_DAYS = 90;
 /** Lead ids are 32-bit integers in the REST API's schemas: no lead id lies above this. */
 export const MAX_LEAD_ID = 2_147_483_647;
 export const TOKEN_REFRESH_MARGIN_MS = 60_000; // renew a token with less than a minute left, as Adobe's clients do
+
+// Bulk extract limits, https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-extract
+export const BULK_MAX_DATE_RANGE_DAYS = 31; // createdAt / updatedAt filter span of one export job
+export const BULK_MAX_QUEUED_JOBS = 10; // queued jobs per subscription, processing ones included, shared by every integration
+export const BULK_MAX_PROCESSING_JOBS = 2; // jobs processing at once per subscription
+export const BULK_DEFAULT_DAILY_EXPORT_MB = 500; // the subscription's default daily export allowance, metered on file size
+/** Marketo updates a job's status at most once a minute; Adobe suggests polling no more often. */
+export const BULK_STATUS_POLL_MIN_MS = 60_000;
+/** Polls back off up to this interval (Adobe's example polls every 5 minutes). */
+export const BULK_STATUS_POLL_MAX_MS = 300_000;
+/** Delete Lead is not exported by the bulk activity extract: it stays on Get Deleted Leads / Get Lead Activities. */
+export const BULK_UNSUPPORTED_ACTIVITY_TYPES: readonly number[] = [37];
 
 // Activity type ids with a special role; Adobe says ids may vary, so these only seed defaults.
 export const NEW_LEAD_TYPE_ID = 12;

@@ -22,6 +22,15 @@ export class MarketoQuotaExhaustedError extends MarketoError {}
 /** The sync reached the `daily_call_budget` the user set; a clean stop, not a failure. */
 export class CallBudgetExhaustedError extends MarketoError {}
 
+/**
+ * 1029 "Export daily quota exceeded": no export can be created or enqueued until US Central
+ * midnight. Stops the bulk part of a sync (state saved), not the REST part.
+ */
+export class BulkExportQuotaExhaustedError extends MarketoError {}
+
+/** 1035: the bulk filter asked for (the lead extract's updatedAt) is not enabled for this subscription. */
+export class BulkFilterUnsupportedError extends MarketoError {}
+
 /** Any other error Marketo reported, which retrying cannot fix (e.g. 1003 invalid fields). */
 export class MarketoRequestError extends MarketoError {}
 

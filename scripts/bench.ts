@@ -51,6 +51,8 @@ function runSource(sandbox: SandboxProcess, streams: string[], extraConfig: Reco
     start_date: '2020-01-01T00:00:00Z',
     max_calls_per_20s: RATE_CALLS,
     max_concurrent_calls: CONCURRENCY,
+    // The throughput scenarios measure the REST path; the backfill scenario picks its method.
+    extraction_method: 'rest',
     ...extraConfig,
   });
   const catalog = writeTemp('catalog.json', {

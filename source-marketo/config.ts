@@ -1,7 +1,9 @@
 import { assertMatchesSpec, MarketoConnection, parseConnection } from '../marketo/config';
 import { MarketoConfigError } from '../marketo/errors';
+import { BULK_DEFAULT_DAILY_EXPORT_MB } from '../marketo/constants';
 import { toMarketoSecond } from './dates';
 import { loadSourceSpec } from './spec';
+import { ExtractionMethod } from './extraction-planner';
 
 export interface SourceConfig {
   connection: MarketoConnection;
@@ -14,6 +16,10 @@ export interface SourceConfig {
   lookbackSeconds: number;
   /** How often the platform runs the sync: only to project the daily API cost in the closing LOG. */
   expectedSyncsPerDay?: number;
+  /** How history is read: bulk exports, REST pages, or planned between them. */
+  extractionMethod: ExtractionMethod;
+  /** The bulk export megabytes the connector may produce per US Central day. */
+  bulkExportMbPerDay: number;
 }
 
 function stringArray(value: unknown, key: string): string[] | undefined {
@@ -57,6 +63,8 @@ export function parseSourceConfig(raw: unknown): SourceConfig {
     emitLeadTombstones: config.emit_lead_tombstones !== false,
     lookbackSeconds: lookbackMinutes(config.activity_lookback_minutes) * 60,
     expectedSyncsPerDay: syncsPerDay(config.expected_syncs_per_day),
+    extractionMethod: extractionMethod(config.extraction_method),
+    bulkExportMbPerDay: exportMb(config.bulk_export_mb_per_day),
   };
 }
 
@@ -78,6 +86,24 @@ function syncsPerDay(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_SYNCS_PER_DAY) {
     throw new MarketoConfigError(`'expected_syncs_per_day' must be a number above 0 and at most ${MAX_SYNCS_PER_DAY} (got ${JSON.stringify(value)}); 288 is every five minutes, 24 hourly.`);
+  }
+  return value;
+}
+
+const EXTRACTION_METHODS: readonly ExtractionMethod[] = ['auto', 'rest', 'bulk'];
+
+function extractionMethod(value: unknown): ExtractionMethod {
+  if (value === undefined || value === null) return 'auto';
+  if (typeof value !== 'string' || !EXTRACTION_METHODS.includes(value as ExtractionMethod)) {
+    throw new MarketoConfigError(`'extraction_method' must be one of ${EXTRACTION_METHODS.join(', ')} (got ${JSON.stringify(value)}).`);
+  }
+  return value as ExtractionMethod;
+}
+
+function exportMb(value: unknown): number {
+  if (value === undefined || value === null) return BULK_DEFAULT_DAILY_EXPORT_MB;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new MarketoConfigError(`'bulk_export_mb_per_day' must be a whole number of megabytes, at least 1 (got ${JSON.stringify(value)}).`);
   }
   return value;
 }

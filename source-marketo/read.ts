@@ -1,4 +1,5 @@
-import { CallBudgetExhaustedError, failureTypeOf, stopsTheSync } from '../marketo/errors';
+import { BulkExportEndpoints } from '../marketo/bulk-export';
+import { BulkExportQuotaExhaustedError, CallBudgetExhaustedError, failureTypeOf, stopsTheSync } from '../marketo/errors';
 import { ConnectorError } from '../protocol/cli';
 import { MessageWriter } from '../protocol/output';
 import { parseInputState } from '../protocol/state';
@@ -6,6 +7,8 @@ import { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, FailureType, StreamD
 import { callReport } from './call-report';
 import { parseSourceConfig } from './config';
 import { connect } from './connect';
+import { ExportMeter } from './extraction-planner';
+import { BulkAllowanceSpentError } from './streams/bulk-backfill';
 import { ProgressReporter } from './progress';
 import { allStreams, subscriptionStreams } from './streams';
 import { ReadContext, SourceStream, StreamContext } from './streams/stream';
@@ -101,6 +104,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   if (planned.length > 1) ctx.endpoints.sharePages();
   const alignedLookbackSeconds = Math.max(0, ...planned.map((p) => p.stream.lookbackSeconds?.(config) ?? 0));
   const progress = new ProgressReporter(writer, ctx.client);
+  const bulk = { bulk: new BulkExportEndpoints(ctx.client), exportMeter: new ExportMeter(config.bulkExportMbPerDay), callsLeft: () => ctx.client.budgetLeft };
   let failed = false;
   let stopReason: unknown;
 
@@ -113,7 +117,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
     }
     writer.streamStatus(descriptor, 'RUNNING');
     const fields = selectedFields(item);
-    const readCtx: ReadContext = { ...ctx, syncMode, selectedFields: fields, alignedLookbackSeconds };
+    const readCtx: ReadContext = { ...ctx, ...bulk, syncMode, selectedFields: fields, alignedLookbackSeconds };
     const streamStart = Date.now();
     let sinceState = 0;
     let emitted = 0;
@@ -130,6 +134,8 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
         } else {
           writer.streamState(descriptor, event.state, { sourceStats: { recordCount: sinceState } });
           sinceState = 0;
+          // Out at once: the platform keeps only the states it has read (a bulk job's id, then minutes of waiting).
+          await writer.drain();
         }
       }
       writer.log('INFO', `${stream.name}: ${emitted} records in ${((Date.now() - streamStart) / 1000).toFixed(1)} s.`);
@@ -139,6 +145,11 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
       if (err instanceof CallBudgetExhaustedError) {
         writer.log('WARN', `${stream.name}: stopped after ${emitted} records: ${err.message} The state is saved; the next sync resumes from it.`);
         stopReason = err;
+        continue;
+      }
+      if (err instanceof BulkAllowanceSpentError || err instanceof BulkExportQuotaExhaustedError) {
+        // Only the bulk part stops: other streams (and this one's next sync) go on.
+        writer.log('WARN', `${stream.name}: stopped after ${emitted} records: ${err.message} The state is saved; the next sync resumes from it.`);
         continue;
       }
       failed = true;

@@ -155,6 +155,25 @@ export class ActivityCursor {
     }
   }
 
+  /** Whether an activity is behind this cursor (emitted before, or before where the partition starts), without recording anything. */
+  covers(key: string, activityDate: string, guid: string): boolean {
+    const cursor = this.partitions.get(key);
+    if (!cursor) return activityDate < this.defaultDate;
+    return activityDate < this.lowBound(cursor) || cursor.seen.has(guid);
+  }
+
+  /**
+   * Everything of `keys` before `second` was emitted by other means (bulk export files): their
+   * partitions move up to it, remembering no GUID, and never look back before it.
+   */
+  advanceTo(keys: string[], second: string): void {
+    for (const key of keys) {
+      const cursor = this.partitions.get(key);
+      if (cursor && cursor.activityDate >= second) continue;
+      this.partitions.set(key, { activityDate: second, seen: new Map(), floor: second });
+    }
+  }
+
   /**
    * The cursor of a window starting at `from`: partitions already past `from` keep their place (and
    * the GUIDs of their second), the others start at `from`, so no activity is emitted by two windows.

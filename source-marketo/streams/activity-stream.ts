@@ -6,6 +6,8 @@ import { ActivityCursor } from './activity-cursor';
 import { loadSegments, Segment, segmentsToState, splitNewest, longHistoryAhead, windowCount } from './segments';
 import { MAX_BATCH_SIZE } from '../../marketo/constants';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
+import { BulkSpec } from './bulk-backfill';
+import { BulkHistory } from './bulk-history';
 import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
 
 /** Walk spec of an activity-like stream: which cursor partition each activity of the walk belongs to. */
@@ -29,7 +31,8 @@ export abstract class ActivityLikeStream implements SourceStream {
   readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
 
   abstract schema(ctx: StreamContext): Promise<JsonSchema>;
-  protected abstract walks(ctx: ReadContext): Promise<ActivityWalk[]>;
+  /** `readByBulk`: partitions whose history bulk files read in this sync (the walks may group the others apart). */
+  protected abstract walks(ctx: ReadContext, readByBulk?: string[]): Promise<ActivityWalk[]>;
 
   lookbackSeconds(config: SourceConfig): number {
     return config.lookbackSeconds;
@@ -50,12 +53,26 @@ export abstract class ActivityLikeStream implements SourceStream {
     return record;
   }
 
+  /** What this stream can read through Bulk Activity Extract (undefined: REST only). */
+  protected async bulkSpec(_ctx: ReadContext): Promise<BulkSpec | undefined> {
+    return undefined;
+  }
+
+  /** Activities of a bulk file (already shaped as this stream's REST endpoint returns them) as records. */
+  private bulkRecords(ctx: ReadContext, activities: Activity[]): Record<string, unknown>[] {
+    return activities.filter((a) => this.keep(ctx, a)).map((a) => this.toRecord(a, toMarketoSecond(String(a.activityDate))!));
+  }
+
   /** Runs before the walks start, e.g. to warn about data Marketo may have pruned; `state` is the incremental state, if any. */
   protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor, _state?: Record<string, unknown>): void {}
 
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
     const segments = loadSegments(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate, ctx.config.lookbackSeconds);
-    const walks = await this.walks(ctx);
+    // A bulk history in flight (jobs created by an earlier sync) is finished before anything else.
+    const bulk = BulkHistory.open(this.name, ctx, await this.bulkSpec(ctx), segments, ctx.syncMode === 'incremental' ? state : undefined);
+    const resumedBulk = bulk?.inFlight === true;
+    if (resumedBulk) yield* bulk!.read((activities) => this.bulkRecords(ctx, activities));
+    let walks = await this.walks(ctx, resumedBulk ? bulk!.keys : undefined);
     const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
     const startOf = (segment: Segment, keys: string[]) => segment.cursor.alignedStartOf(keys, ctx.alignedLookbackSeconds ?? 0);
@@ -79,7 +96,12 @@ export abstract class ActivityLikeStream implements SourceStream {
       // From the density of each group's first page: a guess Airbyte shows as progress.
       const fitsInFirstPages = pages.filter(({ page }) => !page.moreResult).reduce((n, { page }) => n + page.activities.length, 0);
       yield { estimate: Math.round(estimatedPages * MAX_BATCH_SIZE) + fitsInFirstPages };
-      if (dataFrom && count > 1) splitNewest(segments, keys, count, now, dataFrom);
+      if (bulk && !bulk.inFlight && bulk.startIfPlanned(pages.map(({ page }) => page.activities), estimatedPages + fitsInFirstPages / MAX_BATCH_SIZE, dataFrom, now)) {
+        yield* bulk.read((activities) => this.bulkRecords(ctx, activities));
+        // The first pages read so far are behind the cursors now; the walks regroup around the bulk types.
+        firstPages.clear();
+        walks = await this.walks(ctx, bulk.keys);
+      } else if (dataFrom && count > 1) splitNewest(segments, keys, count, now, dataFrom);
     }
 
     // One walk per (window, group); a window is done when all its groups are.

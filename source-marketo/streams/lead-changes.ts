@@ -1,5 +1,5 @@
 import { Activity } from '../../marketo/endpoints';
-import { MERGE_LEADS_TYPE_ID } from '../../marketo/constants';
+import { CHANGE_DATA_VALUE_TYPE_ID, MERGE_LEADS_TYPE_ID, NEW_LEAD_TYPE_ID } from '../../marketo/constants';
 import { MarketoConfigError } from '../../marketo/errors';
 import { JsonSchema } from '../../protocol/types';
 import { ActivityLikeStream, ActivityWalk } from './activity-stream';
@@ -7,6 +7,7 @@ import { LEAD_CHANGE_SCHEMA } from './schemas';
 import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
 import { ReadContext } from './stream';
+import { BulkSpec } from './bulk-backfill';
 
 export const LEAD_CHANGES_PARTITION = 'lead_changes';
 export const MERGES_PARTITION = 'merge_leads';
@@ -31,6 +32,38 @@ export class LeadChangesStream extends ActivityLikeStream {
     const record = super.toRecord(activity, activityDate);
     if (activity.fields !== undefined) record.fields = activity.fields;
     return record;
+  }
+
+  /**
+   * New Lead, Change Data Value and Merge Leads from bulk files, each shaped as its REST endpoint
+   * returns it: a Change Data Value of a tracked field gets Get Lead Changes' `fields` entry (the
+   * field is the activity's primary attribute) and loses the primary attribute, as there; one of
+   * an untracked field is left out, as Get Lead Changes leaves it out.
+   */
+  protected override async bulkSpec(ctx: ReadContext): Promise<BulkSpec | undefined> {
+    const types = await ctx.metadata.activityTypes();
+    const idOf = (name: string, fallback: number) => types.find((t) => t.name === name)?.id ?? fallback;
+    const newLead = idOf('New Lead', NEW_LEAD_TYPE_ID);
+    const changeDataValue = idOf('Change Data Value', CHANGE_DATA_VALUE_TYPE_ID);
+    const merge = idOf('Merge Leads', MERGE_LEADS_TYPE_ID);
+    const tracked = new Set(await this.trackedFields(ctx));
+    const fieldsById = new Map((await ctx.metadata.leadFields()).map((f) => [f.id, f.rest!.name]));
+    return {
+      activityTypeIds: [newLead, changeDataValue, merge],
+      keys: [LEAD_CHANGES_PARTITION, MERGES_PARTITION],
+      partitionOf: (activity) => (activity.activityTypeId === merge ? MERGES_PARTITION : LEAD_CHANGES_PARTITION),
+      adapt: (activity) => {
+        if (activity.activityTypeId !== changeDataValue) return activity;
+        const name = fieldsById.get(Number(activity.primaryAttributeValueId));
+        if (name === undefined || !tracked.has(name)) return undefined;
+        const value = (attribute: string) => {
+          const found = activity.attributes?.find((a) => a.name === attribute)?.value;
+          return found === undefined || found === null ? null : String(found);
+        };
+        const { primaryAttributeValueId: id, primaryAttributeValue: _displayName, ...rest } = activity;
+        return { ...rest, fields: [{ id: Number(id), name, newValue: value('New Value'), oldValue: value('Old Value') }] };
+      },
+    };
   }
 
   protected async walks(ctx: ReadContext): Promise<ActivityWalk[]> {

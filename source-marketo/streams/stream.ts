@@ -1,6 +1,8 @@
 import { SyncMode, JsonSchema } from '../../protocol/types';
 import { MarketoEndpoints, ActivityType, LeadField } from '../../marketo/endpoints';
+import { BulkExportEndpoints } from '../../marketo/bulk-export';
 import { SourceConfig } from '../config';
+import { ExportMeter } from '../extraction-planner';
 
 export type Log = (level: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG', message: string) => void;
 
@@ -25,7 +27,14 @@ export interface StreamContext {
   log: Log;
 }
 
-export interface ReadContext extends StreamContext {
+/** What the bulk path of a read needs: the endpoints, today's export meter shared by every stream, the call budget left. */
+export interface BulkReadContext {
+  bulk: BulkExportEndpoints;
+  exportMeter: ExportMeter;
+  callsLeft: () => number | undefined;
+}
+
+export interface ReadContext extends StreamContext, Partial<BulkReadContext> {
   syncMode: SyncMode;
   /** Top-level properties of the configured stream's schema: the columns the user selected. */
   selectedFields?: string[];

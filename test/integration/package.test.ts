@@ -95,8 +95,8 @@ describe('the packed connectors, installed with production dependencies only (th
 
   it('the installed tree has the production dependencies and no development ones', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-    // The runtime dependencies (ajv and ajv-formats, which validate settings against the spec) are installed.
-    expect(Object.keys(pkg.dependencies ?? {}).sort()).to.deep.equal(['ajv', 'ajv-formats']);
+    // The runtime dependencies: ajv and ajv-formats (validate settings against the spec), csv-parse (streams bulk export files).
+    expect(Object.keys(pkg.dependencies ?? {}).sort()).to.deep.equal(['ajv', 'ajv-formats', 'csv-parse']);
     for (const dep of Object.keys(pkg.dependencies ?? {})) expect(fs.existsSync(path.join(appDir, 'node_modules', dep)), dep).to.equal(true);
     for (const dep of DEV_ONLY_PACKAGES) expect(fs.existsSync(path.join(appDir, 'node_modules', dep)), dep).to.equal(false);
   });

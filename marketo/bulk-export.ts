@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import { MarketoClient, sleep } from './client';
+import { BULK_EXPORT_LIMIT, BULK_STATUS_POLL_MAX_MS, BULK_STATUS_POLL_MIN_MS, UNSUPPORTED_FILTER_TYPE } from './constants';
+import { BulkExportQuotaExhaustedError, BulkFilterUnsupportedError, MarketoError, MarketoRequestError } from './errors';
+
+// Typed wrappers of Marketo's Bulk Extract endpoints for leads and activities: create, enqueue,
+// status, file, cancel. https://developer.adobe.com/marketo-apis/api/mapi/#tag/Bulk-Export-Activities
+// and https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-extract
+
+export type BulkObject = 'activities' | 'leads';
+
+/** Job statuses; cancelled is spelled "Cancelled" in answers and "Canceled" in one doc page: both are accepted. */
+export type BulkJobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled' | 'Canceled';
+
+export interface BulkJob {
+  exportId: string;
+  format?: string;
+  status: BulkJobStatus;
+  createdAt?: string;
+  queuedAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  numberOfRecords?: number;
+  fileSize?: number;
+  fileChecksum?: string;
+  errorMsg?: string;
+}
+
+export interface DateRange {
+  startAt: string;
+  endAt: string;
+}
+
+export interface ActivityExportRequest {
+  createdAt: DateRange;
+  activityTypeIds: number[];
+  fields?: string[];
+}
+
+export interface LeadExportRequest {
+  fields: string[];
+  filter: { createdAt: DateRange } | { updatedAt: DateRange };
+}
+
+/** 1029 "Too many jobs in queue": the subscription's queue of ten is full (other integrations share it). */
+export class BulkQueueFullError extends MarketoError {}
+
+export function isEnded(status: BulkJobStatus): boolean {
+  return status === 'Completed' || status === 'Failed' || status === 'Cancelled' || status === 'Canceled';
+}
+
+/** Tests shorten the status polling through the environment; production polls as Adobe asks. */
+function pollIntervalsFromEnv(): { minMs: number; maxMs: number } {
+  const min = Number(process.env.MARKETO_BULK_POLL_MS);
+  if (Number.isFinite(min) && min > 0) return { minMs: min, maxMs: min * 5 };
+  return { minMs: BULK_STATUS_POLL_MIN_MS, maxMs: BULK_STATUS_POLL_MAX_MS };
+}
+
+export class BulkExportEndpoints {
+  readonly poll = pollIntervalsFromEnv();
+
+  constructor(readonly client: MarketoClient) {}
+
+  createActivityExport(request: ActivityExportRequest): Promise<BulkJob> {
+    const filter: Record<string, unknown> = { createdAt: request.createdAt, activityTypeIds: request.activityTypeIds };
+    return this.create('activities', { format: 'CSV', filter, ...(request.fields ? { fields: request.fields } : {}) });
+  }
+
+  createLeadExport(request: LeadExportRequest): Promise<BulkJob> {
+    return this.create('leads', { format: 'CSV', fields: request.fields, filter: request.filter });
+  }
+
+  /** Queues a created job. "Job already queued" (a retried enqueue that had reached Marketo) is success. */
+  async enqueue(object: BulkObject, exportId: string): Promise<BulkJob> {
+    try {
+      return await this.job(this.client.post(`/bulk/v1/${object}/export/${exportId}/enqueue.json`));
+    } catch (err) {
+      if (err instanceof MarketoRequestError && err.code === BULK_EXPORT_LIMIT && /already queued/i.test(err.message)) return this.status(object, exportId);
+      throw err;
+    }
+  }
+
+  status(object: BulkObject, exportId: string): Promise<BulkJob> {
+    return this.job(this.client.get(`/bulk/v1/${object}/export/${exportId}/status.json`));
+  }
+
+  cancel(object: BulkObject, exportId: string): Promise<BulkJob> {
+    return this.job(this.client.post(`/bulk/v1/${object}/export/${exportId}/cancel.json`));
+  }
+
+  /** The file of a completed job from byte `start` on, or undefined when Marketo no longer has it (404). */
+  async file(object: BulkObject, exportId: string, start = 0): Promise<Readable | undefined> {
+    const answer = await this.client.download(`/bulk/v1/${object}/export/${exportId}/file.json`, start);
+    return answer.body;
+  }
+
+  /**
+   * Polls a job until it has ended, backing off from the minimum interval Adobe asks for up to
+   * five minutes; every status call is counted like any call. `onPoll` sees each status.
+   */
+  async waitForEnd(object: BulkObject, job: BulkJob, onPoll?: (job: BulkJob) => void): Promise<BulkJob> {
+    let current = job;
+    let delay = this.poll.minMs;
+    while (!isEnded(current.status)) {
+      await sleep(delay);
+      delay = Math.min(this.poll.maxMs, Math.round(delay * 1.5));
+      current = await this.status(object, current.exportId);
+      onPoll?.(current);
+    }
+    return current;
+  }
+
+  private async create(object: BulkObject, body: unknown): Promise<BulkJob> {
+    return this.job(this.client.post(`/bulk/v1/${object}/export/create.json`, { json: body }));
+  }
+
+  /** The job of a bulk answer; 1029 and 1035 become the errors their meanings call for. */
+  private async job(call: Promise<{ result: BulkJob[] }>): Promise<BulkJob> {
+    let envelope: { result: BulkJob[] };
+    try {
+      envelope = await call;
+    } catch (err) {
+      throw typedBulkError(err);
+    }
+    const job = envelope.result[0];
+    if (!job || typeof job.exportId !== 'string' || typeof job.status !== 'string') throw new MarketoRequestError('A bulk export answer had no job in its result.');
+    return job;
+  }
+}
+
+function typedBulkError(err: unknown): unknown {
+  if (!(err instanceof MarketoRequestError)) return err;
+  if (err.code === BULK_EXPORT_LIMIT && /quota/i.test(err.message)) {
+    return new BulkExportQuotaExhaustedError(`Marketo's daily bulk export allowance is spent (${err.message.replace(/^.*?1029 /, '1029 ')}). It resets at midnight US Central time.`, err.code, err.endpoint);
+  }
+  if (err.code === BULK_EXPORT_LIMIT && /too many jobs/i.test(err.message)) return new BulkQueueFullError(err.message, err.code, err.endpoint);
+  if (err.code === UNSUPPORTED_FILTER_TYPE) return new BulkFilterUnsupportedError(err.message, err.code, err.endpoint);
+  return err;
+}

@@ -1,0 +1,108 @@
+// Which path reads a stream's history: Get Lead Activities pages (REST: about one call per 300
+// records, from the daily call quota every integration of the subscription shares) or Bulk
+// Activity Extract (about six calls per window of 31 days whatever its size, from a separate
+// allowance of file megabytes per day). https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-extract
+
+import { MAX_BATCH_SIZE } from '../marketo/constants';
+
+export type ExtractionMethod = 'auto' | 'rest' | 'bulk';
+
+/** Calls one bulk window costs: create, enqueue, a few status polls, the file. */
+export const BULK_CALLS_PER_WINDOW = 6;
+/**
+ * Below this many REST calls a history is cheaper, and sooner done, through REST: a bulk job takes
+ * minutes to run and costs its window's calls whatever its size.
+ */
+export const AUTO_MIN_REST_CALLS_FOR_BULK = 100;
+/** In `bulk`, histories shorter than this go through REST: a day's activities are an incremental sync. */
+export const BULK_MIN_SPAN_MS = 86_400_000;
+/** The newest stretch of history is left to the REST walks: a bulk file is a snapshot, activities keep coming. */
+export const BULK_TAIL_MS = 3600_000;
+/**
+ * Without a `daily_call_budget`, `auto` gives the REST path at most this many calls for history
+ * the export allowance cannot take today (a fifth of the default daily quota of 50,000, which
+ * every integration of the subscription shares); beyond that, the rest waits for the next day's
+ * allowance.
+ */
+export const AUTO_DEFAULT_REST_CALLS_FOR_HISTORY = 10_000;
+
+const MB = 1024 * 1024;
+
+/** What the first REST page of each walk told about the history ahead. */
+export interface HistoryEstimate {
+  records: number;
+}
+
+/** Whether a history from `from` to `now` should start through bulk windows. */
+export function chooseHistoryPath(method: ExtractionMethod, from: string, now: number, estimate: HistoryEstimate | undefined): 'bulk' | 'rest' {
+  if (method === 'rest') return 'rest';
+  if (now - Date.parse(from) < Math.max(BULK_MIN_SPAN_MS, BULK_TAIL_MS * 2)) return 'rest';
+  if (method === 'bulk') return 'bulk';
+  if (!estimate) return 'rest';
+  return Math.ceil(estimate.records / MAX_BATCH_SIZE) >= AUTO_MIN_REST_CALLS_FOR_BULK ? 'bulk' : 'rest';
+}
+
+/**
+ * The export allowance this connector may use today (`bulk_export_mb_per_day`), metered on the
+ * size of the files its jobs produced, per US Central day as Marketo meters it. Shared by every
+ * stream of a sync; a stream's state carries what it exported today into the next sync.
+ */
+export class ExportMeter {
+  private day: string;
+  private bytes = 0;
+
+  constructor(readonly allowanceMb: number, private readonly now: () => number = Date.now) {
+    this.day = centralDay(now());
+  }
+
+  /** Bytes exported today so far. */
+  get used(): number {
+    this.roll();
+    return this.bytes;
+  }
+
+  get left(): number {
+    return Math.max(0, this.allowanceMb * MB - this.used);
+  }
+
+  get today(): string {
+    this.roll();
+    return this.day;
+  }
+
+  add(bytes: number): void {
+    this.roll();
+    this.bytes += bytes;
+  }
+
+  /** Bytes a previous sync recorded as exported on `day`: counted only if that is still today. */
+  carry(day: string | undefined, bytes: number | undefined): void {
+    if (day === this.today && typeof bytes === 'number' && bytes > 0) this.bytes = Math.max(this.bytes, bytes);
+  }
+
+  private roll(): void {
+    const day = centralDay(this.now());
+    if (day !== this.day) {
+      this.day = day;
+      this.bytes = 0;
+    }
+  }
+}
+
+/**
+ * When today's export allowance cannot take the next window: in `auto`, the rest of the history
+ * goes through REST when the calls it needs fit the call budget; otherwise the bulk part stops
+ * here, state saved, for the next day's allowance.
+ */
+export function whenAllowanceSpent(method: ExtractionMethod, recordsLeft: number, callsLeft: number | undefined): 'rest' | 'stop' {
+  if (method !== 'auto') return 'stop';
+  const restCalls = Math.ceil(recordsLeft / MAX_BATCH_SIZE);
+  return restCalls <= (callsLeft ?? AUTO_DEFAULT_REST_CALLS_FOR_HISTORY) ? 'rest' : 'stop';
+}
+
+const centralDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Marketo's allowances reset at midnight US Central time. */
+export function centralDay(ms: number): string {
+  return centralDayFormat.format(ms);
+}

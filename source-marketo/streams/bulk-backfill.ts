@@ -1,0 +1,319 @@
+import { BulkExportEndpoints, BulkJob, BulkQueueFullError, isEnded } from '../../marketo/bulk-export';
+import { readBulkFile, BulkRow } from '../../marketo/bulk-file';
+import { sleep } from '../../marketo/client';
+import { BULK_MAX_DATE_RANGE_DAYS } from '../../marketo/constants';
+import { Activity, ActivityType } from '../../marketo/endpoints';
+import { BulkExportQuotaExhaustedError, MarketoError, MarketoRequestError, MarketoTransientError } from '../../marketo/errors';
+import { toMarketoSecond, secondOf } from '../dates';
+import { ExportMeter, ExtractionMethod, whenAllowanceSpent } from '../extraction-planner';
+import { Log } from './stream';
+
+// Reads an activity-like stream's history through Bulk Activity Extract, in windows of at most 31
+// days, before its REST walks take over. Every job is in the state from the moment it exists, with
+// how far its file was read, so a killed sync polls the job it created and resumes its file where
+// it stopped instead of paying for the window again.
+// https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-activity-extract
+
+/** One window's job, as the state keeps it. */
+export interface BulkWindowJob {
+  exportId: string;
+  /** The window [from, to): activities dated from `from` up to, not including, `to`. */
+  from: string;
+  to: string;
+  /** Bytes of the file already read and emitted (a STATE followed them), and its header. */
+  offset?: number;
+  columns?: string[];
+  /** Whether this window's job was already recreated once (after an expired, failed or cancelled job). */
+  recreated?: boolean;
+}
+
+/** The bulk part of a stream's state while its history is read through files. */
+export interface BulkBackfillState {
+  /** The bulk part reads up to here; the REST walks start here. */
+  until: string;
+  /** Start of the first window that has no job yet. */
+  next: string;
+  /** Jobs created and not yet fully read, oldest window first. */
+  jobs: BulkWindowJob[];
+  /** Records of the history as estimated from the first REST pages when it was planned. */
+  estimatedRecords?: number;
+  /** What the files read so far measured: records, bytes, and the span of history they covered (ms). */
+  measured?: { records: number; bytes: number; spanMs: number };
+  /** Bytes of files this stream exported on `exportDay` (US Central), carried into the next sync. */
+  exportDay?: string;
+  exportedBytes?: number;
+}
+
+/** What a stream reads through bulk: the types to export and how a file's activity becomes the stream's. */
+export interface BulkSpec {
+  activityTypeIds: number[];
+  /** The cursor partitions the export serves. */
+  keys: string[];
+  partitionOf(activity: Activity): string | undefined;
+  /** The activity as the stream's REST endpoint would return it, or undefined when that endpoint would not return it. */
+  adapt(activity: Activity): Activity | undefined;
+}
+
+export interface BulkPage {
+  activities: Activity[];
+  state: BulkBackfillState;
+}
+
+export interface BulkContext {
+  bulk: BulkExportEndpoints;
+  method: ExtractionMethod;
+  meter: ExportMeter;
+  /** Calls the call budget still allows (undefined: no budget set). */
+  callsLeft: () => number | undefined;
+  log: Log;
+  streamName: string;
+  types: ActivityType[];
+}
+
+/** Files are read in batches of this many rows, each followed by a STATE: a killed sync redoes at most one batch. */
+export const ROWS_PER_CHECKPOINT = 1000;
+/** Jobs this connector keeps queued ahead of the file it reads, of the ten the subscription shares with other integrations. */
+export const JOBS_AHEAD = 3;
+
+const DAY_MS = 86_400_000;
+
+/** Thrown when the export allowance (ours or Marketo's) stops the bulk part: the state is saved, the next sync goes on. */
+export class BulkAllowanceSpentError extends MarketoError {}
+
+export function parseBulkState(raw: unknown): BulkBackfillState | undefined {
+  const s = raw as Partial<BulkBackfillState> | undefined;
+  if (typeof s !== 'object' || s === null || typeof s.until !== 'string' || typeof s.next !== 'string' || !Array.isArray(s.jobs)) return undefined;
+  const jobs = s.jobs.filter((j) => typeof j?.exportId === 'string' && typeof j.from === 'string' && typeof j.to === 'string');
+  return { ...s, until: s.until, next: s.next, jobs } as BulkBackfillState;
+}
+
+/** A file row as the REST activity it is: numbers typed, `attributes` back to a list (with custom types' apiNames), `id` from a numeric marketoGUID. */
+export function activityFromRow(row: BulkRow, types: Map<number, ActivityType>): Activity | undefined {
+  const guid = row.marketoGUID;
+  if (!guid || !row.activityDate || !row.activityTypeId) return undefined;
+  const activity = {} as Activity;
+  // On every instance but Activity Service ones, the GUID is the activity id, which Get Lead Activities also returns.
+  if (/^\d+$/.test(guid)) activity.id = Number(guid);
+  activity.marketoGUID = guid;
+  activity.leadId = Number(row.leadId);
+  activity.activityDate = row.activityDate;
+  activity.activityTypeId = Number(row.activityTypeId);
+  if (row.campaignId !== null && row.campaignId !== undefined) activity.campaignId = Number(row.campaignId);
+  if (row.primaryAttributeValueId !== null && row.primaryAttributeValueId !== undefined) activity.primaryAttributeValueId = Number(row.primaryAttributeValueId);
+  if (row.primaryAttributeValue !== null && row.primaryAttributeValue !== undefined) activity.primaryAttributeValue = row.primaryAttributeValue;
+  const apiNames = new Map((types.get(activity.activityTypeId)?.attributes ?? []).flatMap((a) => (a.apiName ? [[a.name, a.apiName] as const] : [])));
+  const attributes = row.attributes ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
+  activity.attributes = Object.entries(attributes).map(([name, value]) => {
+    const apiName = apiNames.get(name);
+    return apiName ? { name, value, apiName } : { name, value };
+  });
+  return activity;
+}
+
+/** Plans the windows of a history [from, until) with nothing read yet. */
+export function newBulkState(from: string, until: string, estimatedRecords: number): BulkBackfillState {
+  return { until, next: from, jobs: [], estimatedRecords };
+}
+
+/**
+ * Reads the windows of `state` through bulk jobs, oldest first, yielding each batch of activities
+ * with the state that covers it. Returns when every window is read, or when the planner hands the
+ * rest of the history to REST (`state.until` is then where the REST walks start). Throws
+ * BulkAllowanceSpentError when the export allowance stops it.
+ */
+export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state: BulkBackfillState): AsyncGenerator<BulkPage> {
+  const typesById = new Map(ctx.types.map((t) => [t.id, t]));
+  ctx.meter.carry(state.exportDay, state.exportedBytes);
+  const snapshot = (): BulkBackfillState => ({ ...state, jobs: state.jobs.map((j) => ({ ...j })), exportDay: ctx.meter.today, exportedBytes: ctx.meter.used });
+  let stopped = false;
+  let quotaError: BulkExportQuotaExhaustedError | undefined;
+
+  for (;;) {
+    // Queue the next windows while there is room in our share of the queue and in the allowance.
+    // Until a first file has measured the history, one window at a time.
+    while (!stopped && state.jobs.length < (state.measured ? JOBS_AHEAD : 1) && state.next < state.until) {
+      const from = state.next;
+      const room = ctx.meter.left - state.jobs.filter((j) => !j.offset).reduce((n, j) => n + bytesOf(state, j.from, j.to), 0);
+      const span = windowSpan(state, from, room);
+      if (span === 0) {
+        const recordsLeft = historyLeft(state);
+        if (whenAllowanceSpent(ctx.method, recordsLeft, ctx.callsLeft()) === 'rest') {
+          ctx.log('INFO', `${ctx.streamName}: the export allowance left today does not fit the history from ${from}; reading it through REST (about ${Math.ceil(recordsLeft / 300)} calls).`);
+          state.until = from;
+        } else {
+          stopped = true;
+        }
+        break;
+      }
+      const to = secondOf(Date.parse(from) + span);
+      let job: BulkJob;
+      try {
+        job = await ctx.bulk.createActivityExport({ createdAt: { startAt: from, endAt: to }, activityTypeIds: spec.activityTypeIds });
+      } catch (err) {
+        // Marketo's own allowance is spent: read what is already exported, then stop.
+        if (!(err instanceof BulkExportQuotaExhaustedError)) throw err;
+        quotaError = err;
+        stopped = true;
+        break;
+      }
+      state.jobs.push({ exportId: job.exportId, from, to });
+      state.next = to;
+      yield { activities: [], state: snapshot() };
+      try {
+        await enqueueWhenRoom(ctx, job.exportId);
+      } catch (err) {
+        if (!(err instanceof BulkExportQuotaExhaustedError)) throw err;
+        quotaError = err;
+        stopped = true;
+        break;
+      }
+    }
+
+    const head = state.jobs[0];
+    if (!head) {
+      if (quotaError) throw quotaError;
+      if (stopped) {
+        throw new BulkAllowanceSpentError(
+          `bulk_export_mb_per_day (${ctx.meter.allowanceMb} MB) is spent for today with history from ${state.next} still to read; the state is saved and the next sync goes on after midnight US Central time.`,
+        );
+      }
+      return;
+    }
+
+    let job: BulkJob;
+    try {
+      job = await finishedJob(ctx, head, spec);
+    } catch (err) {
+      // A job created but refused its place in the queue by the allowance waits in the state for the next day.
+      if (err instanceof BulkExportQuotaExhaustedError) yield { activities: [], state: snapshot() };
+      throw err;
+    }
+    if (job.status !== 'Completed') {
+      // Recreated: save the new job's id before waiting for it.
+      yield { activities: [], state: snapshot() };
+      continue;
+    }
+    const body = await ctx.bulk.file('activities', head.exportId, head.offset ?? 0);
+    if (!body) {
+      await recreate(ctx, head, spec, 'its file has expired');
+      yield { activities: [], state: snapshot() };
+      continue;
+    }
+    if (!head.offset) ctx.meter.add(job.fileSize ?? 0);
+    let batch: Activity[] = [];
+    for await (const { row, endOffset } of readBulkFile(body, { startOffset: head.offset, columns: head.columns, onColumns: (c) => (head.columns = c) })) {
+      head.offset = endOffset;
+      const activity = activityFromRow(row, typesById);
+      const date = activity && toMarketoSecond(String(activity.activityDate));
+      // Both ends of the filter are inclusive: the second at `to` is the next window's.
+      if (activity && date && date >= head.from && date < head.to) {
+        const adapted = spec.adapt(activity);
+        if (adapted) batch.push(adapted);
+      }
+      if (batch.length >= ROWS_PER_CHECKPOINT) {
+        yield { activities: batch, state: snapshot() };
+        batch = [];
+      }
+    }
+    state.jobs.shift();
+    const measured = (state.measured ??= { records: 0, bytes: 0, spanMs: 0 });
+    measured.records += job.numberOfRecords ?? 0;
+    measured.bytes += job.fileSize ?? 0;
+    measured.spanMs += Date.parse(head.to) - Date.parse(head.from);
+    yield { activities: batch, state: snapshot() };
+  }
+}
+
+/** The first window of a history is this long: its file measures the history's bytes per day before longer windows are sized. */
+export const PROBE_WINDOW_MS = DAY_MS;
+/** Windows shorter than this are not worth their calls: the allowance is spent. */
+export const MIN_WINDOW_MS = 3600_000;
+
+/**
+ * How long the window from `from` can be (ms, whole seconds): 31 days at most, the rest of the
+ * history at most, a probe day while nothing is measured, and no longer than the export
+ * allowance left (`room` bytes) fits at the measured bytes per unit of history; 0 when even a
+ * short window does not fit.
+ */
+function windowSpan(state: BulkBackfillState, from: string, room: number): number {
+  const max = Math.min(BULK_MAX_DATE_RANGE_DAYS * DAY_MS, Date.parse(state.until) - Date.parse(from));
+  const m = state.measured;
+  if (!m) return room > 0 ? Math.min(max, PROBE_WINDOW_MS) : 0;
+  const perMs = m.spanMs > 0 ? m.bytes / m.spanMs : 0;
+  if (perMs === 0) return room > 0 ? max : 0;
+  const fits = Math.floor(room / perMs / 1000) * 1000;
+  return fits >= Math.min(max, MIN_WINDOW_MS) ? Math.min(max, fits) : 0;
+}
+
+/**
+ * The file bytes expected for [from, to), from what the files read so far measured per unit of
+ * history (0 before the first file: the first window measures; Marketo's own 1029 is the hard stop).
+ */
+function bytesOf(state: BulkBackfillState, from: string, to: string): number {
+  const m = state.measured;
+  return m && m.spanMs > 0 ? (m.bytes / m.spanMs) * (Date.parse(to) - Date.parse(from)) : 0;
+}
+
+/** Records of the history not read yet: measured density when files were read, else the first pages' estimate. */
+function historyLeft(state: BulkBackfillState): number {
+  const m = state.measured;
+  const leftMs = Math.max(0, Date.parse(state.until) - Date.parse(state.jobs[0]?.from ?? state.next));
+  if (m && m.spanMs > 0) return Math.ceil((m.records / m.spanMs) * leftMs);
+  return state.estimatedRecords ?? 0;
+}
+
+async function createJob(ctx: BulkContext, spec: BulkSpec, from: string, to: string): Promise<BulkJob> {
+  const job = await ctx.bulk.createActivityExport({ createdAt: { startAt: from, endAt: to }, activityTypeIds: spec.activityTypeIds });
+  await enqueueWhenRoom(ctx, job.exportId);
+  return job;
+}
+
+/** "Too many jobs in queue" means other jobs of the subscription are ahead: wait for room. */
+async function enqueueWhenRoom(ctx: BulkContext, exportId: string): Promise<BulkJob> {
+  let waited = false;
+  for (;;) {
+    try {
+      return await ctx.bulk.enqueue('activities', exportId);
+    } catch (err) {
+      if (!(err instanceof BulkQueueFullError)) throw err;
+      if (!waited) ctx.log('INFO', `${ctx.streamName}: Marketo's bulk export queue is full (other integrations share it); waiting for room.`);
+      waited = true;
+      await sleep(ctx.bulk.poll.minMs);
+    }
+  }
+}
+
+/**
+ * The head job once it has ended. A job Marketo no longer knows, or that failed or was cancelled,
+ * is recreated once for its window; a second loss fails the sync (state saved).
+ */
+async function finishedJob(ctx: BulkContext, head: BulkWindowJob, spec: BulkSpec): Promise<BulkJob> {
+  let job: BulkJob;
+  try {
+    job = await ctx.bulk.status('activities', head.exportId);
+  } catch (err) {
+    if (!(err instanceof MarketoRequestError)) throw err;
+    await recreate(ctx, head, spec, `Marketo no longer knows it (${err.message})`);
+    return { exportId: head.exportId, status: 'Queued' };
+  }
+  if (job.status === 'Created') job = await enqueueWhenRoom(ctx, head.exportId);
+  if (!isEnded(job.status)) job = await ctx.bulk.waitForEnd('activities', job);
+  if (job.status !== 'Completed') {
+    await recreate(ctx, head, spec, `it ended ${job.status}${job.errorMsg ? ` (${job.errorMsg})` : ''}`);
+    return { exportId: head.exportId, status: 'Queued' };
+  }
+  return job;
+}
+
+async function recreate(ctx: BulkContext, head: BulkWindowJob, spec: BulkSpec, why: string): Promise<void> {
+  if (head.recreated) {
+    throw new MarketoTransientError(`${ctx.streamName}: the bulk export of ${head.from} to ${head.to} was lost again: ${why}. The next sync creates it anew.`);
+  }
+  ctx.log('WARN', `${ctx.streamName}: the bulk export job ${head.exportId} for ${head.from} to ${head.to} cannot be used: ${why}. Creating it again, once.`);
+  const job = await createJob(ctx, spec, head.from, head.to);
+  head.exportId = job.exportId;
+  head.recreated = true;
+  // A file read in part is read again from its start: the new file is a new snapshot.
+  delete head.offset;
+  delete head.columns;
+}

@@ -1,0 +1,89 @@
+import { Activity } from '../../marketo/endpoints';
+import { MAX_BATCH_SIZE } from '../../marketo/constants';
+import { toMarketoSecond, secondOf } from '../dates';
+import { BULK_TAIL_MS, chooseHistoryPath, HistoryEstimate } from '../extraction-planner';
+import { BulkBackfillState, BulkSpec, newBulkState, parseBulkState, readBulkBackfill } from './bulk-backfill';
+import { Segment, segmentsToState } from './segments';
+import { ReadContext, StreamEvent } from './stream';
+
+/**
+ * The bulk part of an activity-like stream's read: resumes the bulk history a previous sync left
+ * in its state, or starts one when the planner picks bulk for the history ahead. Records come out
+ * as the stream's REST walks would emit them; afterwards the bulk partitions' cursors sit where
+ * the files ended, and the REST walks go on from there.
+ */
+export class BulkHistory {
+  private constructor(
+    private readonly ctx: ReadContext,
+    private readonly spec: BulkSpec,
+    private readonly segments: Segment[],
+    private state: BulkBackfillState | undefined,
+    private readonly name: string,
+  ) {}
+
+  /** Undefined when the stream has no bulk path, or the read cannot use one (no bulk endpoints, REST windows in flight). */
+  static open(name: string, ctx: ReadContext, spec: BulkSpec | undefined, segments: Segment[], rawState: unknown): BulkHistory | undefined {
+    if (!spec || spec.activityTypeIds.length === 0 || !ctx.bulk || !ctx.exportMeter) return undefined;
+    const saved = parseBulkState((rawState as { bulk?: unknown } | undefined)?.bulk);
+    if (!saved && (segments.length > 1 || ctx.config.extractionMethod === 'rest')) return undefined;
+    return new BulkHistory(ctx, spec, segments, saved, name);
+  }
+
+  /** A bulk history saved by an earlier sync is still to finish. */
+  get inFlight(): boolean {
+    return this.state !== undefined;
+  }
+
+  get keys(): string[] {
+    return this.spec.keys;
+  }
+
+  /** Whether the history ahead should go through bulk, from the first REST pages of the walks. */
+  startIfPlanned(firstPages: Activity[][], estimatedPages: number, dataFrom: string | undefined, now = Date.now()): boolean {
+    // Windows start where the data does (the first pages tell), not at an early start_date.
+    const cursorFrom = this.segments[0].cursor.startOf(this.spec.keys);
+    const from = dataFrom && dataFrom > cursorFrom ? secondOf(Math.floor(Date.parse(dataFrom) / 1000) * 1000) : cursorFrom;
+    const estimate: HistoryEstimate | undefined = firstPages.every((p) => p.length === 0) ? undefined : { records: Math.round(estimatedPages * MAX_BATCH_SIZE) };
+    if (chooseHistoryPath(this.ctx.config.extractionMethod, from, now, estimate) !== 'bulk') return false;
+    // Whole hours, so that windows and the hand-over to REST fall on round times.
+    const until = secondOf(Math.floor((now - BULK_TAIL_MS) / 3600_000) * 3600_000);
+    if (until <= from) return false;
+    this.state = newBulkState(from, until, estimate?.records ?? 0);
+    this.ctx.log('INFO', `${this.name}: reading the history from ${from} to ${until} (about ${estimate?.records ?? 'unknown'} records) through bulk exports, then through REST.`);
+    return true;
+  }
+
+  /** Reads the bulk history, yielding records and a STATE after each batch; leaves the cursors where it ended. */
+  async *read(toRecords: (activities: Activity[]) => Record<string, unknown>[]): AsyncGenerator<StreamEvent> {
+    const state = this.state;
+    if (!state) return;
+    const cursor = this.segments[0].cursor;
+    const types = await this.ctx.metadata.activityTypes();
+    const pages = readBulkBackfill(
+      {
+        bulk: this.ctx.bulk!,
+        method: this.ctx.config.extractionMethod,
+        meter: this.ctx.exportMeter!,
+        callsLeft: this.ctx.callsLeft ?? (() => undefined),
+        log: this.ctx.log,
+        streamName: this.name,
+        types,
+      },
+      this.spec,
+      state,
+    );
+    for await (const page of pages) {
+      // What this stream's cursor already covers (partitions ahead of the history's start) is not emitted again.
+      const fresh = page.activities.filter((a) => {
+        const key = this.spec.partitionOf(a);
+        const date = toMarketoSecond(String(a.activityDate));
+        return key !== undefined && date !== undefined && !cursor.covers(key, date, a.marketoGUID);
+      });
+      const records = toRecords(fresh);
+      if (records.length > 0) yield { records };
+      yield { state: { ...segmentsToState(this.segments), bulk: page.state } as unknown as Record<string, unknown> };
+    }
+    cursor.advanceTo(this.spec.keys, state.until);
+    this.state = undefined;
+  }
+}

@@ -1,0 +1,221 @@
+import { expect } from 'chai';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { catalogFor, committedRecords, discover, guids, nextState, read, sourceConfig, uniqueSorted } from './support';
+
+// History through Bulk Activity Extract: the same records as REST, fewer calls, jobs that survive
+// a killed sync, and the export allowance (1029) stopping only the bulk part.
+
+const DAY_S = 86_400;
+/** Bulk status polls every 50 ms in these tests (Adobe asks for a minute); the sandbox steps as fast. */
+const BULK_ENV = { MARKETO_BULK_POLL_MS: '50' };
+
+function recent(secondsAgo: number): string {
+  return new Date(Math.floor(Date.now() / 1000 - secondsAgo) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Ninety days of activities of every type, in bursts every five days. */
+async function historySandbox(opts: Parameters<typeof startSandbox>[0] = {}, perBurst = 400): Promise<Sandbox> {
+  const sandbox = await startSandbox({ seed: 21, activityCount: 0, leadCount: 120, startDate: recent(100 * DAY_S), deletedLeadsRetentionDays: null, ...opts });
+  for (let day = 90; day >= 5; day -= 5) sandbox.addActivities(perBurst, { at: recent(day * DAY_S) });
+  return sandbox;
+}
+
+/** Records of a stream by marketoGUID, for comparing two reads record for record. */
+function byGuid(records: any[]): Record<string, unknown> {
+  return Object.fromEntries(records.map((r) => [r.data.marketoGUID, r.data]));
+}
+
+function statuses(result: { traces(type?: string): any[] }, stream: string): string[] {
+  return result.traces('STREAM_STATUS').filter((t: any) => t.stream_status.stream_descriptor.name === stream).map((t: any) => t.stream_status.status);
+}
+
+function bulkCalls(sandbox: Sandbox): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, n] of Object.entries(sandbox.counters.byEndpoint())) {
+    if (!key.includes('/bulk/')) continue;
+    const name = key.replace(/\/export\/[0-9a-f-]{36}\//, '/export/{id}/');
+    out[name] = (out[name] ?? 0) + n;
+  }
+  return out;
+}
+
+/** Each window's jobs: no window may have paid for two. */
+function jobsPerWindow(sandbox: Sandbox): number[] {
+  const counts = new Map<string, number>();
+  for (const job of sandbox.bulkExports.jobs()) counts.set(job.filter.startAt, (counts.get(job.filter.startAt) ?? 0) + 1);
+  return [...counts.values()];
+}
+
+describe('source-marketo: history through bulk exports', function () {
+  this.timeout(180_000);
+  let sandbox: Sandbox;
+
+  afterEach(async () => {
+    await sandbox?.close();
+  });
+
+  it('a first sync through bulk equals the REST result record for record (activities and lead_changes), in a handful of calls per 31-day window', async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 0 }, 1500);
+    const start = recent(100 * DAY_S);
+    const restConfig = sourceConfig(sandbox, { start_date: start, extraction_method: 'rest' });
+    const catalog = catalogFor(await discover(restConfig), ['activities', 'lead_changes']);
+
+    sandbox.counters.reset();
+    const rest = await read(restConfig, catalog);
+    expect(rest.exitCode, rest.stderr).to.equal(0);
+    const restCalls = sandbox.counters.total();
+    expect(bulkCalls(sandbox)).to.deep.equal({});
+
+    sandbox.counters.reset();
+    const bulk = await read(sourceConfig(sandbox, { start_date: start, extraction_method: 'bulk' }), catalog, undefined, { env: BULK_ENV });
+    expect(bulk.exitCode, bulk.stderr).to.equal(0);
+    const bulkTotal = sandbox.counters.total();
+
+    for (const stream of ['activities', 'lead_changes']) {
+      uniqueSorted(guids(bulk, stream));
+      expect(bulk.records(stream).length, stream).to.equal(rest.records(stream).length);
+      expect(byGuid(bulk.records(stream)), stream).to.deep.equal(byGuid(rest.records(stream)));
+    }
+    expect(rest.records('activities').length).to.be.greaterThan(6000);
+    expect(rest.records('lead_changes').length).to.be.greaterThan(500);
+
+    // 86 days of history: a first day that measures the file size per day, then windows of at most
+    // 31 days (31, 31, 23) per stream; one job each, created, enqueued, polled once (the sandbox
+    // completes at once here) and downloaded once.
+    const jobs = sandbox.bulkExports.jobs();
+    expect(jobs).to.have.length(8);
+    expect(jobsPerWindow(sandbox).every((n) => n === 2)).to.equal(true); // one per stream
+    expect(bulkCalls(sandbox)).to.deep.equal({
+      'POST /bulk/v1/activities/export/create.json': 8,
+      'POST /bulk/v1/activities/export/{id}/enqueue.json': 8,
+      'GET /bulk/v1/activities/export/{id}/status.json': 8,
+      'GET /bulk/v1/activities/export/{id}/file.json': 8,
+    });
+    for (const job of jobs) expect(job.filter.activityTypeIds).to.not.include(37);
+    // 27,000 activities: REST 120 calls; bulk 44 (24 bulk calls, and the REST walks' first pages, Delete Lead's walk and the last hour).
+    expect(bulkTotal).to.be.below(restCalls / 2);
+
+    // The next sync goes on through REST from where the files ended, with nothing twice.
+    sandbox.addActivities(50, { at: recent(60) });
+    sandbox.counters.reset();
+    const next = await read(sourceConfig(sandbox, { start_date: start, extraction_method: 'bulk' }), catalog, nextState(bulk), { env: BULK_ENV });
+    expect(next.exitCode, next.stderr).to.equal(0);
+    expect(bulkCalls(sandbox)).to.deep.equal({});
+    const seen = new Set(guids(bulk, 'activities'));
+    expect(guids(next, 'activities').filter((g) => seen.has(g))).to.deep.equal([]);
+    const added = [...sandbox.activities()].filter((a) => !seen.has(a.marketoGUID)).map((a) => a.marketoGUID);
+    expect(uniqueSorted(guids(next, 'activities'))).to.deep.equal(added.sort());
+  });
+
+  it('a sync killed while its job is processing resumes by polling that job: no second job for the window, nothing lost, nothing twice', async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 2500 });
+    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2, 6, 10, 13] });
+    const catalog = catalogFor(await discover(config), ['activities']);
+    const killed = await read(config, catalog, undefined, {
+      env: BULK_ENV,
+      // After the first day's file (which measures the history), jobs go three ahead: the second
+      // job's id is saved once the first of them is queued.
+      killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.length ?? 0) >= 2,
+    });
+    expect(killed.signal).to.equal('SIGKILL');
+    const saved: any = (nextState(killed)[0] as any).stream.stream_state.bulk;
+    expect(saved.jobs).to.have.length(2);
+    const [job] = sandbox.bulkExports.jobs().filter((j) => j.exportId === saved.jobs[0].exportId);
+    expect(job!.status).to.be.oneOf(['Queued', 'Processing']);
+    const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
+
+    const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
+    expect(resumed.exitCode, resumed.stderr).to.equal(0);
+    expect(jobsPerWindow(sandbox)).to.deep.equal([1, 1, 1, 1]);
+    const want = [...sandbox.activities()].filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
+    expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
+  });
+
+  it('a sync killed with a file half read resumes the same file from the byte after its last STATE', async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 0 });
+    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2, 6, 10, 13] });
+    const catalog = catalogFor(await discover(config), ['activities']);
+    const killed = await read(config, catalog, undefined, {
+      env: BULK_ENV,
+      killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.[0]?.offset ?? 0) > 0,
+    });
+    expect(killed.signal).to.equal('SIGKILL');
+    const saved: any = (nextState(killed)[0] as any).stream.stream_state.bulk;
+    const halfRead = saved.jobs[0];
+    expect(halfRead.offset).to.be.greaterThan(0);
+    expect(halfRead.columns).to.include('attributes');
+    const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
+    // The first day's file, whole, and 1000 rows (one checkpoint) of the next.
+    const probe = sandbox.bulkExports.jobs()[0]!;
+    expect(probe.exportId).to.not.equal(halfRead.exportId);
+    expect(committed).to.have.length(probe.numberOfRecords! + 1000);
+
+    sandbox.counters.reset();
+    const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
+    expect(resumed.exitCode, resumed.stderr).to.equal(0);
+    expect(jobsPerWindow(sandbox)).to.deep.equal([1, 1, 1, 1]);
+    // The half-read file is downloaded once more (from its offset), never re-exported.
+    expect(sandbox.bulkExports.jobs().find((j) => j.exportId === halfRead.exportId)!.downloads).to.equal(2);
+    expect(sandbox.bulkExports.jobs()).to.have.length(4);
+    const want = [...sandbox.activities()].filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
+    expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
+  });
+
+  it('a job whose file expired before a resumed sync read it is recreated once, with a LOG; nothing lost, nothing twice', async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 0 });
+    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2] });
+    const catalog = catalogFor(await discover(config), ['activities']);
+    const killed = await read(config, catalog, undefined, {
+      env: BULK_ENV,
+      killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.length ?? 0) >= 2,
+    });
+    expect(killed.signal).to.equal('SIGKILL');
+    expect(sandbox.bulkExports.jobs()[0]!.status).to.equal('Completed');
+    sandbox.bulkExports.expireFiles();
+    const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
+    expect(resumed.exitCode, resumed.stderr).to.equal(0);
+    const warnings = resumed.logs().map((l: any) => l.message).filter((m: string) => /Creating it again, once/.test(m));
+    expect(warnings).to.have.length.within(1, 2);
+    for (const w of warnings) expect(w).to.match(/its file has expired/);
+    expect(sandbox.bulkExports.jobs()).to.have.length(4 + warnings.length);
+    const want = [...sandbox.activities()].filter((a) => [1, 2].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    expect(uniqueSorted([...guids(killed, 'activities'), ...guids(resumed, 'activities')])).to.deep.equal(want);
+  });
+
+  it('a failed job is recreated once, with a LOG', async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 0 });
+    sandbox.bulkExports.failNext(1);
+    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2] });
+    const catalog = catalogFor(await discover(config), ['activities']);
+    const result = await read(config, catalog, undefined, { env: BULK_ENV });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    const warnings = result.logs().map((l: any) => l.message).filter((m: string) => /Creating it again, once/.test(m));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/ended Failed/);
+    expect(sandbox.bulkExports.jobs()).to.have.length(5);
+    const want = [...sandbox.activities()].filter((a) => [1, 2].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(want);
+  });
+
+  it('1029 "Export daily quota exceeded" stops the bulk part cleanly with its state saved; the next day it goes on', async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 0, bulkExportDailyQuotaMb: 5 });
+    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk' });
+    const catalog = catalogFor(await discover(config), ['activities', 'deleted_leads']);
+    sandbox.bulkExports.setExportedBytesToday(5 * 1024 * 1024);
+    const stopped = await read(config, catalog, undefined, { env: BULK_ENV });
+    expect(stopped.exitCode, stopped.stderr).to.equal(0);
+    const warn = stopped.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message);
+    expect(warn.some((m: string) => /activities: stopped after 0 records: .*1029 Export daily quota 5MB exceeded/.test(m)), warn.join('\n')).to.equal(true);
+    expect(statuses(stopped, 'activities')).to.deep.equal(['STARTED', 'RUNNING', 'INCOMPLETE']);
+    expect(statuses(stopped, 'deleted_leads')).to.deep.equal(['STARTED', 'RUNNING', 'COMPLETE']);
+    expect(sandbox.bulkExports.jobs()).to.deep.equal([]);
+
+    sandbox.bulkExports.setExportedBytesToday(0);
+    const next = await read(config, catalog, nextState(stopped), { env: BULK_ENV });
+    expect(next.exitCode, next.stderr).to.equal(0);
+    const want = [...sandbox.activities()].map((a) => a.marketoGUID).sort();
+    expect(uniqueSorted([...guids(stopped, 'activities'), ...guids(next, 'activities')])).to.deep.equal(want);
+  });
+});
