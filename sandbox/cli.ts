@@ -31,6 +31,10 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --deleted-leads-retention-days N
                          prune Delete Lead activities older than N days (default: none
                          on the wall clock; Marketo keeps them 14 days), or "none"
+  --bulk-step-ms N       one step of a bulk export job's life cycle (default 60000)
+  --bulk-export-mb N|none
+                         daily bulk export allowance in MB (default 500)
+  --no-bulk-updated-at   the bulk lead extract's updatedAt filter answers 1035
   --help
 `;
 
@@ -85,6 +89,9 @@ export function parseArgs(argv: readonly string[]): SandboxOptions {
       case '--no-gzip': o.gzip = false; break;
       case '--omit-activity-ids': o.omitActivityIds = true; break;
       case '--deleted-leads-retention-days': o.deletedLeadsRetentionDays = orNone(flag, value()); break;
+      case '--bulk-step-ms': o.bulkExportStepMs = integer(flag, value()); break;
+      case '--bulk-export-mb': o.bulkExportDailyQuotaMb = orNone(flag, value()); break;
+      case '--no-bulk-updated-at': o.bulkLeadUpdatedAtFilter = false; break;
       case '--help':
       case '-h':
         process.stdout.write(USAGE);

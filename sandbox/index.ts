@@ -411,7 +411,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const lead of leadStore.live()) {
       const at = spec.filterField === 'createdAt' ? Date.parse(String(lead.createdAt)) : (leadStore.lastChangedAtMs(lead.id) as number);
       if (!(at >= spec.startSec * 1000 && at <= spec.endSec * 1000)) continue;
-      write(leadRow(lead, spec.fields));
+      // Values as Get Leads serves them (company fields from the company, unset booleans false).
+      write(leadRow(view.record(lead, spec.fields), spec.fields));
       count++;
     }
     return count;

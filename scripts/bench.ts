@@ -24,6 +24,8 @@ const WRITE_LIMITED_ROWS = Number(process.env.BENCH_WRITE_LIMITED ?? 60_000);
 const WRITE_UNTHROTTLED_ROWS = Number(process.env.BENCH_WRITE_UNTHROTTLED ?? 60_000);
 /** How often the destination's input carries a STATE: Airbyte's JDBC sources checkpoint every 10,000 records. */
 const WRITE_STATE_EVERY = Number(process.env.BENCH_WRITE_STATE_EVERY ?? 10_000);
+const BACKFILL_ACTIVITIES = Number(process.env.BENCH_BACKFILL_ACTIVITIES ?? 1_000_000);
+const BACKFILL_LEADS = Number(process.env.BENCH_BACKFILL_LEADS ?? 100_000);
 const RATE_CALLS = 100;
 const RATE_WINDOW_S = 20;
 const CONCURRENCY = 10;
@@ -340,6 +342,40 @@ async function memory(): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * A first sync of a long history (activities and leads) through `rest`, `bulk` and `auto`: calls,
+ * wall time, export MB and peak memory side by side. Bulk jobs step every second here (Marketo:
+ * about a minute) and are polled every half second, so wall times compare the paths' own work.
+ */
+async function backfill(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { scenario: `source backfill: ${BACKFILL_ACTIVITIES} activities, ${BACKFILL_LEADS} leads, first sync` };
+  const calls: Record<string, number> = {};
+  const peaks: Record<string, number | undefined> = {};
+  for (const method of ['rest', 'bulk', 'auto']) {
+    const startDate = new Date(Date.now() - (BACKFILL_ACTIVITIES / 1.2) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const sandbox = await startSandboxProcess(['--activities', String(BACKFILL_ACTIVITIES), '--leads', String(BACKFILL_LEADS), '--start-date', startDate, '--bulk-step-ms', '1000', ...NO_LIMITS]);
+    try {
+      const run = await runSource(sandbox, ['activities', 'leads'], { extraction_method: method }, { ...UNTHROTTLE_ENV, MARKETO_BULK_POLL_MS: '500' });
+      const counters = (await sandbox.counters()) as unknown as { total: number; byEndpoint: Record<string, number> };
+      const bulk = (await (await fetch(`${sandbox.url}/__sandbox/bulk-exports`)).json()) as { jobs: unknown[]; exportedBytesToday: number };
+      const bulkCalls = Object.entries(counters.byEndpoint).filter(([k]) => k.includes('/bulk/')).reduce((n, [, v]) => n + v, 0);
+      calls[method] = counters.total;
+      peaks[method] = run.peakRssMb;
+      out[`${method}_records`] = run.records;
+      out[`${method}_api_calls`] = `${counters.total} (bulk ${bulkCalls}, ${bulk.jobs.length} jobs)`;
+      out[`${method}_seconds`] = round(run.seconds, 1);
+      out[`${method}_export_mb`] = round(bulk.exportedBytesToday / 2 ** 20, 1);
+      out[`${method}_peak_rss_mb`] = run.peakRssMb;
+      out[`${method}_exit_code`] = run.exitCode;
+    } finally {
+      await sandbox.stop();
+    }
+  }
+  out.auto_calls_share_of_rest = round(calls.auto! / calls.rest!, 4);
+  out.auto_peak_rss_vs_rest = peaks.auto && peaks.rest ? round(peaks.auto / peaks.rest - 1, 3) : undefined;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Destination: leads upserted by email
 // ---------------------------------------------------------------------------------------------
@@ -491,9 +527,9 @@ async function destinationUnthrottled(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  // BENCH_ONLY=quiet-poll,limits,shapes,unthrottled,memory,write-limits,write-unthrottled picks scenarios (all by default).
+  // BENCH_ONLY=quiet-poll,limits,shapes,unthrottled,memory,backfill,write-limits,write-unthrottled picks scenarios (all by default).
   const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [
-    ['quiet-poll', quietPoll], ['limits', underLimits], ['shapes', shapesUnderLimits], ['unthrottled', unthrottled], ['memory', memory],
+    ['quiet-poll', quietPoll], ['limits', underLimits], ['shapes', shapesUnderLimits], ['unthrottled', unthrottled], ['memory', memory], ['backfill', backfill],
     ['write-limits', destinationUnderLimits], ['write-unthrottled', destinationUnthrottled],
   ];
   const only = process.env.BENCH_ONLY?.split(',') ?? scenarios.map(([name]) => name);

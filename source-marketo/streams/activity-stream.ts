@@ -96,7 +96,8 @@ export abstract class ActivityLikeStream implements SourceStream {
       // From the density of each group's first page: a guess Airbyte shows as progress.
       const fitsInFirstPages = pages.filter(({ page }) => !page.moreResult).reduce((n, { page }) => n + page.activities.length, 0);
       yield { estimate: Math.round(estimatedPages * MAX_BATCH_SIZE) + fitsInFirstPages };
-      if (bulk && !bulk.inFlight && bulk.startIfPlanned(pages.map(({ page }) => page.activities), estimatedPages + fitsInFirstPages / MAX_BATCH_SIZE, dataFrom, now)) {
+      const sampleAt = (since: string) => Promise.all(walks.map(async (walk) => walk.fetchPage(await getToken(since))));
+      if (bulk && !bulk.inFlight && (await bulk.startIfPlanned(pages.map(({ page }) => page.activities), estimatedPages + fitsInFirstPages / MAX_BATCH_SIZE, dataFrom, sampleAt, now))) {
         yield* bulk.read((activities) => this.bulkRecords(ctx, activities));
         // The first pages read so far are behind the cursors now; the walks regroup around the bulk types.
         firstPages.clear();

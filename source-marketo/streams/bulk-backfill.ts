@@ -1,4 +1,4 @@
-import { BulkExportEndpoints, BulkJob, BulkQueueFullError, isEnded } from '../../marketo/bulk-export';
+import { BulkExportEndpoints, BulkJob, BulkObject, BulkQueueFullError, isEnded } from '../../marketo/bulk-export';
 import { readBulkFile, BulkRow } from '../../marketo/bulk-file';
 import { sleep } from '../../marketo/client';
 import { BULK_MAX_DATE_RANGE_DAYS } from '../../marketo/constants';
@@ -59,6 +59,14 @@ export interface BulkPage {
   state: BulkBackfillState;
 }
 
+/** What a history read through bulk windows exports, and how a row of its files becomes an item. */
+export interface BulkWindowSource<T> {
+  object: BulkObject;
+  create(from: string, to: string): Promise<BulkJob>;
+  /** The item of a row of window `window`'s file, or undefined when the stream leaves the row out. */
+  item(row: BulkRow, window: BulkWindowJob): T | undefined;
+}
+
 export interface BulkContext {
   bulk: BulkExportEndpoints;
   method: ExtractionMethod;
@@ -67,7 +75,6 @@ export interface BulkContext {
   callsLeft: () => number | undefined;
   log: Log;
   streamName: string;
-  types: ActivityType[];
 }
 
 /** Files are read in batches of this many rows, each followed by a STATE: a killed sync redoes at most one batch. */
@@ -115,14 +122,33 @@ export function newBulkState(from: string, until: string, estimatedRecords: numb
   return { until, next: from, jobs: [], estimatedRecords };
 }
 
+/** An activity-like stream's history through Bulk Activity Extract: activities of [from, to) shaped as the stream's REST endpoint returns them. */
+export function activitySource(ctx: BulkContext, spec: BulkSpec, types: ActivityType[]): BulkWindowSource<Activity> {
+  const typesById = new Map(types.map((t) => [t.id, t]));
+  return {
+    object: 'activities',
+    create: (from, to) => ctx.bulk.createActivityExport({ createdAt: { startAt: from, endAt: to }, activityTypeIds: spec.activityTypeIds }),
+    item: (row, window) => {
+      const activity = activityFromRow(row, typesById);
+      const date = activity && toMarketoSecond(String(activity.activityDate));
+      // Both ends of the filter are inclusive: the second at `to` is the next window's.
+      return activity && date && date >= window.from && date < window.to ? spec.adapt(activity) : undefined;
+    },
+  };
+}
+
+/** Reads an activity-like stream's bulk history (see readBulkWindows). */
+export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state: BulkBackfillState, types: ActivityType[]): AsyncGenerator<BulkPage> {
+  for await (const page of readBulkWindows(ctx, activitySource(ctx, spec, types), state)) yield { activities: page.items, state: page.state };
+}
+
 /**
- * Reads the windows of `state` through bulk jobs, oldest first, yielding each batch of activities
+ * Reads the windows of `state` through bulk jobs, oldest first, yielding each batch of items
  * with the state that covers it. Returns when every window is read, or when the planner hands the
  * rest of the history to REST (`state.until` is then where the REST walks start). Throws
  * BulkAllowanceSpentError when the export allowance stops it.
  */
-export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state: BulkBackfillState): AsyncGenerator<BulkPage> {
-  const typesById = new Map(ctx.types.map((t) => [t.id, t]));
+export async function* readBulkWindows<T>(ctx: BulkContext, source: BulkWindowSource<T>, state: BulkBackfillState): AsyncGenerator<{ items: T[]; state: BulkBackfillState }> {
   ctx.meter.carry(state.exportDay, state.exportedBytes);
   const snapshot = (): BulkBackfillState => ({ ...state, jobs: state.jobs.map((j) => ({ ...j })), exportDay: ctx.meter.today, exportedBytes: ctx.meter.used });
   let stopped = false;
@@ -148,7 +174,7 @@ export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state:
       const to = secondOf(Date.parse(from) + span);
       let job: BulkJob;
       try {
-        job = await ctx.bulk.createActivityExport({ createdAt: { startAt: from, endAt: to }, activityTypeIds: spec.activityTypeIds });
+        job = await source.create(from, to);
       } catch (err) {
         // Marketo's own allowance is spent: read what is already exported, then stop.
         if (!(err instanceof BulkExportQuotaExhaustedError)) throw err;
@@ -158,9 +184,9 @@ export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state:
       }
       state.jobs.push({ exportId: job.exportId, from, to });
       state.next = to;
-      yield { activities: [], state: snapshot() };
+      yield { items: [], state: snapshot() };
       try {
-        await enqueueWhenRoom(ctx, job.exportId);
+        await enqueueWhenRoom(ctx, source, job.exportId);
       } catch (err) {
         if (!(err instanceof BulkExportQuotaExhaustedError)) throw err;
         quotaError = err;
@@ -182,36 +208,31 @@ export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state:
 
     let job: BulkJob;
     try {
-      job = await finishedJob(ctx, head, spec);
+      job = await finishedJob(ctx, head, source);
     } catch (err) {
       // A job created but refused its place in the queue by the allowance waits in the state for the next day.
-      if (err instanceof BulkExportQuotaExhaustedError) yield { activities: [], state: snapshot() };
+      if (err instanceof BulkExportQuotaExhaustedError) yield { items: [], state: snapshot() };
       throw err;
     }
     if (job.status !== 'Completed') {
       // Recreated: save the new job's id before waiting for it.
-      yield { activities: [], state: snapshot() };
+      yield { items: [], state: snapshot() };
       continue;
     }
-    const body = await ctx.bulk.file('activities', head.exportId, head.offset ?? 0);
+    const body = await ctx.bulk.file(source.object, head.exportId, head.offset ?? 0);
     if (!body) {
-      await recreate(ctx, head, spec, 'its file has expired');
-      yield { activities: [], state: snapshot() };
+      await recreate(ctx, head, source, 'its file has expired');
+      yield { items: [], state: snapshot() };
       continue;
     }
     if (!head.offset) ctx.meter.add(job.fileSize ?? 0);
-    let batch: Activity[] = [];
+    let batch: T[] = [];
     for await (const { row, endOffset } of readBulkFile(body, { startOffset: head.offset, columns: head.columns, onColumns: (c) => (head.columns = c) })) {
       head.offset = endOffset;
-      const activity = activityFromRow(row, typesById);
-      const date = activity && toMarketoSecond(String(activity.activityDate));
-      // Both ends of the filter are inclusive: the second at `to` is the next window's.
-      if (activity && date && date >= head.from && date < head.to) {
-        const adapted = spec.adapt(activity);
-        if (adapted) batch.push(adapted);
-      }
+      const item = source.item(row, head);
+      if (item !== undefined) batch.push(item);
       if (batch.length >= ROWS_PER_CHECKPOINT) {
-        yield { activities: batch, state: snapshot() };
+        yield { items: batch, state: snapshot() };
         batch = [];
       }
     }
@@ -220,7 +241,7 @@ export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state:
     measured.records += job.numberOfRecords ?? 0;
     measured.bytes += job.fileSize ?? 0;
     measured.spanMs += Date.parse(head.to) - Date.parse(head.from);
-    yield { activities: batch, state: snapshot() };
+    yield { items: batch, state: snapshot() };
   }
 }
 
@@ -262,18 +283,18 @@ function historyLeft(state: BulkBackfillState): number {
   return state.estimatedRecords ?? 0;
 }
 
-async function createJob(ctx: BulkContext, spec: BulkSpec, from: string, to: string): Promise<BulkJob> {
-  const job = await ctx.bulk.createActivityExport({ createdAt: { startAt: from, endAt: to }, activityTypeIds: spec.activityTypeIds });
-  await enqueueWhenRoom(ctx, job.exportId);
+async function createJob<T>(ctx: BulkContext, source: BulkWindowSource<T>, from: string, to: string): Promise<BulkJob> {
+  const job = await source.create(from, to);
+  await enqueueWhenRoom(ctx, source, job.exportId);
   return job;
 }
 
 /** "Too many jobs in queue" means other jobs of the subscription are ahead: wait for room. */
-async function enqueueWhenRoom(ctx: BulkContext, exportId: string): Promise<BulkJob> {
+async function enqueueWhenRoom<T>(ctx: BulkContext, source: BulkWindowSource<T>, exportId: string): Promise<BulkJob> {
   let waited = false;
   for (;;) {
     try {
-      return await ctx.bulk.enqueue('activities', exportId);
+      return await ctx.bulk.enqueue(source.object, exportId);
     } catch (err) {
       if (!(err instanceof BulkQueueFullError)) throw err;
       if (!waited) ctx.log('INFO', `${ctx.streamName}: Marketo's bulk export queue is full (other integrations share it); waiting for room.`);
@@ -287,30 +308,30 @@ async function enqueueWhenRoom(ctx: BulkContext, exportId: string): Promise<Bulk
  * The head job once it has ended. A job Marketo no longer knows, or that failed or was cancelled,
  * is recreated once for its window; a second loss fails the sync (state saved).
  */
-async function finishedJob(ctx: BulkContext, head: BulkWindowJob, spec: BulkSpec): Promise<BulkJob> {
+async function finishedJob<T>(ctx: BulkContext, head: BulkWindowJob, source: BulkWindowSource<T>): Promise<BulkJob> {
   let job: BulkJob;
   try {
-    job = await ctx.bulk.status('activities', head.exportId);
+    job = await ctx.bulk.status(source.object, head.exportId);
   } catch (err) {
     if (!(err instanceof MarketoRequestError)) throw err;
-    await recreate(ctx, head, spec, `Marketo no longer knows it (${err.message})`);
+    await recreate(ctx, head, source, `Marketo no longer knows it (${err.message})`);
     return { exportId: head.exportId, status: 'Queued' };
   }
-  if (job.status === 'Created') job = await enqueueWhenRoom(ctx, head.exportId);
-  if (!isEnded(job.status)) job = await ctx.bulk.waitForEnd('activities', job);
+  if (job.status === 'Created') job = await enqueueWhenRoom(ctx, source, head.exportId);
+  if (!isEnded(job.status)) job = await ctx.bulk.waitForEnd(source.object, job);
   if (job.status !== 'Completed') {
-    await recreate(ctx, head, spec, `it ended ${job.status}${job.errorMsg ? ` (${job.errorMsg})` : ''}`);
+    await recreate(ctx, head, source, `it ended ${job.status}${job.errorMsg ? ` (${job.errorMsg})` : ''}`);
     return { exportId: head.exportId, status: 'Queued' };
   }
   return job;
 }
 
-async function recreate(ctx: BulkContext, head: BulkWindowJob, spec: BulkSpec, why: string): Promise<void> {
+async function recreate<T>(ctx: BulkContext, head: BulkWindowJob, source: BulkWindowSource<T>, why: string): Promise<void> {
   if (head.recreated) {
     throw new MarketoTransientError(`${ctx.streamName}: the bulk export of ${head.from} to ${head.to} was lost again: ${why}. The next sync creates it anew.`);
   }
   ctx.log('WARN', `${ctx.streamName}: the bulk export job ${head.exportId} for ${head.from} to ${head.to} cannot be used: ${why}. Creating it again, once.`);
-  const job = await createJob(ctx, spec, head.from, head.to);
+  const job = await createJob(ctx, source, head.from, head.to);
   head.exportId = job.exportId;
   head.recreated = true;
   // A file read in part is read again from its start: the new file is a new snapshot.

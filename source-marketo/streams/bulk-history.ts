@@ -1,4 +1,4 @@
-import { Activity } from '../../marketo/endpoints';
+import { Activity, ActivityPage } from '../../marketo/endpoints';
 import { MAX_BATCH_SIZE } from '../../marketo/constants';
 import { toMarketoSecond, secondOf } from '../dates';
 import { BULK_TAIL_MS, chooseHistoryPath, HistoryEstimate } from '../extraction-planner';
@@ -38,13 +38,31 @@ export class BulkHistory {
     return this.spec.keys;
   }
 
-  /** Whether the history ahead should go through bulk, from the first REST pages of the walks. */
-  startIfPlanned(firstPages: Activity[][], estimatedPages: number, dataFrom: string | undefined, now = Date.now()): boolean {
+  /**
+   * Whether the history ahead should go through bulk. `auto` asks the first REST page of each walk
+   * how dense the history is where it starts and, when that promises a long history, one page at a
+   * third and at two thirds of the way (`sampleAt`): see estimateRecords.
+   */
+  async startIfPlanned(
+    firstPages: Activity[][],
+    estimatedPages: number,
+    dataFrom: string | undefined,
+    sampleAt: (since: string) => Promise<ActivityPage[]>,
+    now = Date.now(),
+  ): Promise<boolean> {
     // Windows start where the data does (the first pages tell), not at an early start_date.
     const cursorFrom = this.segments[0].cursor.startOf(this.spec.keys);
     const from = dataFrom && dataFrom > cursorFrom ? secondOf(Math.floor(Date.parse(dataFrom) / 1000) * 1000) : cursorFrom;
-    const estimate: HistoryEstimate | undefined = firstPages.every((p) => p.length === 0) ? undefined : { records: Math.round(estimatedPages * MAX_BATCH_SIZE) };
-    if (chooseHistoryPath(this.ctx.config.extractionMethod, from, now, estimate) !== 'bulk') return false;
+    const method = this.ctx.config.extractionMethod;
+    let estimate: HistoryEstimate | undefined = firstPages.every((p) => p.length === 0) ? undefined : { records: Math.round(estimatedPages * MAX_BATCH_SIZE) };
+    if (chooseHistoryPath(method, from, now, estimate) !== 'bulk') return false;
+    if (method === 'auto') {
+      const points = [1, 2].map((k) => secondOf(Date.parse(from) + ((now - Date.parse(from)) * k) / 3));
+      const samples = [firstPages.map((activities) => ({ activities, moreResult: activities.length >= MAX_BATCH_SIZE }))];
+      for (const point of points) samples.push(await sampleAt(point));
+      estimate = { records: estimateRecords([from, ...points], samples, now) };
+      if (chooseHistoryPath(method, from, now, estimate) !== 'bulk') return false;
+    }
     // Whole hours, so that windows and the hand-over to REST fall on round times.
     const until = secondOf(Math.floor((now - BULK_TAIL_MS) / 3600_000) * 3600_000);
     if (until <= from) return false;
@@ -67,10 +85,10 @@ export class BulkHistory {
         callsLeft: this.ctx.callsLeft ?? (() => undefined),
         log: this.ctx.log,
         streamName: this.name,
-        types,
       },
       this.spec,
       state,
+      types,
     );
     for await (const page of pages) {
       // What this stream's cursor already covers (partitions ahead of the history's start) is not emitted again.
@@ -86,4 +104,35 @@ export class BulkHistory {
     cursor.advanceTo(this.spec.keys, state.until);
     this.state = undefined;
   }
+}
+
+/** Activities per ms from `since` on, as one page of each walk shows them (all walks together). */
+function densityAt(since: string, pages: Array<{ activities: Activity[]; moreResult: boolean }>, now: number): number {
+  let perMs = 0;
+  for (const page of pages) {
+    const last = page.activities[page.activities.length - 1];
+    const lastAt = last ? Date.parse(String(toMarketoSecond(String(last.activityDate)))) : NaN;
+    if (page.activities.length === 0) continue;
+    // A page that holds everything left spreads it to now; a full one, over the time it covers.
+    const span = page.moreResult ? lastAt - Date.parse(since) : now - Date.parse(since);
+    perMs += page.activities.length / Math.max(1000, span);
+  }
+  return perMs;
+}
+
+/**
+ * Records of a history from samples at the start of each of its stretches: each stretch counts at
+ * the lower of the densities at its two ends (the last at its start's), so that a burst at one
+ * point is not taken for the whole history. It errs towards too few, and too few means REST, which
+ * is always right, only dearer.
+ */
+export function estimateRecords(points: string[], samples: Array<Array<{ activities: Activity[]; moreResult: boolean }>>, now: number): number {
+  const densities = points.map((point, i) => densityAt(point, samples[i] ?? [], now));
+  let records = 0;
+  points.forEach((point, i) => {
+    const end = i + 1 < points.length ? Date.parse(points[i + 1]) : now;
+    const density = i + 1 < points.length ? Math.min(densities[i], densities[i + 1]) : densities[i];
+    records += density * (end - Date.parse(point));
+  });
+  return Math.round(records);
 }

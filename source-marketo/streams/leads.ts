@@ -11,6 +11,8 @@ import { mergeAsync, walkActivities } from './walk';
 import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
 import { probeHighestLeadId } from './lead-id-probe';
+import { BulkRow } from '../../marketo/bulk-file';
+import { parseBulkLeadsState, planBulkLeads, readBulkLeads } from './bulk-leads';
 import { DELETED_LEADS_WALK, LEAD_CHANGES_WALK, LEAD_FIELD_ACTIVITIES_WALK, LEAD_MIRROR_WALK_KEYS, leadMirrorWalks, LeadMirrorWalk } from './lead-walks';
 
 /**
@@ -88,8 +90,29 @@ export class LeadsStream implements SourceStream {
 
     const firstRead = ctx.syncMode === 'full_refresh' || (!state.scan && !walkState);
     const stale = !firstRead && !state.scan && walkState ? prunedSince(walkState, mirror.walks, tombstones) : [];
-    if (firstRead || state.scan || stale.length > 0) {
-      const scan = state.scan ?? (await startScan(ctx, fetcher, state, stale));
+    // A full read through bulk lead exports: resumed from the state, or planned for a first read.
+    let bulk = ctx.syncMode === 'incremental' ? parseBulkLeadsState(rawState?.bulk) : undefined;
+    let probed: Probed | undefined;
+    if (!bulk && firstRead && !state.scan && ctx.config.extractionMethod !== 'rest' && ctx.bulk) {
+      probed = await probe(ctx);
+      bulk = await planBulkLeads(ctx, probed.highestId, () => oldestLeadAt(ctx));
+      if (bulk) ctx.log('INFO', `leads: full read through bulk lead exports, windows from ${bulk.next} to ${bulk.until} (instead of about ${Math.ceil(probed.highestId / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX} Get Leads calls), then the change walks.`);
+    }
+    if (bulk) {
+      const bulkCtx = {
+        bulk: ctx.bulk!, method: ctx.config.extractionMethod, meter: ctx.exportMeter!, callsLeft: ctx.callsLeft ?? (() => undefined), log: ctx.log, streamName: this.name, fields: fetcher.fieldNames,
+      };
+      for await (const page of readBulkLeads(bulkCtx, bulk, (row) => fetcher.fromFile(row))) {
+        if (page.records.length > 0) yield { records: page.records };
+        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), bulk: page.state, highestId: fetcher.highestId } };
+      }
+      walkFrom = addSeconds(bulk.startedAt, -lookback);
+      if (ctx.syncMode === 'full_refresh') {
+        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), highestId: fetcher.highestId } };
+        return;
+      }
+    } else if (firstRead || state.scan || stale.length > 0) {
+      const scan = state.scan ?? (await startScan(ctx, fetcher, state, stale, probed));
       if (state.scan) ctx.log('INFO', `leads: resuming the full read at lead id ${scan.nextId} of ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`);
       yield { estimate: Math.max(0, scan.maxId - scan.nextId + 1) }; // ids are dense but for deletions
       for await (const range of fetcher.scan(scan)) {
@@ -184,9 +207,22 @@ function prunedSince(cursors: { activityDate: string; partitions: Record<string,
 }
 
 /** A new full read: finds the highest lead id and says what the read will cost (and why, for a re-scan). */
-async function startScan(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, stale: Array<{ walk: LeadMirrorWalk; since: string }>): Promise<ScanState> {
+type Probed = Awaited<ReturnType<typeof probeHighestLeadId>>;
+
+function probe(ctx: ReadContext): Promise<Probed> {
+  return probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id)));
+}
+
+/** When the oldest leads were created: the first id range tells (ids only grow), in one call. */
+async function oldestLeadAt(ctx: ReadContext): Promise<string | undefined> {
+  const ids = Array.from({ length: MAX_FILTER_VALUES }, (_, i) => i + 1);
+  const dates = (await ctx.endpoints.getLeadsByIds(ids, ['id', 'createdAt'])).flatMap((l) => (typeof l.createdAt === 'string' ? [toMarketoSecond(l.createdAt)] : []));
+  return dates.filter((d): d is string => d !== undefined).sort()[0];
+}
+
+async function startScan(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, stale: Array<{ walk: LeadMirrorWalk; since: string }>, probed?: Probed): Promise<ScanState> {
   const startedAt = secondOf(Date.now());
-  const probe = await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id)));
+  const probe = probed ?? (await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id))));
   const known = Math.max(probe.highestId, state.highestId ?? 0);
   const scan: ScanState = { startedAt, nextId: 1, maxId: Math.max(known, EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES) };
   // Every range up to the highest id, then the empty ones that confirm nothing lies past it.
@@ -249,6 +285,16 @@ class LeadFetcher {
 
   maxUpdatedAt(previous: string): string {
     return this.newestUpdatedAt && this.newestUpdatedAt > previous ? this.newestUpdatedAt : previous;
+  }
+
+  /** The fields requested now (less those Marketo hid since discover). */
+  get fieldNames(): string[] {
+    return this.fields.fields;
+  }
+
+  /** A row of a bulk lead export as the record Get Leads would have given (values typed the same way). */
+  fromFile(row: BulkRow): Record<string, unknown> {
+    return this.toRecord(row as unknown as Lead);
   }
 
   async fetch(ids: number[]): Promise<Record<string, unknown>[]> {

@@ -15,7 +15,7 @@ function recent(secondsAgo: number): string {
 
 /** Ninety days of activities of every type, in bursts every five days. */
 async function historySandbox(opts: Parameters<typeof startSandbox>[0] = {}, perBurst = 400): Promise<Sandbox> {
-  const sandbox = await startSandbox({ seed: 21, activityCount: 0, leadCount: 120, startDate: recent(100 * DAY_S), deletedLeadsRetentionDays: null, ...opts });
+  const sandbox = await startSandbox({ seed: 21, activityCount: 0, leadCount: 120, startDate: recent(100 * DAY_S), deletedLeadsRetentionDays: null, rateLimit: null, ...opts });
   for (let day = 90; day >= 5; day -= 5) sandbox.addActivities(perBurst, { at: recent(day * DAY_S) });
   return sandbox;
 }
@@ -217,5 +217,28 @@ describe('source-marketo: history through bulk exports', function () {
     expect(next.exitCode, next.stderr).to.equal(0);
     const want = [...sandbox.activities()].map((a) => a.marketoGUID).sort();
     expect(uniqueSorted([...guids(stopped, 'activities'), ...guids(next, 'activities')])).to.deep.equal(want);
+  });
+
+  it('leads: a first sync through bulk lead exports (updatedAt windows) equals the REST full read, record for record; 1035 falls back to createdAt with a LOG', async () => {
+    for (const updatedAtFilter of [true, false]) {
+      sandbox = await startSandbox({ seed: 4, activityCount: 1500, leadCount: 2500, startDate: recent(2000), bulkExportStepMs: 0, bulkLeadUpdatedAtFilter: updatedAtFilter, rateLimit: null });
+      const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
+      const rest = await read(sourceConfig(sandbox, { extraction_method: 'rest' }), catalog);
+      expect(rest.exitCode, JSON.stringify(rest.traces('ERROR'))).to.equal(0);
+      sandbox.counters.reset();
+      const bulk = await read(sourceConfig(sandbox, { extraction_method: 'bulk' }), catalog, undefined, { env: BULK_ENV });
+      expect(bulk.exitCode, JSON.stringify(bulk.traces('ERROR'))).to.equal(0);
+      const byId = (records: any[]) => Object.fromEntries(records.map((r) => [r.data.id, r.data]));
+      expect(bulk.records('leads').length).to.equal(rest.records('leads').length).and.to.equal(sandbox.leads().length);
+      expect(byId(bulk.records('leads'))).to.deep.equal(byId(rest.records('leads')));
+      expect(bulkCalls(sandbox)['GET /rest/v1/leads.json'] ?? 0).to.equal(0);
+      const jobs = sandbox.bulkExports.jobs().filter((j) => j.object === 'leads' && j.status === 'Completed');
+      expect(jobs.length).to.be.greaterThan(1);
+      expect(new Set(jobs.map((j) => j.filter.field))).to.deep.equal(new Set([updatedAtFilter ? 'updatedAt' : 'createdAt']));
+      const fallbacks = bulk.logs().map((l: any) => l.message).filter((m: string) => /1035/.test(m));
+      expect(fallbacks).to.have.length(updatedAtFilter ? 0 : 1);
+      if (!updatedAtFilter) expect(fallbacks[0]).to.match(/reading the leads by creation date instead/);
+      await sandbox.close();
+    }
   });
 });
