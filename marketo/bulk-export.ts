@@ -123,7 +123,8 @@ export class BulkExportEndpoints {
       throw typedBulkError(err);
     }
     const job = envelope.result[0];
-    if (!job || typeof job.exportId !== 'string' || typeof job.status !== 'string') throw new MarketoRequestError('A bulk export answer had no job in its result.');
+    if (!job || typeof job.exportId !== 'string' || typeof job.status !== 'string')
+      throw new MarketoRequestError('A bulk export answer had no job in its result.');
     return job;
   }
 }
@@ -131,7 +132,11 @@ export class BulkExportEndpoints {
 function typedBulkError(err: unknown): unknown {
   if (!(err instanceof MarketoRequestError)) return err;
   if (err.code === BULK_EXPORT_LIMIT && /quota/i.test(err.message)) {
-    return new BulkExportQuotaExhaustedError(`Marketo's daily bulk export allowance is spent (${err.message.replace(/^.*?1029 /, '1029 ')}). It resets at midnight US Central time.`, err.code, err.endpoint);
+    return new BulkExportQuotaExhaustedError(
+      `Marketo's daily bulk export allowance is spent (${err.message.replace(/^.*?1029 /, '1029 ')}). It resets at midnight US Central time.`,
+      err.code,
+      err.endpoint,
+    );
   }
   if (err.code === BULK_EXPORT_LIMIT && /too many jobs/i.test(err.message)) return new BulkQueueFullError(err.message, err.code, err.endpoint);
   if (err.code === UNSUPPORTED_FILTER_TYPE) return new BulkFilterUnsupportedError(err.message, err.code, err.endpoint);

@@ -41,7 +41,7 @@ export async function* readBulkFile(
     const row: BulkRow = {};
     for (let i = 0; i < columns.length; i++) {
       const value = record[i];
-      row[columns[i] as string] = value === undefined || value === BULK_FILE_NULL ? null : value;
+      row[columns[i]] = value === undefined || value === BULK_FILE_NULL ? null : value;
     }
     yield { row, endOffset: startOffset + info.bytes };
   }

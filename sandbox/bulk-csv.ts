@@ -9,7 +9,14 @@ import { textOf } from '../protocol/text';
 
 /** Columns of an activity export when the job names no `fields` (Bulk Activity Extract). */
 export const DEFAULT_ACTIVITY_EXPORT_FIELDS = [
-  'marketoGUID', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId', 'primaryAttributeValue', 'attributes',
+  'marketoGUID',
+  'leadId',
+  'activityDate',
+  'activityTypeId',
+  'campaignId',
+  'primaryAttributeValueId',
+  'primaryAttributeValue',
+  'attributes',
 ] as const;
 
 /** Every column an activity export may name (`actionResult` only when asked for) (Bulk Activity Extract). */

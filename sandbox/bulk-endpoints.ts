@@ -52,7 +52,10 @@ function parseRange(ctx: RequestContext, raw: unknown, name: string): Checked<{ 
   if (typeof range !== 'object' || range === null) return invalid(ctx, `Invalid value specified for attribute 'filter': ${name} needs startAt and endAt`);
   const { startAt, endAt } = range;
   if (typeof startAt !== 'string' || !ISO_DATETIME.test(startAt) || typeof endAt !== 'string' || !ISO_DATETIME.test(endAt)) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(`${String(startAt)}/${String(endAt)}`, 'datetime')) };
+    return {
+      ok: false,
+      envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(`${String(startAt)}/${String(endAt)}`, 'datetime')),
+    };
   }
   const start = Date.parse(startAt);
   const end = Date.parse(endAt);
@@ -76,7 +79,8 @@ function jsonBody(ctx: RequestContext): Checked<Record<string, unknown>> {
 function formatOf(ctx: RequestContext, body: Record<string, unknown>): Checked<'CSV'> {
   const format = body.format ?? 'CSV';
   // TSV and SSV exist in Marketo; the sandbox writes CSV only and says so rather than mislabel a file.
-  if (typeof format !== 'string' || format.toUpperCase() !== 'CSV') return invalid(ctx, `Invalid value for format '${textOf(format)}' (the sandbox exports CSV only)`);
+  if (typeof format !== 'string' || format.toUpperCase() !== 'CSV')
+    return invalid(ctx, `Invalid value for format '${textOf(format)}' (the sandbox exports CSV only)`);
   return { ok: true, value: 'CSV' };
 }
 
@@ -128,7 +132,8 @@ export class BulkEndpoints {
     if (!Array.isArray(fields) || fields.length === 0) return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('fields'));
     for (const name of fields) {
       // The code for an unknown field is UNVERIFIED; 1006 is what reads answer for one.
-      if (typeof name !== 'string' || !this.ctx.fields.get(name)) return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, `Field '${String(name)}' not found`);
+      if (typeof name !== 'string' || !this.ctx.fields.get(name))
+        return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, `Field '${String(name)}' not found`);
     }
     const filter = (body.value.filter ?? {}) as Record<string, unknown>;
     const given = Object.keys(filter).filter((k) => filter[k] !== undefined && filter[k] !== null);
@@ -139,11 +144,17 @@ export class BulkEndpoints {
     if ((kind === 'updatedAt' && !this.ctx.updatedAtFilter) || kind === 'smartListId' || kind === 'smartListName') {
       return errorEnvelope(req.requestId, F.ERR_UNSUPPORTED_FILTER, F.MSG_UNSUPPORTED_FILTER);
     }
-    if (kind === 'staticListId' || kind === 'staticListName') return invalidData(req, `Static list '${String(filter[kind])}' not found (the sandbox has no static lists)`);
+    if (kind === 'staticListId' || kind === 'staticListName')
+      return invalidData(req, `Static list '${String(filter[kind])}' not found (the sandbox has no static lists)`);
     const range = parseRange(req, filter[kind], kind);
     if (!range.ok) return range.envelope;
     const spec: BulkJobSpec = {
-      object: 'leads', format: format.value, fields: fields as string[], filterField: kind as 'createdAt' | 'updatedAt', ...range.value, activityTypeIds: null,
+      object: 'leads',
+      format: format.value,
+      fields: fields as string[],
+      filterField: kind as 'createdAt' | 'updatedAt',
+      ...range.value,
+      activityTypeIds: null,
     };
     return this.created(req, spec);
   }

@@ -371,7 +371,7 @@ async function backfill(): Promise<Record<string, unknown>> {
       await sandbox.stop();
     }
   }
-  out.auto_calls_share_of_rest = round(calls.auto! / calls.rest!, 4);
+  out.auto_calls_share_of_rest = round(calls.auto / calls.rest, 4);
   out.auto_peak_rss_vs_rest = peaks.auto && peaks.rest ? round(peaks.auto / peaks.rest - 1, 3) : undefined;
   return out;
 }

@@ -51,7 +51,10 @@ export class ExportMeter {
   private day: string;
   private bytes = 0;
 
-  constructor(readonly allowanceMb: number, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly allowanceMb: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.day = centralDay(now());
   }
 

@@ -16,7 +16,15 @@ export interface ActivityWalk extends WalkSpec {
 }
 
 const ACTIVITY_FIELDS = [
-  'marketoGUID', 'id', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId', 'primaryAttributeValue', 'attributes',
+  'marketoGUID',
+  'id',
+  'leadId',
+  'activityDate',
+  'activityTypeId',
+  'campaignId',
+  'primaryAttributeValueId',
+  'primaryAttributeValue',
+  'attributes',
 ] as const;
 
 /**
@@ -54,8 +62,8 @@ export abstract class ActivityLikeStream implements SourceStream {
   }
 
   /** What this stream can read through Bulk Activity Extract (undefined: REST only). */
-  protected async bulkSpec(_ctx: ReadContext): Promise<BulkSpec | undefined> {
-    return undefined;
+  protected bulkSpec(_ctx: ReadContext): Promise<BulkSpec | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /** Activities of a bulk file (already shaped as this stream's REST endpoint returns them) as records. */
@@ -71,8 +79,8 @@ export abstract class ActivityLikeStream implements SourceStream {
     // A bulk history in flight (jobs created by an earlier sync) is finished before anything else.
     const bulk = BulkHistory.open(this.name, ctx, await this.bulkSpec(ctx), segments, ctx.syncMode === 'incremental' ? state : undefined);
     const resumedBulk = bulk?.inFlight === true;
-    if (resumedBulk) yield* bulk!.read((activities) => this.bulkRecords(ctx, activities));
-    let walks = await this.walks(ctx, resumedBulk ? bulk!.keys : undefined);
+    if (resumedBulk) yield* bulk.read((activities) => this.bulkRecords(ctx, activities));
+    let walks = await this.walks(ctx, resumedBulk ? bulk.keys : undefined);
     const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
     const startOf = (segment: Segment, keys: string[]) => segment.cursor.alignedStartOf(keys, ctx.alignedLookbackSeconds ?? 0);
@@ -97,7 +105,17 @@ export abstract class ActivityLikeStream implements SourceStream {
       const fitsInFirstPages = pages.filter(({ page }) => !page.moreResult).reduce((n, { page }) => n + page.activities.length, 0);
       yield { estimate: Math.round(estimatedPages * MAX_BATCH_SIZE) + fitsInFirstPages };
       const sampleAt = (since: string) => Promise.all(walks.map(async (walk) => walk.fetchPage(await getToken(since))));
-      if (bulk && !bulk.inFlight && (await bulk.startIfPlanned(pages.map(({ page }) => page.activities), estimatedPages + fitsInFirstPages / MAX_BATCH_SIZE, dataFrom, sampleAt, now))) {
+      if (
+        bulk &&
+        !bulk.inFlight &&
+        (await bulk.startIfPlanned(
+          pages.map(({ page }) => page.activities),
+          estimatedPages + fitsInFirstPages / MAX_BATCH_SIZE,
+          dataFrom,
+          sampleAt,
+          now,
+        ))
+      ) {
         yield* bulk.read((activities) => this.bulkRecords(ctx, activities));
         // The first pages read so far are behind the cursors now; the walks regroup around the bulk types.
         firstPages.clear();
@@ -111,16 +129,19 @@ export abstract class ActivityLikeStream implements SourceStream {
     const plans = new Map<WalkSpec, { walk: ActivityWalk; segment: Segment }>();
     const onStuck = (walk: WalkSpec) =>
       ctx.log('WARN', `${this.name}: Marketo kept answering empty pages with the same paging token for ${walk.keys.join(',')}; stopped this walk for now.`);
-    const iterators = segments.filter((s) => !s.done).flatMap((segment) =>
-      walks.map((walk) => {
-        const spec: WalkSpec = { ...walk };
-        plans.set(spec, { walk, segment });
-        running.set(segment, (running.get(segment) ?? 0) + 1);
-        const first = segment === newest ? firstPages.get(walk) : undefined;
-        return walkActivities(spec, startOf(segment, walk.keys), getToken, onStuck, segment.until, first);
-      }),
-    );
-    if (segments.length > 1) ctx.log('INFO', `${this.name}: reading ${segments.filter((s) => !s.done).length} time windows in parallel, ${walks.length} type group(s) each.`);
+    const iterators = segments
+      .filter((s) => !s.done)
+      .flatMap((segment) =>
+        walks.map((walk) => {
+          const spec: WalkSpec = { ...walk };
+          plans.set(spec, { walk, segment });
+          running.set(segment, (running.get(segment) ?? 0) + 1);
+          const first = segment === newest ? firstPages.get(walk) : undefined;
+          return walkActivities(spec, startOf(segment, walk.keys), getToken, onStuck, segment.until, first);
+        }),
+      );
+    if (segments.length > 1)
+      ctx.log('INFO', `${this.name}: reading ${segments.filter((s) => !s.done).length} time windows in parallel, ${walks.length} type group(s) each.`);
 
     let checkpointed = false;
     for await (const page of mergeAsync(iterators)) {
@@ -131,7 +152,10 @@ export abstract class ActivityLikeStream implements SourceStream {
         const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
         const key = walk.partitionOf(activity);
         if (!date || key === undefined || typeof activity.marketoGUID !== 'string') {
-          ctx.log('WARN', `${this.name}: skipped an activity without a usable marketoGUID, activityDate or type (marketoGUID ${String(activity.marketoGUID)}).`);
+          ctx.log(
+            'WARN',
+            `${this.name}: skipped an activity without a usable marketoGUID, activityDate or type (marketoGUID ${String(activity.marketoGUID)}).`,
+          );
           continue;
         }
         if (segment.until !== null && date >= segment.until) break; // the next window's

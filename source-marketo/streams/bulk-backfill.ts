@@ -91,7 +91,7 @@ export function parseBulkState(raw: unknown): BulkBackfillState | undefined {
   const s = raw as Partial<BulkBackfillState> | undefined;
   if (typeof s !== 'object' || s === null || typeof s.until !== 'string' || typeof s.next !== 'string' || !Array.isArray(s.jobs)) return undefined;
   const jobs = s.jobs.filter((j) => typeof j?.exportId === 'string' && typeof j.from === 'string' && typeof j.to === 'string');
-  return { ...s, until: s.until, next: s.next, jobs } as BulkBackfillState;
+  return { ...s, until: s.until, next: s.next, jobs };
 }
 
 /** A file row as the REST activity it is: numbers typed, `attributes` back to a list (with custom types' apiNames), `id` from a numeric marketoGUID. */
@@ -148,7 +148,11 @@ export async function* readBulkBackfill(ctx: BulkContext, spec: BulkSpec, state:
  * rest of the history to REST (`state.until` is then where the REST walks start). Throws
  * BulkAllowanceSpentError when the export allowance stops it.
  */
-export async function* readBulkWindows<T>(ctx: BulkContext, source: BulkWindowSource<T>, state: BulkBackfillState): AsyncGenerator<{ items: T[]; state: BulkBackfillState }> {
+export async function* readBulkWindows<T>(
+  ctx: BulkContext,
+  source: BulkWindowSource<T>,
+  state: BulkBackfillState,
+): AsyncGenerator<{ items: T[]; state: BulkBackfillState }> {
   ctx.meter.carry(state.exportDay, state.exportedBytes);
   const snapshot = (): BulkBackfillState => ({ ...state, jobs: state.jobs.map((j) => ({ ...j })), exportDay: ctx.meter.today, exportedBytes: ctx.meter.used });
   let stopped = false;
@@ -164,7 +168,10 @@ export async function* readBulkWindows<T>(ctx: BulkContext, source: BulkWindowSo
       if (span === 0) {
         const recordsLeft = historyLeft(state);
         if (whenAllowanceSpent(ctx.method, recordsLeft, ctx.callsLeft()) === 'rest') {
-          ctx.log('INFO', `${ctx.streamName}: the export allowance left today does not fit the history from ${from}; reading it through REST (about ${Math.ceil(recordsLeft / 300)} calls).`);
+          ctx.log(
+            'INFO',
+            `${ctx.streamName}: the export allowance left today does not fit the history from ${from}; reading it through REST (about ${Math.ceil(recordsLeft / 300)} calls).`,
+          );
           state.until = from;
         } else {
           stopped = true;

@@ -67,7 +67,10 @@ export class BulkHistory {
     const until = secondOf(Math.floor((now - BULK_TAIL_MS) / 3600_000) * 3600_000);
     if (until <= from) return false;
     this.state = newBulkState(from, until, estimate?.records ?? 0);
-    this.ctx.log('INFO', `${this.name}: reading the history from ${from} to ${until} (about ${estimate?.records ?? 'unknown'} records) through bulk exports, then through REST.`);
+    this.ctx.log(
+      'INFO',
+      `${this.name}: reading the history from ${from} to ${until} (about ${estimate?.records ?? 'unknown'} records) through bulk exports, then through REST.`,
+    );
     return true;
   }
 

@@ -37,7 +37,12 @@ export function parseBulkLeadsState(raw: unknown): BulkLeadsState | undefined {
  * `auto`, when its REST cost (one Get Leads call per 300 ids) is large and the windows from the
  * oldest lead to now cost fewer calls. Undefined when REST it is.
  */
-export async function planBulkLeads(ctx: ReadContext, highestId: number, oldestLeadAt: () => Promise<string | undefined>, now = Date.now()): Promise<BulkLeadsState | undefined> {
+export async function planBulkLeads(
+  ctx: ReadContext,
+  highestId: number,
+  oldestLeadAt: () => Promise<string | undefined>,
+  now = Date.now(),
+): Promise<BulkLeadsState | undefined> {
   const method = ctx.config.extractionMethod;
   if (method === 'rest' || !ctx.bulk || !ctx.exportMeter || highestId === 0) return undefined;
   const restCalls = Math.ceil(highestId / MAX_FILTER_VALUES);

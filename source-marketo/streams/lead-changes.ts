@@ -2,6 +2,7 @@ import { Activity } from '../../marketo/endpoints';
 import { CHANGE_DATA_VALUE_TYPE_ID, MERGE_LEADS_TYPE_ID, NEW_LEAD_TYPE_ID } from '../../marketo/constants';
 import { MarketoConfigError } from '../../marketo/errors';
 import { JsonSchema } from '../../protocol/types';
+import { textOf } from '../../protocol/text';
 import { ActivityLikeStream, ActivityWalk } from './activity-stream';
 import { LEAD_CHANGE_SCHEMA } from './schemas';
 import { madeByIgnoredApiUser } from './echo-filter';
@@ -58,7 +59,7 @@ export class LeadChangesStream extends ActivityLikeStream {
         if (name === undefined || !tracked.has(name)) return undefined;
         const value = (attribute: string) => {
           const found = activity.attributes?.find((a) => a.name === attribute)?.value;
-          return found === undefined || found === null ? null : String(found);
+          return found === undefined || found === null ? null : textOf(found);
         };
         const { primaryAttributeValueId: id, primaryAttributeValue: _displayName, ...rest } = activity;
         return { ...rest, fields: [{ id: Number(id), name, newValue: value('New Value'), oldValue: value('Old Value') }] };
@@ -92,7 +93,11 @@ export class LeadChangesStream extends ActivityLikeStream {
     if (!wanted) return existing;
     const known = new Set(existing);
     const missing = wanted.filter((f) => !known.has(f));
-    if (missing.length > 0) ctx.log('WARN', `lead_changes: these lead_change_fields do not exist in Marketo (or are not available through REST) and are not tracked: ${missing.join(', ')}.`);
+    if (missing.length > 0)
+      ctx.log(
+        'WARN',
+        `lead_changes: these lead_change_fields do not exist in Marketo (or are not available through REST) and are not tracked: ${missing.join(', ')}.`,
+      );
     const fields = wanted.filter((f) => known.has(f));
     if (fields.length === 0) throw new MarketoConfigError("None of the 'lead_change_fields' exist in Marketo's Describe Lead; nothing can be tracked.");
     return fields;

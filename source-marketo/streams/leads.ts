@@ -82,7 +82,12 @@ export class LeadsStream implements SourceStream {
     const state = parseState(ctx.syncMode === 'incremental' ? rawState : undefined);
     const fetcher = new LeadFetcher(ctx, fields, converters, state.highestId ?? 0);
     const lookback = this.lookbackSeconds(ctx.config);
-    const changeFields = new LiveFieldList(fields.filter((f) => f !== 'id'), this.name, ctx.log, fetcher.fieldsGone);
+    const changeFields = new LiveFieldList(
+      fields.filter((f) => f !== 'id'),
+      this.name,
+      ctx.log,
+      fetcher.fieldsGone,
+    );
     const mirror = await leadMirrorWalks(ctx, changeFields);
     const tombstones = ctx.config.emitLeadTombstones;
     const walkState = walkCursors(state);
@@ -96,11 +101,21 @@ export class LeadsStream implements SourceStream {
     if (!bulk && firstRead && !state.scan && ctx.config.extractionMethod !== 'rest' && ctx.bulk) {
       probed = await probe(ctx);
       bulk = await planBulkLeads(ctx, probed.highestId, () => oldestLeadAt(ctx));
-      if (bulk) ctx.log('INFO', `leads: full read through bulk lead exports, windows from ${bulk.next} to ${bulk.until} (instead of about ${Math.ceil(probed.highestId / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX} Get Leads calls), then the change walks.`);
+      if (bulk)
+        ctx.log(
+          'INFO',
+          `leads: full read through bulk lead exports, windows from ${bulk.next} to ${bulk.until} (instead of about ${Math.ceil(probed.highestId / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX} Get Leads calls), then the change walks.`,
+        );
     }
     if (bulk) {
       const bulkCtx = {
-        bulk: ctx.bulk!, method: ctx.config.extractionMethod, meter: ctx.exportMeter!, callsLeft: ctx.callsLeft ?? (() => undefined), log: ctx.log, streamName: this.name, fields: fetcher.fieldNames,
+        bulk: ctx.bulk!,
+        method: ctx.config.extractionMethod,
+        meter: ctx.exportMeter!,
+        callsLeft: ctx.callsLeft ?? (() => undefined),
+        log: ctx.log,
+        streamName: this.name,
+        fields: fetcher.fieldNames,
       };
       for await (const page of readBulkLeads(bulkCtx, bulk, (row) => fetcher.fromFile(row))) {
         if (page.records.length > 0) yield { records: page.records };
@@ -113,7 +128,11 @@ export class LeadsStream implements SourceStream {
       }
     } else if (firstRead || state.scan || stale.length > 0) {
       const scan = state.scan ?? (await startScan(ctx, fetcher, state, stale, probed));
-      if (state.scan) ctx.log('INFO', `leads: resuming the full read at lead id ${scan.nextId} of ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`);
+      if (state.scan)
+        ctx.log(
+          'INFO',
+          `leads: resuming the full read at lead id ${scan.nextId} of ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`,
+        );
       yield { estimate: Math.max(0, scan.maxId - scan.nextId + 1) }; // ids are dense but for deletions
       for await (const range of fetcher.scan(scan)) {
         const records = range.records;
@@ -146,7 +165,9 @@ export class LeadsStream implements SourceStream {
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
 
     const lastSeen = new Map<string, string>();
-    for await (const page of mergeAsync(mirror.walks.map((w) => walkActivities(w, cursor.alignedStartOf(w.keys, ctx.alignedLookbackSeconds ?? lookback), getToken)))) {
+    for await (const page of mergeAsync(
+      mirror.walks.map((w) => walkActivities(w, cursor.alignedStartOf(w.keys, ctx.alignedLookbackSeconds ?? lookback), getToken)),
+    )) {
       const key = page.walk.keys[0];
       const gone: Record<string, unknown>[] = [];
       let accepted = 0;
@@ -193,12 +214,17 @@ export class LeadsStream implements SourceStream {
 function walkCursors(state: ParsedState): { activityDate: string; partitions: Record<string, PartitionCursor> } | undefined {
   const partitions = Object.fromEntries(Object.entries(state.partitions ?? {}).filter(([key]) => LEAD_MIRROR_WALK_KEYS.includes(key)));
   const dates = Object.values(partitions).map((p) => p.activityDate);
-  const activityDate = dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : state.activityDate ?? (state.updatedAtGiven ? state.updatedAt : undefined);
+  const activityDate =
+    dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : (state.activityDate ?? (state.updatedAtGiven ? state.updatedAt : undefined));
   return activityDate === undefined ? undefined : { activityDate, partitions };
 }
 
 /** The walks whose cursor is older than Marketo keeps what they read (deletions count only with tombstones on). */
-function prunedSince(cursors: { activityDate: string; partitions: Record<string, PartitionCursor> }, walks: LeadMirrorWalk[], tombstones: boolean): Array<{ walk: LeadMirrorWalk; since: string }> {
+function prunedSince(
+  cursors: { activityDate: string; partitions: Record<string, PartitionCursor> },
+  walks: LeadMirrorWalk[],
+  tombstones: boolean,
+): Array<{ walk: LeadMirrorWalk; since: string }> {
   return walks.flatMap((walk) => {
     if (walk.keys[0] === DELETED_LEADS_WALK && !tombstones) return [];
     const since = cursors.partitions[walk.keys[0]]?.activityDate ?? cursors.activityDate;
@@ -216,11 +242,19 @@ function probe(ctx: ReadContext): Promise<Probed> {
 /** When the oldest leads were created: the first id range tells (ids only grow), in one call. */
 async function oldestLeadAt(ctx: ReadContext): Promise<string | undefined> {
   const ids = Array.from({ length: MAX_FILTER_VALUES }, (_, i) => i + 1);
-  const dates = (await ctx.endpoints.getLeadsByIds(ids, ['id', 'createdAt'])).flatMap((l) => (typeof l.createdAt === 'string' ? [toMarketoSecond(l.createdAt)] : []));
+  const dates = (await ctx.endpoints.getLeadsByIds(ids, ['id', 'createdAt'])).flatMap((l) =>
+    typeof l.createdAt === 'string' ? [toMarketoSecond(l.createdAt)] : [],
+  );
   return dates.filter((d): d is string => d !== undefined).sort()[0];
 }
 
-async function startScan(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, stale: Array<{ walk: LeadMirrorWalk; since: string }>, probed?: Probed): Promise<ScanState> {
+async function startScan(
+  ctx: ReadContext,
+  fetcher: LeadFetcher,
+  state: ParsedState,
+  stale: Array<{ walk: LeadMirrorWalk; since: string }>,
+  probed?: Probed,
+): Promise<ScanState> {
   const startedAt = secondOf(Date.now());
   const probe = probed ?? (await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id))));
   const known = Math.max(probe.highestId, state.highestId ?? 0);
@@ -333,7 +367,7 @@ class LeadFetcher {
     for (const field of this.fields.fields) {
       const convert = this.converters.get(field);
       const value = lead[field];
-      record[field] = convert ? convert(value) : value ?? null;
+      record[field] = convert ? convert(value) : (value ?? null);
     }
     const updatedAt = record.updatedAt;
     if (typeof updatedAt === 'string') {
@@ -366,7 +400,16 @@ function take(queue: Set<number>, n: number): number[] {
 export function mergedIds(activity: Activity): number[] {
   const attribute = activity.attributes?.find((a) => a.name === 'Merge IDs' || a.name === 'Merge Ids' || a.apiName === 'mergeIds');
   const value = attribute?.value;
-  const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.replace(/[[\]]/g, ' ').trim().split(/[,\s]+/) : value === undefined || value === null ? [] : [value];
+  const parts = Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value
+          .replace(/[[\]]/g, ' ')
+          .trim()
+          .split(/[,\s]+/)
+      : value === undefined || value === null
+        ? []
+        : [value];
   return parts.map(Number).filter((id) => Number.isInteger(id) && id > 0 && id !== activity.leadId);
 }
 
@@ -381,7 +424,10 @@ function requestedFields(ctx: ReadContext, describe: LeadField[]): string[] {
   const wanted = ctx.selectedFields.filter((f) => f !== CDC_DELETED_AT);
   const vanished = wanted.filter((f) => !known.has(f));
   if (vanished.length > 0) {
-    ctx.log('WARN', `leads: these selected fields no longer exist in Marketo (hidden or deleted) and are left out of this sync: ${vanished.join(', ')}. Refresh the source schema to drop them.`);
+    ctx.log(
+      'WARN',
+      `leads: these selected fields no longer exist in Marketo (hidden or deleted) and are left out of this sync: ${vanished.join(', ')}. Refresh the source schema to drop them.`,
+    );
   }
   // externalCompanyId too: a linked lead's company columns come from its company, to be joined on it.
   return [...new Set(['id', 'updatedAt', COMPANY_LINK_FIELD, ...wanted.filter((f) => known.has(f))])].filter((f) => known.has(f) || f === 'id');

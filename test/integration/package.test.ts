@@ -22,10 +22,18 @@ const root = findRepoRoot();
 const DOCKERFILES = ['Dockerfile.source', 'Dockerfile.destination'];
 /** What the tarball must hold, and what it must not. */
 const REQUIRED_FILES = [
-  'package.json', 'bin/source-marketo', 'bin/destination-marketo', 'specs/source-marketo.json', 'specs/destination-marketo.json',
-  'dist/source-marketo/main.js', 'dist/destination-marketo/main.js', 'dist/marketo/client.js', 'dist/protocol/output.js',
+  'package.json',
+  'bin/source-marketo',
+  'bin/destination-marketo',
+  'specs/source-marketo.json',
+  'specs/destination-marketo.json',
+  'dist/source-marketo/main.js',
+  'dist/destination-marketo/main.js',
+  'dist/marketo/client.js',
+  'dist/protocol/output.js',
 ];
-const FORBIDDEN = /^(dist\/(test|sandbox|scripts)\/|test\/|sandbox\/|scripts\/|source-marketo\/|destination-marketo\/|marketo\/|protocol\/|node_modules\/|integration_tests\/)|\.ts$|\.map$/;
+const FORBIDDEN =
+  /^(dist\/(test|sandbox|scripts)\/|test\/|sandbox\/|scripts\/|source-marketo\/|destination-marketo\/|marketo\/|protocol\/|node_modules\/|integration_tests\/)|\.ts$|\.map$/;
 const DEV_ONLY_PACKAGES = ['typescript', 'mocha', 'chai', 'sinon', 'yaml', '@types/node'];
 
 function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
@@ -36,12 +44,19 @@ function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<stri
 
 /** The instructions of the Dockerfile's last stage. */
 function runtimeStage(dockerfile: string): string[] {
-  const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const from = lines.map((l, i) => (/^FROM\s/i.test(l) ? i : -1)).filter((i) => i >= 0).pop()!;
+  const lines = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const from = lines
+    .map((l, i) => (/^FROM\s/i.test(l) ? i : -1))
+    .filter((i) => i >= 0)
+    .pop()!;
   return lines.slice(from);
 }
 
-describe('the packed connectors, installed with production dependencies only (the images\' runtime content)', function () {
+describe("the packed connectors, installed with production dependencies only (the images' runtime content)", function () {
   this.timeout(180_000);
   let workDir: string;
   let appDir: string;
@@ -140,15 +155,27 @@ describe('the packed connectors, installed with production dependencies only (th
     expect(checkRecords(read.messages, catalog)).to.deep.equal([]);
     expect(read.records('activity_types').length).to.equal(sandbox.activityTypes().length);
     const served = new Set(sandbox.activityTypes().map((t) => t.id));
-    const guids = read.records('activities').map((r) => r.data.marketoGUID).sort();
-    expect(guids).to.deep.equal([...sandbox.activities()].filter((a) => served.has(a.activityTypeId)).map((a) => a.marketoGUID).sort());
+    const guids = read
+      .records('activities')
+      .map((r) => r.data.marketoGUID)
+      .sort();
+    expect(guids).to.deep.equal(
+      [...sandbox.activities()]
+        .filter((a) => served.has(a.activityTypeId))
+        .map((a) => a.marketoGUID)
+        .sort(),
+    );
   });
 
   it('destination spec and check run from the installed package', async () => {
     const spec = await installed('destination-marketo', ['spec']);
     expect(spec.exitCode, spec.stderr).to.equal(0);
     expect(checkSpec(spec.messages, { domain_url: sandbox.url, client_id: sandbox.clientId, client_secret: sandbox.clientSecret })).to.deep.equal([]);
-    const check = await installed('destination-marketo', ['check', '--config', writeJsonTemp({ domain_url: sandbox.url, client_id: sandbox.clientId, client_secret: sandbox.clientSecret })]);
+    const check = await installed('destination-marketo', [
+      'check',
+      '--config',
+      writeJsonTemp({ domain_url: sandbox.url, client_id: sandbox.clientId, client_secret: sandbox.clientSecret }),
+    ]);
     expect(check.exitCode, check.stderr).to.equal(0);
     expect(checkConnection(check.messages, 'succeed')).to.deep.equal([]);
   });

@@ -15,7 +15,15 @@ function recent(secondsAgo: number): string {
 
 /** Ninety days of activities of every type, in bursts every five days. */
 async function historySandbox(opts: Parameters<typeof startSandbox>[0] = {}, perBurst = 400): Promise<Sandbox> {
-  const sandbox = await startSandbox({ seed: 21, activityCount: 0, leadCount: 120, startDate: recent(100 * DAY_S), deletedLeadsRetentionDays: null, rateLimit: null, ...opts });
+  const sandbox = await startSandbox({
+    seed: 21,
+    activityCount: 0,
+    leadCount: 120,
+    startDate: recent(100 * DAY_S),
+    deletedLeadsRetentionDays: null,
+    rateLimit: null,
+    ...opts,
+  });
   for (let day = 90; day >= 5; day -= 5) sandbox.addActivities(perBurst, { at: recent(day * DAY_S) });
   return sandbox;
 }
@@ -26,7 +34,10 @@ function byGuid(records: any[]): Record<string, unknown> {
 }
 
 function statuses(result: { traces(type?: string): any[] }, stream: string): string[] {
-  return result.traces('STREAM_STATUS').filter((t: any) => t.stream_status.stream_descriptor.name === stream).map((t: any) => t.stream_status.status);
+  return result
+    .traces('STREAM_STATUS')
+    .filter((t: any) => t.stream_status.stream_descriptor.name === stream)
+    .map((t: any) => t.stream_status.status);
 }
 
 function bulkCalls(sandbox: Sandbox): Record<string, number> {
@@ -121,13 +132,16 @@ describe('source-marketo: history through bulk exports', function () {
     const saved: any = (nextState(killed)[0] as any).stream.stream_state.bulk;
     expect(saved.jobs).to.have.length(2);
     const [job] = sandbox.bulkExports.jobs().filter((j) => j.exportId === saved.jobs[0].exportId);
-    expect(job!.status).to.be.oneOf(['Queued', 'Processing']);
+    expect(job.status).to.be.oneOf(['Queued', 'Processing']);
     const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
 
     const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
     expect(resumed.exitCode, resumed.stderr).to.equal(0);
     expect(jobsPerWindow(sandbox)).to.deep.equal([1, 1, 1, 1]);
-    const want = [...sandbox.activities()].filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    const want = [...sandbox.activities()]
+      .filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId))
+      .map((a) => a.marketoGUID)
+      .sort();
     expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
     expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
   });
@@ -147,7 +161,7 @@ describe('source-marketo: history through bulk exports', function () {
     expect(halfRead.columns).to.include('attributes');
     const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
     // The first day's file, whole, and 1000 rows (one checkpoint) of the next.
-    const probe = sandbox.bulkExports.jobs()[0]!;
+    const probe = sandbox.bulkExports.jobs()[0];
     expect(probe.exportId).to.not.equal(halfRead.exportId);
     expect(committed).to.have.length(probe.numberOfRecords! + 1000);
 
@@ -158,7 +172,10 @@ describe('source-marketo: history through bulk exports', function () {
     // The half-read file is downloaded once more (from its offset), never re-exported.
     expect(sandbox.bulkExports.jobs().find((j) => j.exportId === halfRead.exportId)!.downloads).to.equal(2);
     expect(sandbox.bulkExports.jobs()).to.have.length(4);
-    const want = [...sandbox.activities()].filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    const want = [...sandbox.activities()]
+      .filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId))
+      .map((a) => a.marketoGUID)
+      .sort();
     expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
     expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
   });
@@ -172,15 +189,21 @@ describe('source-marketo: history through bulk exports', function () {
       killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.length ?? 0) >= 2,
     });
     expect(killed.signal).to.equal('SIGKILL');
-    expect(sandbox.bulkExports.jobs()[0]!.status).to.equal('Completed');
+    expect(sandbox.bulkExports.jobs()[0].status).to.equal('Completed');
     sandbox.bulkExports.expireFiles();
     const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
     expect(resumed.exitCode, resumed.stderr).to.equal(0);
-    const warnings = resumed.logs().map((l: any) => l.message).filter((m: string) => /Creating it again, once/.test(m));
+    const warnings = resumed
+      .logs()
+      .map((l: any) => l.message)
+      .filter((m: string) => /Creating it again, once/.test(m));
     expect(warnings).to.have.length.within(1, 2);
     for (const w of warnings) expect(w).to.match(/its file has expired/);
     expect(sandbox.bulkExports.jobs()).to.have.length(4 + warnings.length);
-    const want = [...sandbox.activities()].filter((a) => [1, 2].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    const want = [...sandbox.activities()]
+      .filter((a) => [1, 2].includes(a.activityTypeId))
+      .map((a) => a.marketoGUID)
+      .sort();
     expect(uniqueSorted([...guids(killed, 'activities'), ...guids(resumed, 'activities')])).to.deep.equal(want);
   });
 
@@ -191,11 +214,17 @@ describe('source-marketo: history through bulk exports', function () {
     const catalog = catalogFor(await discover(config), ['activities']);
     const result = await read(config, catalog, undefined, { env: BULK_ENV });
     expect(result.exitCode, result.stderr).to.equal(0);
-    const warnings = result.logs().map((l: any) => l.message).filter((m: string) => /Creating it again, once/.test(m));
+    const warnings = result
+      .logs()
+      .map((l: any) => l.message)
+      .filter((m: string) => /Creating it again, once/.test(m));
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.match(/ended Failed/);
     expect(sandbox.bulkExports.jobs()).to.have.length(5);
-    const want = [...sandbox.activities()].filter((a) => [1, 2].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+    const want = [...sandbox.activities()]
+      .filter((a) => [1, 2].includes(a.activityTypeId))
+      .map((a) => a.marketoGUID)
+      .sort();
     expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(want);
   });
 
@@ -206,8 +235,14 @@ describe('source-marketo: history through bulk exports', function () {
     sandbox.bulkExports.setExportedBytesToday(5 * 1024 * 1024);
     const stopped = await read(config, catalog, undefined, { env: BULK_ENV });
     expect(stopped.exitCode, stopped.stderr).to.equal(0);
-    const warn = stopped.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message);
-    expect(warn.some((m: string) => /activities: stopped after 0 records: .*1029 Export daily quota 5MB exceeded/.test(m)), warn.join('\n')).to.equal(true);
+    const warn = stopped
+      .logs()
+      .filter((l: any) => l.level === 'WARN')
+      .map((l: any) => l.message);
+    expect(
+      warn.some((m: string) => /activities: stopped after 0 records: .*1029 Export daily quota 5MB exceeded/.test(m)),
+      warn.join('\n'),
+    ).to.equal(true);
     expect(statuses(stopped, 'activities')).to.deep.equal(['STARTED', 'RUNNING', 'INCOMPLETE']);
     expect(statuses(stopped, 'deleted_leads')).to.deep.equal(['STARTED', 'RUNNING', 'COMPLETE']);
     expect(sandbox.bulkExports.jobs()).to.deep.equal([]);
@@ -221,7 +256,15 @@ describe('source-marketo: history through bulk exports', function () {
 
   it('leads: a first sync through bulk lead exports (updatedAt windows) equals the REST full read, record for record; 1035 falls back to createdAt with a LOG', async () => {
     for (const updatedAtFilter of [true, false]) {
-      sandbox = await startSandbox({ seed: 4, activityCount: 1500, leadCount: 2500, startDate: recent(2000), bulkExportStepMs: 0, bulkLeadUpdatedAtFilter: updatedAtFilter, rateLimit: null });
+      sandbox = await startSandbox({
+        seed: 4,
+        activityCount: 1500,
+        leadCount: 2500,
+        startDate: recent(2000),
+        bulkExportStepMs: 0,
+        bulkLeadUpdatedAtFilter: updatedAtFilter,
+        rateLimit: null,
+      });
       const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
       const rest = await read(sourceConfig(sandbox, { extraction_method: 'rest' }), catalog);
       expect(rest.exitCode, JSON.stringify(rest.traces('ERROR'))).to.equal(0);
@@ -235,7 +278,10 @@ describe('source-marketo: history through bulk exports', function () {
       const jobs = sandbox.bulkExports.jobs().filter((j) => j.object === 'leads' && j.status === 'Completed');
       expect(jobs.length).to.be.greaterThan(1);
       expect(new Set(jobs.map((j) => j.filter.field))).to.deep.equal(new Set([updatedAtFilter ? 'updatedAt' : 'createdAt']));
-      const fallbacks = bulk.logs().map((l: any) => l.message).filter((m: string) => /1035/.test(m));
+      const fallbacks = bulk
+        .logs()
+        .map((l: any) => l.message)
+        .filter((m: string) => /1035/.test(m));
       expect(fallbacks).to.have.length(updatedAtFilter ? 0 : 1);
       if (!updatedAtFilter) expect(fallbacks[0]).to.match(/reading the leads by creation date instead/);
       await sandbox.close();

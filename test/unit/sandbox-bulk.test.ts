@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 // The sandbox's Bulk Extract: life cycle, queue limits, the daily export allowance, 1029 in its
 // three forms, 1035, 31-day ranges, files as Marketo writes them, Range downloads and expiry.
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 const STEP_MS = 60_000;
 
@@ -18,7 +18,10 @@ class Clock {
 }
 
 class BulkClient {
-  constructor(readonly sb: Sandbox, readonly token: string) {}
+  constructor(
+    readonly sb: Sandbox,
+    readonly token: string,
+  ) {}
 
   static async connect(sb: Sandbox): Promise<BulkClient> {
     const res = await fetch(`${sb.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sb.clientId}&client_secret=${sb.clientSecret}`);
@@ -125,7 +128,18 @@ describe('sandbox: bulk extract', function () {
     clock.advance(STEP_MS);
     const done = await client.status('activities', id);
     expect(done).to.include({ status: 'Completed' });
-    expect(done).to.have.keys('exportId', 'format', 'status', 'createdAt', 'queuedAt', 'startedAt', 'finishedAt', 'numberOfRecords', 'fileSize', 'fileChecksum');
+    expect(done).to.have.keys(
+      'exportId',
+      'format',
+      'status',
+      'createdAt',
+      'queuedAt',
+      'startedAt',
+      'finishedAt',
+      'numberOfRecords',
+      'fileSize',
+      'fileChecksum',
+    );
 
     const res = await client.file('activities', id);
     expect(res.status).to.equal(200);
@@ -134,9 +148,22 @@ describe('sandbox: bulk extract', function () {
     expect(`sha256:${createHash('sha256').update(bytes).digest('hex')}`).to.equal(done.fileChecksum);
 
     const rows = parseCsv(bytes.toString('utf8'));
-    expect(rows[0]).to.deep.equal(['marketoGUID', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId', 'primaryAttributeValue', 'attributes']);
-    const expected = [...sb.activities()].filter((a) => [1, 13].includes(a.activityTypeId) && a.activityDate >= '2026-01-01' && a.activityDate <= '2026-01-31T23:59:59Z');
-    expect(rows.length - 1).to.equal(expected.length).and.to.equal(done.numberOfRecords);
+    expect(rows[0]).to.deep.equal([
+      'marketoGUID',
+      'leadId',
+      'activityDate',
+      'activityTypeId',
+      'campaignId',
+      'primaryAttributeValueId',
+      'primaryAttributeValue',
+      'attributes',
+    ]);
+    const expected = [...sb.activities()].filter(
+      (a) => [1, 13].includes(a.activityTypeId) && a.activityDate >= '2026-01-01' && a.activityDate <= '2026-01-31T23:59:59Z',
+    );
+    expect(rows.length - 1)
+      .to.equal(expected.length)
+      .and.to.equal(done.numberOfRecords);
     expect(expected.length).to.be.greaterThan(50);
     rows.slice(1).forEach((row, i) => {
       const a = expected[i];
