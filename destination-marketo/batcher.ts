@@ -38,7 +38,10 @@ export class ObjectBatch {
   private rows = new Map<string, PendingRow>();
   private bytes = 0;
 
-  constructor(readonly maxRows: number = MAX_RECORDS_PER_WRITE, readonly maxBytes: number = MAX_INPUT_BYTES) {}
+  constructor(
+    readonly maxRows: number = MAX_RECORDS_PER_WRITE,
+    readonly maxBytes: number = MAX_INPUT_BYTES,
+  ) {}
 
   get size(): number {
     return this.rows.size;

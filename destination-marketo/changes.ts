@@ -92,7 +92,11 @@ export class ChangeFilter {
   /** newest_wins on leads: Marketo's change time of each field (Get Lead Changes), shared by every batch. */
   private readonly leadFieldChanges?: FieldChangeLog;
 
-  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly settings: ChangeSettings, private readonly log: Log) {
+  constructor(
+    private readonly endpoints: MarketoWriteEndpoints,
+    private readonly settings: ChangeSettings,
+    private readonly log: Log,
+  ) {
     if (settings.conflictPolicy === 'newest_wins') this.leadFieldChanges = new FieldChangeLog(endpoints, () => endpoints.client.tokens.scope);
   }
 
@@ -123,7 +127,10 @@ export class ChangeFilter {
         const same = sameValue(value, found.values[field] ?? null, target.fields.get(field)?.dataType ?? 'string');
         if (!same && changedAfterRow(row, found, field)) {
           kept++;
-          this.log('DEBUG', `Stream '${target.name}', ${row.label}: field '${field}' kept as Marketo has it: Marketo changed this ${target.kind === 'lead' ? 'field' : 'record'} after the row (newest_wins).`);
+          this.log(
+            'DEBUG',
+            `Stream '${target.name}', ${row.label}: field '${field}' kept as Marketo has it: Marketo changed this ${target.kind === 'lead' ? 'field' : 'record'} after the row (newest_wins).`,
+          );
           continue;
         }
         if (same && this.settings.writeOnlyChanges) continue;
@@ -144,7 +151,11 @@ export class ChangeFilter {
    * updatedAt ignores custom fields. Companies and custom objects: from the record's updatedAt,
    * which every field moves. A row without a change time never loses.
    */
-  private async newerInMarketo(target: WriteTarget, rows: PendingRow[], current: Map<PendingRow, Current>): Promise<(row: PendingRow, found: Present, field: string) => boolean> {
+  private async newerInMarketo(
+    target: WriteTarget,
+    rows: PendingRow[],
+    current: Map<PendingRow, Current>,
+  ): Promise<(row: PendingRow, found: Present, field: string) => boolean> {
     if (this.settings.conflictPolicy !== 'newest_wins') return () => false;
     if (target.kind !== 'lead' || !this.leadFieldChanges) {
       return (row, found) => found.updatedAt !== undefined && row.changedAt !== undefined && found.updatedAt > row.changedAt;

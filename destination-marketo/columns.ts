@@ -28,7 +28,10 @@ export class ColumnMatcher {
   private readonly byFoldedName = new Map<string, FieldSpec[]>();
   private readonly roles = new Map<string, ColumnRole>();
 
-  constructor(private readonly fields: Map<string, FieldSpec>, private readonly changedAtField?: string) {
+  constructor(
+    private readonly fields: Map<string, FieldSpec>,
+    private readonly changedAtField?: string,
+  ) {
     for (const field of fields.values()) {
       const folded = field.name.toLowerCase();
       this.byFoldedName.set(folded, [...(this.byFoldedName.get(folded) ?? []), field]);

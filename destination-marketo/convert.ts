@@ -41,7 +41,8 @@ export function convertValue(value: unknown, dataType: string): Conversion {
   if (dataType === BOOLEAN_TYPE) return toBoolean(value);
   if (dataType === DATE_TYPE) return toDate(value);
   if (dataType === DATETIME_TYPE) return toDatetime(value);
-  if (KEY_TYPES.has(dataType)) return typeof value === 'number' || typeof value === 'string' ? ok(value) : fail(`needs a key (text or number); got ${kindOf(value)}`);
+  if (KEY_TYPES.has(dataType))
+    return typeof value === 'number' || typeof value === 'string' ? ok(value) : fail(`needs a key (text or number); got ${kindOf(value)}`);
   return typeof value === 'object' ? fail(`has Marketo type '${dataType}', which takes a single value; got ${kindOf(value)}`) : ok(value);
 }
 

@@ -41,10 +41,14 @@ export async function main(argv: string[]): Promise<never> {
   if (wantsHelp(argv)) return printHelp(argv, USAGE);
   const writer = new MessageWriter();
   const files = Object.fromEntries(Object.entries(COMMANDS).map(([name, command]) => [name, command.files]));
-  return runCommand(writer, () => {
-    const args = parseArgs(argv, files);
-    return COMMANDS[args.command].run(args, writer);
-  }, failureTypeOf);
+  return runCommand(
+    writer,
+    () => {
+      const args = parseArgs(argv, files);
+      return COMMANDS[args.command].run(args, writer);
+    },
+    failureTypeOf,
+  );
 }
 
 if (require.main === module) void main(process.argv.slice(2));

@@ -17,8 +17,18 @@ export const LEAD_ID_FIELD = 'id';
 
 /** Standard lead fields Marketo accepts as lookupField / filterType (Leads); custom ones must be string, email or integer. */
 const STANDARD_LOOKUP_FIELDS = new Set([
-  'id', 'email', 'cookies', 'facebookId', 'linkedInId', 'twitterId', 'leadPartitionId', 'sfdcAccountId', 'sfdcContactId',
-  'sfdcLeadId', 'sfdcLeadOwnerId', 'sfdcOpptyId',
+  'id',
+  'email',
+  'cookies',
+  'facebookId',
+  'linkedInId',
+  'twitterId',
+  'leadPartitionId',
+  'sfdcAccountId',
+  'sfdcContactId',
+  'sfdcLeadId',
+  'sfdcLeadOwnerId',
+  'sfdcOpptyId',
 ]);
 const LOOKUP_DATA_TYPES = new Set(['string', 'email', 'integer']);
 /** Upserting by key never drops what the sync does not mention, so the overwrite modes cannot be honoured. */
@@ -74,7 +84,8 @@ export function configuredStreams(catalog: unknown): ConfiguredStream[] {
 /** Why `lookupField` cannot match leads, or undefined when it can. */
 export function leadLookupProblem(fields: LeadField[], lookupField: string): string | undefined {
   const field = fields.find((f) => f.rest?.name === lookupField);
-  if (!field) return `'lead_lookup_field' is '${lookupField}', which is not a lead field Marketo's REST API knows (Describe Lead). Use email or the REST name of a custom field.`;
+  if (!field)
+    return `'lead_lookup_field' is '${lookupField}', which is not a lead field Marketo's REST API knows (Describe Lead). Use email or the REST name of a custom field.`;
   if (!STANDARD_LOOKUP_FIELDS.has(lookupField) && !LOOKUP_DATA_TYPES.has(field.dataType)) {
     return `'lead_lookup_field' is '${lookupField}', a ${field.dataType} field; Marketo only matches leads on email, the standard ids, or a custom string, email or integer field.`;
   }
@@ -87,7 +98,11 @@ class TargetDescriber {
   private companyDescription?: Promise<ObjectDescription | undefined>;
   private customObjects?: Promise<{ list: ObjectDescription[]; problem?: string }>;
 
-  constructor(private readonly endpoints: MarketoWriteEndpoints, private readonly config: DestinationConfig, private readonly log: Log) {}
+  constructor(
+    private readonly endpoints: MarketoWriteEndpoints,
+    private readonly config: DestinationConfig,
+    private readonly log: Log,
+  ) {}
 
   /** The object a stream writes to, by its name; undefined when none matches. */
   target(streamName: string): Promise<WriteTarget | undefined> {
@@ -110,7 +125,10 @@ class TargetDescriber {
       const spec: FieldSpec = { name: f.rest.name, dataType: f.dataType, updateable: !f.rest.readOnly };
       // Describe reports `id` writable, but Sync Leads takes it only as the updateOnly lookup field.
       if (f.rest.name === LEAD_ID_FIELD && lookupField !== LEAD_ID_FIELD) {
-        Object.assign(spec, { updateable: false, notWritten: `is Marketo's own lead id, which Sync Leads only takes when lead_lookup_field is id; it is not written.` });
+        Object.assign(spec, {
+          updateable: false,
+          notWritten: `is Marketo's own lead id, which Sync Leads only takes when lead_lookup_field is id; it is not written.`,
+        });
       }
       fields.set(f.rest.name, spec);
     }
@@ -151,7 +169,10 @@ class TargetDescriber {
       return new Set((description?.fields ?? []).filter((f) => f.updateable && f.name !== COMPANY_KEY_FIELD).map((f) => f.name));
     } catch (err) {
       if (!(err instanceof MarketoRequestError || err instanceof MarketoAccessDeniedError)) throw err;
-      this.log('WARN', `Describe Company failed (${err.message}); company fields on leads linked to a company are sent as they are, and Marketo may skip those leads (${COMPANY_UPDATE_NOT_ALLOWED}).`);
+      this.log(
+        'WARN',
+        `Describe Company failed (${err.message}); company fields on leads linked to a company are sent as they are, and Marketo may skip those leads (${COMPANY_UPDATE_NOT_ALLOWED}).`,
+      );
       return new Set();
     }
   }

@@ -29,7 +29,9 @@ export async function checkLeadPartition(endpoints: MarketoWriteEndpoints, confi
     names = (await endpoints.getLeadPartitions()).map((p) => p.name);
   } catch (err) {
     if (!(err instanceof MarketoRequestError || err instanceof MarketoAccessDeniedError)) throw err;
-    return wanted === undefined ? {} : { warning: `Get Lead Partitions failed (${err.message}); lead_partition_name '${wanted}' is sent without being checked.` };
+    return wanted === undefined
+      ? {}
+      : { warning: `Get Lead Partitions failed (${err.message}); lead_partition_name '${wanted}' is sent without being checked.` };
   }
   if (wanted === undefined) {
     if (names.length <= 1) return {};
@@ -41,7 +43,9 @@ export async function checkLeadPartition(endpoints: MarketoWriteEndpoints, confi
     return { problem: `'lead_partition_name' is '${wanted}', which is not a lead partition of this Marketo instance. Its partitions: ${quoted(names)}.` };
   }
   if (config.leadLookupField === LEAD_ID_FIELD) {
-    return { warning: `lead_partition_name '${wanted}' has no effect with lead_lookup_field id: rows only update existing leads, and Marketo takes a partition name only where it creates leads.` };
+    return {
+      warning: `lead_partition_name '${wanted}' has no effect with lead_lookup_field id: rows only update existing leads, and Marketo takes a partition name only where it creates leads.`,
+    };
   }
   return {};
 }

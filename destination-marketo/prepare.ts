@@ -51,7 +51,11 @@ export class RowPreparer {
   private readonly keySpecs: Array<FieldSpec | undefined>;
 
   /** `changedAtField`: the column holding the row's change time (row_changed_at_field), read for newest_wins. */
-  constructor(private readonly target: WriteTarget, private readonly log: Log, private readonly changedAtField?: string) {
+  constructor(
+    private readonly target: WriteTarget,
+    private readonly log: Log,
+    private readonly changedAtField?: string,
+  ) {
     this.columns = new ColumnMatcher(target.fields, changedAtField);
     this.keySpecs = target.keyFields.map((f) => target.fields.get(f));
   }
@@ -117,7 +121,10 @@ export class RowPreparer {
           this.warnOnce(column, `is not a field of Marketo ${this.objectLabel()}; it is not written.`);
           break;
         case 'ambiguous':
-          this.warnOnce(column, `matches several fields of Marketo ${this.objectLabel()} ignoring case (${role.candidates.map((c) => `'${c}'`).join(', ')}); it is not written. Name the column exactly as one of them.`);
+          this.warnOnce(
+            column,
+            `matches several fields of Marketo ${this.objectLabel()} ignoring case (${role.candidates.map((c) => `'${c}'`).join(', ')}); it is not written. Name the column exactly as one of them.`,
+          );
           break;
         case 'field': {
           const taken = row.fields.get(role.field.name);
@@ -136,7 +143,10 @@ export class RowPreparer {
       }
     }
     if (newlyByCase) {
-      this.log('INFO', `Stream '${this.target.name}': ${newlyByCase.length} ${newlyByCase.length === 1 ? 'column' : 'columns'} matched to Marketo fields ignoring case (the warehouse changed the case of their names): ${newlyByCase.join(', ')}.`);
+      this.log(
+        'INFO',
+        `Stream '${this.target.name}': ${newlyByCase.length} ${newlyByCase.length === 1 ? 'column' : 'columns'} matched to Marketo fields ignoring case (the warehouse changed the case of their names): ${newlyByCase.join(', ')}.`,
+      );
     }
     return row;
   }
@@ -146,9 +156,11 @@ export class RowPreparer {
     const key: Record<string, unknown> = {};
     for (const [i, field] of keyFields.entries()) {
       const raw = row.fields.get(field)?.value;
-      if (isBlank(raw)) return `no value for '${field}', ${this.keyOrigin()}; a row needs it to be matched to a Marketo record (fix the source data or the mapping)`;
+      if (isBlank(raw))
+        return `no value for '${field}', ${this.keyOrigin()}; a row needs it to be matched to a Marketo record (fix the source data or the mapping)`;
       const converted = convertValue(raw, specs[i]?.dataType ?? 'string');
-      if (!converted.ok || isBlank(converted.value)) return `its key '${field}' has a value Marketo cannot take: it ${converted.ok ? 'is blank' : converted.reason}`;
+      if (!converted.ok || isBlank(converted.value))
+        return `its key '${field}' has a value Marketo cannot take: it ${converted.ok ? 'is blank' : converted.reason}`;
       key[field] = converted.value;
     }
     return key;

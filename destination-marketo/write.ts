@@ -235,7 +235,14 @@ export async function write(
   const targets = await resolveTargets(streams, endpoints, config, log);
   const compare = readsCurrentValues(config);
   const changes = new ChangeFilter(endpoints, config, log);
-  const session = new WriteSession(targets, new TargetWriter(endpoints, log, changes, config.leadPartitionName), writer, log, config.connection.maxConcurrentCalls, compare ? config.rowChangedAtField : undefined);
+  const session = new WriteSession(
+    targets,
+    new TargetWriter(endpoints, log, changes, config.leadPartitionName),
+    writer,
+    log,
+    config.connection.maxConcurrentCalls,
+    compare ? config.rowChangedAtField : undefined,
+  );
   if (compare) for (const stream of streams) session.summary.comparing(streamKey(stream));
 
   try {
@@ -264,14 +271,17 @@ export async function write(
     for (const line of session.summary.lines(endpoints.client.callsByEndpoint, config.conflictPolicy)) log('INFO', line);
   }
   if (session.messagesRead === 0) {
-    log('WARN', 'Nothing came on standard input: no record and no state, so nothing was written. The platform (or you, running it by hand) pipes the source\'s messages into write.');
+    log(
+      'WARN',
+      "Nothing came on standard input: no record and no state, so nothing was written. The platform (or you, running it by hand) pipes the source's messages into write.",
+    );
   }
 
   const { records, rejected } = session.summary;
   if (records > 0 && rejected / records > config.rejectedRowThreshold) {
     throw new ConnectorError(
       `${rejected} of ${records} rows (${percent(rejected / records)}) were rejected, above rejected_row_threshold (${percent(config.rejectedRowThreshold)}). ` +
-        'The other rows are written; the WARN logs give each rejected row\'s key and reason.',
+        "The other rows are written; the WARN logs give each rejected row's key and reason.",
       'config_error',
     );
   }

@@ -1,8 +1,14 @@
 import { FIELD_NOT_SUPPORTED, MAX_FILTER_VALUES } from '../marketo/constants';
 import { MarketoRequestError } from '../marketo/errors';
 import {
-  ALREADY_GONE_CODES, LeadAction, MAX_RECORDS_PER_WRITE, MarketoWriteEndpoints, PARTITION_ACCESS_DENIED, PARTITION_NAME_REQUIRED,
-  PARTITION_UPDATE_NOT_ALLOWED, RecordResult,
+  ALREADY_GONE_CODES,
+  LeadAction,
+  MAX_RECORDS_PER_WRITE,
+  MarketoWriteEndpoints,
+  PARTITION_ACCESS_DENIED,
+  PARTITION_NAME_REQUIRED,
+  PARTITION_UPDATE_NOT_ALLOWED,
+  RecordResult,
 } from '../marketo/write-endpoints';
 import { ConnectorError } from '../protocol/cli';
 import { PendingRow } from './batcher';
@@ -96,7 +102,10 @@ export class TargetWriter {
       return await this.endpoints.syncLeads(input, lookupField, action, action === 'updateOnly' ? undefined : this.leadPartitionName);
     } catch (err) {
       if (err instanceof MarketoRequestError && err.code === FIELD_NOT_SUPPORTED) {
-        throw new ConnectorError(`Marketo does not accept '${lookupField}' as lead_lookup_field (${err.message}). Use email or a custom string, email or integer field.`, 'config_error');
+        throw new ConnectorError(
+          `Marketo does not accept '${lookupField}' as lead_lookup_field (${err.message}). Use email or a custom string, email or integer field.`,
+          'config_error',
+        );
       }
       throw err;
     }
@@ -122,18 +131,27 @@ export class TargetWriter {
       // Rows that carry the Marketo id (lead_lookup_field id, or the source's own tombstones) name their lead already.
       if (LEAD_ID_FIELD in row.payload) idsOf.set(row, [Number(row.payload[LEAD_ID_FIELD])]);
       else if (String(row.payload[lookupField]).includes(FILTER_VALUE_SEPARATOR)) {
-        outcomes.push({ row, status: 'rejected', reason: `its ${lookupField} holds a comma, which Marketo's lead lookup cannot search for; delete this lead in Marketo by hand` });
+        outcomes.push({
+          row,
+          status: 'rejected',
+          reason: `its ${lookupField} holds a comma, which Marketo's lead lookup cannot search for; delete this lead in Marketo by hand`,
+        });
       } else lookable.push(row);
     }
     if (lookable.length > 0) {
       const field = target.fields.get(lookupField);
-      const idsByValue = await this.findLeadIds(lookupField, lookable.map((r) => String(r.payload[lookupField])), field);
+      const idsByValue = await this.findLeadIds(
+        lookupField,
+        lookable.map((r) => String(r.payload[lookupField])),
+        field,
+      );
       for (const row of lookable) idsOf.set(row, idsByValue.get(pairingKey(row.payload[lookupField], field)) ?? []);
     }
 
     const results = await this.deleteLeadIds([...new Set([...idsOf.values()].flat())]);
     for (const [row, ids] of idsOf) {
-      if (ids.length > 1) this.log('INFO', `Stream '${target.name}', ${row.label}: ${ids.length} Marketo leads hold this ${lookupField}; all of them are deleted.`);
+      if (ids.length > 1)
+        this.log('INFO', `Stream '${target.name}', ${row.label}: ${ids.length} Marketo leads hold this ${lookupField}; all of them are deleted.`);
       const statuses = ids.map((id) => outcomeOf(row, results.get(id)!));
       const rejected = statuses.find((s) => s.status === 'rejected');
       if (rejected) outcomes.push(rejected);
@@ -177,7 +195,9 @@ function matchResults<T>(inputs: T[], results: RecordResult[], call: string): Ar
   return inputs.map((input, i) => {
     const result = bySeq.get(i);
     if (!result) {
-      throw new MarketoRequestError(`${call}: Marketo answered ${results.length} results for ${inputs.length} records, none for record ${i}; the batch's outcome is unknown.`);
+      throw new MarketoRequestError(
+        `${call}: Marketo answered ${results.length} results for ${inputs.length} records, none for record ${i}; the batch's outcome is unknown.`,
+      );
     }
     return [input, result];
   });

@@ -34,7 +34,7 @@ export class AssetEndpoints {
    */
   async *browse(path: string, query: Record<string, QueryValue> = {}): AsyncGenerator<Asset[]> {
     const seen = new Set<number>();
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await this.browsePage(path, query, offset);
       const fresh = page.filter((a) => !seen.has(a.id));
       for (const a of fresh) seen.add(a.id);

@@ -2,12 +2,13 @@ import { Readable } from 'node:stream';
 import { TokenProvider, FetchFn, describeNetworkError } from './auth';
 import { Throttle } from './throttle';
 import { MarketoConnection } from './config';
+import { ACCESS_DENIED, DAILY_QUOTA_REACHED, LONG_URI_THRESHOLD, RATE_LIMIT_EXCEEDED, RATE_LIMIT_WINDOW_MS, TOKEN_ERRORS, TRANSIENT_CODES } from './constants';
 import {
-  ACCESS_DENIED, DAILY_QUOTA_REACHED, LONG_URI_THRESHOLD, RATE_LIMIT_EXCEEDED, RATE_LIMIT_WINDOW_MS, TOKEN_ERRORS,
-  TRANSIENT_CODES,
-} from './constants';
-import {
-  CallBudgetExhaustedError, MarketoAccessDeniedError, MarketoConfigError, MarketoQuotaExhaustedError, MarketoRequestError,
+  CallBudgetExhaustedError,
+  MarketoAccessDeniedError,
+  MarketoConfigError,
+  MarketoQuotaExhaustedError,
+  MarketoRequestError,
   MarketoTransientError,
 } from './errors';
 import { permissionFor } from './permissions';
@@ -48,7 +49,11 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, m
 
 /** A Marketo answer that the client handles: retry, refresh the token, or fail with a typed error. */
 class Attempt {
-  constructor(readonly kind: 'retry' | 'token' | 'long-uri', readonly reason: string, readonly code?: string) {}
+  constructor(
+    readonly kind: 'retry' | 'token' | 'long-uri',
+    readonly reason: string,
+    readonly code?: string,
+  ) {}
 }
 
 /**
@@ -64,7 +69,10 @@ export class MarketoClient {
   private totalCalls = 0;
   retriesByReason = new Map<string, number>();
 
-  constructor(readonly connection: MarketoConnection, private readonly options: ClientOptions = {}) {
+  constructor(
+    readonly connection: MarketoConnection,
+    private readonly options: ClientOptions = {},
+  ) {
     this.fetchFn = options.fetchFn ?? fetch;
     this.tokens = new TokenProvider(connection.domainUrl, connection.clientId, connection.clientSecret, this.fetchFn);
     this.throttle = new Throttle(connection.maxCallsPer20s, connection.maxConcurrentCalls, rateWindowFromEnv());
@@ -156,7 +164,10 @@ export class MarketoClient {
             release();
             throw new MarketoRequestError(`Marketo ignored the Range of ${endpoint}; the file cannot be resumed.`, '206', endpoint);
           }
-          return { status: response.status, body: guardedBody(Readable.fromWeb(response.body as never), idle, release, this.options.requestTimeoutMs ?? 120_000) };
+          return {
+            status: response.status,
+            body: guardedBody(Readable.fromWeb(response.body as never), idle, release, this.options.requestTimeoutMs ?? 120_000),
+          };
         }
         const text = await response.text();
         release();
@@ -165,12 +176,17 @@ export class MarketoClient {
           reason = `HTTP ${response.status}`;
           code = String(response.status);
         } else if (response.status === 401 || response.status === 403) {
-          throw new MarketoConfigError(`Marketo refused the call to ${path} with HTTP ${response.status}. Check the API user's credentials and role.`, undefined, endpoint);
+          throw new MarketoConfigError(
+            `Marketo refused the call to ${path} with HTTP ${response.status}. Check the API user's credentials and role.`,
+            undefined,
+            endpoint,
+          );
         } else {
           // An envelope instead of the file: an error (token, limits) said the Marketo way.
           const envelope = safeJson(text) as MarketoEnvelope | undefined;
           const error = envelope?.errors?.[0];
-          if (!error) throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint} without a file.`, String(response.status), endpoint);
+          if (!error)
+            throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint} without a file.`, String(response.status), endpoint);
           code = String(error.code);
           reason = `${code} ${error.message}`;
           if (TOKEN_ERRORS.has(code)) {
@@ -178,11 +194,18 @@ export class MarketoClient {
             if (++tokenRefreshes > 3) throw new MarketoTransientError(`Marketo kept refusing fresh access tokens (${reason}).`, code, endpoint);
             continue;
           }
-          if (code === DAILY_QUOTA_REACHED) throw new MarketoQuotaExhaustedError(`Marketo's daily API quota for this subscription is spent (607 ${error.message}).`, code, endpoint);
+          if (code === DAILY_QUOTA_REACHED)
+            throw new MarketoQuotaExhaustedError(`Marketo's daily API quota for this subscription is spent (607 ${error.message}).`, code, endpoint);
           if (!TRANSIENT_CODES.has(code)) throw new MarketoRequestError(`Marketo refused ${endpoint}: ${reason}`, code, endpoint);
         }
       } catch (err) {
-        if (err instanceof MarketoRequestError || err instanceof MarketoConfigError || err instanceof MarketoQuotaExhaustedError || err instanceof MarketoTransientError) throw err;
+        if (
+          err instanceof MarketoRequestError ||
+          err instanceof MarketoConfigError ||
+          err instanceof MarketoQuotaExhaustedError ||
+          err instanceof MarketoTransientError
+        )
+          throw err;
         release();
         reason = `network error: ${describeNetworkError(err)}`;
       }
@@ -252,10 +275,18 @@ export class MarketoClient {
     if (response.status === 414) return new Attempt('long-uri', 'HTTP 414');
     if (response.status >= 500) return new Attempt('retry', `HTTP ${response.status}`, String(response.status));
     if (response.status === 401 || response.status === 403) {
-      throw new MarketoConfigError(`Marketo refused the call to ${path} with HTTP ${response.status}. Check the API user's credentials and role.`, undefined, endpoint);
+      throw new MarketoConfigError(
+        `Marketo refused the call to ${path} with HTTP ${response.status}. Check the API user's credentials and role.`,
+        undefined,
+        endpoint,
+      );
     }
     if (response.status === 404) {
-      throw new MarketoConfigError(`${this.connection.domainUrl} has no ${path} (HTTP 404). Check 'domain_url': it should be the REST API endpoint without /rest.`, undefined, endpoint);
+      throw new MarketoConfigError(
+        `${this.connection.domainUrl} has no ${path} (HTTP 404). Check 'domain_url': it should be the REST API endpoint without /rest.`,
+        undefined,
+        endpoint,
+      );
     }
     if (response.status !== 200) {
       throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint}.`, String(response.status), endpoint);

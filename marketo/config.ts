@@ -1,9 +1,7 @@
 import { SettingExplainer, settingsProblem } from '../protocol/settings-schema';
 import { JsonSchema } from '../protocol/types';
 import { MarketoConfigError } from './errors';
-import {
-  DEFAULT_MAX_CALLS_PER_20S, DEFAULT_MAX_CONCURRENT_CALLS, SUBSCRIPTION_MAX_CALLS_PER_20S, SUBSCRIPTION_MAX_CONCURRENT_CALLS,
-} from './constants';
+import { DEFAULT_MAX_CALLS_PER_20S, DEFAULT_MAX_CONCURRENT_CALLS, SUBSCRIPTION_MAX_CALLS_PER_20S, SUBSCRIPTION_MAX_CONCURRENT_CALLS } from './constants';
 
 /** The connection settings both connectors share (see docs/interface.md). */
 export interface MarketoConnection {
@@ -68,7 +66,7 @@ function positiveInteger(value: unknown, key: string, fallback: number, max?: nu
 export function parseConnection(config: Record<string, unknown>): MarketoConnection {
   const domainUrl = normaliseDomainUrl(config.domain_url);
   for (const key of ['client_id', 'client_secret']) {
-    if (typeof config[key] !== 'string' || (config[key]).trim() === '') {
+    if (typeof config[key] !== 'string' || config[key].trim() === '') {
       throw new MarketoConfigError(`'${key}' is required: copy it from Admin > LaunchPoint > your custom service > View Details.`);
     }
   }

@@ -1,7 +1,11 @@
 // Errors typed by what the caller should do about them, not by where they came from.
 
 export class MarketoError extends Error {
-  constructor(message: string, readonly code?: string, readonly endpoint?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly endpoint?: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -4,7 +4,11 @@ import { FailureType } from './types';
 
 /** An error whose message is written for a person and whose failure type Airbyte should see. */
 export class ConnectorError extends Error {
-  constructor(message: string, readonly failureType: FailureType, readonly internal?: string) {
+  constructor(
+    message: string,
+    readonly failureType: FailureType,
+    readonly internal?: string,
+  ) {
     super(message);
     this.name = 'ConnectorError';
   }
@@ -36,7 +40,10 @@ export function printHelp(argv: string[], usage: string): Promise<never> {
 export function parseArgs(argv: string[], commands: Record<string, string[]>): ParsedArgs {
   const [command, ...rest] = argv;
   if (!command || !(command in commands)) {
-    throw new ConnectorError(`Unknown command '${command ?? ''}'. Expected one of: ${Object.keys(commands).join(', ')} (--help lists them with their options).`, 'system_error');
+    throw new ConnectorError(
+      `Unknown command '${command ?? ''}'. Expected one of: ${Object.keys(commands).join(', ')} (--help lists them with their options).`,
+      'system_error',
+    );
   }
   const parsed: ParsedArgs = { command };
   for (let i = 0; i < rest.length; i++) {

@@ -1,4 +1,14 @@
-import { AirbyteConnectionStatus, AirbyteErrorTraceMessage, AirbyteMessage, AirbyteRecordMessage, FailureType, LogLevel, StateStats, StreamDescriptor, StreamStatus } from './types';
+import {
+  AirbyteConnectionStatus,
+  AirbyteErrorTraceMessage,
+  AirbyteMessage,
+  AirbyteRecordMessage,
+  FailureType,
+  LogLevel,
+  StateStats,
+  StreamDescriptor,
+  StreamStatus,
+} from './types';
 import { Redactor } from './redact';
 
 /**
@@ -66,7 +76,10 @@ export class MessageWriter {
   }
 
   estimate(stream: string, rowEstimate: number): void {
-    this.write({ type: 'TRACE', trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate: { name: stream, type: 'STREAM', row_estimate: Math.round(rowEstimate) } } });
+    this.write({
+      type: 'TRACE',
+      trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate: { name: stream, type: 'STREAM', row_estimate: Math.round(rowEstimate) } },
+    });
   }
 
   error(message: string, failureType: FailureType, opts: { internal?: string; stream?: StreamDescriptor } = {}): void {

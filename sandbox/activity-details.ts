@@ -6,15 +6,7 @@
 // later round) are kept in a map and take precedence.
 
 import type { ActivityRow } from './activity-store';
-import {
-  CHANGEABLE_FIELDS,
-  fullName,
-  generateFieldValue,
-  initialFieldValue,
-  type LeadFieldStore,
-  type LeadValue,
-  valueAsText,
-} from './leads';
+import { CHANGEABLE_FIELDS, fullName, generateFieldValue, initialFieldValue, type LeadFieldStore, type LeadValue, valueAsText } from './leads';
 import * as F from './marketo-facts';
 import { formatActivityDate } from './paging';
 import { rngFor, type Rng } from './prng';
@@ -299,11 +291,7 @@ export class ActivityDetails {
       }
       case F.TYPE_UNSUBSCRIBE_EMAIL: {
         const email = rng.pick(S.EMAILS);
-        a.add('Campaign Run ID', rng.int(1000, 9999))
-          .add('Client IP Address', ip(rng))
-          .add('User Agent', agent)
-          .add('Webform ID', 1004)
-          .add('Webpage ID', 71);
+        a.add('Campaign Run ID', rng.int(1000, 9999)).add('Client IP Address', ip(rng)).add('User Agent', agent).add('Webform ID', 1004).add('Webpage ID', 71);
         return { primaryAttributeValueId: email.id, primaryAttributeValue: email.name, attributes: a.items };
       }
       case F.TYPE_OPEN_EMAIL:
@@ -471,7 +459,7 @@ export class ActivityDetails {
   newLeadDetails(lead: Readonly<Record<string, LeadValue | undefined>> & { id: number }, dateSec: number, sourceType: string): ExplicitDetails {
     const a = new AttributeList();
     a.add('Created Date', ymd(dateSec))
-      .add('Lead Source', (lead['leadSource']) ?? null)
+      .add('Lead Source', lead['leadSource'] ?? null)
       .add('Source Type', sourceType);
     return { primaryAttributeValueId: lead.id, primaryAttributeValue: fullName(lead), attributes: a.items };
   }
@@ -497,7 +485,11 @@ export class ActivityDetails {
 
   /** Change Score (Activities) of a score changed by a test (a scoring campaign): the generated attributes with this reason. */
   changeScoreDetails(change: Change, reason: string): ExplicitDetails {
-    const generated = this.generateChangeScore({ typeId: F.TYPE_CHANGE_SCORE, id: 0, dateSec: 0, leadId: 0, link: 0 }, rngFor(this.ctx.seed, SALT_DETAILS, 0), change);
+    const generated = this.generateChangeScore(
+      { typeId: F.TYPE_CHANGE_SCORE, id: 0, dateSec: 0, leadId: 0, link: 0 },
+      rngFor(this.ctx.seed, SALT_DETAILS, 0),
+      change,
+    );
     return { ...generated, attributes: generated.attributes.map((a) => (a.name === 'Reason' ? { ...a, value: reason } : a)), change };
   }
 
@@ -542,10 +534,7 @@ export class ActivityDetails {
    */
   freezeChange(row: ActivityRow, change: Change): void {
     const rng = rngFor(this.ctx.seed, SALT_DETAILS, row.id);
-    const generated =
-      row.typeId === F.TYPE_CHANGE_SCORE
-        ? this.generateChangeScore(row, rng, change)
-        : this.generateChangeDataValue(row, rng, change);
+    const generated = row.typeId === F.TYPE_CHANGE_SCORE ? this.generateChangeScore(row, rng, change) : this.generateChangeDataValue(row, rng, change);
     this.explicit.set(row.id, { ...generated, change });
   }
 }

@@ -39,7 +39,10 @@ class Timeline {
   private left = 0;
   private started = false;
 
-  constructor(private readonly rng: Rng, startSec: number) {
+  constructor(
+    private readonly rng: Rng,
+    startSec: number,
+  ) {
     this.sec = startSec;
   }
 

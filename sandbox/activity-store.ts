@@ -56,7 +56,7 @@ class Partition {
     if (this.length === 0) return true;
     const i = this.length - 1;
     const d = this.dateSec[i];
-    return dateSec > d || (dateSec === d && id > (this.id[i]));
+    return dateSec > d || (dateSec === d && id > this.id[i]);
   }
 
   add(row: ActivityRow): void {
@@ -82,8 +82,8 @@ class Partition {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const dms = (this.dateSec[mid]) * 1000;
-      if (dms > ms || (dms === ms && (this.id[mid]) > id)) hi = mid;
+      const dms = this.dateSec[mid] * 1000;
+      if (dms > ms || (dms === ms && this.id[mid] > id)) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -107,14 +107,17 @@ class Partition {
 export class MergedCursor {
   private readonly heads: number[];
 
-  constructor(private readonly parts: Partition[], from: PagePosition) {
+  constructor(
+    private readonly parts: Partition[],
+    from: PagePosition,
+  ) {
     this.heads = parts.map((p) => p.firstAfter(from.ms, from.id));
   }
 
   /** The next row, or undefined when every partition is exhausted. */
   next(): ActivityRow | undefined {
     const best = this.advance();
-    return best < 0 ? undefined : (this.parts[best]).row((this.heads[best]) - 1);
+    return best < 0 ? undefined : this.parts[best].row(this.heads[best] - 1);
   }
 
   /**
@@ -129,13 +132,13 @@ export class MergedCursor {
     }
     if (last < 0) return undefined;
     const part = this.parts[last];
-    const index = (this.heads[last]) - 1;
-    const position = { ms: (part.dateSec[index]) * 1000, id: part.id[index] };
+    const index = this.heads[last] - 1;
+    const position = { ms: part.dateSec[index] * 1000, id: part.id[index] };
     return this.hasNext() ? position : undefined;
   }
 
   private hasNext(): boolean {
-    return this.parts.some((p, k) => (this.heads[k]) < p.length);
+    return this.parts.some((p, k) => this.heads[k] < p.length);
   }
 
   /** Moves past the smallest head; the index of its partition, or -1 when every one is exhausted. */
@@ -155,7 +158,7 @@ export class MergedCursor {
         bestId = id;
       }
     }
-    if (best >= 0) this.heads[best] = (this.heads[best]) + 1;
+    if (best >= 0) this.heads[best] = this.heads[best] + 1;
     return best;
   }
 }

@@ -165,12 +165,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     name: 'Change Score',
     description: 'Change a score value for a person',
     primaryAttribute: attr('Score Name', 'reference'),
-    attributes: [
-      attr('Change Value', 'string'),
-      attr('New Value', 'integer'),
-      attr('Old Value', 'integer'),
-      attr('Reason', 'text'),
-    ],
+    attributes: [attr('Change Value', 'string'), attr('New Value', 'integer'), attr('Old Value', 'integer'), attr('Reason', 'text')],
   },
   {
     id: F.TYPE_ADD_TO_LIST,

@@ -9,9 +9,29 @@ import type { Sandbox } from './index';
 /** The part of the Sandbox the admin endpoints drive. */
 export type SandboxControl = Pick<
   Sandbox,
-  | 'counters' | 'faults' | 'expireAllTokens' | 'setDailyCallsUsed' | 'dailyCallsUsed' | 'addActivities' | 'activityCount'
-  | 'leads' | 'lead' | 'createLead' | 'updateLead' | 'deleteLead' | 'mergeLeads' | 'addLeadField' | 'hideLeadField'
-  | 'showLeadField' | 'companies' | 'customObjects' | 'writeLog' | 'bulkExports' | 'clock' | 'changeScore' | 'changeSegment'
+  | 'counters'
+  | 'faults'
+  | 'expireAllTokens'
+  | 'setDailyCallsUsed'
+  | 'dailyCallsUsed'
+  | 'addActivities'
+  | 'activityCount'
+  | 'leads'
+  | 'lead'
+  | 'createLead'
+  | 'updateLead'
+  | 'deleteLead'
+  | 'mergeLeads'
+  | 'addLeadField'
+  | 'hideLeadField'
+  | 'showLeadField'
+  | 'companies'
+  | 'customObjects'
+  | 'writeLog'
+  | 'bulkExports'
+  | 'clock'
+  | 'changeScore'
+  | 'changeSegment'
   | 'changeLeadPartition'
 >;
 
@@ -31,7 +51,8 @@ const HELP = {
     'GET /__sandbox/leads': 'every lead',
     'GET /__sandbox/leads/{id}': 'one lead (404 when there is none)',
     'POST /__sandbox/leads': 'body {field: value, ...}: creates a lead "in the UI" (New Lead activity); answers the lead',
-    'POST /__sandbox/leads/{id}[?source=ui|flow|form|api&apiUser=..&at=ISO]': 'body {field: value, ...}: changes a lead (Change Data Value per changed field, dated at, default now); answers {changed}',
+    'POST /__sandbox/leads/{id}[?source=ui|flow|form|api&apiUser=..&at=ISO]':
+      'body {field: value, ...}: changes a lead (Change Data Value per changed field, dated at, default now); answers {changed}',
     'DELETE /__sandbox/leads/{id}[?at=ISO]': 'deletes a lead (Delete Lead activity)',
     'POST /__sandbox/leads/{id}/merge[?at=ISO]': 'body {"leadIds": [losers]}: merges them into lead {id} (Merge Leads activity)',
     'POST /__sandbox/leads/{id}/score[?at=ISO]': 'body {"delta": 5}: Change Score; answers {leadScore}',
@@ -182,7 +203,11 @@ export function createAdminHandler(control: SandboxControl) {
           return writeJson(res, 200, { ok: true, queued: control.faults.pending().length });
         }
         case 'GET /__sandbox/faults':
-          return writeJson(res, 200, control.faults.pending().map((f) => ({ ...f, path: f.path?.source })));
+          return writeJson(
+            res,
+            200,
+            control.faults.pending().map((f) => ({ ...f, path: f.path?.source })),
+          );
         case 'DELETE /__sandbox/faults':
         case 'POST /__sandbox/faults/clear':
           control.faults.clear();

@@ -58,7 +58,10 @@ function pageOf(req: RequestContext): Parsed<{ offset: number; maxReturn: number
 /** The earliestUpdatedAt / latestUpdatedAt range in epoch seconds (either may be absent); earliest must precede latest. */
 function rangeOf(req: RequestContext): Parsed<{ from?: number; to?: number }> {
   const out: { from?: number; to?: number } = {};
-  for (const [name, key] of [['earliestUpdatedAt', 'from'], ['latestUpdatedAt', 'to']] as const) {
+  for (const [name, key] of [
+    ['earliestUpdatedAt', 'from'],
+    ['latestUpdatedAt', 'to'],
+  ] as const) {
     const raw = req.params.get(name);
     if (raw === null || raw === '') continue;
     const ms = parseSinceDatetime(raw);
@@ -66,7 +69,10 @@ function rangeOf(req: RequestContext): Parsed<{ from?: number; to?: number }> {
     out[key] = ms / 1000;
   }
   if (out.from !== undefined && out.to !== undefined && out.from >= out.to) {
-    return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('earliestUpdatedAt', req.params.get('earliestUpdatedAt') ?? '')) };
+    return {
+      ok: false,
+      envelope: errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('earliestUpdatedAt', req.params.get('earliestUpdatedAt') ?? '')),
+    };
   }
   return { ok: true, value: out };
 }
@@ -77,7 +83,13 @@ function inRange(asset: Dated, range: { from?: number; to?: number }): boolean {
 }
 
 /** One page of assets in id order. */
-function browse<T extends Dated>(req: RequestContext, assets: Iterable<T>, keep: (a: T) => boolean, view: (a: T) => Record<string, unknown>, dated: boolean): Envelope {
+function browse<T extends Dated>(
+  req: RequestContext,
+  assets: Iterable<T>,
+  keep: (a: T) => boolean,
+  view: (a: T) => Record<string, unknown>,
+  dated: boolean,
+): Envelope {
   const page = pageOf(req);
   if (!page.ok) return page.envelope;
   const range = dated ? rangeOf(req) : ({ ok: true, value: {} } as const);
@@ -104,7 +116,12 @@ export class AssetEndpoints {
   programs(req: RequestContext): Envelope {
     const status = req.params.get('status');
     const filterType = req.params.get('filterType');
-    const values = new Set((req.params.get('filterValues') ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    const values = new Set(
+      (req.params.get('filterValues') ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== ''),
+    );
     const filters: Record<string, (p: { id: number; folder: { value: number }; workspace: string }) => string> = {
       id: (p) => String(p.id),
       programId: (p) => String(p.id),

@@ -58,19 +58,45 @@ export function parseArgs(argv: readonly string[]): SandboxOptions {
     const flag = argv[i];
     const value = (): string | undefined => argv[++i];
     switch (flag) {
-      case '--port': o.port = integer(flag, value()); break;
-      case '--host': o.host = value() ?? fail(`${flag} needs a value`); break;
-      case '--seed': o.seed = integer(flag, value()); break;
-      case '--activities': o.activityCount = integer(flag, value()); break;
-      case '--leads': o.leadCount = integer(flag, value()); break;
-      case '--companies': o.companyCount = integer(flag, value()); break;
-      case '--custom-objects': o.customObjectCount = integer(flag, value()); break;
-      case '--start-date': o.startDate = value() ?? fail(`${flag} needs a value`); break;
-      case '--lead-partitions': o.leadPartitions = (value() ?? fail(`${flag} needs a value`)).split(',').map((name, i) => ({ id: i + 1, name: name.trim() })); break;
-      case '--client-id': o.clientId = value() ?? fail(`${flag} needs a value`); break;
-      case '--client-secret': o.clientSecret = value() ?? fail(`${flag} needs a value`); break;
-      case '--api-user': o.apiUser = value() ?? fail(`${flag} needs a value`); break;
-      case '--token-ttl': o.tokenTtlSeconds = integer(flag, value()); break;
+      case '--port':
+        o.port = integer(flag, value());
+        break;
+      case '--host':
+        o.host = value() ?? fail(`${flag} needs a value`);
+        break;
+      case '--seed':
+        o.seed = integer(flag, value());
+        break;
+      case '--activities':
+        o.activityCount = integer(flag, value());
+        break;
+      case '--leads':
+        o.leadCount = integer(flag, value());
+        break;
+      case '--companies':
+        o.companyCount = integer(flag, value());
+        break;
+      case '--custom-objects':
+        o.customObjectCount = integer(flag, value());
+        break;
+      case '--start-date':
+        o.startDate = value() ?? fail(`${flag} needs a value`);
+        break;
+      case '--lead-partitions':
+        o.leadPartitions = (value() ?? fail(`${flag} needs a value`)).split(',').map((name, i) => ({ id: i + 1, name: name.trim() }));
+        break;
+      case '--client-id':
+        o.clientId = value() ?? fail(`${flag} needs a value`);
+        break;
+      case '--client-secret':
+        o.clientSecret = value() ?? fail(`${flag} needs a value`);
+        break;
+      case '--api-user':
+        o.apiUser = value() ?? fail(`${flag} needs a value`);
+        break;
+      case '--token-ttl':
+        o.tokenTtlSeconds = integer(flag, value());
+        break;
       case '--rate-limit': {
         const v = value();
         if (v === 'none') o.rateLimit = null;
@@ -81,17 +107,39 @@ export function parseArgs(argv: readonly string[]): SandboxOptions {
         }
         break;
       }
-      case '--concurrency': o.concurrencyLimit = orNone(flag, value()); break;
-      case '--daily-quota': o.dailyQuota = orNone(flag, value()); break;
-      case '--latency': o.latencyMs = integer(flag, value()); break;
-      case '--since-inclusive': o.sinceDatetimeInclusive = true; break;
-      case '--accept-query-token': o.acceptQueryToken = true; break;
-      case '--no-gzip': o.gzip = false; break;
-      case '--omit-activity-ids': o.omitActivityIds = true; break;
-      case '--deleted-leads-retention-days': o.deletedLeadsRetentionDays = orNone(flag, value()); break;
-      case '--bulk-step-ms': o.bulkExportStepMs = integer(flag, value()); break;
-      case '--bulk-export-mb': o.bulkExportDailyQuotaMb = orNone(flag, value()); break;
-      case '--no-bulk-updated-at': o.bulkLeadUpdatedAtFilter = false; break;
+      case '--concurrency':
+        o.concurrencyLimit = orNone(flag, value());
+        break;
+      case '--daily-quota':
+        o.dailyQuota = orNone(flag, value());
+        break;
+      case '--latency':
+        o.latencyMs = integer(flag, value());
+        break;
+      case '--since-inclusive':
+        o.sinceDatetimeInclusive = true;
+        break;
+      case '--accept-query-token':
+        o.acceptQueryToken = true;
+        break;
+      case '--no-gzip':
+        o.gzip = false;
+        break;
+      case '--omit-activity-ids':
+        o.omitActivityIds = true;
+        break;
+      case '--deleted-leads-retention-days':
+        o.deletedLeadsRetentionDays = orNone(flag, value());
+        break;
+      case '--bulk-step-ms':
+        o.bulkExportStepMs = integer(flag, value());
+        break;
+      case '--bulk-export-mb':
+        o.bulkExportDailyQuotaMb = orNone(flag, value());
+        break;
+      case '--no-bulk-updated-at':
+        o.bulkLeadUpdatedAtFilter = false;
+        break;
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
@@ -119,7 +167,9 @@ async function main(): Promise<void> {
     started_in_ms: Date.now() - started,
   };
   process.stdout.write(`Marketo sandbox listening on ${sandbox.url}\n${JSON.stringify(info, null, 2)}\n`);
-  process.stdout.write(`Token:    curl '${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}'\n`);
+  process.stdout.write(
+    `Token:    curl '${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}'\n`,
+  );
   process.stdout.write(`Controls: curl ${sandbox.url}/__sandbox/   (see sandbox/README.md)\n`);
   const stop = (): void => {
     void sandbox.close().then(() => process.exit(0));

@@ -68,7 +68,7 @@ export class CallLog {
     let best = 0;
     let lo = 0;
     for (let hi = 0; hi < starts.length; hi++) {
-      while ((starts[hi]) - (starts[lo]) >= windowMs) lo++;
+      while (starts[hi] - starts[lo] >= windowMs) lo++;
       best = Math.max(best, hi - lo + 1);
     }
     return best;

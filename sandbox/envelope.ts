@@ -38,11 +38,7 @@ export class RequestIds {
  * A success envelope. Lead-database responses carry no `errors`/`warnings` keys on success, and
  * `result` is left out when an activities page is empty (Error Codes).
  */
-export function successEnvelope(
-  requestId: string,
-  result: unknown[] | undefined,
-  paging?: { nextPageToken?: string; moreResult?: boolean },
-): Envelope {
+export function successEnvelope(requestId: string, result: unknown[] | undefined, paging?: { nextPageToken?: string; moreResult?: boolean }): Envelope {
   const body: Envelope = { requestId, success: true };
   if (paging?.nextPageToken !== undefined) body.nextPageToken = paging.nextPageToken;
   if (paging?.moreResult !== undefined) body.moreResult = paging.moreResult;
@@ -60,16 +56,11 @@ export function errorEnvelope(requestId: string, code: string, message?: string)
 
 /** Whether the client accepts gzip (Marketo compresses bodies >= 1 KB for such clients). */
 export function acceptsGzip(acceptEncoding: string | string[] | undefined): boolean {
-  const value = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : acceptEncoding ?? '';
+  const value = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : (acceptEncoding ?? '');
   return /\bgzip\b/i.test(value);
 }
 
-export function writeJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  opts: { gzip?: boolean; contentType?: string } = {},
-): void {
+export function writeJson(res: ServerResponse, status: number, body: unknown, opts: { gzip?: boolean; contentType?: string } = {}): void {
   let payload: Buffer = Buffer.from(JSON.stringify(body), 'utf8');
   const headers: Record<string, string | number> = { 'Content-Type': opts.contentType ?? JSON_CONTENT_TYPE };
   if (opts.gzip && payload.length >= GZIP_MIN_BYTES) {

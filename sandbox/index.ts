@@ -357,7 +357,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     startSec,
   );
-  generateCustomObjects(customObjectStores, nonNegativeInteger('customObjectCount', options.customObjectCount ?? 0), seed, startSec, leadStore.all().map((l) => l.id));
+  generateCustomObjects(
+    customObjectStores,
+    nonNegativeInteger('customObjectCount', options.customObjectCount ?? 0),
+    seed,
+    startSec,
+    leadStore.all().map((l) => l.id),
+  );
   const partitions = new LeadPartitions(options.leadPartitions ?? DEFAULT_LEAD_PARTITIONS, (id) => leadStore.currentValue(id, LEAD_PARTITION_FIELD));
   const writeLog = new WriteLog();
   const requestIds = new RequestIds();
@@ -457,7 +463,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return found;
   };
   const relatedExists = (relatedTo: ObjectRelationship['relatedTo'], value: unknown): boolean =>
-    relatedTo.name !== 'Lead' || (relatedTo.field === 'id' ? typeof value === 'number' && leadStore.has(value) : operations.findBy(relatedTo.field, value as LeadValue).length > 0);
+    relatedTo.name !== 'Lead' ||
+    (relatedTo.field === 'id' ? typeof value === 'number' && leadStore.has(value) : operations.findBy(relatedTo.field, value as LeadValue).length > 0);
 
   const control: SandboxControl = {
     counters: {
@@ -518,21 +525,42 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       requireLead(id);
       if (!Number.isInteger(delta) || delta === 0) throw new Error(`changeScore needs a non-zero integer, got ${delta}`);
       const score = Number(leadStore.currentValue(id, 'leadScore') ?? 0) + delta;
-      operations.changeByActivity(id, F.TYPE_CHANGE_SCORE, 'leadScore', score, (change) => details.changeScoreDetails(change, opts.reason ?? 'Visited pricing page'), datedSec(opts));
+      operations.changeByActivity(
+        id,
+        F.TYPE_CHANGE_SCORE,
+        'leadScore',
+        score,
+        (change) => details.changeScoreDetails(change, opts.reason ?? 'Visited pricing page'),
+        datedSec(opts),
+      );
       return score;
     },
     changeSegment: (id, segment, opts) => {
       requireLead(id);
       const to = S.SEGMENTATION.segments.find((s) => s.name === segment);
       if (!to) throw new Error(`no segment '${segment}' (segments: ${S.SEGMENTATION.segments.map((s) => s.name).join(', ')})`);
-      return operations.changeByActivity(id, F.TYPE_CHANGE_SEGMENT, S.SEGMENTATION.field, to.name, (change) => details.changeSegmentDetails(change, S.SEGMENTATION, to.id), datedSec(opts));
+      return operations.changeByActivity(
+        id,
+        F.TYPE_CHANGE_SEGMENT,
+        S.SEGMENTATION.field,
+        to.name,
+        (change) => details.changeSegmentDetails(change, S.SEGMENTATION, to.id),
+        datedSec(opts),
+      );
     },
     changeLeadPartition: (id, partitionId, opts) => {
       requireLead(id);
       // The configured partitions, else the sample ones that generated moves use.
       const to = partitions.list().find((p) => p.id === partitionId) ?? S.LEAD_PARTITIONS.find((p) => p.id === partitionId);
       if (!to) throw new Error(`no lead partition ${partitionId} (partitions: ${S.LEAD_PARTITIONS.map((p) => p.id).join(', ')})`);
-      return operations.changeByActivity(id, F.TYPE_CHANGE_LEAD_PARTITION, LEAD_PARTITION_FIELD, to.id, (change) => details.changeLeadPartitionDetails(change, to, F.UI_PARTITION_REASON), datedSec(opts));
+      return operations.changeByActivity(
+        id,
+        F.TYPE_CHANGE_LEAD_PARTITION,
+        LEAD_PARTITION_FIELD,
+        to.id,
+        (change) => details.changeLeadPartitionDetails(change, to, F.UI_PARTITION_REASON),
+        datedSec(opts),
+      );
     },
     addLeadField: (field) => {
       const existing = leadStore.fields.getAny(field.name);
@@ -584,10 +612,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     companies: new ObjectEndpoints({ store: companyStore, logName: 'companies', now, relatedExists, writeLog }),
     customObjects: new CustomObjectEndpoints(
       new Map(
-        [...customObjectStores].map(([name, objectStore]) => [
-          name,
-          new ObjectEndpoints({ store: objectStore, logName: name, now, relatedExists, writeLog }),
-        ]),
+        [...customObjectStores].map(([name, objectStore]) => [name, new ObjectEndpoints({ store: objectStore, logName: name, now, relatedExists, writeLog })]),
       ),
     ),
     assets: new AssetEndpoints(assetStore),

@@ -246,7 +246,11 @@ export class LeadEndpoints {
     return { id, status: 'updated' };
   }
 
-  private createChecked(values: Record<string, LeadValue>, partitionName: string | undefined, origin: ChangeOrigin): RecordSkip | { id: number; status: 'created' } {
+  private createChecked(
+    values: Record<string, LeadValue>,
+    partitionName: string | undefined,
+    origin: ChangeOrigin,
+  ): RecordSkip | { id: number; status: 'created' } {
     const partition = this.partitionForCreate(partitionName);
     if (partition instanceof RecordSkip) return partition;
     const conflict = this.ctx.operations.companyConflict(values);
@@ -287,7 +291,7 @@ export class LeadEndpoints {
       input = parsed.value.input;
     }
     const results = input.map((raw): Result => {
-      const id = normalizeFieldValue('integer', isRecord(raw) ? raw['id'] ?? null : null);
+      const id = normalizeFieldValue('integer', isRecord(raw) ? (raw['id'] ?? null) : null);
       if (!id.ok || id.value === null) {
         const shown = isRecord(raw) ? valueForMessage(raw['id'] ?? null) : valueForMessage(raw);
         return { status: 'skipped', reasons: new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage('id', shown)).reasons() };

@@ -7,11 +7,7 @@
 // without storing it; the store keeps the current values, which activities change.
 
 import recordedDescribe from './data/describe-lead.json';
-import {
-  RECORDED_CUSTOM_LEAD_FIELDS,
-  SEARCHABLE_CUSTOM_FIELD_TYPES,
-  STANDARD_SEARCHABLE_LEAD_FIELDS,
-} from './marketo-facts';
+import { RECORDED_CUSTOM_LEAD_FIELDS, SEARCHABLE_CUSTOM_FIELD_TYPES, STANDARD_SEARCHABLE_LEAD_FIELDS } from './marketo-facts';
 import type { LeadField as LeadFieldDescription } from '../marketo/endpoints';
 import { mixSeed, Rng } from './prng';
 import * as S from './sample-data';
@@ -35,9 +31,7 @@ export type LeadValue = string | number | boolean | null;
 export type Lead = { id: number } & Record<string, LeadValue>;
 
 /** The 100 recorded fields, in the recorded order. */
-export const RECORDED_LEAD_FIELDS: readonly LeadFieldDescription[] = (
-  recordedDescribe as unknown as { result: LeadFieldDescription[] }
-).result;
+export const RECORDED_LEAD_FIELDS: readonly LeadFieldDescription[] = (recordedDescribe as unknown as { result: LeadFieldDescription[] }).result;
 
 /** Whether a name can be used as filterType / lookupField (Leads). */
 export type Searchability = 'searchable' | 'notFound' | 'notSupported';
@@ -140,10 +134,34 @@ function isoSeconds(epochSeconds: number): string {
  * producing a plausible new value. `leadScore` is changed by Change Score activities instead.
  */
 export const CHANGEABLE_FIELDS = [
-  'firstName', 'lastName', 'email', 'title', 'company', 'phone', 'mobilePhone', 'city', 'state',
-  'country', 'postalCode', 'industry', 'leadSource', 'leadStatus', 'rating', 'department',
-  'numberOfEmployees', 'annualRevenue', 'website', 'unsubscribed', 'doNotCall', 'integer_field',
-  'boolean_field', 'float_field', 'textarea_field', 'percent_field', 'currency_field', 'datetime_field',
+  'firstName',
+  'lastName',
+  'email',
+  'title',
+  'company',
+  'phone',
+  'mobilePhone',
+  'city',
+  'state',
+  'country',
+  'postalCode',
+  'industry',
+  'leadSource',
+  'leadStatus',
+  'rating',
+  'department',
+  'numberOfEmployees',
+  'annualRevenue',
+  'website',
+  'unsubscribed',
+  'doNotCall',
+  'integer_field',
+  'boolean_field',
+  'float_field',
+  'textarea_field',
+  'percent_field',
+  'currency_field',
+  'datetime_field',
 ] as const;
 
 /** A new value for `field` of lead `leadId`, drawn from `rng`. Never null. */
@@ -217,16 +235,31 @@ export function valueAsText(value: LeadValue): string | null {
 
 /** Fields a generated lead may leave empty, and how often. */
 const OPTIONAL_FIELD_NULL_RATE: Readonly<Record<string, number>> = {
-  title: 0.15, phone: 0.3, mobilePhone: 0.6, city: 0.1, state: 0.1, country: 0.05, postalCode: 0.2,
-  industry: 0.2, leadSource: 0.1, rating: 0.5, department: 0.4, numberOfEmployees: 0.3,
-  annualRevenue: 0.5, website: 0.4, integer_field: 0.5, boolean_field: 0.5, float_field: 0.6,
-  textarea_field: 0.8, percent_field: 0.7, currency_field: 0.7, datetime_field: 0.7,
+  title: 0.15,
+  phone: 0.3,
+  mobilePhone: 0.6,
+  city: 0.1,
+  state: 0.1,
+  country: 0.05,
+  postalCode: 0.2,
+  industry: 0.2,
+  leadSource: 0.1,
+  rating: 0.5,
+  department: 0.4,
+  numberOfEmployees: 0.3,
+  annualRevenue: 0.5,
+  website: 0.4,
+  integer_field: 0.5,
+  boolean_field: 0.5,
+  float_field: 0.6,
+  textarea_field: 0.8,
+  percent_field: 0.7,
+  currency_field: 0.7,
+  datetime_field: 0.7,
 };
 
 /** Fields every generated lead has a value for. */
-const FILLED_FIELDS = [
-  'firstName', 'lastName', 'company', 'leadStatus', 'leadScore', 'unsubscribed', 'doNotCall',
-] as const;
+const FILLED_FIELDS = ['firstName', 'lastName', 'company', 'leadStatus', 'leadScore', 'unsubscribed', 'doNotCall'] as const;
 
 /**
  * The initial value of one field of one generated lead: a pure function of (seed, leadId,
@@ -252,9 +285,7 @@ export function initialFieldValue(seed: number, leadId: number, field: string): 
 }
 
 /** Every field a generated lead can carry (besides id, createdAt, updatedAt, mktoName). */
-export const GENERATED_LEAD_FIELDS: readonly string[] = [
-  'email', ...FILLED_FIELDS, ...Object.keys(OPTIONAL_FIELD_NULL_RATE),
-];
+export const GENERATED_LEAD_FIELDS: readonly string[] = ['email', ...FILLED_FIELDS, ...Object.keys(OPTIONAL_FIELD_NULL_RATE)];
 
 /** "First Last": the read-only mktoName Marketo derives, and the name activities show. */
 export function fullName(lead: Readonly<Record<string, LeadValue | undefined>>): string {

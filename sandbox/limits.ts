@@ -7,14 +7,7 @@
 //   the conservative reading of "calls in the last 20 s".
 // - Only admitted calls count toward the daily quota.
 
-import {
-  DAILY_QUOTA_TIME_ZONE,
-  ERR_CONCURRENCY_LIMIT,
-  ERR_DAILY_QUOTA,
-  ERR_RATE_LIMIT,
-  ERROR_MESSAGES,
-  rateLimitMessage,
-} from './marketo-facts';
+import { DAILY_QUOTA_TIME_ZONE, ERR_CONCURRENCY_LIMIT, ERR_DAILY_QUOTA, ERR_RATE_LIMIT, ERROR_MESSAGES, rateLimitMessage } from './marketo-facts';
 
 export interface LimitOptions {
   rateLimit: { calls: number; windowMs: number } | null;
@@ -58,7 +51,7 @@ export class CallLimiter {
 
     let rateExceeded = false;
     if (rateLimit) {
-      while (this.head < this.starts.length && (this.starts[this.head]) <= now - rateLimit.windowMs) this.head++;
+      while (this.head < this.starts.length && this.starts[this.head] <= now - rateLimit.windowMs) this.head++;
       if (this.head > 4096 && this.head * 2 > this.starts.length) {
         this.starts = this.starts.slice(this.head);
         this.head = 0;

@@ -35,7 +35,10 @@ export class ListMembership {
     for (let row = cursor.next(); row; row = cursor.next()) {
       if (this.ctx.details.activity(row).primaryAttributeValueId === listId) latest.set(row.leadId, row.typeId);
     }
-    return [...latest].filter(([id, type]) => type === F.TYPE_ADD_TO_LIST && this.ctx.leads.has(id)).map(([id]) => id).sort((a, b) => a - b);
+    return [...latest]
+      .filter(([id, type]) => type === F.TYPE_ADD_TO_LIST && this.ctx.leads.has(id))
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
   }
 
   /** Adds (or removes) leads as a flow action in the UI would: one activity per lead whose membership changes. Returns those leads. */
@@ -75,6 +78,8 @@ export class ListMembership {
     const members = this.members(listId);
     const page = members.slice(offset, offset + batchSize.value).map((id) => this.ctx.view.record(this.ctx.leads.get(id)!, fields));
     const end = offset + page.length;
-    return end < members.length ? successEnvelope(req.requestId, page, { nextPageToken: encodeRecordToken(`list${listId}`, end), moreResult: true }) : successEnvelope(req.requestId, page);
+    return end < members.length
+      ? successEnvelope(req.requestId, page, { nextPageToken: encodeRecordToken(`list${listId}`, end), moreResult: true })
+      : successEnvelope(req.requestId, page);
   }
 }

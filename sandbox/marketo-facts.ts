@@ -226,8 +226,18 @@ export const DEFAULT_LEAD_FIELDS: readonly string[] = ['id', 'firstName', 'lastN
  * of type string, email or integer. Names this instance's Describe lacks simply are not fields.
  */
 export const STANDARD_SEARCHABLE_LEAD_FIELDS: readonly string[] = [
-  'id', 'email', 'cookies', 'facebookId', 'linkedInId', 'twitterId', 'leadPartitionId', 'sfdcAccountId',
-  'sfdcContactId', 'sfdcLeadId', 'sfdcLeadOwnerId', 'sfdcOpptyId',
+  'id',
+  'email',
+  'cookies',
+  'facebookId',
+  'linkedInId',
+  'twitterId',
+  'leadPartitionId',
+  'sfdcAccountId',
+  'sfdcContactId',
+  'sfdcLeadId',
+  'sfdcLeadOwnerId',
+  'sfdcOpptyId',
 ];
 /** Data types a custom lead field must have to be searchable (Leads). */
 export const SEARCHABLE_CUSTOM_FIELD_TYPES: readonly string[] = ['string', 'email', 'integer'];
@@ -237,8 +247,15 @@ export const SEARCHABLE_CUSTOM_FIELD_TYPES: readonly string[] = ['string', 'emai
  * fields its owner created, ids 795-827). Fields added at run time are custom too.
  */
 export const RECORDED_CUSTOM_LEAD_FIELDS: readonly string[] = [
-  'textarea_field', 'boolean_field', 'email_field', 'integer_field', 'float_field', 'datetime_field',
-  'score_field', 'percent_field', 'currency_field',
+  'textarea_field',
+  'boolean_field',
+  'email_field',
+  'integer_field',
+  'float_field',
+  'datetime_field',
+  'score_field',
+  'percent_field',
+  'currency_field',
 ];
 
 /** An unset boolean lead field reads `false`, never null: recorded after creating a lead without it and after writing null [R]. */

@@ -111,7 +111,9 @@ export class ObjectEndpoints {
       return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(filterType)) };
     }
     const searchable =
-      filterType === d.idField || d.searchableFields.some((s) => s.length === 1 && s[0] === filterType) || (d.dedupeFields.length === 1 && d.dedupeFields[0] === filterType);
+      filterType === d.idField ||
+      d.searchableFields.some((s) => s.length === 1 && s[0] === filterType) ||
+      (d.dedupeFields.length === 1 && d.dedupeFields[0] === filterType);
     if (!searchable) {
       return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(filterType)) };
     }
@@ -318,7 +320,7 @@ export class ObjectEndpoints {
     const body = jsonBodyOf(req);
     const parsed = body.ok ? body.value : undefined;
     const input = parsed?.['input'];
-    const action = operation === 'sync' ? parsed?.['action'] ?? 'createOrUpdate' : parsed?.['deleteBy'] ?? F.DEDUPE_BY_DEDUPE_FIELDS;
+    const action = operation === 'sync' ? (parsed?.['action'] ?? 'createOrUpdate') : (parsed?.['deleteBy'] ?? F.DEDUPE_BY_DEDUPE_FIELDS);
     const results = (envelope.result ?? []) as Array<{ status?: unknown }>;
     this.ctx.writeLog.add({
       at: this.ctx.now(),

@@ -70,7 +70,13 @@ function valueFor(field: ObjectField, rng: Rng, n: number, unique: boolean, lead
 }
 
 /** `count` records of every custom object type; link fields to Lead.id name existing leads. */
-export function generateCustomObjects(stores: ReadonlyMap<string, ObjectStore>, count: number, seed: number, beforeSec: number, leadIds: readonly number[]): void {
+export function generateCustomObjects(
+  stores: ReadonlyMap<string, ObjectStore>,
+  count: number,
+  seed: number,
+  beforeSec: number,
+  leadIds: readonly number[],
+): void {
   let typeIndex = 0;
   for (const [name, store] of stores) {
     const rng = rngFor(seed, SALT_CUSTOM_OBJECTS, typeIndex++);

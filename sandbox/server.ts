@@ -21,15 +21,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { TokenStore } from './auth';
 import type { CallLog, CallRecord } from './counters';
-import {
-  acceptsGzip,
-  errorEnvelope,
-  HTTP_REASONS,
-  type Envelope,
-  type RequestIds,
-  writeHtmlError,
-  writeJson,
-} from './envelope';
+import { acceptsGzip, errorEnvelope, HTTP_REASONS, type Envelope, type RequestIds, writeHtmlError, writeJson } from './envelope';
 import type { Fault, FaultQueue } from './faults';
 import type { LeadEndpoints } from './lead-endpoints';
 import type { CallLimiter } from './limits';
@@ -351,7 +343,7 @@ export class MarketoHttpServer {
     if (answer.file && answer.file.end >= answer.file.start) {
       await pipeline(createReadStream(answer.file.path, { start: answer.file.start, end: answer.file.end }), res).catch(() => res.destroy());
     } else {
-      res.end(answer.file ? undefined : answer.text ?? '');
+      res.end(answer.file ? undefined : (answer.text ?? ''));
     }
     finish(answer.status);
   }
@@ -365,11 +357,7 @@ export class MarketoHttpServer {
    * The request as Marketo sees it: a POST with _method=GET (in the query or the form body) is
    * the GET, with the body's parameters added to the query's (Error Codes).
    */
-  private effectiveRequest(
-    req: IncomingMessage,
-    query: URLSearchParams,
-    body: Buffer,
-  ): { method: string; params: URLSearchParams; invalidJson: boolean } {
+  private effectiveRequest(req: IncomingMessage, query: URLSearchParams, body: Buffer): { method: string; params: URLSearchParams; invalidJson: boolean } {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'POST') return { method, params: query, invalidJson: false };
     const contentType = String(req.headers['content-type'] ?? '');

@@ -56,13 +56,7 @@ export function inputOf(ctx: RequestContext, body: Record<string, unknown>): Par
 }
 
 /** An enumerated body parameter (action, dedupeBy, deleteBy) with its default; 1003 for others. */
-export function choiceOf(
-  ctx: RequestContext,
-  body: Record<string, unknown>,
-  name: string,
-  allowed: readonly string[],
-  fallback: string,
-): Parsed<string> {
+export function choiceOf(ctx: RequestContext, body: Record<string, unknown>, name: string, allowed: readonly string[], fallback: string): Parsed<string> {
   const raw = body[name];
   if (raw === undefined || raw === null || raw === '') return { ok: true, value: fallback };
   if (typeof raw !== 'string' || !allowed.includes(raw)) {
@@ -73,7 +67,10 @@ export function choiceOf(
 
 /** A record-level failure: the record is skipped and says why. */
 export class RecordSkip {
-  constructor(readonly code: string, readonly message: string) {}
+  constructor(
+    readonly code: string,
+    readonly message: string,
+  ) {}
 
   reasons(): MarketoError[] {
     return [{ code: this.code, message: this.message }];

@@ -9,12 +9,16 @@ import * as fs from 'node:fs';
 async function main(): Promise<void> {
   const [url, clientId, clientSecret, since, typeList] = process.argv.slice(2);
   const typeIds = typeList.split(',');
-  const token = (await (await fetch(`${url}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`)).json()) as { access_token: string };
+  const token = (await (
+    await fetch(`${url}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`)
+  ).json()) as { access_token: string };
   const headers = { Authorization: `Bearer ${token.access_token}` };
   const out = fs.openSync('/dev/null', 'w');
   let records = 0;
   for (let i = 0; i < typeIds.length; i += 10) {
-    const paging = (await (await fetch(`${url}/rest/v1/activities/pagingtoken.json?sinceDatetime=${encodeURIComponent(since)}`, { headers })).json()) as { nextPageToken: string };
+    const paging = (await (await fetch(`${url}/rest/v1/activities/pagingtoken.json?sinceDatetime=${encodeURIComponent(since)}`, { headers })).json()) as {
+      nextPageToken: string;
+    };
     let next = paging.nextPageToken;
     for (;;) {
       const query = `nextPageToken=${encodeURIComponent(next)}&activityTypeIds=${typeIds.slice(i, i + 10).join(',')}&batchSize=300`;

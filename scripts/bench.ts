@@ -97,9 +97,13 @@ function runSource(sandbox: SandboxProcess, streams: string[], extraConfig: Reco
 function runBaseline(sandbox: SandboxProcess, typeIds: number[]): Promise<ConnectorRun> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'bench-baseline.js'), sandbox.url, sandbox.clientId, sandbox.clientSecret, '2020-01-01T00:00:00Z', typeIds.join(',')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'scripts', 'bench-baseline.js'), sandbox.url, sandbox.clientId, sandbox.clientSecret, '2020-01-01T00:00:00Z', typeIds.join(',')],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.on('error', reject);
@@ -108,8 +112,12 @@ function runBaseline(sandbox: SandboxProcess, typeIds: number[]): Promise<Connec
 }
 
 async function activityTypeIds(sandbox: SandboxProcess): Promise<number[]> {
-  const token = (await (await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)).json()) as { access_token: string };
-  const types = (await (await fetch(`${sandbox.url}/rest/v1/activities/types.json`, { headers: { Authorization: `Bearer ${token.access_token}` } })).json()) as { result: Array<{ id: number }> };
+  const token = (await (
+    await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)
+  ).json()) as { access_token: string };
+  const types = (await (
+    await fetch(`${sandbox.url}/rest/v1/activities/types.json`, { headers: { Authorization: `Bearer ${token.access_token}` } })
+  ).json()) as { result: Array<{ id: number }> };
   return types.result.map((t) => t.id).sort((a, b) => a - b);
 }
 
@@ -148,7 +156,10 @@ async function apiMinimumCalls(activityCount: number, startDate: string, adds: A
   const twin = await startSandbox({ activityCount, startDate });
   try {
     for (const add of adds) twin.addActivities(add.n, { at: add.at, typeIds: add.typeIds });
-    const typeIds = twin.activityTypes().map((t) => t.id).sort((a, b) => a - b);
+    const typeIds = twin
+      .activityTypes()
+      .map((t) => t.id)
+      .sort((a, b) => a - b);
     const rows = [...twin.activities()].filter((a) => a.activityDate >= '2020-01-01T00:00:00Z').map((a) => a.activityTypeId);
     let calls = 2;
     for (let i = 0; i < typeIds.length; i += 10) {
@@ -192,9 +203,23 @@ async function shapesUnderLimits(): Promise<Record<string, unknown>> {
   const adds: ActivityAdd[] = [{ n: 60_000, at: isoSecond(from), typeIds: [1, 10] }];
   for (let k = 0; k < 20; k++) adds.push({ n: 100, at: isoSecond(from + k * 40 * 60_000), typeIds: [46, 104] });
   const startDate = isoSecond(from - 3600_000);
-  const sandbox = await startSandboxProcess(['--activities', '0', '--start-date', startDate, '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
+  const sandbox = await startSandboxProcess([
+    '--activities',
+    '0',
+    '--start-date',
+    startDate,
+    '--rate-limit',
+    `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
+    '--concurrency',
+    String(CONCURRENCY),
+    '--latency',
+    String(LATENCY_MS),
+    '--daily-quota',
+    'none',
+  ]);
   try {
-    for (const add of adds) await fetch(`${sandbox.url}/__sandbox/activities`, { method: 'POST', body: JSON.stringify(add), headers: { 'Content-Type': 'application/json' } });
+    for (const add of adds)
+      await fetch(`${sandbox.url}/__sandbox/activities`, { method: 'POST', body: JSON.stringify(add), headers: { 'Content-Type': 'application/json' } });
     await fetch(`${sandbox.url}/__sandbox/reset-counters`, { method: 'POST' });
     const run = await runSource(sandbox, ['activities'], {});
     const counters = await sandbox.counters();
@@ -219,7 +244,20 @@ async function shapesUnderLimits(): Promise<Record<string, unknown>> {
 async function underLimits(): Promise<Record<string, unknown>> {
   // Activities ending about now, as on a live subscription (the generator writes ~1.2 a second on average).
   const startDate = new Date(Date.now() - (LIMITED_ACTIVITIES / 1.2) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const sandbox = await startSandboxProcess(['--activities', String(LIMITED_ACTIVITIES), '--start-date', startDate, '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
+  const sandbox = await startSandboxProcess([
+    '--activities',
+    String(LIMITED_ACTIVITIES),
+    '--start-date',
+    startDate,
+    '--rate-limit',
+    `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
+    '--concurrency',
+    String(CONCURRENCY),
+    '--latency',
+    String(LATENCY_MS),
+    '--daily-quota',
+    'none',
+  ]);
   try {
     const run = await runSource(sandbox, ['activities'], {});
     const counters = await sandbox.counters();
@@ -246,7 +284,11 @@ async function underLimits(): Promise<Record<string, unknown>> {
 
 /** The five streams a poll reads, with the sync mode each supports. */
 const POLL_STREAMS: Array<[string, 'incremental' | 'full_refresh']> = [
-  ['activities', 'incremental'], ['lead_changes', 'incremental'], ['deleted_leads', 'incremental'], ['leads', 'incremental'], ['activity_types', 'full_refresh'],
+  ['activities', 'incremental'],
+  ['lead_changes', 'incremental'],
+  ['deleted_leads', 'incremental'],
+  ['leads', 'incremental'],
+  ['activity_types', 'full_refresh'],
 ];
 
 /**
@@ -259,9 +301,19 @@ async function quietPoll(): Promise<Record<string, unknown>> {
   const startDate = new Date(Date.now() - 3 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   const sandbox = await startSandboxProcess(['--activities', '1500', '--leads', '150', '--start-date', startDate, ...NO_LIMITS]);
   try {
-    const config = writeTemp('config.json', { domain_url: sandbox.url, client_id: sandbox.clientId, client_secret: sandbox.clientSecret, start_date: '2020-01-01T00:00:00Z', expected_syncs_per_day: 288 });
+    const config = writeTemp('config.json', {
+      domain_url: sandbox.url,
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+      start_date: '2020-01-01T00:00:00Z',
+      expected_syncs_per_day: 288,
+    });
     const catalog = writeTemp('catalog.json', {
-      streams: POLL_STREAMS.map(([name, mode]) => ({ stream: { name, json_schema: {}, supported_sync_modes: [mode] }, sync_mode: mode, destination_sync_mode: 'append' })),
+      streams: POLL_STREAMS.map(([name, mode]) => ({
+        stream: { name, json_schema: {}, supported_sync_modes: [mode] },
+        sync_mode: mode,
+        destination_sync_mode: 'append',
+      })),
     });
     const first = await runConnectorProcess('source-marketo', ['read', '--config', config, '--catalog', catalog]);
     const lastStates = new Map<string, unknown>();
@@ -353,12 +405,24 @@ async function backfill(): Promise<Record<string, unknown>> {
   const peaks: Record<string, number | undefined> = {};
   for (const method of ['rest', 'bulk', 'auto']) {
     const startDate = new Date(Date.now() - (BACKFILL_ACTIVITIES / 1.2) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const sandbox = await startSandboxProcess(['--activities', String(BACKFILL_ACTIVITIES), '--leads', String(BACKFILL_LEADS), '--start-date', startDate, '--bulk-step-ms', '1000', ...NO_LIMITS]);
+    const sandbox = await startSandboxProcess([
+      '--activities',
+      String(BACKFILL_ACTIVITIES),
+      '--leads',
+      String(BACKFILL_LEADS),
+      '--start-date',
+      startDate,
+      '--bulk-step-ms',
+      '1000',
+      ...NO_LIMITS,
+    ]);
     try {
       const run = await runSource(sandbox, ['activities', 'leads'], { extraction_method: method }, { ...UNTHROTTLE_ENV, MARKETO_BULK_POLL_MS: '500' });
       const counters = (await sandbox.counters()) as unknown as { total: number; byEndpoint: Record<string, number> };
       const bulk = (await (await fetch(`${sandbox.url}/__sandbox/bulk-exports`)).json()) as { jobs: unknown[]; exportedBytesToday: number };
-      const bulkCalls = Object.entries(counters.byEndpoint).filter(([k]) => k.includes('/bulk/')).reduce((n, [, v]) => n + v, 0);
+      const bulkCalls = Object.entries(counters.byEndpoint)
+        .filter(([k]) => k.includes('/bulk/'))
+        .reduce((n, [, v]) => n + v, 0);
       calls[method] = counters.total;
       peaks[method] = run.peakRssMb;
       out[`${method}_records`] = run.records;
@@ -382,7 +446,14 @@ async function backfill(): Promise<Record<string, unknown>> {
 
 /** A warehouse row of the bench: a new lead per row, with a few typed columns to convert. */
 function benchLead(i: number, domain: string): Record<string, unknown> {
-  return { email: `lead${i}@${domain}`, firstName: `First${i}`, lastName: `Last${i}`, title: i % 3 === 0 ? 'Engineer' : 'Manager', integer_field: i, boolean_field: i % 2 === 0 };
+  return {
+    email: `lead${i}@${domain}`,
+    firstName: `First${i}`,
+    lastName: `Last${i}`,
+    title: i % 3 === 0 ? 'Engineer' : 'Manager',
+    integer_field: i,
+    boolean_field: i % 2 === 0,
+  };
 }
 
 /** The destination's stdin: `rows` lead records with a STATE every `stateEvery` and after the last, in chunks of lines. */
@@ -417,7 +488,9 @@ function runDestination(sandbox: SandboxProcess, rows: number, domain: string, e
     write_only_changes: false,
   });
   const catalog = writeTemp('catalog.json', {
-    streams: [{ stream: { name: 'leads', json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' }],
+    streams: [
+      { stream: { name: 'leads', json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' },
+    ],
   });
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -441,7 +514,10 @@ function runDestination(sandbox: SandboxProcess, rows: number, domain: string, e
     feed();
     child.on('error', reject);
     child.on('close', (exitCode) => {
-      const messages = out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+      const messages = out
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l));
       const states = messages.filter((m) => m.type === 'STATE');
       resolve({
         records: states.reduce((n, m) => n + m.state.destinationStats.recordCount, 0),
@@ -457,14 +533,33 @@ function runDestination(sandbox: SandboxProcess, rows: number, domain: string, e
 
 /** What the sandbox's write log says the Sync Leads calls did. */
 async function syncLeadsTotals(sandbox: SandboxProcess): Promise<{ calls: number; records: number; created: number; skipped: number }> {
-  const log = (await (await fetch(`${sandbox.url}/__sandbox/write-log`)).json()) as Array<{ object: string; operation: string; records: number; created: number; skipped: number }>;
+  const log = (await (await fetch(`${sandbox.url}/__sandbox/write-log`)).json()) as Array<{
+    object: string;
+    operation: string;
+    records: number;
+    created: number;
+    skipped: number;
+  }>;
   const syncs = log.filter((w) => w.object === 'leads' && w.operation === 'sync');
   const sum = (key: 'records' | 'created' | 'skipped') => syncs.reduce((n, w) => n + w[key], 0);
   return { calls: syncs.length, records: sum('records'), created: sum('created'), skipped: sum('skipped') };
 }
 
 async function destinationUnderLimits(): Promise<Record<string, unknown>> {
-  const sandbox = await startSandboxProcess(['--activities', '100', '--leads', '10', '--rate-limit', `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`, '--concurrency', String(CONCURRENCY), '--latency', String(LATENCY_MS), '--daily-quota', 'none']);
+  const sandbox = await startSandboxProcess([
+    '--activities',
+    '100',
+    '--leads',
+    '10',
+    '--rate-limit',
+    `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
+    '--concurrency',
+    String(CONCURRENCY),
+    '--latency',
+    String(LATENCY_MS),
+    '--daily-quota',
+    'none',
+  ]);
   try {
     const run = await runDestination(sandbox, WRITE_LIMITED_ROWS, 'limited.example.com');
     const counters = await sandbox.counters();
@@ -495,12 +590,18 @@ async function destinationUnderLimits(): Promise<Record<string, unknown>> {
 /** The write baseline: Sync Leads batches of 300 with nothing but fetch and JSON.stringify, one after the other. */
 async function bareFetchWrites(sandbox: SandboxProcess, rows: number, domain: string): Promise<{ records: number; seconds: number }> {
   const started = process.hrtime.bigint();
-  const token = (await (await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)).json()) as { access_token: string };
+  const token = (await (
+    await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)
+  ).json()) as { access_token: string };
   const headers = { Authorization: `Bearer ${token.access_token}`, 'Content-Type': 'application/json' };
   let records = 0;
   for (let from = 0; from < rows; from += PAGE) {
     const input = Array.from({ length: Math.min(PAGE, rows - from) }, (_, k) => benchLead(from + k, domain));
-    const response = await fetch(`${sandbox.url}/rest/v1/leads.json`, { method: 'POST', headers, body: JSON.stringify({ action: 'createOrUpdate', lookupField: 'email', input }) });
+    const response = await fetch(`${sandbox.url}/rest/v1/leads.json`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ action: 'createOrUpdate', lookupField: 'email', input }),
+    });
     const answer = JSON.parse(await response.text()) as { result?: Array<{ status: string }> };
     records += (answer.result ?? []).filter((r) => r.status !== 'skipped').length;
   }
@@ -529,8 +630,14 @@ async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   // BENCH_ONLY=quiet-poll,limits,shapes,unthrottled,memory,backfill,write-limits,write-unthrottled picks scenarios (all by default).
   const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [
-    ['quiet-poll', quietPoll], ['limits', underLimits], ['shapes', shapesUnderLimits], ['unthrottled', unthrottled], ['memory', memory], ['backfill', backfill],
-    ['write-limits', destinationUnderLimits], ['write-unthrottled', destinationUnthrottled],
+    ['quiet-poll', quietPoll],
+    ['limits', underLimits],
+    ['shapes', shapesUnderLimits],
+    ['unthrottled', unthrottled],
+    ['memory', memory],
+    ['backfill', backfill],
+    ['write-limits', destinationUnderLimits],
+    ['write-unthrottled', destinationUnthrottled],
   ];
   const only = process.env.BENCH_ONLY?.split(',') ?? scenarios.map(([name]) => name);
   const results: Array<Record<string, unknown>> = [];

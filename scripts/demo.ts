@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     const discover = await runConnectorProcess('source-marketo', ['discover', '--config', configFile]);
     const catalog = discover.messages.find((m) => m.type === 'CATALOG').catalog;
     for (const s of catalog.streams) {
-      console.log(`discover: ${s.name.padEnd(15)} ${String(Object.keys(s.json_schema.properties).length).padStart(3)} columns, modes ${s.supported_sync_modes.join('+')}, key ${JSON.stringify(s.source_defined_primary_key)}, cursor ${JSON.stringify(s.default_cursor_field ?? null)}`);
+      console.log(
+        `discover: ${s.name.padEnd(15)} ${String(Object.keys(s.json_schema.properties).length).padStart(3)} columns, modes ${s.supported_sync_modes.join('+')}, key ${JSON.stringify(s.source_defined_primary_key)}, cursor ${JSON.stringify(s.default_cursor_field ?? null)}`,
+      );
     }
     const configured = {
       streams: catalog.streams.map((stream: any) => ({
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
       const started = Date.now();
       const result = await runConnectorProcess('source-marketo', args);
       const seconds = (Date.now() - started) / 1000;
-      console.log(`\nread #${round} (${state ? 'from saved state' : 'first sync'}): exit ${result.code}, ${seconds.toFixed(1)} s, ${sandbox.counters.total()} API calls`);
+      console.log(
+        `\nread #${round} (${state ? 'from saved state' : 'first sync'}): exit ${result.code}, ${seconds.toFixed(1)} s, ${sandbox.counters.total()} API calls`,
+      );
       const counts = new Map<string, number>();
       for (const m of result.messages) if (m.type === 'RECORD') counts.set(m.record.stream, (counts.get(m.record.stream) ?? 0) + 1);
       for (const s of catalog.streams) console.log(`  ${s.name.padEnd(15)} ${String(counts.get(s.name) ?? 0).padStart(6)} records`);
@@ -65,7 +69,9 @@ async function main(): Promise<void> {
       state = [...latest.values()].map((m) => ({ type: 'STREAM', stream: m.state.stream }));
       for (const m of latest.values()) {
         const s = m.state.stream.stream_state;
-        console.log(`  state ${m.state.stream.stream_descriptor.name.padEnd(15)} cursor ${s.activityDate ?? s.updatedAt ?? '-'}${s.partitions ? `, ${Object.keys(s.partitions).length} partitions` : ''}`);
+        console.log(
+          `  state ${m.state.stream.stream_descriptor.name.padEnd(15)} cursor ${s.activityDate ?? s.updatedAt ?? '-'}${s.partitions ? `, ${Object.keys(s.partitions).length} partitions` : ''}`,
+        );
       }
       for (const m of result.messages) if (m.type === 'TRACE' && m.trace.type === 'ERROR') console.log(`  ERROR ${m.trace.error.message}`);
     }
@@ -80,7 +86,8 @@ const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Fra
 const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Ritchie', 'Perlman'];
 
 const record = (stream: string, data: Record<string, unknown>) => JSON.stringify({ type: 'RECORD', record: { stream, data, emitted_at: 1_767_225_600_000 } });
-const state = (stream: string, cursor: number) => JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: stream }, stream_state: { cursor } } } });
+const state = (stream: string, cursor: number) =>
+  JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: stream }, stream_state: { cursor } } } });
 
 /** The warehouse table of the demo: 25 lead rows (2 that cannot be written), 3 companies, 4 cars, then a lead deleted upstream. */
 function warehouseTable(sandbox: Sandbox): string[] {
@@ -88,7 +95,16 @@ function warehouseTable(sandbox: Sandbox): string[] {
   for (let i = 0; i < 22; i++) {
     const [first, last] = [FIRST_NAMES[i % FIRST_NAMES.length], LAST_NAMES[(i * 7) % LAST_NAMES.length]];
     const companyId = i < 3 ? { externalCompanyId: `C-${i + 1}` } : {};
-    leads.push(record('leads', { email: `${first}.${last}.${i}@demo.example.com`.toLowerCase(), firstName: first, lastName: last, title: i % 4 === 0 ? 'Engineer' : 'Manager', integer_field: 1000 + i, ...companyId }));
+    leads.push(
+      record('leads', {
+        email: `${first}.${last}.${i}@demo.example.com`.toLowerCase(),
+        firstName: first,
+        lastName: last,
+        title: i % 4 === 0 ? 'Engineer' : 'Manager',
+        integer_field: 1000 + i,
+        ...companyId,
+      }),
+    );
   }
   leads.splice(6, 0, record('leads', { email: 'refused.integer@demo.example.com', firstName: 'Ivy', integer_field: 'ten' }));
   leads.splice(12, 0, record('leads', { email: 'refused.email@demo.example.com', firstName: 'Eve', email_field: 'eve-at-home' }));
@@ -120,7 +136,11 @@ async function writeDemo(sandbox: Sandbox, sourceConfig: Record<string, unknown>
 
   const streams = ['leads', 'companies', 'car_c'];
   const catalogFile = writeTemp('destination-catalog.json', {
-    streams: streams.map((name) => ({ stream: { name, json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' })),
+    streams: streams.map((name) => ({
+      stream: { name, json_schema: {}, supported_sync_modes: ['incremental'] },
+      sync_mode: 'incremental',
+      destination_sync_mode: 'append_dedup',
+    })),
   });
   const leadsBefore = sandbox.leads().length;
   const input = warehouseTable(sandbox);
@@ -129,18 +149,37 @@ async function writeDemo(sandbox: Sandbox, sourceConfig: Record<string, unknown>
   const result = await runConnectorProcess('destination-marketo', ['write', '--config', configFile, '--catalog', catalogFile], input.join('\n') + '\n');
   const seconds = (Date.now() - started) / 1000;
   const records = input.filter((l) => l.startsWith('{"type":"RECORD"')).length;
-  const writes = sandbox.writeLog().map((w) => `${w.operation} ${w.object} ${w.records}`).sort(); // concurrent: any order
-  console.log(`write: ${records} records: exit ${result.code}, ${seconds.toFixed(1)} s, ${sandbox.counters.total()} API calls (${writes.length} writes: ${writes.join(', ')})`);
+  const writes = sandbox
+    .writeLog()
+    .map((w) => `${w.operation} ${w.object} ${w.records}`)
+    .sort(); // concurrent: any order
+  console.log(
+    `write: ${records} records: exit ${result.code}, ${seconds.toFixed(1)} s, ${sandbox.counters.total()} API calls (${writes.length} writes: ${writes.join(', ')})`,
+  );
 
   const created = sandbox.leads().filter((l) => String(l.email ?? '').endsWith('@demo.example.com'));
   console.log(`Marketo now holds:`);
-  console.log(`  leads      ${sandbox.leads().length} (was ${leadsBefore}): ${created.length} created, #3 updated (title ${sandbox.lead(3)?.title}), #5 ${sandbox.lead(5) ? 'still there' : 'deleted'}`);
+  console.log(
+    `  leads      ${sandbox.leads().length} (was ${leadsBefore}): ${created.length} created, #3 updated (title ${sandbox.lead(3)?.title}), #5 ${sandbox.lead(5) ? 'still there' : 'deleted'}`,
+  );
   for (const lead of created.slice(0, 3)) {
-    console.log(`    #${lead.id} ${String(lead.email).padEnd(36)} ${String(lead.mktoName).padEnd(16)} ${String(lead.title).padEnd(9)}${lead.externalCompanyId ? ` company ${lead.externalCompanyId}` : ''}`);
+    console.log(
+      `    #${lead.id} ${String(lead.email).padEnd(36)} ${String(lead.mktoName).padEnd(16)} ${String(lead.title).padEnd(9)}${lead.externalCompanyId ? ` company ${lead.externalCompanyId}` : ''}`,
+    );
   }
   console.log(`    ... and ${created.length - 3} more`);
-  console.log(`  companies  ${sandbox.companies().map((c) => `${c.externalCompanyId} ${c.company} (${c.numberOfEmployees})`).join(' · ')}`);
-  console.log(`  car_c      ${sandbox.customObjects('car_c').map((c) => `${c.vin} ${c.make} ${c.year} → lead ${c.leadId}`).join(' · ')}`);
+  console.log(
+    `  companies  ${sandbox
+      .companies()
+      .map((c) => `${c.externalCompanyId} ${c.company} (${c.numberOfEmployees})`)
+      .join(' · ')}`,
+  );
+  console.log(
+    `  car_c      ${sandbox
+      .customObjects('car_c')
+      .map((c) => `${c.vin} ${c.make} ${c.year} → lead ${c.leadId}`)
+      .join(' · ')}`,
+  );
 
   // Batches are written concurrently: rejections are listed in input order.
   const lineOf = (message: string) => Number(/input line (\d+)/.exec(message)?.[1]);
@@ -150,7 +189,9 @@ async function writeDemo(sandbox: Sandbox, sourceConfig: Record<string, unknown>
   console.log('states passed back, each once its rows were written:');
   for (const m of result.messages.filter((x) => x.type === 'STATE')) {
     const stats = m.state.destinationStats;
-    console.log(`  ${m.state.stream.stream_descriptor.name.padEnd(10)} cursor ${m.state.stream.stream_state.cursor}: ${stats.recordCount} record${stats.recordCount === 1 ? '' : 's'}, ${stats.rejectedRecordCount} rejected`);
+    console.log(
+      `  ${m.state.stream.stream_descriptor.name.padEnd(10)} cursor ${m.state.stream.stream_state.cursor}: ${stats.recordCount} record${stats.recordCount === 1 ? '' : 's'}, ${stats.rejectedRecordCount} rejected`,
+    );
   }
   for (const m of result.messages) if (m.type === 'TRACE' && m.trace.type === 'ERROR') console.log(`  ERROR ${m.trace.error.message}`);
 }

@@ -8,7 +8,12 @@ export interface SandboxProcess {
   clientSecret: string;
   activities: number;
   child: ChildProcess;
-  counters(): Promise<{ total: number; errorsByCode: Record<string, number>; maxConcurrentSeen: number; maxCallsInAnyWindow: { windowMs: number; calls: number } }>;
+  counters(): Promise<{
+    total: number;
+    errorsByCode: Record<string, number>;
+    maxConcurrentSeen: number;
+    maxCallsInAnyWindow: { windowMs: number; calls: number };
+  }>;
   stop(): Promise<void>;
 }
 

@@ -85,7 +85,9 @@ const MAX_SYNCS_PER_DAY = 1440;
 function syncsPerDay(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_SYNCS_PER_DAY) {
-    throw new MarketoConfigError(`'expected_syncs_per_day' must be a number above 0 and at most ${MAX_SYNCS_PER_DAY} (got ${JSON.stringify(value)}); 288 is every five minutes, 24 hourly.`);
+    throw new MarketoConfigError(
+      `'expected_syncs_per_day' must be a number above 0 and at most ${MAX_SYNCS_PER_DAY} (got ${JSON.stringify(value)}); 288 is every five minutes, 24 hourly.`,
+    );
   }
   return value;
 }

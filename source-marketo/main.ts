@@ -30,27 +30,31 @@ Settings and streams: docs/source-marketo.md.
 export async function main(argv: string[]): Promise<never> {
   if (wantsHelp(argv)) return printHelp(argv, USAGE);
   const writer = new MessageWriter();
-  return runCommand(writer, async () => {
-    const args = parseArgs(argv, COMMANDS);
-    switch (args.command) {
-      case 'spec':
-        writer.write({ type: 'SPEC', spec: loadSourceSpec() });
-        return 0;
-      case 'check':
-        await check(readJsonFile(args.config!, 'config'), writer);
-        return 0;
-      case 'discover':
-        await discover(readJsonFile(args.config!, 'config'), writer);
-        return 0;
-      default:
-        return read(
-          readJsonFile(args.config!, 'config'),
-          readJsonFile(args.catalog!, 'catalog'),
-          args.state ? readJsonFile(args.state, 'state') : undefined,
-          writer,
-        );
-    }
-  }, failureTypeOf);
+  return runCommand(
+    writer,
+    async () => {
+      const args = parseArgs(argv, COMMANDS);
+      switch (args.command) {
+        case 'spec':
+          writer.write({ type: 'SPEC', spec: loadSourceSpec() });
+          return 0;
+        case 'check':
+          await check(readJsonFile(args.config!, 'config'), writer);
+          return 0;
+        case 'discover':
+          await discover(readJsonFile(args.config!, 'config'), writer);
+          return 0;
+        default:
+          return read(
+            readJsonFile(args.config!, 'config'),
+            readJsonFile(args.catalog!, 'catalog'),
+            args.state ? readJsonFile(args.state, 'state') : undefined,
+            writer,
+          );
+      }
+    },
+    failureTypeOf,
+  );
 }
 
 if (require.main === module) void main(process.argv.slice(2));

@@ -11,7 +11,10 @@ export class ProgressReporter {
   private lastReportAt = Date.now();
   private readonly intervalMs: number;
 
-  constructor(private readonly writer: MessageWriter, private readonly client: MarketoClient) {
+  constructor(
+    private readonly writer: MessageWriter,
+    private readonly client: MarketoClient,
+  ) {
     const fromEnv = Number(process.env.MARKETO_PROGRESS_INTERVAL_MS);
     this.intervalMs = Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_PROGRESS_INTERVAL_MS;
   }

@@ -36,7 +36,10 @@ function plan(catalog: unknown, offered: SourceStream[], writer: MessageWriter):
     const name = configured?.stream?.name;
     const stream = known.get(name);
     if (!stream) {
-      throw new ConnectorError(`The catalog asks for stream '${name}', which this source does not have. Streams: ${[...known.keys()].join(', ')}.`, 'config_error');
+      throw new ConnectorError(
+        `The catalog asks for stream '${name}', which this source does not have. Streams: ${[...known.keys()].join(', ')}.`,
+        'config_error',
+      );
     }
     let syncMode = configured.sync_mode;
     if (syncMode === 'incremental' && !stream.syncModes.includes(syncMode) && stream.syncModes.includes('full_refresh')) {
@@ -44,7 +47,10 @@ function plan(catalog: unknown, offered: SourceStream[], writer: MessageWriter):
       syncMode = 'full_refresh';
     }
     if (!SYNC_MODES.includes(syncMode) || !stream.syncModes.includes(syncMode)) {
-      throw new ConnectorError(`Stream '${name}' does not support sync mode '${configured.sync_mode}' (supported: ${stream.syncModes.join(', ')}).`, 'config_error');
+      throw new ConnectorError(
+        `Stream '${name}' does not support sync mode '${configured.sync_mode}' (supported: ${stream.syncModes.join(', ')}).`,
+        'config_error',
+      );
     }
     const descriptor: StreamDescriptor = { name };
     if (configured.stream.namespace) descriptor.namespace = configured.stream.namespace;

@@ -58,7 +58,11 @@ export class ActivityCursor {
   /** Cursor for a partition the state does not know (a new activity type, or a legacy state). */
   private readonly defaultDate: string;
 
-  constructor(state: unknown, startDate: string, private readonly lookbackSeconds = 0) {
+  constructor(
+    state: unknown,
+    startDate: string,
+    private readonly lookbackSeconds = 0,
+  ) {
     const parsed = parseState(state);
     // A legacy state holds only `activityDate`: resume from it for every partition. With partitions,
     // one the state does not know (an activity type added since) starts at start_date.

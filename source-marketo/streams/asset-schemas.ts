@@ -30,7 +30,11 @@ export const PROGRAM_SCHEMA = schema({
   sfdcName: n('string'),
   startDate: n('string'),
   endDate: n('string'),
-  tags: { type: ['null', 'array'], description: 'Tags as Get Program by Id gives them', items: { type: 'object', additionalProperties: true, properties: { tagType: n('string'), tagValue: n('string') } } },
+  tags: {
+    type: ['null', 'array'],
+    description: 'Tags as Get Program by Id gives them',
+    items: { type: 'object', additionalProperties: true, properties: { tagType: n('string'), tagValue: n('string') } },
+  },
   costs: {
     type: ['null', 'array'],
     description: 'Period costs as Get Program by Id gives them',

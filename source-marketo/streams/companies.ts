@@ -27,8 +27,20 @@ export class CompaniesStream implements SourceStream {
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
     const description = await describe(ctx);
     const { fields, vanished } = requestedObjectFields(description.fields, ctx.selectedFields, ['id', 'updatedAt']);
-    if (vanished.length > 0) ctx.log('WARN', `companies: these selected fields no longer exist in Marketo and are left out: ${vanished.join(', ')}. Refresh the source schema.`);
-    yield* readBySweep(ctx, { stream: this.name, path: COMPANIES_PATH, filterType: 'id', fields, converters: objectConverters(description.fields), probableMaxId: () => highestCompanyId(ctx) }, state);
+    if (vanished.length > 0)
+      ctx.log('WARN', `companies: these selected fields no longer exist in Marketo and are left out: ${vanished.join(', ')}. Refresh the source schema.`);
+    yield* readBySweep(
+      ctx,
+      {
+        stream: this.name,
+        path: COMPANIES_PATH,
+        filterType: 'id',
+        fields,
+        converters: objectConverters(description.fields),
+        probableMaxId: () => highestCompanyId(ctx),
+      },
+      state,
+    );
   }
 }
 
@@ -40,6 +52,8 @@ async function describe(ctx: StreamContext): Promise<CompanyDescription> {
 
 /** Company ids only grow, like lead ids: the same geometric probe finds the highest in a few calls. */
 async function highestCompanyId(ctx: ReadContext): Promise<number> {
-  const probe = await probeHighestLeadId(async (ids) => (await ctx.endpoints.getObjectsPage(COMPANIES_PATH, 'id', ids, ['id'])).records.map((c) => Number(c.id)));
+  const probe = await probeHighestLeadId(async (ids) =>
+    (await ctx.endpoints.getObjectsPage(COMPANIES_PATH, 'id', ids, ['id'])).records.map((c) => Number(c.id)),
+  );
   return probe.highestId;
 }

@@ -45,17 +45,29 @@ export class CustomObjectStream implements SourceStream {
   }
 
   async schema(ctx: StreamContext): Promise<JsonSchema> {
-    return buildObjectSchema((await this.describe(ctx)).fields, this.primaryKey.map((k) => k[0]));
+    return buildObjectSchema(
+      (await this.describe(ctx)).fields,
+      this.primaryKey.map((k) => k[0]),
+    );
   }
 
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
     const description = await this.describe(ctx);
     const always = [...new Set([...this.primaryKey.map((k) => k[0]), description.idField ?? 'marketoGUID', this.linkField, 'updatedAt'])];
     const { fields, vanished } = requestedObjectFields(description.fields, ctx.selectedFields, always);
-    if (vanished.length > 0) ctx.log('WARN', `${this.name}: these selected fields no longer exist in Marketo and are left out: ${vanished.join(', ')}. Refresh the source schema.`);
+    if (vanished.length > 0)
+      ctx.log('WARN', `${this.name}: these selected fields no longer exist in Marketo and are left out: ${vanished.join(', ')}. Refresh the source schema.`);
     yield* readBySweep(
       ctx,
-      { stream: this.name, path: customObjectPath(this.name), filterType: this.linkField, fields, converters: objectConverters(description.fields), probableMaxId: async () => (await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((l) => Number(l.id)))).highestId },
+      {
+        stream: this.name,
+        path: customObjectPath(this.name),
+        filterType: this.linkField,
+        fields,
+        converters: objectConverters(description.fields),
+        probableMaxId: async () =>
+          (await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((l) => Number(l.id)))).highestId,
+      },
       state,
     );
   }

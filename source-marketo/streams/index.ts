@@ -15,12 +15,27 @@ import { SourceStream, StreamContext } from './stream';
 
 /** Every stream of the source, in the order discover lists them. */
 export function allStreams(): SourceStream[] {
-  return [new ActivitiesStream(), new LeadChangesStream(), new DeletedLeadsStream(), new LeadsStream(), new ActivityTypesStream(), new CompaniesStream(), ...assetStreams()];
+  return [
+    new ActivitiesStream(),
+    new LeadChangesStream(),
+    new DeletedLeadsStream(),
+    new LeadsStream(),
+    new ActivityTypesStream(),
+    new CompaniesStream(),
+    ...assetStreams(),
+  ];
 }
 
 /** Marketing assets, read through the Asset API. */
 function assetStreams(): SourceStream[] {
-  return [new ProgramsStream(), new SmartCampaignsStream(), new SegmentationsStream(), new SegmentsStream(), new StaticListsStream(), new StaticListMembersStream()];
+  return [
+    new ProgramsStream(),
+    new SmartCampaignsStream(),
+    new SegmentationsStream(),
+    new SegmentsStream(),
+    new StaticListsStream(),
+    new StaticListMembersStream(),
+  ];
 }
 
 /** The streams whose names depend on the subscription: one per custom object type. */

@@ -45,7 +45,7 @@ export function toObjectRecord(raw: Record<string, unknown>, fields: string[], c
   for (const field of fields) {
     const convert = converters.get(field);
     const value = raw[field];
-    record[field] = convert ? convert(value) : value ?? null;
+    record[field] = convert ? convert(value) : (value ?? null);
   }
   return record;
 }

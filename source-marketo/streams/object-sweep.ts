@@ -32,7 +32,10 @@ export async function* readBySweep(ctx: ReadContext, spec: SweepSpec, rawState: 
     nextId: 1,
     maxId: Math.max(state.highestId ?? 0, await spec.probableMaxId(), 0) + EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES,
   };
-  ctx.log('INFO', `${spec.stream}: reading ${spec.filterType} ${sweep.nextId} to at least ${sweep.maxId} (${Math.ceil((sweep.maxId - sweep.nextId + 1) / MAX_FILTER_VALUES)} calls or more), emitting ${cursor ? `records changed since ${cursor}` : 'every record'}.`);
+  ctx.log(
+    'INFO',
+    `${spec.stream}: reading ${spec.filterType} ${sweep.nextId} to at least ${sweep.maxId} (${Math.ceil((sweep.maxId - sweep.nextId + 1) / MAX_FILTER_VALUES)} calls or more), emitting ${cursor ? `records changed since ${cursor}` : 'every record'}.`,
+  );
   let highestId = state.highestId ?? 0;
   const fetchRange = async (ids: number[]): Promise<Record<string, unknown>[]> => {
     const out: Record<string, unknown>[] = [];

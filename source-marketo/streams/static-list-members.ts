@@ -24,8 +24,16 @@ const SCHEMA: JsonSchema = {
   properties: {
     listId: { type: 'integer' },
     leadId: { type: 'integer' },
-    changedAt: { type: 'string', format: 'date-time', description: 'When the membership last changed (the Add to List / Remove from List activity), or when a full read found it' },
-    [CDC_DELETED_AT]: { type: ['null', 'string'], format: 'date-time', description: 'Set when the lead left the list; deduplicating destinations delete the row' },
+    changedAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the membership last changed (the Add to List / Remove from List activity), or when a full read found it',
+    },
+    [CDC_DELETED_AT]: {
+      type: ['null', 'string'],
+      format: 'date-time',
+      description: 'Set when the lead left the list; deduplicating destinations delete the row',
+    },
   },
 };
 
@@ -60,7 +68,8 @@ export class StaticListMembersStream implements SourceStream {
     // The state's cursor is named like the records' cursor column: the activities are read from it.
     const next = { changedAt: secondOf(Date.parse(startedAt) - SWEEP_OVERLAP_SECONDS * 1000) };
     const stale = previous !== undefined && Date.parse(previous) < Date.now() - ACTIVITY_RETENTION_DAYS * 86_400_000;
-    if (stale) ctx.log('WARN', `static_list_members: the cursor ${previous} is older than Marketo keeps Add to List activities; every list is read whole again.`);
+    if (stale)
+      ctx.log('WARN', `static_list_members: the cursor ${previous} is older than Marketo keeps Add to List activities; every list is read whole again.`);
     if (previous === undefined || stale) {
       const assets = new AssetEndpoints(ctx.endpoints.client);
       for await (const lists of assets.browse(STATIC_LISTS_PATH)) {
@@ -81,11 +90,16 @@ export class StaticListMembersStream implements SourceStream {
       if (!known || change.date >= known.date) pairs.set(change.leadId, change);
       byList.set(change.listId, pairs);
     }
-    ctx.log('INFO', `static_list_members: ${changes.length} Add to List / Remove from List activities since ${previous}; reading ${byList.size} changed lists whole.`);
+    ctx.log(
+      'INFO',
+      `static_list_members: ${changes.length} Add to List / Remove from List activities since ${previous}; reading ${byList.size} changed lists whole.`,
+    );
     for (const [listId, pairs] of byList) {
       const members = new Set(await listMembers(ctx, listId));
       const records = [...pairs.values()].map((p) =>
-        members.has(p.leadId) ? { listId, leadId: p.leadId, changedAt: p.date, [CDC_DELETED_AT]: null } : { listId, leadId: p.leadId, changedAt: p.date, [CDC_DELETED_AT]: p.date },
+        members.has(p.leadId)
+          ? { listId, leadId: p.leadId, changedAt: p.date, [CDC_DELETED_AT]: null }
+          : { listId, leadId: p.leadId, changedAt: p.date, [CDC_DELETED_AT]: p.date },
       );
       yield { records };
     }
@@ -99,7 +113,9 @@ async function listMembers(ctx: ReadContext, listId: number): Promise<number[]> 
   let nextPageToken: string | undefined;
   try {
     do {
-      const envelope = await ctx.endpoints.client.get<{ id: number }>(`/rest/v1/lists/${listId}/leads.json`, { query: { fields: 'id', batchSize: MAX_BATCH_SIZE, nextPageToken } });
+      const envelope = await ctx.endpoints.client.get<{ id: number }>(`/rest/v1/lists/${listId}/leads.json`, {
+        query: { fields: 'id', batchSize: MAX_BATCH_SIZE, nextPageToken },
+      });
       ids.push(...envelope.result.map((l) => Number(l.id)));
       nextPageToken = envelope.moreResult ? envelope.nextPageToken : undefined;
     } while (nextPageToken);

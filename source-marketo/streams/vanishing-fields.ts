@@ -30,7 +30,10 @@ export class LiveFieldList {
         if (!vanished || !fields.includes(vanished)) throw err;
         if (!this.gone.has(vanished)) {
           this.gone.add(vanished);
-          this.log('WARN', `${this.stream}: the lead field '${vanished}' disappeared from Marketo during the sync (hidden or deleted); it is left out from here on. Refresh the source schema to drop it.`);
+          this.log(
+            'WARN',
+            `${this.stream}: the lead field '${vanished}' disappeared from Marketo during the sync (hidden or deleted); it is left out from here on. Refresh the source schema to drop it.`,
+          );
         }
       }
     }

@@ -76,7 +76,13 @@ export async function* mergeAsync<T>(iterators: AsyncIterator<T>[]): AsyncGenera
   // Settled promises never reject, so a walk failing while another is in flight is never unhandled.
   const pending = new Map<number, Promise<Settled>>();
   const pull = (index: number) =>
-    pending.set(index, iterators[index].next().then((result) => ({ index, result }), (error: unknown) => ({ index, error })));
+    pending.set(
+      index,
+      iterators[index].next().then(
+        (result) => ({ index, result }),
+        (error: unknown) => ({ index, error }),
+      ),
+    );
   iterators.forEach((_, index) => pull(index));
   try {
     while (pending.size > 0) {

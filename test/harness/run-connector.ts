@@ -184,13 +184,11 @@ function tail(text: string, lines = 30): string {
 type ResultData = Pick<RunResult, 'exitCode' | 'signal' | 'killed' | 'stdoutLines' | 'messages' | 'stderr'>;
 
 function makeResult(data: ResultData): RunResult {
-  const payloads = (type: string, field: string): any[] =>
-    data.messages.filter((m) => m.type === type && m[field] != null).map((m) => m[field]);
+  const payloads = (type: string, field: string): any[] => data.messages.filter((m) => m.type === type && m[field] != null).map((m) => m[field]);
   return {
     ...data,
     records: (stream) => payloads('RECORD', 'record').filter((r) => stream === undefined || r.stream === stream),
-    states: (stream) =>
-      payloads('STATE', 'state').filter((s) => stream === undefined || s.stream?.stream_descriptor?.name === stream),
+    states: (stream) => payloads('STATE', 'state').filter((s) => stream === undefined || s.stream?.stream_descriptor?.name === stream),
     traces: (type) => payloads('TRACE', 'trace').filter((t) => type === undefined || t.type === type),
     logs: () => payloads('LOG', 'log'),
   };

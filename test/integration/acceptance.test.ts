@@ -4,7 +4,10 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox, SandboxOptions, startSandbox } from '../../sandbox';
 import {
-  DEFAULT_MAX_CALLS_PER_20S, DEFAULT_MAX_CONCURRENT_CALLS, SUBSCRIPTION_MAX_CALLS_PER_20S, SUBSCRIPTION_MAX_CONCURRENT_CALLS,
+  DEFAULT_MAX_CALLS_PER_20S,
+  DEFAULT_MAX_CONCURRENT_CALLS,
+  SUBSCRIPTION_MAX_CALLS_PER_20S,
+  SUBSCRIPTION_MAX_CONCURRENT_CALLS,
 } from '../../marketo/constants';
 import { checkCatalog, checkConnection, checkImageStatics, checkRecords, checkSequentialSlices, checkSpec, ExpectedConnection } from '../harness/acceptance';
 import { invalidStreamCatalog } from '../harness/configured-catalog';
@@ -50,14 +53,22 @@ const EXPECTED_LEAD_FIELDS = ['id', 'email', 'updatedAt'];
 /** Fields kept per stream in expected_records.jsonl where not all are: static_list_members' changedAt is the time of the full read that found a member. */
 const EXPECTED_FIELDS: Record<string, string[]> = { [LEADS]: EXPECTED_LEAD_FIELDS, static_list_members: ['listId', 'leadId', '_ab_cdc_deleted_at'] };
 const REGENERATE_HINT =
-  'expected_records.jsonl holds the sandbox data of integration_tests/source-marketo/sandbox.json; if the sandbox\'s data generation changed on purpose, regenerate it with `npm run acceptance:update`';
+  "expected_records.jsonl holds the sandbox data of integration_tests/source-marketo/sandbox.json; if the sandbox's data generation changed on purpose, regenerate it with `npm run acceptance:update`";
 /** emitted_at written into expected_records.jsonl (CAT does not compare it): 2026-11-27T00:00:00Z. */
 const EXPECTED_EMITTED_AT = Date.UTC(2026, 10, 27);
 
 /** The fields Airbyte's metadata schema (ConnectorMetadataDefinitionV0) requires under `data`. */
 const METADATA_REQUIRED = [
-  'name', 'definitionId', 'connectorType', 'dockerRepository', 'dockerImageTag', 'license', 'documentationUrl', 'githubIssueLabel',
-  'connectorSubtype', 'releaseStage',
+  'name',
+  'definitionId',
+  'connectorType',
+  'dockerRepository',
+  'dockerImageTag',
+  'license',
+  'documentationUrl',
+  'githubIssueLabel',
+  'connectorSubtype',
+  'releaseStage',
 ];
 
 // CAT's config model forbids unknown keys (`extra = "forbid"`); these are the knobs it knows.
@@ -68,8 +79,17 @@ const TEST_KEYS: Record<string, string[]> = {
   connection: ['status'],
   discovery: ['backward_compatibility_tests_config', 'validate_primary_keys_data_type'],
   basic_read: [
-    'configured_catalog_path', 'empty_streams', 'expect_records', 'validate_schema', 'fail_on_extra_columns', 'validate_stream_statuses',
-    'validate_state_messages', 'validate_primary_keys_data_type', 'validate_data_points', 'expect_trace_message_on_failure', 'file_types',
+    'configured_catalog_path',
+    'empty_streams',
+    'expect_records',
+    'validate_schema',
+    'fail_on_extra_columns',
+    'validate_stream_statuses',
+    'validate_state_messages',
+    'validate_primary_keys_data_type',
+    'validate_data_points',
+    'expect_trace_message_on_failure',
+    'file_types',
     'ignored_fields',
   ],
   incremental: ['configured_catalog_path', 'future_state', 'skip_comprehensive_incremental_tests', 'cursor_paths', 'threshold_days'],
@@ -401,7 +421,7 @@ for (const name of ['source-marketo', 'destination-marketo'] as const) {
       expect(spec.properties.client_secret.airbyte_secret).to.equal(true);
     });
 
-    it('spec: the throttle defaults are the ones the connector applies, within Marketo\'s limits', () => {
+    it("spec: the throttle defaults are the ones the connector applies, within Marketo's limits", () => {
       const props = readJson(path.join(root, 'specs', `${name}.json`)).connectionSpecification.properties;
       expect(props.max_calls_per_20s.default).to.equal(DEFAULT_MAX_CALLS_PER_20S);
       expect(props.max_calls_per_20s.maximum).to.equal(SUBSCRIPTION_MAX_CALLS_PER_20S);
@@ -517,14 +537,17 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
     }
   }
 
-  it('leads (needs the sandbox\'s Get Leads): read in full, every lead of the sandbox, as in expected_records.jsonl', async function () {
+  it("leads (needs the sandbox's Get Leads): read in full, every lead of the sandbox, as in expected_records.jsonl", async function () {
     if (!leadsServed) this.skip(); // TODO: runs by itself once the sandbox serves Get Leads by Filter Type
     const test = cat.tests('basic_read')[0];
     const catalog = onlyStream(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), LEADS);
     const result = await read(cat, configFor(cat, test, sandbox), catalog);
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(checkRecords(result.messages, catalog)).to.deep.equal([]);
-    const ids = result.records(LEADS).filter((r: Json) => r.data._ab_cdc_deleted_at == null).map((r: Json) => r.data.id);
+    const ids = result
+      .records(LEADS)
+      .filter((r: Json) => r.data._ab_cdc_deleted_at == null)
+      .map((r: Json) => r.data.id);
     expect([...new Set(ids)].sort((a, b) => a - b)).to.deep.equal(sandbox.leads().map((l) => l.id));
     const expected = readExpectedRecords(cat.resolve(test.expect_records.path)).filter((r) => r.stream === LEADS);
     expect(checkExpectedRecords(expected, result.records(), catalog)).to.deep.equal([]);
@@ -541,7 +564,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
 
     let sequentialReads: [RunResult, RunResult, Json] | undefined;
 
-    it('incremental: I1, a second read from the first one\'s state differs from it', async () => {
+    it("incremental: I1, a second read from the first one's state differs from it", async () => {
       const config = configFor(cat, test, sandbox);
       const catalog = await incrementalCatalog();
       const first = await read(cat, config, catalog);
@@ -567,7 +590,10 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
         const configured = catalog.streams.find((s: Json) => s.stream.name === name);
         const pk = primaryKeyOf(configured);
         const before = new Set(first.records(name).map((r: Json) => pkValue(r.data, pk)));
-        const again = second.records(name).filter((r: Json) => before.has(pkValue(r.data, pk))).map((r: Json) => pkValue(r.data, pk));
+        const again = second
+          .records(name)
+          .filter((r: Json) => before.has(pkValue(r.data, pk)))
+          .map((r: Json) => pkValue(r.data, pk));
         expect(again, `${name}: records read again`).to.deep.equal([]);
       });
     }
@@ -618,7 +644,8 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
           expect(future, `${name}: future state must be set up for all given streams`).to.not.be.empty;
           const actual = result.states(name).flatMap((s: Json) => valuesUnder(s.stream.stream_state, cursor));
           for (const value of [...actual, ...future].filter((v) => v !== null)) {
-            for (const type of types) expect(typeof value, `${name}: cursor ${JSON.stringify(value)} as ${type}`).to.equal(type === 'string' ? 'string' : 'number');
+            for (const type of types)
+              expect(typeof value, `${name}: cursor ${JSON.stringify(value)} as ${type}`).to.equal(type === 'string' ? 'string' : 'number');
           }
           actual.forEach((value, i) => {
             if (i >= future.length) return;
@@ -630,9 +657,12 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
   }
 
   for (const test of cat.tests('full_refresh')) {
-    it('full refresh: F1/F2, two reads, the second one\'s records emitted strictly later; F3 (legacy), read 1 ⊆ read 2', async () => {
+    it("full refresh: F1/F2, two reads, the second one's records emitted strictly later; F3 (legacy), read 1 ⊆ read 2", async () => {
       const config = configFor(cat, test, sandbox);
-      const catalog = withoutStreams(catalogInMode(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), 'full_refresh'), unreadable);
+      const catalog = withoutStreams(
+        catalogInMode(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), 'full_refresh'),
+        unreadable,
+      );
       const first = await read(cat, config, catalog);
       await sleep(100);
       const second = await read(cat, config, catalog);

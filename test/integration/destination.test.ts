@@ -72,14 +72,24 @@ class Input {
       const stream = message.state.stream.stream_descriptor.name;
       const from = since.get(stream) ?? -1;
       const window = this.records.filter((r) => r.stream === stream && r.line > from && r.line < line);
-      out.push({ stream, cursor: message.state.stream.stream_state.cursor, recordCount: window.length, rejectedRecordCount: window.filter((r) => r.rejected).length });
+      out.push({
+        stream,
+        cursor: message.state.stream.stream_state.cursor,
+        recordCount: window.length,
+        rejectedRecordCount: window.filter((r) => r.rejected).length,
+      });
       since.set(stream, line);
     });
     return out;
   }
 }
 
-function write(sandbox: Sandbox, streams: string[], stdin: RunOptions['stdin'], opts: Omit<RunOptions, 'stdin'> & { config?: Record<string, unknown> } = {}): Promise<RunResult> {
+function write(
+  sandbox: Sandbox,
+  streams: string[],
+  stdin: RunOptions['stdin'],
+  opts: Omit<RunOptions, 'stdin'> & { config?: Record<string, unknown> } = {},
+): Promise<RunResult> {
   const args = ['write', '--config', writeJsonTemp(destinationConfig(sandbox, opts.config)), '--catalog', writeJsonTemp(catalog(...streams))];
   return run(DESTINATION, args, { ...opts, stdin });
 }
@@ -94,7 +104,10 @@ function echoedStates(result: RunResult): Array<{ stream: string; cursor: unknow
 }
 
 const logMessages = (result: RunResult, level?: string): string[] =>
-  result.logs().filter((l: any) => !level || l.level === level).map((l: any) => l.message);
+  result
+    .logs()
+    .filter((l: any) => !level || l.level === level)
+    .map((l: any) => l.message);
 
 function without<T extends Row>(record: T, keys: string[]): Row {
   const out: Row = { ...record };
@@ -105,13 +118,21 @@ function without<T extends Row>(record: T, keys: string[]): Row {
 /** What a failed run said: its errors, its last logs and stderr, for assertion messages. */
 function outcome(result: RunResult): string {
   const errors = result.traces('ERROR').map((t: any) => `ERROR ${t.error.message}`);
-  const logs = result.logs().slice(-10).map((l: any) => `${l.level} ${l.message}`);
+  const logs = result
+    .logs()
+    .slice(-10)
+    .map((l: any) => `${l.level} ${l.message}`);
   return [...errors, ...logs, result.stderr].join('\n');
 }
 
 /** Leads by lower-cased email. */
 function leadsByEmail(sandbox: Sandbox): Map<string, Lead> {
-  return new Map(sandbox.leads().filter((l) => typeof l.email === 'string').map((l) => [String(l.email).toLowerCase(), l]));
+  return new Map(
+    sandbox
+      .leads()
+      .filter((l) => typeof l.email === 'string')
+      .map((l) => [String(l.email).toLowerCase(), l]),
+  );
 }
 
 /** A lead as stored, without what Marketo maintains itself. */
@@ -137,9 +158,18 @@ describe('destination-marketo against the sandbox: an exact write', function () 
     const input = new Input()
       // Window 1: leads. Typed values, a case-different key, last-wins, a row we refuse, a row Marketo refuses.
       .row('leads', {
-        email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', integer_field: '42', boolean_field: 'true', float_field: 1.5,
-        percent_field: '12.5', datetime_field: '2026-02-03 04:05:06', dateOfBirth: '1990-12-10T23:30:00-05:00', favouriteColour: 'green',
-        createdAt: '2020-01-01T00:00:00Z', _ab_cdc_updated_at: '2026-02-01T00:00:00Z',
+        email: 'ada@example.com',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        integer_field: '42',
+        boolean_field: 'true',
+        float_field: 1.5,
+        percent_field: '12.5',
+        datetime_field: '2026-02-03 04:05:06',
+        dateOfBirth: '1990-12-10T23:30:00-05:00',
+        favouriteColour: 'green',
+        createdAt: '2020-01-01T00:00:00Z',
+        _ab_cdc_updated_at: '2026-02-01T00:00:00Z',
       })
       .row('leads', { email: email(lead1).toUpperCase(), title: 'CTO', leadScore: 77 })
       .row('leads', { email: 'bob@example.com', firstName: 'Bob', integer_field: 'ten' }, { rejected: true })
@@ -150,7 +180,13 @@ describe('destination-marketo against the sandbox: an exact write', function () 
       .row('leads', { email: email(lead2), integer_field: 3.25 }, { rejected: true })
       .state('leads', 1)
       // Window 2: companies, one refused.
-      .row('companies', { externalCompanyId: 'C-100', company: 'Acme Rockets', numberOfEmployees: 250, annualRevenue: '1200000.50', website: 'https://acme.example.com' })
+      .row('companies', {
+        externalCompanyId: 'C-100',
+        company: 'Acme Rockets',
+        numberOfEmployees: 250,
+        annualRevenue: '1200000.50',
+        website: 'https://acme.example.com',
+      })
       .row('companies', { externalCompanyId: 'C-200', company: 'Globex', industry: 'Energy' })
       .row('companies', { externalCompanyId: 'C-300', company: 'Initech' })
       .row('companies', { externalCompanyId: 'C-400', company: 'Hooli', numberOfEmployees: 'many' }, { rejected: true })
@@ -186,12 +222,36 @@ describe('destination-marketo against the sandbox: an exact write', function () 
     // Leads: the new ones exactly, the changed ones exactly, every other lead untouched.
     const after = leadsByEmail(sandbox);
     expect(leadValues(after.get('ada@example.com'))).to.deep.equal({
-      email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', mktoName: 'Ada Lovelace', integer_field: 42, boolean_field: true,
-      float_field: 1.5, percent_field: 12.5, datetime_field: '2026-02-03T04:05:06Z', dateOfBirth: '1990-12-10', title: 'Countess',
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      mktoName: 'Ada Lovelace',
+      integer_field: 42,
+      boolean_field: true,
+      float_field: 1.5,
+      percent_field: 12.5,
+      datetime_field: '2026-02-03T04:05:06Z',
+      dateOfBirth: '1990-12-10',
+      title: 'Countess',
     });
-    expect(leadValues(after.get('dave@example.com'))).to.deep.equal({ email: 'Dave@Example.com', firstName: 'Dave', lastName: 'Jones', mktoName: 'Dave Jones' });
-    expect(leadValues(after.get('erin@example.com'))).to.deep.equal({ email: 'erin@example.com', firstName: 'Erin', externalCompanyId: 'C-100', mktoName: 'Erin' });
-    expect(leadValues(after.get(email(lead1).toLowerCase()))).to.deep.equal({ ...leadValues(lead1), email: email(lead1).toUpperCase(), title: 'CTO', leadScore: 77 });
+    expect(leadValues(after.get('dave@example.com'))).to.deep.equal({
+      email: 'Dave@Example.com',
+      firstName: 'Dave',
+      lastName: 'Jones',
+      mktoName: 'Dave Jones',
+    });
+    expect(leadValues(after.get('erin@example.com'))).to.deep.equal({
+      email: 'erin@example.com',
+      firstName: 'Erin',
+      externalCompanyId: 'C-100',
+      mktoName: 'Erin',
+    });
+    expect(leadValues(after.get(email(lead1).toLowerCase()))).to.deep.equal({
+      ...leadValues(lead1),
+      email: email(lead1).toUpperCase(),
+      title: 'CTO',
+      leadScore: 77,
+    });
     expect(sandbox.lead(2)).to.deep.equal(lead2); // its valid row was replaced by a later, rejected one
     expect(leadValues(sandbox.lead(3))).to.deep.equal({ ...leadValues(lead3), company: 'Own Company Ltd' });
     expect(sandbox.lead(4)).to.equal(undefined);
@@ -211,25 +271,43 @@ describe('destination-marketo against the sandbox: an exact write', function () 
       { vin: 'VIN002', make: 'Saab', model: '900', year: 2000, leadId: 2 },
     ]);
     // Marketo never skipped a lead for company fields (1021), nor a duplicate key (1036).
-    expect(sandbox.writeLog().filter((w) => w.object === 'leads' && w.operation === 'sync').reduce((n, w) => n + w.skipped, 0)).to.equal(1); // carol only
+    expect(
+      sandbox
+        .writeLog()
+        .filter((w) => w.object === 'leads' && w.operation === 'sync')
+        .reduce((n, w) => n + w.skipped, 0),
+    ).to.equal(1); // carol only
 
     // Every state echoed once, in order, after its records, with its window's counts.
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
-    expect(input.expectedStates().map((s) => [s.recordCount, s.rejectedRecordCount])).to.deep.equal([[8, 3], [4, 1], [5, 2], [5, 0], [3, 0], [3, 0]]);
+    expect(input.expectedStates().map((s) => [s.recordCount, s.rejectedRecordCount])).to.deep.equal([
+      [8, 3],
+      [4, 1],
+      [5, 2],
+      [5, 0],
+      [3, 0],
+      [3, 0],
+    ]);
 
     // Each rejected row: one WARN with its key and reason, before the state of its window (batches
     // are written concurrently, so rows of different windows may be reported in any order).
     const warnings = logMessages(result, 'WARN').filter((m) => m.includes(': rejected: '));
     expect(warnings).to.have.members([
       "Stream 'leads', input line 3, email=bob@example.com: rejected: column 'integer_field' needs a whole number; got text that is not a number.",
-      "Stream 'leads', input line 8, email=" + email(lead2) + ": rejected: column 'integer_field' needs a whole number; got a number with decimals or out of range.",
+      "Stream 'leads', input line 8, email=" +
+        email(lead2) +
+        ": rejected: column 'integer_field' needs a whole number; got a number with decimals or out of range.",
       "Stream 'leads', input line 4, email=carol@example.com: rejected: 1003 Invalid value for field 'email_field' and value (not logged).",
       "Stream 'companies', input line 13, externalCompanyId=C-400: rejected: column 'numberOfEmployees' needs a whole number; got text that is not a number.",
       "Stream 'car_c', input line 20, vin=VIN004: rejected: column 'year' needs a whole number; got text that is not a number.",
       "Stream 'car_c', input line 19, vin=VIN003: rejected: 1003 Invalid value for field 'leadId' and value (not logged).",
     ]);
     const position = (predicate: (m: any) => boolean) => result.messages.findIndex(predicate);
-    for (const [text, cursor] of [['email=carol@', 1], ['externalCompanyId=C-400', 2], ['vin=VIN003', 3]] as const) {
+    for (const [text, cursor] of [
+      ['email=carol@', 1],
+      ['externalCompanyId=C-400', 2],
+      ['vin=VIN003', 3],
+    ] as const) {
       const warned = position((m) => m.type === 'LOG' && m.log.message.includes(text));
       const echoed = position((m) => m.type === 'STATE' && m.state.stream.stream_state.cursor === cursor);
       expect(warned, text).to.be.greaterThan(-1);
@@ -251,10 +329,17 @@ describe('destination-marketo against the sandbox: an exact write', function () 
 
     // No personal value in any log or error: only keys and reasons.
     const keys = new Set(['email', 'externalCompanyId', 'vin']);
-    const values = input.records.flatMap((r) => Object.entries(r.data).filter(([k]) => !keys.has(k) && !k.startsWith('_ab_')).map(([, v]) => String(v)));
+    const values = input.records.flatMap((r) =>
+      Object.entries(r.data)
+        .filter(([k]) => !keys.has(k) && !k.startsWith('_ab_'))
+        .map(([, v]) => String(v)),
+    );
     const printed = result.messages.filter((m) => m.type === 'LOG' || m.type === 'TRACE').map((m) => JSON.stringify(m));
     for (const value of values.filter((v) => v.length > 3)) {
-      expect(printed.filter((p) => p.includes(value)), `value ${value} is printed`).to.deep.equal([]);
+      expect(
+        printed.filter((p) => p.includes(value)),
+        `value ${value} is printed`,
+      ).to.deep.equal([]);
     }
   });
 });
@@ -298,7 +383,10 @@ function statesOnlyAfterTheirRows(sandbox: Sandbox, input: Input, problems: stri
     const at = input.lines.indexOf(stateLine(msg.state.stream.stream_descriptor.name, msg.state.stream.stream_state.cursor));
     const leads = leadsByEmail(sandbox);
     const missing = input.records.filter((r) => r.line < at && r.stream === 'leads' && !r.rejected && !holds(leads, r.data));
-    if (missing.length > 0) problems.push(`state ${JSON.stringify(msg.state.stream.stream_state)} echoed while ${missing.length} rows before it were not in Marketo, e.g. ${JSON.stringify(missing[0].data)}`);
+    if (missing.length > 0)
+      problems.push(
+        `state ${JSON.stringify(msg.state.stream.stream_state)} echoed while ${missing.length} rows before it were not in Marketo, e.g. ${JSON.stringify(missing[0].data)}`,
+      );
     return stop(echoed);
   };
 }
@@ -346,7 +434,9 @@ describe('destination-marketo against the sandbox: batches and API calls', funct
     const leads = leadsByEmail(sandbox);
     expect(input.records.filter((r) => !holds(leads, r.data))).to.deep.equal([]);
     expect(echoedStates(result)).to.deep.equal([{ stream: 'leads', cursor: 'end', recordCount: 700, rejectedRecordCount: 0 }]);
-    expect(logMessages(result, 'INFO')).to.include('Marketo API calls: 5 (POST /rest/v1/leads.json: 3, GET /rest/v1/leads/describe.json: 1, GET /rest/v1/companies/describe.json: 1).');
+    expect(logMessages(result, 'INFO')).to.include(
+      'Marketo API calls: 5 (POST /rest/v1/leads.json: 3, GET /rest/v1/leads/describe.json: 1, GET /rest/v1/companies/describe.json: 1).',
+    );
   });
 
   it('writes 301 companies in 2 calls and 601 cars in 3, each object in its own batches', async () => {
@@ -366,9 +456,18 @@ describe('destination-marketo against the sandbox: batches and API calls', funct
       'POST /rest/v1/customobjects/car_c.json': 3,
     });
     expect(tokens()).to.equal(1);
-    expect(sandbox.writeLog().map((w) => `${w.object} ${w.records}`).sort()).to.deep.equal(['car_c 1', 'car_c 300', 'car_c 300', 'companies 1', 'companies 300']);
-    expect(sandbox.companies().map((c) => [c.externalCompanyId, c.company])).to.deep.equal(input.records.filter((r) => r.stream === 'companies').map((r) => [r.data.externalCompanyId, r.data.company]));
-    expect(sandbox.customObjects('car_c').map((c) => [c.vin, c.year])).to.deep.equal(input.records.filter((r) => r.stream === 'car_c').map((r) => [r.data.vin, r.data.year]));
+    expect(
+      sandbox
+        .writeLog()
+        .map((w) => `${w.object} ${w.records}`)
+        .sort(),
+    ).to.deep.equal(['car_c 1', 'car_c 300', 'car_c 300', 'companies 1', 'companies 300']);
+    expect(sandbox.companies().map((c) => [c.externalCompanyId, c.company])).to.deep.equal(
+      input.records.filter((r) => r.stream === 'companies').map((r) => [r.data.externalCompanyId, r.data.company]),
+    );
+    expect(sandbox.customObjects('car_c').map((c) => [c.vin, c.year])).to.deep.equal(
+      input.records.filter((r) => r.stream === 'car_c').map((r) => [r.data.vin, r.data.year]),
+    );
   });
 });
 
@@ -388,7 +487,11 @@ describe('destination-marketo against the sandbox: batches in flight together', 
     expect(result.exitCode, outcome(result)).to.equal(0);
 
     // C was written while A was slow; B only after A.
-    expect(sandbox.writeLog().map((w) => [w.records, w.created, w.updated])).to.deep.equal([[300, 300, 0], [300, 300, 0], [300, 0, 300]]);
+    expect(sandbox.writeLog().map((w) => [w.records, w.created, w.updated])).to.deep.equal([
+      [300, 300, 0],
+      [300, 300, 0],
+      [300, 0, 300],
+    ]);
     const titles = new Map(sandbox.leads().map((l) => [l.email, l.title]));
     expect(leadRows(300).filter((r) => titles.get(r.email as string) !== 'second')).to.deep.equal([]);
     expect(leadRows(300, 300).filter((r) => titles.get(r.email as string) !== 'other')).to.deep.equal([]);
@@ -403,7 +506,7 @@ describe('destination-marketo against the sandbox: a write stopped mid-stream', 
   // Every call takes 100 ms, so the kill lands while batches are still being written.
   startsSandbox({ seed: 6, leadCount: 10, activityCount: 100, latencyMs: 100 }, (s) => (sandbox = s));
 
-  it('SIGKILL after the third echoed state: every echoed state\'s rows are in Marketo, none echoed before its rows', async () => {
+  it("SIGKILL after the third echoed state: every echoed state's rows are in Marketo, none echoed before its rows", async () => {
     const input = windowedLeads(8, 150);
     const problems: string[] = [];
     // Two batches in flight at a time, so that most windows are still to be written when the kill lands.
@@ -468,7 +571,12 @@ describe('destination-marketo against the sandbox: malformed input and catalogs'
   it('a RECORD of a stream outside the catalog', async () => {
     const rows = leadRows(3, 0, 'stream.example.com').map((r) => recordLine('leads', r));
     const lines = [rows[0], stateLine('leads', 1), rows[1], recordLine('contacts', { email: 'x@stream.example.com' }), rows[2]];
-    const result = await failsAt(lines, 3, "Input line 4 is a RECORD for stream 'contacts', which is not in the configured catalog (streams: 'leads', 'car_c').", 'system_error');
+    const result = await failsAt(
+      lines,
+      3,
+      "Input line 4 is a RECORD for stream 'contacts', which is not in the configured catalog (streams: 'leads', 'car_c').",
+      'system_error',
+    );
     expect(echoedStates(result)).to.deep.equal([{ stream: 'leads', cursor: 1, recordCount: 1, rejectedRecordCount: 0 }]);
   });
 
@@ -500,9 +608,16 @@ describe('destination-marketo against the sandbox: malformed input and catalogs'
 
   it('a catalog stream that is no Marketo object fails at once, naming it and listing what exists', async () => {
     const writesBefore = sandbox.writeLog().length;
-    const result = await run(DESTINATION, ['write', '--config', writeJsonTemp(destinationConfig(sandbox)), '--catalog', writeJsonTemp(catalog('leads', 'cars', 'car_c'))], {
-      stdin: leadRows(3, 0, 'catalog.example.com').map((r) => recordLine('leads', r)).join('\n') + '\n',
-    });
+    const result = await run(
+      DESTINATION,
+      ['write', '--config', writeJsonTemp(destinationConfig(sandbox)), '--catalog', writeJsonTemp(catalog('leads', 'cars', 'car_c'))],
+      {
+        stdin:
+          leadRows(3, 0, 'catalog.example.com')
+            .map((r) => recordLine('leads', r))
+            .join('\n') + '\n',
+      },
+    );
     expect(result.exitCode).to.equal(1);
     expect(result.traces('ERROR').map((t: any) => [t.error.message, t.error.failure_type])).to.deep.equal([
       [
@@ -552,7 +667,11 @@ describe('destination-marketo against the sandbox: whole-request faults during a
     expect(sandbox.leads().length).to.equal(10 + 900);
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
     // Each batch reached Sync Leads exactly once: the faulted attempts never got to it.
-    expect(syncCalls().map((w) => [w.records, w.created, w.error ?? null])).to.deep.equal([[300, 300, null], [300, 300, null], [300, 300, null]]);
+    expect(syncCalls().map((w) => [w.records, w.created, w.error ?? null])).to.deep.equal([
+      [300, 300, null],
+      [300, 300, null],
+      [300, 300, null],
+    ]);
     // Windows 2 and 3 are written concurrently: the faults fall on either batch, in any order.
     const leadCalls = sandbox.counters.calls().filter((c) => c.path === '/rest/v1/leads.json');
     const outcomes = leadCalls.map((c) => String(c.code ?? c.status));
@@ -634,7 +753,13 @@ describe('destination-marketo against the sandbox: deletes', function () {
     expect(sandbox.companies().map((c) => c.externalCompanyId)).to.deep.equal(['C-2']);
     expect(sandbox.customObjects('car_c').map((c) => c.vin)).to.deep.equal(['V-1']);
     // Deleted leads are Delete Lead activities, as when deleted in Marketo.
-    expect([...sandbox.activities()].filter((a) => a.activityTypeId === 37).map((a) => a.leadId).filter((id) => id <= 12).sort()).to.deep.equal([5, 7, 8, 9]);
+    expect(
+      [...sandbox.activities()]
+        .filter((a) => a.activityTypeId === 37)
+        .map((a) => a.leadId)
+        .filter((id) => id <= 12)
+        .sort(),
+    ).to.deep.equal([5, 7, 8, 9]);
 
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
     expect(logMessages(result, 'INFO')).to.include.members([
@@ -686,7 +811,10 @@ describe('destination-marketo against the sandbox: check', function () {
 describe('destination-marketo against the sandbox: lead partitions', function () {
   this.timeout(120_000);
   let sandbox: Sandbox;
-  const partitions = [{ id: 1, name: 'Default', description: 'Initial system lead partition' }, { id: 2, name: 'Mexico', description: 'Leads that live in Mexico' }];
+  const partitions = [
+    { id: 1, name: 'Default', description: 'Initial system lead partition' },
+    { id: 2, name: 'Mexico', description: 'Leads that live in Mexico' },
+  ];
   startsSandbox({ seed: 14, leadCount: 10, activityCount: 100, leadPartitions: partitions }, (s) => (sandbox = s));
 
   const rowsOf = (existing: Lead) => [
@@ -723,14 +851,19 @@ describe('destination-marketo against the sandbox: lead partitions', function ()
     ]);
     // The setting costs one Get Lead Partitions per sync.
     expect(sandbox.counters.byEndpoint()).to.deep.equal({
-      'GET /rest/v1/leads/describe.json': 1, 'GET /rest/v1/leads/partitions.json': 1, 'GET /rest/v1/companies/describe.json': 1, 'POST /rest/v1/leads.json': 1,
+      'GET /rest/v1/leads/describe.json': 1,
+      'GET /rest/v1/leads/partitions.json': 1,
+      'GET /rest/v1/companies/describe.json': 1,
+      'POST /rest/v1/leads.json': 1,
     });
   });
 
   it('a lead_partition_name the instance does not have: the write stops before any row, and check fails, naming the partitions there are', async () => {
     const before = sandbox.writeLog().length;
     const message = "'lead_partition_name' is 'Atlantis', which is not a lead partition of this Marketo instance. Its partitions: 'Default', 'Mexico'.";
-    const result = await write(sandbox, ['leads'], new Input().row('leads', { email: 'x@example.com' }).state('leads', 1).text(), { config: { lead_partition_name: 'Atlantis' } });
+    const result = await write(sandbox, ['leads'], new Input().row('leads', { email: 'x@example.com' }).state('leads', 1).text(), {
+      config: { lead_partition_name: 'Atlantis' },
+    });
     expect(result.exitCode).to.equal(1);
     expect(result.traces('ERROR').map((t: any) => [t.error.message, t.error.failure_type])).to.deep.equal([[message, 'config_error']]);
     expect(sandbox.writeLog()).to.have.length(before);

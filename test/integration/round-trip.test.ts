@@ -26,16 +26,29 @@ function writable(sandbox: Sandbox): Map<string, Row> {
 }
 
 async function writeBack(sandbox: Sandbox, records: Row[]): Promise<RunResult> {
-  const config = { domain_url: sandbox.url, client_id: sandbox.clientId, client_secret: sandbox.clientSecret, lead_lookup_field: 'email', max_calls_per_20s: 100, max_concurrent_calls: 10 };
+  const config = {
+    domain_url: sandbox.url,
+    client_id: sandbox.clientId,
+    client_secret: sandbox.clientSecret,
+    lead_lookup_field: 'email',
+    max_calls_per_20s: 100,
+    max_concurrent_calls: 10,
+  };
   const catalog = {
-    streams: [{ stream: { name: 'leads', json_schema: { type: 'object', properties: {} }, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' }],
+    streams: [
+      {
+        stream: { name: 'leads', json_schema: { type: 'object', properties: {} }, supported_sync_modes: ['incremental'] },
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append_dedup',
+      },
+    ],
   };
   const lines = records.map((data) => JSON.stringify({ type: 'RECORD', record: { stream: 'leads', data: lowerCased(data), emitted_at: 1_767_225_600_000 } }));
   lines.push(JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'leads' }, stream_state: { cursor: 'end' } } } }));
   return run(DESTINATION, ['write', '--config', writeJsonTemp(config), '--catalog', writeJsonTemp(catalog)], { stdin: lines.join('\n') + '\n' });
 }
 
-describe('round trip: the source\'s leads output written back through the destination', function () {
+describe("round trip: the source's leads output written back through the destination", function () {
   this.timeout(180_000);
   let marketo: Sandbox;
   let mirror: Sandbox;
@@ -80,7 +93,11 @@ describe('round trip: the source\'s leads output written back through the destin
     expect(result.states().map((s: any) => s.destinationStats)).to.deep.equal([{ recordCount: records.length, rejectedRecordCount: 0 }]);
     // One read of current values and one write per operation: 46 rows, 300 to a call.
     expect(mirror.counters.byEndpoint()).to.deep.equal({
-      'GET /rest/v1/leads/describe.json': 1, 'GET /rest/v1/companies/describe.json': 1, 'GET /rest/v1/leads.json': 1, 'POST /rest/v1/leads.json': 1, 'POST /rest/v1/leads/delete.json': 1,
+      'GET /rest/v1/leads/describe.json': 1,
+      'GET /rest/v1/companies/describe.json': 1,
+      'GET /rest/v1/leads.json': 1,
+      'POST /rest/v1/leads.json': 1,
+      'POST /rest/v1/leads/delete.json': 1,
     });
     const logs = result.logs().map((l: any) => l.message);
     expect(logs).to.include(

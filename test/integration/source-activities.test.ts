@@ -3,9 +3,7 @@ import { startSandbox, Sandbox } from '../../sandbox';
 import { checkCatalog, checkRecords, checkSequentialSlices, checkSpec, checkConnection } from '../harness/acceptance';
 import { configuredCatalogFromDiscovered, invalidStreamCatalog } from '../harness/configured-catalog';
 import { writeJsonTemp } from '../harness/run-connector';
-import {
-  SOURCE, START_DATE, catalogFor, committedRecords, discover, guids, nextState, read, run, sourceConfig, uniqueSorted,
-} from './support';
+import { SOURCE, START_DATE, catalogFor, committedRecords, discover, guids, nextState, read, run, sourceConfig, uniqueSorted } from './support';
 
 /** An ISO second `seconds` ago. */
 function recent(seconds: number): string {
@@ -20,9 +18,18 @@ function expected(sandbox: Sandbox): Record<string, string[]> {
   const all = [...sandbox.activities()].filter((a) => a.activityDate >= START_DATE);
   const servedTypes = new Set(sandbox.activityTypes().map((t) => t.id));
   return {
-    activities: all.filter((a) => servedTypes.has(a.activityTypeId)).map((a) => a.marketoGUID).sort(),
-    lead_changes: all.filter((a) => LEAD_CHANGE_TYPES.has(a.activityTypeId)).map((a) => a.marketoGUID).sort(),
-    deleted_leads: all.filter((a) => a.activityTypeId === 37).map((a) => a.marketoGUID).sort(),
+    activities: all
+      .filter((a) => servedTypes.has(a.activityTypeId))
+      .map((a) => a.marketoGUID)
+      .sort(),
+    lead_changes: all
+      .filter((a) => LEAD_CHANGE_TYPES.has(a.activityTypeId))
+      .map((a) => a.marketoGUID)
+      .sort(),
+    deleted_leads: all
+      .filter((a) => a.activityTypeId === 37)
+      .map((a) => a.marketoGUID)
+      .sort(),
   };
 }
 
@@ -47,9 +54,17 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
 
   const failures: Array<[string, (s: Sandbox) => Record<string, unknown>, RegExp]> = [
     ['wrong credentials', (s) => sourceConfig(s, { client_secret: 'wrong-secret-value' }), /refused the client id and secret \(Bad client credentials\)/],
-    ['an unreachable host', () => sourceConfig(sandbox, { domain_url: 'http://127.0.0.1:45678' }), /Could not reach Marketo at http:\/\/127\.0\.0\.1:45678: the connection was refused/],
+    [
+      'an unreachable host',
+      () => sourceConfig(sandbox, { domain_url: 'http://127.0.0.1:45678' }),
+      /Could not reach Marketo at http:\/\/127\.0\.0\.1:45678: the connection was refused/,
+    ],
     ['an http URL to a non-loopback host', () => sourceConfig(sandbox, { domain_url: 'http://123-ABC-456.mktorest.com' }), /'domain_url' must use https/],
-    ['a bad start date', () => sourceConfig(sandbox, { start_date: 'last tuesday' }), /^'start_date' must look like YYYY-MM-DDTHH:mm:ssZ; got 'last tuesday'\. Example: 2024-01-01T00:00:00Z\.$/],
+    [
+      'a bad start date',
+      () => sourceConfig(sandbox, { start_date: 'last tuesday' }),
+      /^'start_date' must look like YYYY-MM-DDTHH:mm:ssZ; got 'last tuesday'\. Example: 2024-01-01T00:00:00Z\.$/,
+    ],
   ];
   for (const [label, config, message] of failures) {
     it(`check answers FAILED with a clear message for ${label}`, async () => {
@@ -68,7 +83,21 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     const result = await run(SOURCE, ['discover', '--config', writeJsonTemp(sourceConfig(sandbox))]);
     expect(checkCatalog(result.messages)).to.deep.equal([]);
     const streams = result.messages.find((m) => m.type === 'CATALOG').catalog.streams;
-    expect(streams.map((s: any) => s.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types', 'companies', 'programs', 'smart_campaigns', 'segmentations', 'segments', 'static_lists', 'static_list_members', 'car_c']);
+    expect(streams.map((s: any) => s.name)).to.deep.equal([
+      'activities',
+      'lead_changes',
+      'deleted_leads',
+      'leads',
+      'activity_types',
+      'companies',
+      'programs',
+      'smart_campaigns',
+      'segmentations',
+      'segments',
+      'static_lists',
+      'static_list_members',
+      'car_c',
+    ]);
     // The leads schema is Describe Lead's, live, with the fields of the linked company marked.
     const leads = streams.find((s: any) => s.name === 'leads').json_schema.properties;
     expect(Object.keys(leads)).to.have.length(sandbox.leadFields().filter((f) => f.rest).length + 1);
@@ -85,7 +114,10 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     expect(badSecret.exitCode).to.equal(1);
     // A connection failure of the whole read, before any stream starts (first-hour.test.ts has the details).
     expect(badSecret.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.message])).to.deep.equal([
-      ['config_error', 'Marketo refused the client id and secret (Bad client credentials). Check them in Admin > LaunchPoint > View Details, and that the API user is active.'],
+      [
+        'config_error',
+        'Marketo refused the client id and secret (Bad client credentials). Check them in Admin > LaunchPoint > View Details, and that the API user is active.',
+      ],
     ]);
     expect(badSecret.traces('STREAM_STATUS')).to.deep.equal([]);
     expect(badSecret.stdoutLines.join('\n')).not.to.contain('not-the-secret-1234');
@@ -105,10 +137,21 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     sandbox.faults.clear();
     expect(result.exitCode).to.equal(1);
     expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor?.name, e.error.message])).to.deep.equal([
-      ['config_error', 'leads', "leads: Marketo denied access to /rest/v1/leads.json (603 Access denied). Give the API user's role the 'Read-Only Lead' permission (Admin > Users & Roles > Roles), or check the IP allow-list."],
+      [
+        'config_error',
+        'leads',
+        "leads: Marketo denied access to /rest/v1/leads.json (603 Access denied). Give the API user's role the 'Read-Only Lead' permission (Admin > Users & Roles > Roles), or check the IP allow-list.",
+      ],
     ]);
     const statuses = result.traces('STREAM_STATUS').map((t: any) => `${t.stream_status.stream_descriptor.name}:${t.stream_status.status}`);
-    expect(statuses).to.deep.equal(['deleted_leads:STARTED', 'deleted_leads:RUNNING', 'deleted_leads:COMPLETE', 'leads:STARTED', 'leads:RUNNING', 'leads:INCOMPLETE']);
+    expect(statuses).to.deep.equal([
+      'deleted_leads:STARTED',
+      'deleted_leads:RUNNING',
+      'deleted_leads:COMPLETE',
+      'leads:STARTED',
+      'leads:RUNNING',
+      'leads:INCOMPLETE',
+    ]);
     expect(uniqueSorted(guids(result, 'deleted_leads'))).to.deep.equal(expected(sandbox).deleted_leads);
   });
 
@@ -156,14 +199,28 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
         ],
       ]);
       const finalStatus = (name: string): string =>
-        result.traces('STREAM_STATUS').filter((t: any) => t.stream_status.stream_descriptor.name === name).map((t: any) => t.stream_status.status).pop();
+        result
+          .traces('STREAM_STATUS')
+          .filter((t: any) => t.stream_status.stream_descriptor.name === name)
+          .map((t: any) => t.stream_status.status)
+          .pop();
       expect(order.map(finalStatus)).to.deep.equal(order.map((name) => (name === 'deleted_leads' ? 'INCOMPLETE' : 'COMPLETE')));
       // The error TRACE comes after every stream before it completed, and the streams after it still ran.
       const want = expected(sandbox);
       expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(want.activities);
       expect(uniqueSorted(guids(result, 'lead_changes'))).to.deep.equal(want.lead_changes);
       expect(result.records('deleted_leads')).to.deep.equal([]);
-      expect(result.records('activity_types').map((r: any) => r.data.id).sort()).to.deep.equal(sandbox.activityTypes().map((t) => t.id).sort());
+      expect(
+        result
+          .records('activity_types')
+          .map((r: any) => r.data.id)
+          .sort(),
+      ).to.deep.equal(
+        sandbox
+          .activityTypes()
+          .map((t) => t.id)
+          .sort(),
+      );
     });
   }
 
@@ -171,17 +228,54 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
     const discovered = await discover(sourceConfig(sandbox));
     const catalog = configuredCatalogFromDiscovered(discovered);
     for (const configured of catalog.streams) (configured as any).sync_mode = 'incremental';
-    expect(catalog.streams.map((s: any) => s.stream.name)).to.deep.equal(['activities', 'lead_changes', 'deleted_leads', 'leads', 'activity_types', 'companies', 'programs', 'smart_campaigns', 'segmentations', 'segments', 'static_lists', 'static_list_members', 'car_c']);
+    expect(catalog.streams.map((s: any) => s.stream.name)).to.deep.equal([
+      'activities',
+      'lead_changes',
+      'deleted_leads',
+      'leads',
+      'activity_types',
+      'companies',
+      'programs',
+      'smart_campaigns',
+      'segmentations',
+      'segments',
+      'static_lists',
+      'static_list_members',
+      'car_c',
+    ]);
     const result = await read(sourceConfig(sandbox), catalog);
     expect(result.traces('ERROR').map((e: any) => e.error.message)).to.deep.equal([]);
     expect(result.exitCode, result.stderr).to.equal(0);
-    expect(result.records('activity_types').map((r: any) => r.data.id).sort()).to.deep.equal(sandbox.activityTypes().map((t) => t.id).sort());
+    expect(
+      result
+        .records('activity_types')
+        .map((r: any) => r.data.id)
+        .sort(),
+    ).to.deep.equal(
+      sandbox
+        .activityTypes()
+        .map((t) => t.id)
+        .sort(),
+    );
     const want = expected(sandbox);
     for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(result, stream)), stream).to.deep.equal(want[stream]);
-    expect(result.records('leads').map((r: any) => r.data.id).sort((a: number, b: number) => a - b)).to.deep.equal(sandbox.leads().map((l: any) => l.id).sort((a: number, b: number) => a - b));
-    expect(result.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message)).to.include(
-      "Stream 'activity_types' supports only full_refresh; it is configured as incremental, so it is read in full.",
+    expect(
+      result
+        .records('leads')
+        .map((r: any) => r.data.id)
+        .sort((a: number, b: number) => a - b),
+    ).to.deep.equal(
+      sandbox
+        .leads()
+        .map((l: any) => l.id)
+        .sort((a: number, b: number) => a - b),
     );
+    expect(
+      result
+        .logs()
+        .filter((l: any) => l.level === 'WARN')
+        .map((l: any) => l.message),
+    ).to.include("Stream 'activity_types' supports only full_refresh; it is configured as incremental, so it is read in full.");
   });
 
   it('a stream configured with a sync mode that does not exist is still refused', async () => {
@@ -221,14 +315,27 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     const typesCatalog = catalogFor(discovered, ['activity_types'], 'full_refresh');
     const types = await read(config, typesCatalog);
     expect(checkRecords(types.messages, typesCatalog)).to.deep.equal([]);
-    expect(types.records('activity_types').map((r: any) => r.data.id).sort()).to.deep.equal(sandbox.activityTypes().map((t) => t.id).sort());
+    expect(
+      types
+        .records('activity_types')
+        .map((r: any) => r.data.id)
+        .sort(),
+    ).to.deep.equal(
+      sandbox
+        .activityTypes()
+        .map((t) => t.id)
+        .sort(),
+    );
 
     // New activities, some stamped in the very second the saved cursor points at. The history
     // ended more than five minutes before the sync, so the cursor moved past its last activity
     // to the second every quiet walk of the sync stops at.
     const state = nextState(first);
     const cursorSecond = (state.find((s: any) => s.stream.stream_descriptor.name === 'activities') as any).stream.stream_state.activityDate;
-    const lastSecond = [...sandbox.activities()].map((a) => a.activityDate).sort().pop()!;
+    const lastSecond = [...sandbox.activities()]
+      .map((a) => a.activityDate)
+      .sort()
+      .pop()!;
     expect(cursorSecond > lastSecond).to.equal(true);
     const added = [...sandbox.addActivities(40, { at: cursorSecond }), ...sandbox.addActivities(40)];
     expect(added.filter((a) => a.activityDate === cursorSecond).length).to.be.greaterThan(0);
@@ -250,7 +357,10 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     const first = await read(config, catalog);
     const want = expected(sandbox);
     for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(first, stream)), stream).to.deep.equal(want[stream]);
-    const lastSecond = [...sandbox.activities()].map((a) => a.activityDate).sort().pop()!;
+    const lastSecond = [...sandbox.activities()]
+      .map((a) => a.activityDate)
+      .sort()
+      .pop()!;
     const lateFrom = new Date(Date.parse(lastSecond) - 180_000).toISOString().replace('.000Z', 'Z');
     const late = sandbox.addActivities(30, { at: lateFrom, typeIds: [1, 6, 13] });
     expect(late.every((a) => a.activityDate < lastSecond)).to.equal(true);
@@ -304,7 +414,10 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(expected(sandbox).activities);
     expect(sandbox.counters.errorsByCode()['606']).to.equal(6);
-    const retries = result.logs().map((l: any) => l.message).filter((m: string) => m.startsWith('Marketo: 606'));
+    const retries = result
+      .logs()
+      .map((l: any) => l.message)
+      .filter((m: string) => m.startsWith('Marketo: 606'));
     expect(retries).to.have.length(6);
   });
 
@@ -320,7 +433,10 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     for (const stream of ACTIVITY_STREAMS) {
       const committed = committedRecords(killed, stream).map((r) => r.data.marketoGUID);
       const again = guids(resumed, stream);
-      expect(again.filter((g) => committed.includes(g)), `${stream}: re-emitted after commit`).to.deep.equal([]);
+      expect(
+        again.filter((g) => committed.includes(g)),
+        `${stream}: re-emitted after commit`,
+      ).to.deep.equal([]);
       expect(uniqueSorted([...committed, ...again]), stream).to.deep.equal(want[stream]);
     }
   });
@@ -362,9 +478,14 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
 
   it('accepts a legacy state and an abnormally large cursor (no records, a state)', async () => {
     const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
-    const future = await read(sourceConfig(sandbox), catalog, ACTIVITY_STREAMS.map((name) => ({
-      type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: { activityDate: '2099-12-31T00:00:00Z' } },
-    })));
+    const future = await read(
+      sourceConfig(sandbox),
+      catalog,
+      ACTIVITY_STREAMS.map((name) => ({
+        type: 'STREAM',
+        stream: { stream_descriptor: { name }, stream_state: { activityDate: '2099-12-31T00:00:00Z' } },
+      })),
+    );
     expect(future.exitCode).to.equal(0);
     expect(future.records()).to.deep.equal([]);
     expect(future.states().length).to.be.at.least(3);
@@ -378,7 +499,14 @@ describe('source-marketo throttle against the sandbox limits', function () {
   this.timeout(120_000);
   it('never exceeds max_calls_per_20s in any window nor max_concurrent_calls at once, and provokes no 606/615', async () => {
     // A 2 s window stands in for Marketo's 20 s so the test takes seconds; the logic is the same.
-    const sandbox = await startSandbox({ seed: 3, activityCount: 6000, leadCount: 100, rateLimit: { calls: 12, windowMs: 2000 }, concurrencyLimit: 3, latencyMs: 30 });
+    const sandbox = await startSandbox({
+      seed: 3,
+      activityCount: 6000,
+      leadCount: 100,
+      rateLimit: { calls: 12, windowMs: 2000 },
+      concurrencyLimit: 3,
+      latencyMs: 30,
+    });
     try {
       const config = sourceConfig(sandbox, { max_calls_per_20s: 12, max_concurrent_calls: 3 });
       const discovered = await discover(config);
@@ -407,11 +535,19 @@ describe('source-marketo: a long history read in parallel time windows', functio
       const config = sourceConfig(sandbox, { activity_type_ids: [1, 2, 6, 10], max_concurrent_calls: 4 });
       const discovered = await discover(config);
       const catalog = catalogFor(discovered, ['activities']);
-      const want = [...sandbox.activities()].filter((a) => [1, 2, 6, 10].includes(a.activityTypeId)).map((a) => a.marketoGUID).sort();
+      const want = [...sandbox.activities()]
+        .filter((a) => [1, 2, 6, 10].includes(a.activityTypeId))
+        .map((a) => a.marketoGUID)
+        .sort();
 
       const full = await read(config, catalog);
       expect(full.exitCode, full.stderr).to.equal(0);
-      expect(full.logs().map((l: any) => l.message).filter((m: string) => /time windows/.test(m))).to.deep.equal(['activities: reading 4 time windows in parallel, 1 type group(s) each.']);
+      expect(
+        full
+          .logs()
+          .map((l: any) => l.message)
+          .filter((m: string) => /time windows/.test(m)),
+      ).to.deep.equal(['activities: reading 4 time windows in parallel, 1 type group(s) each.']);
       expect(uniqueSorted(guids(full, 'activities'))).to.deep.equal(want);
       expect(checkSequentialSlices(full.messages)).to.deep.equal([]);
 
@@ -447,7 +583,10 @@ describe('source-marketo: progress on long syncs', function () {
       sandbox.counters.reset();
       const result = await read(config, catalog, undefined, { env: { MARKETO_PROGRESS_INTERVAL_MS: '400' } });
       expect(result.exitCode, result.stderr).to.equal(0);
-      const progress = result.logs().map((l: any) => l.message).filter((m: string) => m.startsWith('Progress: '));
+      const progress = result
+        .logs()
+        .map((l: any) => l.message)
+        .filter((m: string) => m.startsWith('Progress: '));
       const pages = sandbox.counters.byEndpoint()['GET /rest/v1/activities.json'];
       // One line per interval elapsed while the stream ran, far fewer than pages. The span is taken
       // from the connector's own STREAM_STATUS timestamps, so a slow process start on a loaded
@@ -456,7 +595,8 @@ describe('source-marketo: progress on long syncs', function () {
       const seconds = (statusAt('COMPLETE') - statusAt('RUNNING')) / 1000;
       expect(progress.length).to.be.within(Math.max(1, Math.floor(seconds / 0.4) - 1), Math.ceil(seconds / 0.4) + 1);
       expect(progress.length).to.be.below(pages / 2);
-      for (const line of progress) expect(line).to.match(/^Progress: \d+ records in \d+ s \(\d+ records\/s\), now on activities; \d+ API calls used; memory \d+ MB$/);
+      for (const line of progress)
+        expect(line).to.match(/^Progress: \d+ records in \d+ s \(\d+ records\/s\), now on activities; \d+ API calls used; memory \d+ MB$/);
       const estimates = result.traces('ESTIMATE');
       expect(estimates).to.have.length(1);
       expect(estimates[0].estimate.name).to.equal('activities');

@@ -23,7 +23,9 @@ function emitted(result: RunResult, stream: string): Record<string, unknown>[] {
 
 function calls(sandbox: Sandbox, endpoint: string | RegExp): number {
   const counts = sandbox.counters.byEndpoint();
-  return Object.entries(counts).filter(([k]) => (typeof endpoint === 'string' ? k === endpoint : endpoint.test(k))).reduce((sum, [, v]) => sum + v, 0);
+  return Object.entries(counts)
+    .filter(([k]) => (typeof endpoint === 'string' ? k === endpoint : endpoint.test(k)))
+    .reduce((sum, [, v]) => sum + v, 0);
 }
 
 describe('source-marketo programs, smart campaigns, segmentations and segments (Asset API)', function () {
@@ -34,7 +36,17 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
 
   before(async () => {
     lagMs = 2 * HOUR;
-    sandbox = await startSandbox({ seed: 44, leadCount: 50, activityCount: 300, programCount: 205, smartCampaignCount: 230, segmentationCount: 3, staticListCount: 240, rateLimit: null, now: () => Date.now() - lagMs });
+    sandbox = await startSandbox({
+      seed: 44,
+      leadCount: 50,
+      activityCount: 300,
+      programCount: 205,
+      smartCampaignCount: 230,
+      segmentationCount: 3,
+      staticListCount: 240,
+      rateLimit: null,
+      now: () => Date.now() - lagMs,
+    });
     discovered = await discover(sourceConfig(sandbox));
   });
   after(() => sandbox.close());
@@ -159,7 +171,11 @@ describe('source-marketo static_list_members: membership with tombstones, kept e
     expect(calls(sandbox, /^GET \/rest\/v1\/lists\/\d+\/leads\.json$/)).to.equal(4);
 
     const members = (id: number) => sandbox.assets.listMembers(id);
-    const outside = (id: number) => sandbox.leads().map((l) => l.id).filter((lead) => !members(id).includes(lead));
+    const outside = (id: number) =>
+      sandbox
+        .leads()
+        .map((l) => l.id)
+        .filter((lead) => !members(id).includes(lead));
     const [a, b] = outside(2001);
     expect(sandbox.assets.addToList(2001, [a, b])).to.deep.equal([a, b]);
     const gone = members(2002)[0];

@@ -6,8 +6,20 @@ import { catalogFor, committedRecords, discover, nextState, read, sourceConfig }
 import { textOf } from '../../protocol/text';
 
 const SELECTED = [
-  'id', 'email', 'firstName', 'lastName', 'title', 'leadScore', 'unsubscribed', 'segmentation_region', 'leadPartitionId',
-  'externalCompanyId', 'company', 'createdAt', 'updatedAt', '_ab_cdc_deleted_at',
+  'id',
+  'email',
+  'firstName',
+  'lastName',
+  'title',
+  'leadScore',
+  'unsubscribed',
+  'segmentation_region',
+  'leadPartitionId',
+  'externalCompanyId',
+  'company',
+  'createdAt',
+  'updatedAt',
+  '_ab_cdc_deleted_at',
 ];
 const COMPARED = SELECTED.filter((f) => f !== '_ab_cdc_deleted_at');
 /** The selected lead columns a linked lead reads from its company. */
@@ -51,7 +63,8 @@ class Table {
   apply(records: Extracted[]): this {
     for (const record of records) {
       const current = this.latest.get(record.data.id);
-      const newer = !current || record.data.updatedAt > current.data.updatedAt || (record.data.updatedAt === current.data.updatedAt && record.seq > current.seq);
+      const newer =
+        !current || record.data.updatedAt > current.data.updatedAt || (record.data.updatedAt === current.data.updatedAt && record.seq > current.seq);
       if (newer) this.latest.set(record.data.id, record);
     }
     return this;
@@ -63,7 +76,9 @@ class Table {
 }
 
 async function accessToken(sandbox: Sandbox): Promise<string> {
-  const token = (await (await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)).json()) as any;
+  const token = (await (
+    await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)
+  ).json()) as any;
   return token.access_token;
 }
 
@@ -85,7 +100,9 @@ async function marketoLeads(sandbox: Sandbox): Promise<Map<number, Record<string
   const out = new Map<number, Record<string, unknown>>();
   for (let i = 0; i < ids.length; i += 300) {
     const query = new URLSearchParams({ filterType: 'id', filterValues: ids.slice(i, i + 300).join(','), fields: COMPARED.join(',') });
-    const body = (await (await fetch(`${sandbox.url}/rest/v1/leads.json?${query.toString()}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as any;
+    const body = (await (
+      await fetch(`${sandbox.url}/rest/v1/leads.json?${query.toString()}`, { headers: { Authorization: `Bearer ${token}` } })
+    ).json()) as any;
     for (const lead of body.result) out.set(lead.id, lead);
   }
   return out;
@@ -151,7 +168,10 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
   it('one full and two incremental syncs, applied by cursor to a table keyed by id, give exactly the sandbox leads, field for field', async () => {
     const config = sourceConfig(sandbox);
     const catalog = leadsCatalog(discovered, SELECTED, ['companies']);
-    await syncCompanies(sandbox, [{ externalCompanyId: 'C-1', company: 'Acme Holdings' }, { externalCompanyId: 'C-2', company: 'Globex' }]);
+    await syncCompanies(sandbox, [
+      { externalCompanyId: 'C-1', company: 'Acme Holdings' },
+      { externalCompanyId: 'C-2', company: 'Globex' },
+    ]);
 
     const beforeFull = Date.now();
     const full = await read(config, catalog);
@@ -165,7 +185,10 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     // each leaving the activities Marketo writes; one change committed late, dated 4 minutes
     // before the full read began.
     const created = [1, 2, 3, 4, 5].map((i) => sandbox.createLead({ email: `new.lead.${i}@example.com`, firstName: `New${i}`, leadScore: i }));
-    const existing = sandbox.leads().map((l) => l.id).filter((id) => !created.some((c) => c.id === id));
+    const existing = sandbox
+      .leads()
+      .map((l) => l.id)
+      .filter((id) => !created.some((c) => c.id === id));
     for (const id of existing.slice(0, 10)) sandbox.updateLead(id, { firstName: `Changed${id}` });
     for (const id of existing.slice(50, 56)) sandbox.changeScore(id, 15);
     expect(existing.slice(60, 63).map((id) => sandbox.changeSegment(id, 'EMEA'))).to.deep.equal([true, true, true]);
@@ -214,7 +237,12 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     // The lead linked before the company changed still holds the old name in `leads`: the join gives the new one.
     expect(table.rows.get(existing[82])!.company).to.equal('Acme Holdings');
     // Only what changed came back: the changed leads, the merge winner, and the tombstones.
-    expect(second.records('leads').map((r: any) => r.data.id).sort((a: number, b: number) => a - b)).to.deep.equal(
+    expect(
+      second
+        .records('leads')
+        .map((r: any) => r.data.id)
+        .sort((a: number, b: number) => a - b),
+    ).to.deep.equal(
       [created[0].id, existing[90], existing[60], existing[91], existing[80], existing[40], created[1].id, created[2].id, existing[41]].sort((a, b) => a - b),
     );
 
@@ -242,7 +270,10 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     const rescan = await read(config, catalog, paused);
     const records = leadRecords(rescan);
     const since = recent(100 * 86400).slice(0, 10);
-    const warnings = rescan.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message.replace(/\d{4}-\d{2}-\d{2}T[\d:]+Z/g, (d: string) => d.slice(0, 10)));
+    const warnings = rescan
+      .logs()
+      .filter((l: any) => l.level === 'WARN')
+      .map((l: any) => l.message.replace(/\d{4}-\d{2}-\d{2}T[\d:]+Z/g, (d: string) => d.slice(0, 10)));
     const calls = Math.ceil(highestId / 300) + 2;
     expect(warnings).to.deep.equal([
       `leads: the saved state is older than Marketo's retention: lead changes since ${since} (Marketo keeps them 90 days); score, segment, partition and merge activities since ${since} (Marketo keeps them 90 days); deletions since ${since} (Marketo keeps them 14 days). ` +
@@ -288,7 +319,10 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     const records = leadRecords(result);
     expect(records.length).to.equal(sandbox.leads().length);
     expect(records.every((r: any) => !('loyaltyTier' in r.data) && !('department' in r.data))).to.equal(true);
-    const warnings = result.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message);
+    const warnings = result
+      .logs()
+      .filter((l: any) => l.level === 'WARN')
+      .map((l: any) => l.message);
     expect(warnings).to.deep.equal([
       'leads: these selected fields no longer exist in Marketo (hidden or deleted) and are left out of this sync: department. Refresh the source schema to drop them.',
     ]);
@@ -319,7 +353,12 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     expect(records.length).to.equal(sandbox.leads().length);
     expect(records[0].data).to.have.property('department');
     expect(records[records.length - 1].data).not.to.have.property('department');
-    expect(result.logs().filter((l: any) => l.level === 'WARN').map((l: any) => l.message)).to.deep.equal([
+    expect(
+      result
+        .logs()
+        .filter((l: any) => l.level === 'WARN')
+        .map((l: any) => l.message),
+    ).to.deep.equal([
       "leads: the lead field 'department' disappeared from Marketo during the sync (hidden or deleted); it is left out from here on. Refresh the source schema to drop it.",
     ]);
   });
@@ -337,7 +376,11 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     table.apply(extracted([], leadRecords(resumed)));
     await expectTableMirrorsMarketo(table, sandbox);
 
-    for (const id of sandbox.leads().map((l) => l.id).slice(0, 120)) sandbox.updateLead(id, { firstName: `Renamed${id}` });
+    for (const id of sandbox
+      .leads()
+      .map((l) => l.id)
+      .slice(0, 120))
+      sandbox.updateLead(id, { firstName: `Renamed${id}` });
     states = 0;
     const killedIncremental = await read(config, catalog, nextState(resumed), { killAfter: (m) => m.type === 'STATE' && ++states === 2 });
     table.apply(extracted([], [], committedRecords(killedIncremental, 'leads')));
@@ -376,11 +419,18 @@ describe('source-marketo leads: calls', function () {
       const config = sourceConfig(sandbox);
       const catalog = leadsCatalog(await discover(config));
       const full = await read(config, catalog);
-      const changed = sandbox.leads().map((l) => l.id).slice(0, 650);
+      const changed = sandbox
+        .leads()
+        .map((l) => l.id)
+        .slice(0, 650);
       for (const id of changed) expect(sandbox.updateLead(id, { firstName: `Changed ${id}` })).to.deep.equal(['firstName']);
       sandbox.counters.reset();
       const incremental = await read(config, catalog, nextState(full));
-      expect(leadRecords(incremental).map((r: any) => r.data.id).sort((a: number, b: number) => a - b)).to.deep.equal(changed);
+      expect(
+        leadRecords(incremental)
+          .map((r: any) => r.data.id)
+          .sort((a: number, b: number) => a - b),
+      ).to.deep.equal(changed);
       expect(sandbox.counters.byEndpoint()['GET /rest/v1/leads.json']).to.equal(Math.ceil(650 / 300));
     } finally {
       await sandbox.close();
@@ -395,9 +445,12 @@ describe('source-marketo leads: calls', function () {
       sandbox.counters.reset();
       const full = await read(config, catalog);
       expect(leadRecords(full)).to.have.length(3000);
-      expect(full.logs().filter((l: any) => /^leads: full read/.test(l.message)).map((l: any) => l.message)).to.deep.equal([
-        'leads: full read of every lead: about 12 Get Leads calls for ids 1 to 3000 and past it, after 4 to find the highest lead id (3000).',
-      ]);
+      expect(
+        full
+          .logs()
+          .filter((l: any) => /^leads: full read/.test(l.message))
+          .map((l: any) => l.message),
+      ).to.deep.equal(['leads: full read of every lead: about 12 Get Leads calls for ids 1 to 3000 and past it, after 4 to find the highest lead id (3000).']);
       // The walks then start ten minutes before the read began: one page each, from one token.
       expect(sandbox.counters.byEndpoint()).to.deep.equal({
         'GET /rest/v1/leads/describe.json': 1,
@@ -423,7 +476,10 @@ describe('source-marketo leads: calls', function () {
       // A daily sync: every walk cursor a day back, so the walks read the whole history.
       const daily = await read(config, catalog, agedState(nextState(full), 1));
       const records = leadRecords(daily);
-      const rows = { live: records.filter((r: any) => !r.data._ab_cdc_deleted_at).length, tombstones: records.filter((r: any) => r.data._ab_cdc_deleted_at).length };
+      const rows = {
+        live: records.filter((r: any) => !r.data._ab_cdc_deleted_at).length,
+        tombstones: records.filter((r: any) => r.data._ab_cdc_deleted_at).length,
+      };
       expect({ rows, calls: sandbox.counters.byEndpoint() }).to.deep.equal({ rows: SPARSE_ROWS, calls: SPARSE_CALLS });
     } finally {
       await sandbox.close();

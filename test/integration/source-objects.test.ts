@@ -44,7 +44,14 @@ describe('source-marketo companies and custom objects: read back record for reco
 
   beforeEach(async () => {
     lagMs = 2 * HOUR;
-    sandbox = await startSandbox({ seed: 33, leadCount: 700, activityCount: 1500, startDate: recent(2 * 86400), now: () => Date.now() - lagMs, deletedLeadsRetentionDays: null });
+    sandbox = await startSandbox({
+      seed: 33,
+      leadCount: 700,
+      activityCount: 1500,
+      startDate: recent(2 * 86400),
+      now: () => Date.now() - lagMs,
+      deletedLeadsRetentionDays: null,
+    });
   });
   afterEach(() => sandbox.close());
 
@@ -58,7 +65,18 @@ describe('source-marketo companies and custom objects: read back record for reco
     const cars = catalog.streams.find((s: any) => s.name === 'car_c');
     expect(cars.source_defined_primary_key).to.deep.equal([['vin']]);
     expect(cars.supported_sync_modes).to.deep.equal(['full_refresh', 'incremental']);
-    expect(Object.keys(cars.json_schema.properties)).to.have.members(['marketoGUID', 'vin', 'make', 'model', 'year', 'price', 'purchasedAt', 'leadId', 'createdAt', 'updatedAt']);
+    expect(Object.keys(cars.json_schema.properties)).to.have.members([
+      'marketoGUID',
+      'vin',
+      'make',
+      'model',
+      'year',
+      'price',
+      'purchasedAt',
+      'leadId',
+      'createdAt',
+      'updatedAt',
+    ]);
     expect(cars.json_schema.properties.year.type).to.deep.equal(['null', 'integer']);
     expect(cars.json_schema.properties.purchasedAt.format).to.equal('date-time');
   });
@@ -67,7 +85,13 @@ describe('source-marketo companies and custom objects: read back record for reco
     const created = await syncObjects(
       sandbox,
       '/rest/v1/companies.json',
-      Array.from({ length: 650 }, (_, i) => ({ externalCompanyId: `EXT-${i + 1}`, company: `Company ${i + 1}`, numberOfEmployees: i % 7 === 0 ? undefined : 10 * i, annualRevenue: i * 1000.5, industry: i % 3 ? 'Software' : undefined })),
+      Array.from({ length: 650 }, (_, i) => ({
+        externalCompanyId: `EXT-${i + 1}`,
+        company: `Company ${i + 1}`,
+        numberOfEmployees: i % 7 === 0 ? undefined : 10 * i,
+        annualRevenue: i * 1000.5,
+        industry: i % 3 ? 'Software' : undefined,
+      })),
     );
     // Delete a whole range of 300 ids in the middle: the sweep must read past the gap.
     await marketoCall(sandbox, 'POST', '/rest/v1/companies/delete.json', { deleteBy: 'idField', input: created.slice(300, 600).map((r) => ({ id: r.id })) });
@@ -81,7 +105,12 @@ describe('source-marketo companies and custom objects: read back record for reco
     const rows = emitted(full, 'companies');
     const marketo = sandbox.companies();
     expect(rows.length).to.equal(350);
-    expect(byKey(rows, (r) => String(r.id))).to.deep.equal(byKey(marketo.map((c) => expected(c, fields)), (r) => String(r.id)));
+    expect(byKey(rows, (r) => String(r.id))).to.deep.equal(
+      byKey(
+        marketo.map((c) => expected(c, fields)),
+        (r) => String(r.id),
+      ),
+    );
     // The probe for the highest id (650), then ranges 1-300, 301-600 (empty), 601-900, and two empty ranges past the last company.
     const sweepCalls = (await probeCalls(marketo.map((c) => Number(c.id)))) + 5;
     expect(calls(sandbox, 'GET /rest/v1/companies.json')).to.equal(sweepCalls);
@@ -101,7 +130,10 @@ describe('source-marketo companies and custom objects: read back record for reco
     ]);
     const incremental = await read(sourceConfig(sandbox), catalog, nextState(idle));
     const changed = emitted(incremental, 'companies');
-    const now = byKey(sandbox.companies().map((c) => expected(c, fields)), (r) => String(r.externalCompanyId));
+    const now = byKey(
+      sandbox.companies().map((c) => expected(c, fields)),
+      (r) => String(r.externalCompanyId),
+    );
     expect(byKey(changed, (r) => String(r.externalCompanyId))).to.deep.equal(new Map(['EXT-5', 'EXT-640', 'EXT-NEW'].map((k) => [k, now.get(k)])));
   });
 
@@ -109,7 +141,11 @@ describe('source-marketo companies and custom objects: read back record for reco
     const leadIds = sandbox.leads().map((l) => l.id);
     const cars = [
       // 400 cars on the first 200 leads: more than one page for one range of 300 lead ids.
-      ...leadIds.slice(0, 200).flatMap((id) => [0, 1].map((n) => ({ vin: `VIN-${id}-${n}`, make: n ? 'Volvo' : 'Fiat', model: 'X', year: 2000 + (id % 25), price: id * 10.25, leadId: id }))),
+      ...leadIds
+        .slice(0, 200)
+        .flatMap((id) =>
+          [0, 1].map((n) => ({ vin: `VIN-${id}-${n}`, make: n ? 'Volvo' : 'Fiat', model: 'X', year: 2000 + (id % 25), price: id * 10.25, leadId: id })),
+        ),
       ...leadIds.slice(-30).map((id) => ({ vin: `VIN-${id}-late`, make: 'Kia', purchasedAt: '2025-03-04T05:06:07Z', leadId: id })),
     ];
     await syncObjects(sandbox, '/rest/v1/customobjects/car_c.json', cars);
@@ -125,9 +161,17 @@ describe('source-marketo companies and custom objects: read back record for reco
     // The highest lead id (700) from a probe of Get Leads, then lead ids 1-300 (400 cars: two pages), 301-600, 601-900, and two empty ranges past the last car.
     expect(calls(sandbox, 'GET /rest/v1/leads.json')).to.equal(await probeCalls(leadIds));
     expect(calls(sandbox, 'GET /rest/v1/customobjects/car_c.json')).to.equal(6);
-    const want = byKey(sandbox.customObjects("car_c").map((c) => expected(c, fields)), (r) => String(r.vin));
+    const want = byKey(
+      sandbox.customObjects('car_c').map((c) => expected(c, fields)),
+      (r) => String(r.vin),
+    );
     for (const r of rows) expect(r, String(r.vin)).to.deep.equal(want.get(String(r.vin)));
-    expect(byKey(rows, (r) => String(r.vin))).to.deep.equal(byKey(sandbox.customObjects('car_c').map((c) => expected(c, fields)), (r) => String(r.vin)));
+    expect(byKey(rows, (r) => String(r.vin))).to.deep.equal(
+      byKey(
+        sandbox.customObjects('car_c').map((c) => expected(c, fields)),
+        (r) => String(r.vin),
+      ),
+    );
 
     lagMs = HOUR;
     await syncObjects(sandbox, '/rest/v1/customobjects/car_c.json', [
@@ -135,7 +179,10 @@ describe('source-marketo companies and custom objects: read back record for reco
       { vin: 'VIN-new', make: 'Saab', leadId: leadIds[leadIds.length - 1] },
     ]);
     const incremental = await read(sourceConfig(sandbox), catalog, nextState(full));
-    const now = byKey(sandbox.customObjects('car_c').map((c) => expected(c, fields)), (r) => String(r.vin));
+    const now = byKey(
+      sandbox.customObjects('car_c').map((c) => expected(c, fields)),
+      (r) => String(r.vin),
+    );
     expect(byKey(emitted(incremental, 'car_c'), (r) => String(r.vin))).to.deep.equal(new Map([`VIN-${leadIds[3]}-1`, 'VIN-new'].map((k) => [k, now.get(k)])));
   });
 
@@ -151,4 +198,18 @@ describe('source-marketo companies and custom objects: read back record for reco
   });
 });
 
-const companyFieldNames = ['externalCompanyId', 'id', 'company', 'annualRevenue', 'numberOfEmployees', 'industry', 'sicCode', 'website', 'mainPhone', 'billingCity', 'billingCountry', 'createdAt', 'updatedAt'];
+const companyFieldNames = [
+  'externalCompanyId',
+  'id',
+  'company',
+  'annualRevenue',
+  'numberOfEmployees',
+  'industry',
+  'sicCode',
+  'website',
+  'mainPhone',
+  'billingCity',
+  'billingCountry',
+  'createdAt',
+  'updatedAt',
+];

@@ -16,9 +16,22 @@ const CHANGE_DATA_VALUE = 13;
 
 /** The destination's `write` over `rows` of the leads stream, ending with one STATE. */
 async function writeLeads(sandbox: Sandbox, rows: Row[], extra: Row = {}): Promise<RunResult> {
-  const config = { domain_url: sandbox.url, client_id: sandbox.clientId, client_secret: sandbox.clientSecret, max_calls_per_20s: 100, max_concurrent_calls: 10, ...extra };
+  const config = {
+    domain_url: sandbox.url,
+    client_id: sandbox.clientId,
+    client_secret: sandbox.clientSecret,
+    max_calls_per_20s: 100,
+    max_concurrent_calls: 10,
+    ...extra,
+  };
   const catalog = {
-    streams: [{ stream: { name: 'leads', json_schema: { type: 'object', properties: {} }, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' }],
+    streams: [
+      {
+        stream: { name: 'leads', json_schema: { type: 'object', properties: {} }, supported_sync_modes: ['incremental'] },
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append_dedup',
+      },
+    ],
   };
   const lines = rows.map((data) => JSON.stringify({ type: 'RECORD', record: { stream: 'leads', data, emitted_at: 1_767_225_600_000 } }));
   lines.push(JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'leads' }, stream_state: { cursor: 'end' } } } }));
@@ -39,7 +52,11 @@ describe('two-way synchronisation against the sandbox', function () {
   afterEach(() => sandbox.close());
 
   /** Existing leads with an email, ascending id. */
-  const existing = (n: number) => sandbox.leads().filter((l) => typeof l.email === 'string').slice(0, n);
+  const existing = (n: number) =>
+    sandbox
+      .leads()
+      .filter((l) => typeof l.email === 'string')
+      .slice(0, n);
 
   it('a full loop: the second write sends nothing and the source extracts only the changes made in the UI', async () => {
     const leads = existing(25);
@@ -57,7 +74,11 @@ describe('two-way synchronisation against the sandbox', function () {
     }
 
     // 2. Someone edits three of these leads in the Marketo UI.
-    const uiEdits: Array<[number, Row]> = [[leads[0].id, { lastName: 'Edited' }], [leads[1].id, { city: 'Lyon' }], [leads[2].id, { firstName: 'FromUi' }]];
+    const uiEdits: Array<[number, Row]> = [
+      [leads[0].id, { lastName: 'Edited' }],
+      [leads[1].id, { city: 'Lyon' }],
+      [leads[2].id, { firstName: 'FromUi' }],
+    ];
     for (const [id, values] of uiEdits) sandbox.updateLead(id, values, { source: 'ui' });
     const ui = changeActivities(sandbox).slice(changesBefore + ours.length);
     expect(ui.map((a) => attribute(a, 'Source'))).to.deep.equal(['Person Detail Page', 'Person Detail Page', 'Person Detail Page']);
@@ -67,8 +88,14 @@ describe('two-way synchronisation against the sandbox', function () {
     const read1 = await read(config, catalogFor(await discover(config), ['lead_changes']));
     expect(read1.exitCode, read1.stderr).to.equal(0);
     const extracted = new Set(read1.records('lead_changes').map((r: any) => r.data.marketoGUID));
-    expect(ours.filter((a) => extracted.has(a.marketoGUID)).map((a) => a.marketoGUID), 'our own writes read back').to.deep.equal([]);
-    expect(ui.filter((a) => !extracted.has(a.marketoGUID)).map((a) => a.marketoGUID), 'UI changes missed').to.deep.equal([]);
+    expect(
+      ours.filter((a) => extracted.has(a.marketoGUID)).map((a) => a.marketoGUID),
+      'our own writes read back',
+    ).to.deep.equal([]);
+    expect(
+      ui.filter((a) => !extracted.has(a.marketoGUID)).map((a) => a.marketoGUID),
+      'UI changes missed',
+    ).to.deep.equal([]);
 
     // 4. The destination writes the same rows again (lead 3's UI change wins in the warehouse, as the source brought it).
     rows[2] = { ...rows[2], firstName: 'FromUi' };
@@ -101,8 +128,15 @@ describe('two-way synchronisation against the sandbox', function () {
     expect(newestRun.logs().map((l: any) => l.message)).to.include(
       "Stream 'leads', compared with Marketo's current values: 1 unchanged (not sent), 0 created, 1 updated, 0 rejected; 2 fields kept as Marketo has them because it changed them after the row (newest_wins).",
     );
-    const debug = newestRun.logs().filter((l: any) => l.level === 'DEBUG').map((l: any) => l.message);
-    expect(debug).to.deep.equal(['firstName', 'title'].map((f) => `Stream 'leads', email=${String(newest.email)}: field '${f}' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`));
+    const debug = newestRun
+      .logs()
+      .filter((l: any) => l.level === 'DEBUG')
+      .map((l: any) => l.message);
+    expect(debug).to.deep.equal(
+      ['firstName', 'title'].map(
+        (f) => `Stream 'leads', email=${String(newest.email)}: field '${f}' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
+      ),
+    );
   });
 
   it('newest_wins decides per field: a custom field edited in the UI after the row is kept (updatedAt does not see it), the others are written', async () => {
@@ -125,25 +159,50 @@ describe('two-way synchronisation against the sandbox', function () {
     expect([sandbox.lead(other.id)!.integer_field, sandbox.lead(other.id)!.title]).to.deep.equal([8, 'UiTitle']);
     // One Get Lead Changes walk for the sync: a paging token and one page of changes since the row's change time.
     expect(sandbox.counters.byEndpoint()).to.deep.equal({
-      'GET /rest/v1/leads/describe.json': 1, 'GET /rest/v1/companies/describe.json': 1, [GET_LEADS]: 1,
-      'GET /rest/v1/activities/pagingtoken.json': 1, 'GET /rest/v1/activities/leadchanges.json': 1, [SYNC_LEADS]: 1,
+      'GET /rest/v1/leads/describe.json': 1,
+      'GET /rest/v1/companies/describe.json': 1,
+      [GET_LEADS]: 1,
+      'GET /rest/v1/activities/pagingtoken.json': 1,
+      'GET /rest/v1/activities/leadchanges.json': 1,
+      [SYNC_LEADS]: 1,
     });
-    expect(result.logs().filter((l: any) => l.level === 'DEBUG').map((l: any) => l.message)).to.deep.equal([
+    expect(
+      result
+        .logs()
+        .filter((l: any) => l.level === 'DEBUG')
+        .map((l: any) => l.message),
+    ).to.deep.equal([
       `Stream 'leads', email=${String(lead.email)}: field 'integer_field' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
       `Stream 'leads', email=${String(other.email)}: field 'title' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
     ]);
   });
 
   it('700 unchanged rows cost ceil(700 / 300) = 3 reads and no write', async () => {
-    const rows = Array.from({ length: 700 }, (_, i) => ({ email: `two.way.${i}@example.com`, firstName: `First${i}`, integer_field: i, datetime_field: '2026-03-04T05:06:07Z' }));
+    const rows = Array.from({ length: 700 }, (_, i) => ({
+      email: `two.way.${i}@example.com`,
+      firstName: `First${i}`,
+      integer_field: i,
+      datetime_field: '2026-03-04T05:06:07Z',
+    }));
     await writeLeads(sandbox, rows);
-    expect(sandbox.writeLog().map((w) => [w.records, w.created]), "batches are written concurrently").to.have.deep.members([[300, 300], [300, 300], [100, 100]]);
+    expect(
+      sandbox.writeLog().map((w) => [w.records, w.created]),
+      'batches are written concurrently',
+    ).to.have.deep.members([
+      [300, 300],
+      [300, 300],
+      [100, 100],
+    ]);
 
     sandbox.counters.reset();
     // The same values in other forms: numbers as text, another time zone.
     const again = rows.map((r) => ({ ...r, integer_field: String(r.integer_field), datetime_field: '2026-03-04T07:06:07+02:00' }));
     await writeLeads(sandbox, again);
-    expect(sandbox.counters.byEndpoint()).to.deep.equal({ 'GET /rest/v1/leads/describe.json': 1, 'GET /rest/v1/companies/describe.json': 1, [GET_LEADS]: Math.ceil(700 / 300) });
+    expect(sandbox.counters.byEndpoint()).to.deep.equal({
+      'GET /rest/v1/leads/describe.json': 1,
+      'GET /rest/v1/companies/describe.json': 1,
+      [GET_LEADS]: Math.ceil(700 / 300),
+    });
     expect(sandbox.writeLog()).to.have.length(3);
   });
 });

@@ -71,7 +71,10 @@ describe('ActivityCursor', () => {
   });
 
   it('starts a partition the state does not know at start_date, and honours a start_date moved forward', () => {
-    const cursor = new ActivityCursor({ activityDate: '2026-03-01T00:00:00Z', partitions: { '1': { activityDate: '2026-03-01T00:00:00Z', marketoGUIDs: [] } } }, START);
+    const cursor = new ActivityCursor(
+      { activityDate: '2026-03-01T00:00:00Z', partitions: { '1': { activityDate: '2026-03-01T00:00:00Z', marketoGUIDs: [] } } },
+      START,
+    );
     expect(cursor.startOf(['2'])).to.equal(START);
     const later = new ActivityCursor({ partitions: { '1': { activityDate: '2025-01-01T00:00:00Z', marketoGUIDs: [] } } }, START);
     expect(later.startOf(['1'])).to.equal(START);

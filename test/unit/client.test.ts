@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import * as sinon from 'sinon';
 import { MarketoClient } from '../../marketo/client';
 import { normaliseDomainUrl, parseConnection } from '../../marketo/config';
-import { CallBudgetExhaustedError, MarketoAccessDeniedError, MarketoConfigError, MarketoQuotaExhaustedError, MarketoRequestError, MarketoTransientError } from '../../marketo/errors';
+import {
+  CallBudgetExhaustedError,
+  MarketoAccessDeniedError,
+  MarketoConfigError,
+  MarketoQuotaExhaustedError,
+  MarketoRequestError,
+  MarketoTransientError,
+} from '../../marketo/errors';
 import { Throttle } from '../../marketo/throttle';
 
 const TOKEN = { access_token: 'tok-1:ab', token_type: 'bearer', expires_in: 3599, scope: 'api@x.com' };
@@ -59,7 +66,14 @@ describe('MarketoClient', () => {
     expect(restCalls(stub)).to.have.length(2);
   });
 
-  for (const [code, label] of [['606', 'rate limit'], ['615', 'concurrency'], ['604', 'timeout'], ['608', 'unavailable'], ['611', 'system error'], ['713', 'transient']]) {
+  for (const [code, label] of [
+    ['606', 'rate limit'],
+    ['615', 'concurrency'],
+    ['604', 'timeout'],
+    ['608', 'unavailable'],
+    ['611', 'system error'],
+    ['713', 'transient'],
+  ]) {
     it(`retries ${code} (${label}) and then succeeds`, async () => {
       const stub = marketo(
         () => json({ success: false, errors: [{ code, message: label }] }),
@@ -84,7 +98,9 @@ describe('MarketoClient', () => {
 
   it('gives up on a transient error after the retry budget, with a typed error', async () => {
     const stub = marketo(() => json({ success: false, errors: [{ code: '606', message: 'Max rate limit' }] }));
-    const err = await clientWith(stub).get('/rest/v1/activities.json').catch((e) => e);
+    const err = await clientWith(stub)
+      .get('/rest/v1/activities.json')
+      .catch((e) => e);
     expect(err).to.be.instanceOf(MarketoTransientError);
     expect(restCalls(stub)).to.have.length(8);
   });
@@ -97,7 +113,9 @@ describe('MarketoClient', () => {
     ];
     for (const [code, type] of cases) {
       const stub = marketo(() => json({ success: false, errors: [{ code, message: 'no' }] }));
-      const err = await clientWith(stub).get('/rest/v1/leads.json').catch((e) => e);
+      const err = await clientWith(stub)
+        .get('/rest/v1/leads.json')
+        .catch((e) => e);
       expect(err, code).to.be.instanceOf(type);
       expect(restCalls(stub), code).to.have.length(1);
     }
@@ -117,19 +135,25 @@ describe('MarketoClient', () => {
       ['POST', '/bulk/v1/leads/export/create.json', 'Read-Only Lead'],
     ];
     for (const [method, path, permission] of cases) {
-      const err = await clientWith(marketo(denied)).request(method, path).catch((e) => e);
+      const err = await clientWith(marketo(denied))
+        .request(method, path)
+        .catch((e) => e);
       expect(err, path).to.be.instanceOf(MarketoAccessDeniedError);
       expect(err.message, `${method} ${path}`).to.contain(`Give the API user's role the '${permission}' permission`);
     }
     // A long GET goes as POST with _method=GET: still a read.
     const longQuery = { filterType: 'id', filterValues: Array.from({ length: 2000 }, (_, i) => i + 1) };
-    const err = await clientWith(marketo(denied)).get('/rest/v1/leads.json', { query: longQuery }).catch((e) => e);
+    const err = await clientWith(marketo(denied))
+      .get('/rest/v1/leads.json', { query: longQuery })
+      .catch((e) => e);
     expect(err.message).to.contain("'Read-Only Lead'");
   });
 
   it('reports bad credentials as a config error without the secret', async () => {
     const stub = sinon.stub().resolves(json({ error: 'invalid_client', error_description: 'Bad client credentials' }, 401));
-    const err = await clientWith(stub).get('/rest/v1/leads.json').catch((e) => e);
+    const err = await clientWith(stub)
+      .get('/rest/v1/leads.json')
+      .catch((e) => e);
     expect(err).to.be.instanceOf(MarketoConfigError);
     expect(err.message).to.contain('Bad client credentials');
     expect(err.message).not.to.contain('secret-456');
@@ -145,7 +169,10 @@ describe('MarketoClient', () => {
     expect(init.headers['Content-Type']).to.equal('application/x-www-form-urlencoded');
     expect(new URLSearchParams(init.body).get('fields')).to.equal(fields.join(','));
 
-    const again = marketo(() => new Response('', { status: 414 }), () => json({ success: true, result: [] }));
+    const again = marketo(
+      () => new Response('', { status: 414 }),
+      () => json({ success: true, result: [] }),
+    );
     await clientWith(again).get('/rest/v1/leads.json', { query: { filterType: 'id', filterValues: [1, 2] } });
     expect(restCalls(again).map((c) => c.args[1].method)).to.deep.equal(['GET', 'POST']);
   });

@@ -38,7 +38,7 @@ describe('destination-marketo executable', () => {
     ]);
   });
 
-  it('spec: the shared connection settings are the source\'s, word for word', () => {
+  it("spec: the shared connection settings are the source's, word for word", () => {
     const source = readSpecFile('source-marketo.json').connectionSpecification.properties;
     const destination = readSpecFile('destination-marketo.json').connectionSpecification.properties;
     for (const key of ['domain_url', 'client_id', 'client_secret', 'max_calls_per_20s', 'max_concurrent_calls', 'daily_call_budget']) {

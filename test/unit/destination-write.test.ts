@@ -23,27 +23,51 @@ const CONFIG = { domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'cli
 
 /** Describe Lead rows as Marketo sends them (Leads); `id` is writable there, as in the recording. */
 const LEAD_FIELDS = [
-  ['id', 'integer', false], ['email', 'email', false], ['firstName', 'string', false], ['lastName', 'string', false],
-  ['company', 'string', false], ['annualRevenue', 'currency', false], ['externalCompanyId', 'string', false],
-  ['createdAt', 'datetime', true], ['integer_field', 'integer', false], ['float_field', 'float', false],
-  ['boolean_field', 'boolean', false], ['date_field', 'date', false], ['datetime_field', 'datetime', false],
-  ['percent_field', 'percent', false], ['email_field', 'email', false], ['warehouseId', 'string', false],
+  ['id', 'integer', false],
+  ['email', 'email', false],
+  ['firstName', 'string', false],
+  ['lastName', 'string', false],
+  ['company', 'string', false],
+  ['annualRevenue', 'currency', false],
+  ['externalCompanyId', 'string', false],
+  ['createdAt', 'datetime', true],
+  ['integer_field', 'integer', false],
+  ['float_field', 'float', false],
+  ['boolean_field', 'boolean', false],
+  ['date_field', 'date', false],
+  ['datetime_field', 'datetime', false],
+  ['percent_field', 'percent', false],
+  ['email_field', 'email', false],
+  ['warehouseId', 'string', false],
 ].map(([name, dataType, readOnly], i) => ({ id: i + 1, displayName: name, dataType, rest: { name, readOnly } }));
 
 /** Describe Company / Custom Object fields (Companies; Custom Objects): name, dataType, updateable. */
 const fieldsOf = (rows: Array<[string, string, boolean]>) => rows.map(([name, dataType, updateable]) => ({ name, dataType, updateable }));
 
 const COMPANY_DESCRIPTION = {
-  name: 'Company', idField: 'id', dedupeFields: ['externalCompanyId'],
+  name: 'Company',
+  idField: 'id',
+  dedupeFields: ['externalCompanyId'],
   fields: fieldsOf([
-    ['createdAt', 'datetime', false], ['externalCompanyId', 'string', false], ['id', 'integer', false],
-    ['updatedAt', 'datetime', false], ['annualRevenue', 'currency', true], ['company', 'string', true],
+    ['createdAt', 'datetime', false],
+    ['externalCompanyId', 'string', false],
+    ['id', 'integer', false],
+    ['updatedAt', 'datetime', false],
+    ['annualRevenue', 'currency', true],
+    ['company', 'string', true],
   ]),
 };
 
 const CAR_DESCRIPTION = {
-  name: 'car_c', idField: 'marketoGUID', dedupeFields: ['vin'],
-  fields: fieldsOf([['marketoGUID', 'string', false], ['vin', 'string', true], ['make', 'string', true], ['year', 'integer', true]]),
+  name: 'car_c',
+  idField: 'marketoGUID',
+  dedupeFields: ['vin'],
+  fields: fieldsOf([
+    ['marketoGUID', 'string', false],
+    ['vin', 'string', true],
+    ['make', 'string', true],
+    ['year', 'integer', true],
+  ]),
 };
 
 interface Call {
@@ -75,16 +99,26 @@ class FakeMarketo {
     this.on('GET /rest/v1/customobjects/car_c/describe.json', () => ok([CAR_DESCRIPTION]));
     this.on('POST /rest/v1/leads.json', (body) => ok(body.input.map(() => ({ id: this.nextId++, status: 'created' }))));
     this.on('POST /rest/v1/companies.json', (body) => ok(body.input.map((_: unknown, seq: number) => ({ seq, id: this.nextId++, status: 'created' }))));
-    this.on('POST /rest/v1/customobjects/car_c.json', (body) => ok(body.input.map((_: unknown, seq: number) => ({ seq, marketoGUID: `g-${seq}`, status: 'created' }))));
+    this.on('POST /rest/v1/customobjects/car_c.json', (body) =>
+      ok(body.input.map((_: unknown, seq: number) => ({ seq, marketoGUID: `g-${seq}`, status: 'created' }))),
+    );
     this.on('GET /rest/v1/leads.json', (_body, query) => {
       const wanted = query.filterValues.split(',').map((v) => v.toLowerCase());
       return ok(this.leads.filter((l) => wanted.includes(String(l[query.filterType]).toLowerCase())));
     });
     this.on('POST /rest/v1/leads/delete.json', (body) =>
-      ok(body.input.map(({ id }: { id: number }) => (this.leads.some((l) => l.id === id) ? { id, status: 'deleted' } : { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] }))),
+      ok(
+        body.input.map(({ id }: { id: number }) =>
+          this.leads.some((l) => l.id === id) ? { id, status: 'deleted' } : { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] },
+        ),
+      ),
     );
     const deleteBy = (store: Set<string>, key: string) => (body: any) =>
-      ok(body.input.map((r: any, seq: number) => (store.has(r[key]) ? { seq, id: 7, status: 'deleted' } : { seq, status: 'skipped', reasons: [{ code: '1013', message: 'Record not found' }] })));
+      ok(
+        body.input.map((r: any, seq: number) =>
+          store.has(r[key]) ? { seq, id: 7, status: 'deleted' } : { seq, status: 'skipped', reasons: [{ code: '1013', message: 'Record not found' }] },
+        ),
+      );
     this.on('POST /rest/v1/companies/delete.json', deleteBy(this.companies, 'externalCompanyId'));
     this.on('POST /rest/v1/customobjects/car_c/delete.json', deleteBy(this.cars, 'vin'));
 
@@ -178,7 +212,10 @@ async function runWrite(opts: { lines: string[]; streams?: string[]; config?: Re
     error = err;
   }
   await writer.end();
-  const stdoutLines = chunks.join('').split('\n').filter((l) => l !== '');
+  const stdoutLines = chunks
+    .join('')
+    .split('\n')
+    .filter((l) => l !== '');
   assertProtocol({ stdoutLines });
   const messages = stdoutLines.map((l) => JSON.parse(l));
   return {
@@ -209,7 +246,12 @@ describe('destination write: batching and state echo', () => {
     expect(syncs[2].outputBefore).to.not.include('"STATE"');
     expect(syncs[3].outputBefore).to.include('"STATE"');
     expect(run.states()).to.deep.equal([
-      { type: 'STREAM', stream: { stream_descriptor: { name: 'leads' }, stream_state: { cursor: 'c1' } }, sourceStats: { recordCount: 650 }, destinationStats: { recordCount: 650, rejectedRecordCount: 0 } },
+      {
+        type: 'STREAM',
+        stream: { stream_descriptor: { name: 'leads' }, stream_state: { cursor: 'c1' } },
+        sourceStats: { recordCount: 650 },
+        destinationStats: { recordCount: 650, rejectedRecordCount: 0 },
+      },
     ]);
     expect(run.logs('INFO')).to.deep.equal([
       "Stream 'leads': 660 records: 660 created, 0 updated, 0 deleted, 0 deletes of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
@@ -239,7 +281,9 @@ describe('destination write: batching and state echo', () => {
       ['POST /rest/v1/leads.json', 1],
     ]);
     expect(run.fake.bodiesOf('POST /rest/v1/companies.json')[0]).to.deep.equal({
-      action: 'createOrUpdate', dedupeBy: 'dedupeFields', input: [{ externalCompanyId: 'C-1', company: 'Acme' }],
+      action: 'createOrUpdate',
+      dedupeBy: 'dedupeFields',
+      input: [{ externalCompanyId: 'C-1', company: 'Acme' }],
     });
     expect(run.states().map((s) => [s.stream?.stream_descriptor.name ?? s.type, s.destinationStats])).to.deep.equal([
       ['leads', { recordCount: 2, rejectedRecordCount: 0 }],
@@ -262,10 +306,14 @@ describe('destination write: batching and state echo', () => {
     expect(run.error).to.be.instanceOf(MarketoTransientError);
     expect((run.error as Error).message).to.match(/POST \/rest\/v1\/leads\.json after 2 attempts \(last: 611 System error\)/);
     expect(run.states().map((s) => s.stream.stream_state)).to.deep.equal([{ cursor: 1 }]);
-    expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([[{ email: 'a@x.com' }], [{ email: 'b@x.com' }], [{ email: 'b@x.com' }]]);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
+      [{ email: 'a@x.com' }],
+      [{ email: 'b@x.com' }],
+      [{ email: 'b@x.com' }],
+    ]);
   });
 
-  it('flushes before a batch would pass Marketo\'s 1 MB body limit', async () => {
+  it("flushes before a batch would pass Marketo's 1 MB body limit", async () => {
     const big = 'x'.repeat(200_000);
     const run = await runWrite({ lines: emails(10).map((e) => lead(e, { lastName: big })) });
     expect(run.error).to.equal(undefined);
@@ -293,9 +341,17 @@ describe('destination write: one row per key', () => {
       },
     });
     expect(run.error).to.equal(undefined);
-    expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([[{ email: 'a@x.com', firstName: 'second' }, { email: 'c@x.com', firstName: 'back' }]]);
+    expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
+      [
+        { email: 'a@x.com', firstName: 'second' },
+        { email: 'c@x.com', firstName: 'back' },
+      ],
+    ]);
     expect(run.fake.calls.find((c) => c.endpoint === 'GET /rest/v1/leads.json')!.query).to.deep.equal({
-      filterType: 'email', filterValues: 'b@x.com', fields: 'id,email', batchSize: '300',
+      filterType: 'email',
+      filterValues: 'b@x.com',
+      fields: 'id,email',
+      batchSize: '300',
     });
     expect(run.fake.bodiesOf('POST /rest/v1/leads/delete.json')).to.deep.equal([{ input: [{ id: 21 }] }]);
     expect(run.states()[0].destinationStats).to.deep.equal({ recordCount: 8, rejectedRecordCount: 1 });
@@ -320,9 +376,17 @@ describe('destination write: key case', () => {
     });
     expect(run.error).to.equal(undefined);
     expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
-      [{ warehouseId: 'abc', email: 'a@x.com', firstName: 'Lower' }, { warehouseId: 'ABC', email: 'b@x.com', firstName: 'Upper' }],
+      [
+        { warehouseId: 'abc', email: 'a@x.com', firstName: 'Lower' },
+        { warehouseId: 'ABC', email: 'b@x.com', firstName: 'Upper' },
+      ],
     ]);
-    expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json').map((b) => b.input)).to.deep.equal([[{ vin: 'v-1', make: 'Fiat' }, { vin: 'V-1', make: 'Opel' }]]);
+    expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json').map((b) => b.input)).to.deep.equal([
+      [
+        { vin: 'v-1', make: 'Fiat' },
+        { vin: 'V-1', make: 'Opel' },
+      ],
+    ]);
     expect(run.states()[0].destinationStats).to.deep.equal({ recordCount: 2, rejectedRecordCount: 0 });
   });
 
@@ -337,7 +401,12 @@ describe('destination write: key case', () => {
         streamState('leads', 1),
       ],
       fake: (fake) => {
-        fake.leads = [{ id: 11, warehouseId: 'ABC' }, { id: 12, warehouseId: 'abc' }, { id: 13, warehouseId: 'xyz' }, { id: 14, warehouseId: 'Abc' }];
+        fake.leads = [
+          { id: 11, warehouseId: 'ABC' },
+          { id: 12, warehouseId: 'abc' },
+          { id: 13, warehouseId: 'xyz' },
+          { id: 14, warehouseId: 'Abc' },
+        ];
         // Marketo answers 'abc' and 'ABC' exactly, and 'XYZ' with the lead holding 'xyz' (as if it ignored case there).
         fake.on('GET /rest/v1/leads.json', (_body, query) =>
           ok(fake.leads.filter((l) => query.filterValues.split(',').some((v) => v === l.warehouseId || (v === 'XYZ' && l.warehouseId === 'xyz')))),
@@ -356,8 +425,14 @@ describe('destination write: conversion, rejection and results', () => {
       config: { rejected_row_threshold: 1 },
       lines: [
         lead('ok@x.com', {
-          firstName: 42, boolean_field: 'TRUE', integer_field: '7', float_field: '5.4', percent_field: 99,
-          date_field: '2024-03-05T23:30:00-05:00', datetime_field: '2024-03-05 10:00:00', lastName: null,
+          firstName: 42,
+          boolean_field: 'TRUE',
+          integer_field: '7',
+          float_field: '5.4',
+          percent_field: 99,
+          date_field: '2024-03-05T23:30:00-05:00',
+          datetime_field: '2024-03-05 10:00:00',
+          lastName: null,
         }),
         lead('bad@x.com', { firstName: 'Secretname', integer_field: '14.1' }),
         lead('ok2@x.com', { boolean_field: 0, datetime_field: '2024-03-05T10:00:00.123+02:00' }),
@@ -368,8 +443,15 @@ describe('destination write: conversion, rejection and results', () => {
     expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
       [
         {
-          email: 'ok@x.com', firstName: '42', boolean_field: true, integer_field: 7, float_field: 5.4, percent_field: 99,
-          date_field: '2024-03-05', datetime_field: '2024-03-05T10:00:00Z', lastName: null,
+          email: 'ok@x.com',
+          firstName: '42',
+          boolean_field: true,
+          integer_field: 7,
+          float_field: 5.4,
+          percent_field: 99,
+          date_field: '2024-03-05',
+          datetime_field: '2024-03-05T10:00:00Z',
+          lastName: null,
         },
         { email: 'ok2@x.com', boolean_field: false, datetime_field: '2024-03-05T08:00:00Z' },
       ],
@@ -397,9 +479,20 @@ describe('destination write: conversion, rejection and results', () => {
     expect(accepted.response.result).to.deep.equal([{ id: 7151, status: 'created' }]);
     // The same row as a warehouse would hold it: numbers and booleans as text, a timestamp without zone.
     const row = {
-      email: 'brian2@bleonard.com', firstName: 'Evan', textarea_field: 'text is here', boolean_field: 'true', email_field: 'field@grouparoo.com',
-      integer_field: '5', float_field: '5.4', datetime_field: '2020-08-30 05:49:48', date_field: '2020-08-30', score_field: 10, percent_field: '99',
-      currency_field: '34.66', createdAt: '2020-01-01T00:00:00Z', _ab_cdc_updated_at: '2020-08-30T05:49:48Z',
+      email: 'brian2@bleonard.com',
+      firstName: 'Evan',
+      textarea_field: 'text is here',
+      boolean_field: 'true',
+      email_field: 'field@grouparoo.com',
+      integer_field: '5',
+      float_field: '5.4',
+      datetime_field: '2020-08-30 05:49:48',
+      date_field: '2020-08-30',
+      score_field: 10,
+      percent_field: '99',
+      currency_field: '34.66',
+      createdAt: '2020-01-01T00:00:00Z',
+      _ab_cdc_updated_at: '2020-08-30T05:49:48Z',
     };
     const run = await runWrite({ lines: [lead(row.email, row)], fake: (fake) => fake.on('GET /rest/v1/leads/describe.json', () => describeLead) });
     expect(run.error).to.equal(undefined);
@@ -445,12 +538,22 @@ describe('destination write: conversion, rejection and results', () => {
       lines: [record('car_c', { vin: 'V1', make: 'Saab', year: '1999' }), record('car_c', { vin: 'V2', year: 2001 }), streamState('car_c', 1)],
       fake: (fake) =>
         fake.on('POST /rest/v1/customobjects/car_c.json', () =>
-          ok([{ seq: 1, status: 'skipped', reasons: [{ code: '1003', message: 'Invalid link' }] }, { seq: 0, marketoGUID: 'g0', status: 'updated' }]),
+          ok([
+            { seq: 1, status: 'skipped', reasons: [{ code: '1003', message: 'Invalid link' }] },
+            { seq: 0, marketoGUID: 'g0', status: 'updated' },
+          ]),
         ),
     });
     expect(run.error).to.equal(undefined);
     expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json')).to.deep.equal([
-      { action: 'createOrUpdate', dedupeBy: 'dedupeFields', input: [{ vin: 'V1', make: 'Saab', year: 1999 }, { vin: 'V2', year: 2001 }] },
+      {
+        action: 'createOrUpdate',
+        dedupeBy: 'dedupeFields',
+        input: [
+          { vin: 'V1', make: 'Saab', year: 1999 },
+          { vin: 'V2', year: 2001 },
+        ],
+      },
     ]);
     expect(run.logs('WARN')).to.deep.equal(["Stream 'car_c', input line 2, vin=V2: rejected: 1003 Invalid link."]);
     expect(run.states()[0].destinationStats).to.deep.equal({ recordCount: 2, rejectedRecordCount: 1 });
@@ -551,7 +654,11 @@ describe('destination write: deletes', () => {
     const run = await runWrite({
       lines: [lead('a@x.com', deleted), lead('gone@x.com', deleted), lead('dup@x.com', deleted), streamState('leads', 1)],
       fake: (fake) => {
-        fake.leads = [{ id: 11, email: 'A@x.com' }, { id: 12, email: 'dup@x.com' }, { id: 13, email: 'dup@x.com' }];
+        fake.leads = [
+          { id: 11, email: 'A@x.com' },
+          { id: 12, email: 'dup@x.com' },
+          { id: 13, email: 'dup@x.com' },
+        ];
       },
     });
     expect(run.error).to.equal(undefined);
@@ -565,7 +672,7 @@ describe('destination write: deletes', () => {
     );
   });
 
-  it('a delete that carries the Marketo id (the source\'s tombstones) deletes by id, whatever lead_lookup_field is', async () => {
+  it("a delete that carries the Marketo id (the source's tombstones) deletes by id, whatever lead_lookup_field is", async () => {
     const deleted = { _ab_cdc_deleted_at: '2024-05-01T00:00:00Z' };
     const run = await runWrite({
       lines: [
@@ -576,7 +683,11 @@ describe('destination write: deletes', () => {
         streamState('leads', 1),
       ],
       fake: (fake) => {
-        fake.leads = [{ id: 11, email: 'a@x.com' }, { id: 12, email: 'other@x.com' }, { id: 13, email: 'c@x.com' }];
+        fake.leads = [
+          { id: 11, email: 'a@x.com' },
+          { id: 12, email: 'other@x.com' },
+          { id: 13, email: 'c@x.com' },
+        ];
       },
     });
     expect(run.error).to.equal(undefined);
@@ -667,12 +778,18 @@ describe('destination write: bad input and routing', () => {
     expect(run.error).to.equal(undefined);
     expect(run.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
       [{ warehouseId: 'W1', email: 'a@x.com' }],
-      [{ warehouseId: 'W2', email: 'b@x.com' }, { warehouseId: 'W3', email: 'e@x.com' }],
+      [
+        { warehouseId: 'W2', email: 'b@x.com' },
+        { warehouseId: 'W3', email: 'e@x.com' },
+      ],
     ]);
     expect(run.fake.bodiesOf('POST /rest/v1/companies.json').map((b) => b.input)).to.deep.equal([[{ externalCompanyId: 'C-1', company: 'Acme' }]]);
     expect(run.fake.bodiesOf('POST /rest/v1/customobjects/car_c.json').map((b) => b.input)).to.deep.equal([[{ vin: 'V-1', make: 'Fiat' }]]);
     expect(run.fake.calls.filter((c) => c.endpoint.includes('delete'))).to.deep.equal([]);
-    expect(run.states().map((s) => s.destinationStats)).to.deep.equal([{ recordCount: 1, rejectedRecordCount: 0 }, { recordCount: 4, rejectedRecordCount: 2 }]);
+    expect(run.states().map((s) => s.destinationStats)).to.deep.equal([
+      { recordCount: 1, rejectedRecordCount: 0 },
+      { recordCount: 4, rejectedRecordCount: 2 },
+    ]);
     expect(run.logs('WARN')).to.deep.equal([
       "Stream 'leads', input line 4, row 3: rejected: no value for 'warehouseId', the lead_lookup_field; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
       "Stream 'leads', input line 5, row 4: rejected: no value for 'warehouseId', the lead_lookup_field; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
@@ -687,7 +804,10 @@ describe('destination write: bad input and routing', () => {
     ]);
 
     // Rows without their key count towards rejected_row_threshold.
-    const strict = await runWrite({ lines: [lead('a@x.com'), record('leads', { firstName: 'Nokey' }), streamState('leads', 1)], config: { rejected_row_threshold: 0.2 } });
+    const strict = await runWrite({
+      lines: [lead('a@x.com'), record('leads', { firstName: 'Nokey' }), streamState('leads', 1)],
+      config: { rejected_row_threshold: 0.2 },
+    });
     expect((strict.error as Error).message).to.equal(
       "1 of 2 rows (50%) were rejected, above rejected_row_threshold (20%). The other rows are written; the WARN logs give each rejected row's key and reason.",
     );
@@ -719,13 +839,33 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
       config: ON,
       fake: (fake) => {
         fake.leads = [
-          { id: 1, email: 'a@x.com', firstName: 'Ann', integer_field: 42, float_field: 1.5, boolean_field: false, datetime_field: '2026-02-03T04:05:06Z', date_field: '1990-12-10', lastName: null, updatedAt: '2026-01-01T00:00:00Z' },
+          {
+            id: 1,
+            email: 'a@x.com',
+            firstName: 'Ann',
+            integer_field: 42,
+            float_field: 1.5,
+            boolean_field: false,
+            datetime_field: '2026-02-03T04:05:06Z',
+            date_field: '1990-12-10',
+            lastName: null,
+            updatedAt: '2026-01-01T00:00:00Z',
+          },
           { id: 2, email: 'B@x.com', firstName: 'Bob', integer_field: 7, updatedAt: '2026-01-01T00:00:00Z' },
         ];
       },
       lines: [
         // Same values in the warehouse's forms: text numbers, another zone, a blank for null, null for an unset boolean.
-        lead('a@x.com', { firstName: 'Ann', integer_field: '42', float_field: '1.50', boolean_field: null, datetime_field: '2026-02-03T05:05:06+01:00', date_field: '1990-12-10T23:30:00-05:00', lastName: '', _ab_cdc_updated_at: '2026-02-01T00:00:00Z' }),
+        lead('a@x.com', {
+          firstName: 'Ann',
+          integer_field: '42',
+          float_field: '1.50',
+          boolean_field: null,
+          datetime_field: '2026-02-03T05:05:06+01:00',
+          date_field: '1990-12-10T23:30:00-05:00',
+          lastName: '',
+          _ab_cdc_updated_at: '2026-02-01T00:00:00Z',
+        }),
         lead('b@x.com', { firstName: 'Bob', integer_field: 8 }),
         lead('c@x.com', { firstName: 'Cy', integer_field: 1 }),
         streamState('leads', 'c1'),
@@ -736,12 +876,17 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
     expect(reads.map((c) => [c.query.filterType, c.query.filterValues])).to.deep.equal([['email', 'a@x.com,b@x.com,c@x.com']]);
     expect(reads[0].query.fields.split(',')).to.include.members(['email', 'firstName', 'integer_field', 'datetime_field', 'updatedAt']);
     expect(run.fake.bodiesOf('POST /rest/v1/leads.json')).to.deep.equal([
-      { action: 'createOrUpdate', lookupField: 'email', input: [{ email: 'b@x.com', integer_field: 8 }, { email: 'c@x.com', firstName: 'Cy', integer_field: 1 }] },
+      {
+        action: 'createOrUpdate',
+        lookupField: 'email',
+        input: [
+          { email: 'b@x.com', integer_field: 8 },
+          { email: 'c@x.com', firstName: 'Cy', integer_field: 1 },
+        ],
+      },
     ]);
     expect(run.states().map((s) => s.destinationStats)).to.deep.equal([{ recordCount: 3, rejectedRecordCount: 0 }]);
-    expect(infos(run)).to.deep.equal([
-      "Stream 'leads', compared with Marketo's current values: 1 unchanged (not sent), 2 created, 0 updated, 0 rejected.",
-    ]);
+    expect(infos(run)).to.deep.equal(["Stream 'leads', compared with Marketo's current values: 1 unchanged (not sent), 2 created, 0 updated, 0 rejected."]);
   });
 
   it('sends no write at all when nothing changed, and still echoes the state', async () => {
@@ -761,7 +906,11 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
     fake.on('GET /rest/v1/activities/leadchanges.json', (_b, query) => {
       const n = Number(query.nextPageToken.slice(1));
       const activities = pages[n].map(([leadId, field, date, user], i) => ({
-        id: 1000 + n * 10 + i, marketoGUID: String(1000 + n * 10 + i), leadId, activityDate: date, activityTypeId: 13,
+        id: 1000 + n * 10 + i,
+        marketoGUID: String(1000 + n * 10 + i),
+        leadId,
+        activityDate: date,
+        activityTypeId: 13,
         fields: [{ id: 1, name: field, newValue: 'Marketo' }],
         attributes: user ? [{ name: 'Modifying User', value: user }] : [{ name: 'Source', value: 'Person Detail Page' }],
       }));
@@ -771,12 +920,18 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
   const marketoValues = { firstName: 'Marketo', lastName: 'Marketo', company: 'Marketo', updatedAt: '2026-01-01T00:00:00Z' };
   const warehouseValues = { firstName: 'Warehouse', lastName: 'Warehouse', company: 'Warehouse' };
 
-  it('newest_wins decides per field from Marketo\'s Change Data Value activities, in one Get Lead Changes walk shared by every batch', async () => {
+  it("newest_wins decides per field from Marketo's Change Data Value activities, in one Get Lead Changes walk shared by every batch", async () => {
     const fake = (f: FakeMarketo) => {
       f.leads = ['a', 'b', 'c', 'd'].map((k, i) => ({ id: i + 1, email: `${k}@x.com`, ...marketoValues }));
       leadChanges(f, [
-        [[1, 'firstName', '2026-03-01T00:00:00Z'], [1, 'company', '2026-03-02T00:00:00Z', 'API@x.com']], // the second is our own earlier write
-        [[2, 'firstName', '2026-03-05T00:00:00Z'], [4, 'firstName', '2026-03-20T00:00:00Z']],
+        [
+          [1, 'firstName', '2026-03-01T00:00:00Z'],
+          [1, 'company', '2026-03-02T00:00:00Z', 'API@x.com'],
+        ], // the second is our own earlier write
+        [
+          [2, 'firstName', '2026-03-05T00:00:00Z'],
+          [4, 'firstName', '2026-03-20T00:00:00Z'],
+        ],
       ]);
     };
     const lines = [
@@ -790,7 +945,11 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
     const newest = await runWrite({ config: { ...ON, conflict_policy: 'newest_wins' }, fake, lines });
     expect(newest.error).to.equal(undefined);
     expect(newest.fake.bodiesOf('POST /rest/v1/leads.json').map((b) => b.input)).to.deep.equal([
-      [{ email: 'a@x.com', lastName: 'Warehouse', company: 'Warehouse' }, { email: 'b@x.com', ...warehouseValues }, { email: 'c@x.com', ...warehouseValues }],
+      [
+        { email: 'a@x.com', lastName: 'Warehouse', company: 'Warehouse' },
+        { email: 'b@x.com', ...warehouseValues },
+        { email: 'c@x.com', ...warehouseValues },
+      ],
       [{ email: 'd@x.com', lastName: 'Warehouse', company: 'Warehouse' }],
     ]);
     const walk = newest.fake.calls.filter((c) => c.endpoint.startsWith('GET /rest/v1/activities/'));
@@ -807,12 +966,19 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
     expect(infos(newest)[0]).to.match(/: 0 unchanged \(not sent\), 4 created, 0 updated, 0 rejected; 2 fields kept/);
 
     const warehouse = await runWrite({ config: { ...ON, conflict_policy: 'warehouse_wins' }, fake, lines });
-    expect(warehouse.fake.bodiesOf('POST /rest/v1/leads.json').flatMap((b) => b.input.map((r: any) => r.firstName))).to.deep.equal(['Warehouse', 'Warehouse', 'Warehouse', 'Warehouse']);
+    expect(warehouse.fake.bodiesOf('POST /rest/v1/leads.json').flatMap((b) => b.input.map((r: any) => r.firstName))).to.deep.equal([
+      'Warehouse',
+      'Warehouse',
+      'Warehouse',
+      'Warehouse',
+    ]);
     expect(warehouse.fake.calls.filter((c) => c.endpoint.startsWith('GET /rest/v1/activities/'))).to.deep.equal([]);
     expect(warehouse.logs('DEBUG')).to.deep.equal([]);
     // The summary names no policy that is not in force.
     expect(infos(warehouse)).to.have.length(1);
-    expect(infos(warehouse)[0]).to.match(/^Stream 'leads', compared with Marketo's current values: \d+ unchanged \(not sent\), \d+ created, \d+ updated, \d+ rejected\.$/);
+    expect(infos(warehouse)[0]).to.match(
+      /^Stream 'leads', compared with Marketo's current values: \d+ unchanged \(not sent\), \d+ created, \d+ updated, \d+ rejected\.$/,
+    );
   });
 
   it('newest_wins walks again only for a later row older than the walks, up to where the first walk began', async () => {
@@ -820,7 +986,12 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
       config: { ...ON, conflict_policy: 'newest_wins' },
       fake: (f) => {
         f.leads = ['a', 'b'].map((k, i) => ({ id: i + 1, email: `${k}@x.com`, ...marketoValues }));
-        leadChanges(f, [[[2, 'company', '2026-01-20T00:00:00Z'], [1, 'company', '2026-03-01T00:00:00Z']]]);
+        leadChanges(f, [
+          [
+            [2, 'company', '2026-01-20T00:00:00Z'],
+            [1, 'company', '2026-03-01T00:00:00Z'],
+          ],
+        ]);
       },
       lines: [
         lead('a@x.com', { company: 'Warehouse', _ab_cdc_updated_at: '2026-02-01T00:00:00Z' }),
@@ -857,7 +1028,11 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
       streams: ['companies', 'car_c'],
       fake: (fake) => {
         fake.on('GET /rest/v1/companies.json', (_b, query) =>
-          ok(query.filterValues.split(',').flatMap((v, seq) => (v === 'C1' ? [{ seq, id: 5, externalCompanyId: 'C1', company: 'Acme', updatedAt: '2026-01-01T00:00:00Z' }] : []))),
+          ok(
+            query.filterValues
+              .split(',')
+              .flatMap((v, seq) => (v === 'C1' ? [{ seq, id: 5, externalCompanyId: 'C1', company: 'Acme', updatedAt: '2026-01-01T00:00:00Z' }] : [])),
+          ),
         );
         fake.on('GET /rest/v1/customobjects/car_c.json', (_b, query) =>
           ok(query.filterValues.split(',').map((vin, seq) => ({ seq, marketoGUID: `g${seq}`, vin, year: 2001 }))),
@@ -872,7 +1047,11 @@ describe('destination write: only changes (write_only_changes) and conflict_poli
       ],
     });
     expect(run.error).to.equal(undefined);
-    expect(run.fake.calls.filter((c) => c.endpoint.startsWith('GET /rest/v1/c') && !c.endpoint.includes('describe') && c.endpoint !== 'GET /rest/v1/customobjects.json').map((c) => [c.endpoint, c.query.filterType, c.query.filterValues])).to.deep.equal([
+    expect(
+      run.fake.calls
+        .filter((c) => c.endpoint.startsWith('GET /rest/v1/c') && !c.endpoint.includes('describe') && c.endpoint !== 'GET /rest/v1/customobjects.json')
+        .map((c) => [c.endpoint, c.query.filterType, c.query.filterValues]),
+    ).to.deep.equal([
       ['GET /rest/v1/companies.json', 'externalCompanyId', 'C1,C2'],
       ['GET /rest/v1/customobjects/car_c.json', 'vin', 'V1,V2'],
     ]);
@@ -890,7 +1069,10 @@ describe('destination check', () => {
     fake?.(marketo);
     await check({ ...CONFIG, ...config }, writer, { fetchFn: marketo.fetch as unknown as typeof fetch, retry: { maxAttempts: 1 } });
     await writer.end();
-    const stdoutLines = chunks.join('').split('\n').filter((l) => l);
+    const stdoutLines = chunks
+      .join('')
+      .split('\n')
+      .filter((l) => l);
     assertProtocol({ stdoutLines });
     return stdoutLines.map((l) => JSON.parse(l));
   }

@@ -2,10 +2,20 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ACCESS_DENIED, CONCURRENT_ACCESS_LIMIT, DAILY_QUOTA_REACHED, FIELD_NOT_SUPPORTED, RATE_LIMIT_EXCEEDED, TOKEN_ERRORS, TRANSIENT_CODES,
+  ACCESS_DENIED,
+  CONCURRENT_ACCESS_LIMIT,
+  DAILY_QUOTA_REACHED,
+  FIELD_NOT_SUPPORTED,
+  RATE_LIMIT_EXCEEDED,
+  TOKEN_ERRORS,
+  TRANSIENT_CODES,
 } from '../../marketo/constants';
 import {
-  ALREADY_GONE_CODES, COMPANY_UPDATE_NOT_ALLOWED, PARTITION_ACCESS_DENIED, PARTITION_NAME_REQUIRED, PARTITION_UPDATE_NOT_ALLOWED,
+  ALREADY_GONE_CODES,
+  COMPANY_UPDATE_NOT_ALLOWED,
+  PARTITION_ACCESS_DENIED,
+  PARTITION_NAME_REQUIRED,
+  PARTITION_UPDATE_NOT_ALLOWED,
 } from '../../marketo/write-endpoints';
 import { COMPANIES_STREAM, LEADS_STREAM } from '../../destination-marketo/objects';
 import { allStreams } from '../../source-marketo/streams';
@@ -45,10 +55,18 @@ function loadPage(name: string): Page {
     return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
   };
   const rows = (title: string): string[][] => {
-    const tableLines = section(title).split('\n').filter((l) => l.trim().startsWith('|'));
-    const cells = tableLines.map((l) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim()));
+    const tableLines = section(title)
+      .split('\n')
+      .filter((l) => l.trim().startsWith('|'));
+    const cells = tableLines.map((l) =>
+      l
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((c) => c.trim()),
+    );
     // Drop each table's header: the row before a |---| separator, and the separator itself.
-    return cells.filter((row, i) => !row.every((c) => /^:?-+:?$/.test(c)) && !(cells[i + 1]?.every((c) => /^:?-+:?$/.test(c))));
+    return cells.filter((row, i) => !row.every((c) => /^:?-+:?$/.test(c)) && !cells[i + 1]?.every((c) => /^:?-+:?$/.test(c)));
   };
   return { text, headings, section, rows };
 }
@@ -64,7 +82,11 @@ function ticked(cell: string): string[] {
 
 /** GitHub's anchor of a heading. */
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s/g, '-');
+  return title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-');
 }
 
 function readSpec(name: string): any {
@@ -73,9 +95,20 @@ function readSpec(name: string): any {
 
 /** The headings Airbyte's docs template puts in this order (../shared/airbyte-acceptance-checks.md §10). */
 const TEMPLATE_HEADINGS = [
-  'Marketo', 'Prerequisites', 'Setup guide', 'Set up Marketo', 'For Airbyte Cloud:', 'For Airbyte Open Source:',
-  'Set up the Marketo connector in Airbyte', 'Supported sync modes', 'Supported Streams', 'Configuration',
-  'Performance considerations', 'Data type map', 'Troubleshooting', 'Changelog',
+  'Marketo',
+  'Prerequisites',
+  'Setup guide',
+  'Set up Marketo',
+  'For Airbyte Cloud:',
+  'For Airbyte Open Source:',
+  'Set up the Marketo connector in Airbyte',
+  'Supported sync modes',
+  'Supported Streams',
+  'Configuration',
+  'Performance considerations',
+  'Data type map',
+  'Troubleshooting',
+  'Changelog',
 ];
 /** CAT leaves credentials out of the Prerequisites check. */
 const CREDENTIAL_FIELDS = ['credentials', 'client_id', 'client_secret', 'access_token', 'refresh_token'];
@@ -85,19 +118,22 @@ for (const name of ['source-marketo', 'destination-marketo']) {
     const page = loadPage(name);
     const spec = readSpec(name);
 
-    it('has the headings of Airbyte\'s docs template, in its order', () => {
+    it("has the headings of Airbyte's docs template, in its order", () => {
       const titles = page.headings.map((h) => h.title);
       const positions = TEMPLATE_HEADINGS.map((t) => titles.indexOf(t));
-      expect(TEMPLATE_HEADINGS.filter((_, i) => positions[i] < 0), 'missing headings').to.deep.equal([]);
+      expect(
+        TEMPLATE_HEADINGS.filter((_, i) => positions[i] < 0),
+        'missing headings',
+      ).to.deep.equal([]);
       expect(positions, 'heading order').to.deep.equal([...positions].sort((a, b) => a - b));
       expect(page.headings[0]).to.deep.equal({ level: 1, title: 'Marketo' });
     });
 
-    it('Configuration lists every spec field, and only those, with the spec\'s title, requirement and default', () => {
+    it("Configuration lists every spec field, and only those, with the spec's title, requirement and default", () => {
       const rows = page.rows('Configuration');
       const documented = rows.map((r) => ticked(r[0])[0]);
       expect(documented).to.have.members(Object.keys(spec.properties));
-      expect(documented, 'in the form\'s order').to.deep.equal(
+      expect(documented, "in the form's order").to.deep.equal(
         Object.keys(spec.properties).sort((a, b) => {
           const groups = spec.groups.map((g: { id: string }) => g.id);
           const [pa, pb] = [spec.properties[a], spec.properties[b]];
@@ -143,14 +179,19 @@ describe('docs/source-marketo.md: streams, types and errors', () => {
     const all = page.rows('Supported Streams');
     // Streams named after the subscription's custom objects are one row, `<custom object API name>`.
     const rows = all.filter((r) => !ticked(r[0])[0].startsWith('<'));
-    expect(all.filter((r) => ticked(r[0])[0].startsWith('<')).map((r) => [ticked(r[0])[0], r[3]])).to.deep.equal([['<custom object API name>', 'full_refresh, incremental']]);
+    expect(all.filter((r) => ticked(r[0])[0].startsWith('<')).map((r) => [ticked(r[0])[0], r[3]])).to.deep.equal([
+      ['<custom object API name>', 'full_refresh, incremental'],
+    ]);
     const streams = allStreams();
     expect(rows.map((r) => ticked(r[0])[0])).to.deep.equal(streams.map((s) => s.name));
     for (const [name, pk, cursor, modes] of rows) {
       const stream = streams.find((s) => s.name === ticked(name)[0])!;
       expect(ticked(pk), `${stream.name}: primary key`).to.deep.equal(stream.primaryKey.map((p) => p.join('.')));
       expect(ticked(cursor), `${stream.name}: cursor`).to.deep.equal(stream.cursorField ?? []);
-      expect(modes.split(',').map((m) => m.trim()), `${stream.name}: sync modes`).to.deep.equal(stream.syncModes);
+      expect(
+        modes.split(',').map((m) => m.trim()),
+        `${stream.name}: sync modes`,
+      ).to.deep.equal(stream.syncModes);
     }
   });
 
@@ -204,8 +245,19 @@ describe('docs/destination-marketo.md: streams, sync modes and errors', () => {
   it('Troubleshooting covers the codes the destination acts on', () => {
     const codes = new Set(page.rows('Troubleshooting').flatMap((r) => ticked(r[0])));
     const handled = [
-      ...ALREADY_GONE_CODES, COMPANY_UPDATE_NOT_ALLOWED, FIELD_NOT_SUPPORTED, ACCESS_DENIED, DAILY_QUOTA_REACHED,
-      RATE_LIMIT_EXCEEDED, CONCURRENT_ACCESS_LIMIT, '1003', '1007', '1036', PARTITION_ACCESS_DENIED, PARTITION_NAME_REQUIRED, PARTITION_UPDATE_NOT_ALLOWED,
+      ...ALREADY_GONE_CODES,
+      COMPANY_UPDATE_NOT_ALLOWED,
+      FIELD_NOT_SUPPORTED,
+      ACCESS_DENIED,
+      DAILY_QUOTA_REACHED,
+      RATE_LIMIT_EXCEEDED,
+      CONCURRENT_ACCESS_LIMIT,
+      '1003',
+      '1007',
+      '1036',
+      PARTITION_ACCESS_DENIED,
+      PARTITION_NAME_REQUIRED,
+      PARTITION_UPDATE_NOT_ALLOWED,
     ];
     expect(handled.filter((c) => !codes.has(c))).to.deep.equal([]);
   });

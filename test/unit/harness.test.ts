@@ -4,15 +4,7 @@ import * as path from 'path';
 import { AssertionError, expect } from 'chai';
 import { loadProtocolSchema, officialSchemaSkipReason, protocolSchemaDir, validateAirbyteMessage } from '../harness/protocol-schema';
 import { assertProtocol, runConnector, stateFileFromMessages, writeJsonTemp } from '../harness/run-connector';
-import {
-  checkCatalog,
-  checkConnection,
-  checkImageStatics,
-  checkRecords,
-  checkSequentialSlices,
-  checkSpec,
-  isCatDateTime,
-} from '../harness/acceptance';
+import { checkCatalog, checkConnection, checkImageStatics, checkRecords, checkSequentialSlices, checkSpec, isCatDateTime } from '../harness/acceptance';
 import { configuredCatalogFromDiscovered, invalidStreamCatalog } from '../harness/configured-catalog';
 
 /* Tests of the test harness itself, on hand-written messages and a tiny fake connector. */
@@ -57,9 +49,7 @@ describe('harness: protocol schema', () => {
 
   it('requires the payload that matches the message type (stricter than the official schema)', () => {
     expect(validateAirbyteMessage({ type: 'RECORD' })).to.deep.equal(["/ must have required property 'record'"]);
-    expect(validateAirbyteMessage({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: 1 } })).to.deep.equal([
-      "/trace must have required property 'error'",
-    ]);
+    expect(validateAirbyteMessage({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: 1 } })).to.deep.equal(["/trace must have required property 'error'"]);
   });
 
   it('names an unknown message type and a field our schema does not know', () => {
@@ -187,7 +177,9 @@ describe('harness: runConnector', () => {
     expect(() => assertProtocol(result))
       .to.throw(AssertionError)
       .with.property('message')
-      .that.matches(/2 of 3 lines are not:\n {2}line 2: not JSON .*"Starting connector\.\.\."\n {2}line 3 \(RECORD\): \/record must have required property 'emitted_at'$/);
+      .that.matches(
+        /2 of 3 lines are not:\n {2}line 2: not JSON .*"Starting connector\.\.\."\n {2}line 3 \(RECORD\): \/record must have required property 'emitted_at'$/,
+      );
   });
 
   it('killAfter SIGKILLs at the first matching message and keeps everything up to it', async () => {
@@ -383,9 +375,7 @@ describe('harness: checkSpec', () => {
   });
 
   it('S11, S12, S13: order, group and display_type rules', () => {
-    expect(checkSpec(specWith((p) => (p.client_id.order = 0)))).to.deep.equal([
-      'S11: /properties: "domain_url" and "client_id" share order 0 in group ""',
-    ]);
+    expect(checkSpec(specWith((p) => (p.client_id.order = 0)))).to.deep.equal(['S11: /properties: "domain_url" and "client_id" share order 0 in group ""']);
     expect(checkSpec(specWith((p) => ((p.client_id.group = 'auth'), (p.client_id.order = 0))))).to.deep.equal([]);
     expect(checkSpec(specWith((p) => (p.credentials.oneOf[0].properties.token.group = 'g')))).to.deep.equal([
       'S12: /properties/credentials/oneOf/0/properties/token/group: "group" is allowed on top-level fields only',
@@ -483,7 +473,7 @@ describe('harness: checkCatalog', () => {
       'D9: stream "leads" primary key ["attributes"] has type ["null","array"]; keys must be scalar',
     ]);
     // The string form too, which CAT's set(type) misses.
-    expect(checkCatalog(catalogWith((s) => ((s.json_schema.properties.id = { type: 'object', properties: { a: {} } }))))).to.deep.equal([
+    expect(checkCatalog(catalogWith((s) => (s.json_schema.properties.id = { type: 'object', properties: { a: {} } })))).to.deep.equal([
       'D9: stream "leads" primary key ["id"] has type "object"; keys must be scalar',
     ]);
   });
@@ -537,7 +527,7 @@ describe('harness: checkRecords', () => {
     expect(checkRecords(msgs, CONFIGURED, { failOnExtraColumns: false })).to.have.length(2);
   });
 
-  it('B2: integers are Python ints; date-time is CAT\'s lenient check', () => {
+  it("B2: integers are Python ints; date-time is CAT's lenient check", () => {
     const msgs = goodRead();
     msgs[2] = record('leads', { id: 1e21 });
     msgs[3] = record('leads', { id: 2, updatedAt: '2024-02-30T00:00:00Z' });
@@ -602,14 +592,17 @@ describe('harness: checkRecords', () => {
       'B8: STATE #1 has type "GLOBAL"; only STREAM state is accepted',
       'B8: STATE #1 has no stream.stream_descriptor.name',
     ]);
-    expect(checkRecords(goodRead().filter((m) => m.type !== 'STATE'), CONFIGURED)).to.deep.equal([
-      'B8: 0 STATE messages for 1 configured streams; every stream must checkpoint at least once',
-    ]);
+    expect(
+      checkRecords(
+        goodRead().filter((m) => m.type !== 'STATE'),
+        CONFIGURED,
+      ),
+    ).to.deep.equal(['B8: 0 STATE messages for 1 configured streams; every stream must checkpoint at least once']);
   });
 });
 
 describe('harness: checkSequentialSlices', () => {
-  it('passes when each recordCount counts that stream\'s records since its previous STATE', () => {
+  it("passes when each recordCount counts that stream's records since its previous STATE", () => {
     const msgs = [
       record('a', { id: 1 }),
       record('b', { id: 1 }),

@@ -35,13 +35,22 @@ const MESSAGES_WE_EMIT: Record<string, unknown> = {
   },
   'global state passed back': {
     type: 'STATE',
-    state: { type: 'GLOBAL', global: { shared_state: { s: 1 }, stream_states: [{ stream_descriptor: descriptor, stream_state: {} }] }, destinationStats: { recordCount: 0 } },
+    state: {
+      type: 'GLOBAL',
+      global: { shared_state: { s: 1 }, stream_states: [{ stream_descriptor: descriptor, stream_state: {} }] },
+      destinationStats: { recordCount: 0 },
+    },
   },
   'legacy state passed back': { type: 'STATE', state: { data: { leads: { updatedAt: '2026-01-01T00:00:00Z' } }, destinationStats: { recordCount: 2 } } },
   log: { type: 'LOG', log: { level: 'WARN', message: 'field hidden' } },
   spec: {
     type: 'SPEC',
-    spec: { documentationUrl: 'https://example.com/docs', supportsIncremental: true, supported_destination_sync_modes: ['append', 'append_dedup'], connectionSpecification: { type: 'object' } },
+    spec: {
+      documentationUrl: 'https://example.com/docs',
+      supportsIncremental: true,
+      supported_destination_sync_modes: ['append', 'append_dedup'],
+      connectionSpecification: { type: 'object' },
+    },
   },
   'connection status': { type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: 'Marketo refused the client id or secret (601)' } },
   catalog: {
@@ -62,10 +71,17 @@ const MESSAGES_WE_EMIT: Record<string, unknown> = {
   },
   'error trace': {
     type: 'TRACE',
-    trace: { type: 'ERROR', emitted_at: T, error: { message: 'Quota spent', internal_message: '607', failure_type: 'transient_error', stream_descriptor: descriptor } },
+    trace: {
+      type: 'ERROR',
+      emitted_at: T,
+      error: { message: 'Quota spent', internal_message: '607', failure_type: 'transient_error', stream_descriptor: descriptor },
+    },
   },
   'estimate trace': { type: 'TRACE', trace: { type: 'ESTIMATE', emitted_at: T, estimate: { name: 'activities', type: 'STREAM', row_estimate: 150000 } } },
-  'stream status trace': { type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: T, stream_status: { stream_descriptor: descriptor, status: 'INCOMPLETE' } } },
+  'stream status trace': {
+    type: 'TRACE',
+    trace: { type: 'STREAM_STATUS', emitted_at: T, stream_status: { stream_descriptor: descriptor, status: 'INCOMPLETE' } },
+  },
 };
 
 describe('our Airbyte protocol schema', () => {
@@ -101,14 +117,33 @@ describe('harness: schemaDrift', () => {
   it('names each field, value, type, format and requirement ours has and the official schema has not', () => {
     const official = {
       definitions: {
-        Message: { type: 'object', required: ['type', 'at'], properties: { type: { type: 'string', enum: ['A', 'B'] }, at: { type: 'number' }, url: { type: 'string', format: 'uri' }, tags: { type: 'array', items: { type: 'string' } } } },
+        Message: {
+          type: 'object',
+          required: ['type', 'at'],
+          properties: {
+            type: { type: 'string', enum: ['A', 'B'] },
+            at: { type: 'number' },
+            url: { type: 'string', format: 'uri' },
+            tags: { type: 'array', items: { type: 'string' } },
+          },
+        },
       },
     };
     const ours = {
       definitions: {
         Message: { oneOf: [{ $ref: '#/definitions/A' }, { $ref: '#/definitions/C' }] },
         A: { type: 'object', required: ['type', 'at'], properties: { type: { const: 'A' }, at: { type: 'integer' }, url: { type: 'string', format: 'uri' } } },
-        C: { type: 'object', required: ['type'], properties: { type: { const: 'C' }, at: { type: 'string' }, url: { type: 'string' }, tags: { type: 'array', items: { type: ['string', 'null'] } }, extra: {} } },
+        C: {
+          type: 'object',
+          required: ['type'],
+          properties: {
+            type: { const: 'C' },
+            at: { type: 'string' },
+            url: { type: 'string' },
+            tags: { type: 'array', items: { type: ['string', 'null'] } },
+            extra: {},
+          },
+        },
       },
     };
     expect(schemaDrift(ours, official, 'Message')).to.deep.equal([

@@ -31,7 +31,10 @@ function iso(ms: number): string {
 }
 
 class Client {
-  private constructor(readonly sb: Sandbox, readonly token: string) {}
+  private constructor(
+    readonly sb: Sandbox,
+    readonly token: string,
+  ) {}
 
   static async connect(sb: Sandbox): Promise<Client> {
     const res = await fetch(`${sb.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sb.clientId}&client_secret=${sb.clientSecret}`);
@@ -208,15 +211,31 @@ describe('sandbox lead database (round 2)', function () {
     it('serves values as Marketo gives them: booleans, numbers, YYYY-MM-DD dates, second-resolution UTC datetimes', async () => {
       const res = await client.sync([
         {
-          email: 'typed@example.com', boolean_field: 'true', integer_field: '5', float_field: 5.4, currency_field: '34.66', percent_field: 99,
-          dateOfBirth: '2020-08-30', datetime_field: '2020-08-30T07:49:48.000+02:00', textarea_field: 'text is here',
+          email: 'typed@example.com',
+          boolean_field: 'true',
+          integer_field: '5',
+          float_field: 5.4,
+          currency_field: '34.66',
+          percent_field: 99,
+          dateOfBirth: '2020-08-30',
+          datetime_field: '2020-08-30T07:49:48.000+02:00',
+          textarea_field: 'text is here',
         },
       ]);
       const id = res.result[0].id as number;
-      const [lead] = await client.leads(`filterType=id&filterValues=${id}&fields=boolean_field,integer_field,float_field,currency_field,percent_field,dateOfBirth,datetime_field,textarea_field`);
+      const [lead] = await client.leads(
+        `filterType=id&filterValues=${id}&fields=boolean_field,integer_field,float_field,currency_field,percent_field,dateOfBirth,datetime_field,textarea_field`,
+      );
       expect(lead).to.deep.equal({
-        id, boolean_field: true, integer_field: 5, float_field: 5.4, currency_field: 34.66, percent_field: 99,
-        dateOfBirth: '2020-08-30', datetime_field: '2020-08-30T05:49:48Z', textarea_field: 'text is here',
+        id,
+        boolean_field: true,
+        integer_field: 5,
+        float_field: 5.4,
+        currency_field: 34.66,
+        percent_field: 99,
+        dateOfBirth: '2020-08-30',
+        datetime_field: '2020-08-30T05:49:48Z',
+        textarea_field: 'text is here',
       });
     });
 
@@ -243,7 +262,9 @@ describe('sandbox lead database (round 2)', function () {
     it('takes a long query as POST _method=GET (form body), where the GET URI answers 414', async () => {
       const fields = sb.leadFields().flatMap((f) => (f.rest ? [f.rest.name] : []));
       const ids = Array.from({ length: 300 }, (_, i) => i + 1).join(',');
-      const query = `filterType=id&filterValues=${ids}&fields=${Array.from({ length: 8 }, () => fields).flat().join(',')}`;
+      const query = `filterType=id&filterValues=${ids}&fields=${Array.from({ length: 8 }, () => fields)
+        .flat()
+        .join(',')}`;
       expect(query.length).to.be.greaterThan(8192);
       expect((await client.raw(`/rest/v1/leads.json?${query}`)).status).to.equal(414);
       const inQuery = await client.postForm('/rest/v1/leads.json?_method=GET', query);
@@ -251,7 +272,12 @@ describe('sandbox lead database (round 2)', function () {
       const inBody = await client.postForm('/rest/v1/leads.json', `${query}&_method=GET`);
       expect(inBody.result).to.deep.equal(inQuery.result);
       const result = inQuery.result as Json[];
-      expect(result.map((l) => l.id)).to.deep.equal(sb.leads().filter((l) => l.id <= 300).map((l) => l.id));
+      expect(result.map((l) => l.id)).to.deep.equal(
+        sb
+          .leads()
+          .filter((l) => l.id <= 300)
+          .map((l) => l.id),
+      );
       expect(Object.keys(result[0])).to.deep.equal(['id', ...fields.filter((f) => f !== 'id')]);
       expect(sb.counters.byEndpoint()['GET /rest/v1/leads.json']).to.be.at.least(2);
     });
@@ -282,7 +308,11 @@ describe('sandbox lead database (round 2)', function () {
 
     it('creates leads with the next ids, createdAt = updatedAt = now, and one New Lead activity each', async () => {
       const next = highestLeadIdUsed(sb) + 1;
-      const res = await client.sync([{ email: 'ann@example.com', firstName: 'Ann', leadSource: 'Webinar' }, { email: 'bob@example.com' }, { email: 'cy@example.com' }]);
+      const res = await client.sync([
+        { email: 'ann@example.com', firstName: 'Ann', leadSource: 'Webinar' },
+        { email: 'bob@example.com' },
+        { email: 'cy@example.com' },
+      ]);
       expect(res).to.have.all.keys('requestId', 'success', 'result');
       expect(res.result).to.deep.equal([
         { id: next, status: 'created' },
@@ -331,21 +361,31 @@ describe('sandbox lead database (round 2)', function () {
       const items = await client.walk('/rest/v1/activities/leadchanges.json', iso(T0 - 1000), '&fields=firstName');
       expect(items.filter((c) => c.activityTypeId === 13)).to.deep.equal([
         {
-          id: first.id, marketoGUID: first.marketoGUID, leadId: id, activityDate: iso(T0 + 60_000), activityTypeId: 13,
-          fields: [{ id: 53, name: 'firstName', newValue: 'Anna', oldValue: 'Ann' }], attributes: first.attributes,
+          id: first.id,
+          marketoGUID: first.marketoGUID,
+          leadId: id,
+          activityDate: iso(T0 + 60_000),
+          activityTypeId: 13,
+          fields: [{ id: 53, name: 'firstName', newValue: 'Anna', oldValue: 'Ann' }],
+          attributes: first.attributes,
         },
       ]);
     });
 
-    it('lead partitions: Get Lead Partitions lists them; with several, a create needs partitionName (1009), an update must name the lead\'s own', async () => {
-      expect((await client.get('/rest/v1/leads/partitions.json')).result).to.deep.equal([{ id: 1, name: 'Default', description: 'Initial system lead partition' }]);
+    it("lead partitions: Get Lead Partitions lists them; with several, a create needs partitionName (1009), an update must name the lead's own", async () => {
+      expect((await client.get('/rest/v1/leads/partitions.json')).result).to.deep.equal([
+        { id: 1, name: 'Default', description: 'Initial system lead partition' },
+      ]);
       // One partition: partitionName may be left out.
       const single = await client.sync([{ email: 'one@example.com' }]);
       expect(single.result[0].status).to.equal('created');
       expect(sb.leadPartitionOf(single.result[0].id).name).to.equal('Default');
       await sb.close();
 
-      const partitions = [{ id: 1, name: 'Default', description: 'Initial system lead partition' }, { id: 2, name: 'Mexico', description: 'Leads that live in Mexico' }];
+      const partitions = [
+        { id: 1, name: 'Default', description: 'Initial system lead partition' },
+        { id: 2, name: 'Mexico', description: 'Leads that live in Mexico' },
+      ];
       sb = await sandboxAt(clock, { deletedLeadsRetentionDays: null, leadPartitions: partitions });
       client = await Client.connect(sb);
       const listed = await client.get('/rest/v1/leads/partitions.json');
@@ -369,7 +409,13 @@ describe('sandbox lead database (round 2)', function () {
       expect(sb.leadPartitionOf(existing.id)).to.deep.equal(partitions[0]);
 
       // createOrUpdate with a partitionName updates leads of that partition only; updateOnly ignores it.
-      const update = await client.sync([{ email: 'ann@example.com', firstName: 'Anna' }, { email: existing.email, title: 'Moved?' }], { partitionName: 'Mexico' });
+      const update = await client.sync(
+        [
+          { email: 'ann@example.com', firstName: 'Anna' },
+          { email: existing.email, title: 'Moved?' },
+        ],
+        { partitionName: 'Mexico' },
+      );
       expect(update.result).to.deep.equal([
         { id: named.result[0].id, status: 'updated' },
         { status: 'skipped', reasons: [{ code: '1010', message: 'Partition update not allowed' }] },
@@ -380,7 +426,7 @@ describe('sandbox lead database (round 2)', function () {
       expect(unknown.result).to.deep.equal([{ status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'Atlantis'" }] }]);
     });
 
-    it('a custom field\'s change leaves updatedAt (it tracks standard fields) and moves only the time of the last change', async () => {
+    it("a custom field's change leaves updatedAt (it tracks standard fields) and moves only the time of the last change", async () => {
       const id = (await client.sync([{ email: 'cf@example.com', firstName: 'Cy' }])).result[0].id as number;
       expect(sb.leadLastChangedAt(id)).to.equal(iso(T0));
       clock.now = T0 + 60_000;
@@ -406,7 +452,10 @@ describe('sandbox lead database (round 2)', function () {
       await client.sync([{ email: 'n@example.com', title: null, textarea_field: '' }]);
       expect(sb.lead(id)).to.not.have.any.keys('title', 'textarea_field');
       const cleared = activitiesOf(sb, id, 13).map(attributes);
-      expect(cleared.map((a) => [a['Old Value'], a['New Value']])).to.deep.equal([['CTO', undefined], ['x', undefined]]);
+      expect(cleared.map((a) => [a['Old Value'], a['New Value']])).to.deep.equal([
+        ['CTO', undefined],
+        ['x', undefined],
+      ]);
       const [lead] = await client.leads(`filterType=id&filterValues=${id}&fields=title,textarea_field`);
       expect(lead).to.deep.equal({ id, title: null, textarea_field: null });
     });
@@ -414,14 +463,20 @@ describe('sandbox lead database (round 2)', function () {
     it('skips invalid values with the recorded 1003 message, per data type, keeping the order of results', async () => {
       const id = (await client.sync([{ email: 'v@example.com' }])).result[0].id as number;
       const cases: Array<[string, unknown]> = [
-        ['integer_field', 14.1], ['integer_field', 'ten'], ['float_field', '14c'], ['currency_field', '14c'],
-        ['percent_field', '100%'], ['boolean_field', 'other'], ['email_field', 'bademail'], ['email', 'jürgen@example.de'],
-        ['dateOfBirth', '30/08/2020'], ['dateOfBirth', '2020-02-31'], ['datetime_field', 'yesterday'],
+        ['integer_field', 14.1],
+        ['integer_field', 'ten'],
+        ['float_field', '14c'],
+        ['currency_field', '14c'],
+        ['percent_field', '100%'],
+        ['boolean_field', 'other'],
+        ['email_field', 'bademail'],
+        ['email', 'jürgen@example.de'],
+        ['dateOfBirth', '30/08/2020'],
+        ['dateOfBirth', '2020-02-31'],
+        ['datetime_field', 'yesterday'],
       ];
       const byEmail = await client.sync(cases.map(([field, value]) => ({ email: 'v@example.com', [field]: value })));
-      expect(byEmail.result).to.deep.equal(
-        cases.map(([field, value]) => skipped('1003', `Invalid value for field '${field}' and value '${String(value)}'`)),
-      );
+      expect(byEmail.result).to.deep.equal(cases.map(([field, value]) => skipped('1003', `Invalid value for field '${field}' and value '${String(value)}'`)));
       expect(activitiesOf(sb, id, 13)).to.have.length(0);
     });
 
@@ -434,12 +489,19 @@ describe('sandbox lead database (round 2)', function () {
       expect((await client.sync([{ email: 'nobody@example.com' }], { action: 'updateOnly' })).result).to.deep.equal([skipped('1004', 'Lead not found')]);
       expect((await client.sync([{ email: existing.email }], { action: 'createOnly' })).result).to.deep.equal([skipped('1005', 'Lead already exists')]);
       expect((await client.sync([{ email: existing.email, shoeSize: 42 }])).result).to.deep.equal([skipped('1006', "Field 'shoeSize' not found")]);
-      expect((await client.sync([{ email: 'twice@example.com', firstName: 'T' }])).result).to.deep.equal([skipped('1007', 'Multiple lead match lookup criteria')]);
+      expect((await client.sync([{ email: 'twice@example.com', firstName: 'T' }])).result).to.deep.equal([
+        skipped('1007', 'Multiple lead match lookup criteria'),
+      ]);
       expect((await client.sync([{ firstName: 'No Email' }])).result).to.deep.equal([skipped('1003', "Value for lookup field 'email' missing")]);
       expect((await client.sync([{ id: 3, email: existing.email }])).result).to.deep.equal([skipped('1003', "Invalid value for field 'id' and value '3'")]);
-      expect((await client.sync([{ id: 99999, firstName: 'X' }], { lookupField: 'id', action: 'updateOnly' })).result).to.deep.equal([skipped('1004', 'Lead not found')]);
+      expect((await client.sync([{ id: 99999, firstName: 'X' }], { lookupField: 'id', action: 'updateOnly' })).result).to.deep.equal([
+        skipped('1004', 'Lead not found'),
+      ]);
       // The skipped records carry no id [R]; the mixed answer keeps input order.
-      const mixed = await client.sync([{ email: existing.email, firstName: 'Sam' }, { email: 'm@example.com', email_field: 'bademail' }]);
+      const mixed = await client.sync([
+        { email: existing.email, firstName: 'Sam' },
+        { email: 'm@example.com', email_field: 'bademail' },
+      ]);
       expect(mixed.result).to.deep.equal([{ id: 3, status: 'updated' }, skipped('1003', "Invalid value for field 'email_field' and value 'bademail'")]);
     });
 
@@ -450,7 +512,9 @@ describe('sandbox lead database (round 2)', function () {
       const refused = await client.sync([{ id: 5 }], { lookupField: 'id' });
       expect(refused).to.deep.include({ success: false });
       expect(refused.errors[0].code).to.equal('1003');
-      expect((await client.sync([{ firstName: 'x' }], { lookupField: 'firstName' })).errors).to.deep.equal([{ code: '1011', message: "Field 'firstName' not supported" }]);
+      expect((await client.sync([{ firstName: 'x' }], { lookupField: 'firstName' })).errors).to.deep.equal([
+        { code: '1011', message: "Field 'firstName' not supported" },
+      ]);
       expect((await client.sync([{ firstName: 'x' }], { lookupField: 'shoeSize' })).errors[0].code).to.equal('1006');
       expect((await client.sync([{ firstName: 'x' }], { action: 'upsert' })).errors[0].code).to.equal('1003');
     });
@@ -514,12 +578,33 @@ describe('sandbox lead database (round 2)', function () {
     it('describes the Company object', async () => {
       const body = await client.get('/rest/v1/companies/describe.json');
       const [company] = body.result as [Json];
-      expect(company).to.deep.include({ name: 'Company', idField: 'id', dedupeFields: ['externalCompanyId'], searchableFields: [['externalCompanyId'], ['id'], ['company']] });
+      expect(company).to.deep.include({
+        name: 'Company',
+        idField: 'id',
+        dedupeFields: ['externalCompanyId'],
+        searchableFields: [['externalCompanyId'], ['id'], ['company']],
+      });
       expect((company.fields as Json[]).map((f) => f.name)).to.deep.equal([
-        'externalCompanyId', 'id', 'company', 'annualRevenue', 'numberOfEmployees', 'industry', 'sicCode', 'website', 'mainPhone',
-        'billingCity', 'billingCountry', 'createdAt', 'updatedAt',
+        'externalCompanyId',
+        'id',
+        'company',
+        'annualRevenue',
+        'numberOfEmployees',
+        'industry',
+        'sicCode',
+        'website',
+        'mainPhone',
+        'billingCity',
+        'billingCountry',
+        'createdAt',
+        'updatedAt',
       ]);
-      expect((company.fields as Json[]).find((f) => f.name === 'annualRevenue')).to.deep.equal({ name: 'annualRevenue', displayName: 'Annual Revenue', dataType: 'currency', updateable: true });
+      expect((company.fields as Json[]).find((f) => f.name === 'annualRevenue')).to.deep.equal({
+        name: 'annualRevenue',
+        displayName: 'Annual Revenue',
+        dataType: 'currency',
+        updateable: true,
+      });
       expect((company.fields as Json[]).filter((f) => !f.updateable).map((f) => f.name)).to.deep.equal(['externalCompanyId', 'id', 'createdAt', 'updatedAt']);
     });
 
@@ -557,7 +642,17 @@ describe('sandbox lead database (round 2)', function () {
       expect(byId.result).to.deep.equal([{ seq: 0, id: 1, status: 'updated' }]);
       expect((await client.post('/rest/v1/companies.json', { action: 'createOnly', dedupeBy: 'idField', input: [{ id: 1 }] })).errors[0].code).to.equal('1003');
       expect(sb.companies()).to.deep.equal([
-        { id: 1, externalCompanyId: 'C-1', company: 'Acme', annualRevenue: 1000000, numberOfEmployees: 50, industry: 'Manufacturing', sicCode: '3599', createdAt: iso(T0), updatedAt: iso(T0 + 1000) },
+        {
+          id: 1,
+          externalCompanyId: 'C-1',
+          company: 'Acme',
+          annualRevenue: 1000000,
+          numberOfEmployees: 50,
+          industry: 'Manufacturing',
+          sicCode: '3599',
+          createdAt: iso(T0),
+          updatedAt: iso(T0 + 1000),
+        },
         { id: 2, externalCompanyId: 'C-2', company: 'Globex', website: 'https://globex.example', createdAt: iso(T0), updatedAt: iso(T0 + 1000) },
       ]);
     });
@@ -571,8 +666,12 @@ describe('sandbox lead database (round 2)', function () {
       expect((await client.get('/rest/v1/companies.json?filterType=company&filterValues=Globex&fields=company,industry')).result).to.deep.equal([
         { seq: 0, id: 2, company: 'Globex' },
       ]);
-      expect((await client.get('/rest/v1/companies.json?filterType=id&filterValues=1&fields=industry')).result).to.deep.equal([{ seq: 0, id: 1, industry: 'Manufacturing' }]);
-      expect((await client.get('/rest/v1/companies.json?filterType=dedupeFields&filterValues=C-1&fields=company')).result).to.deep.equal([{ seq: 0, id: 1, company: 'Acme' }]);
+      expect((await client.get('/rest/v1/companies.json?filterType=id&filterValues=1&fields=industry')).result).to.deep.equal([
+        { seq: 0, id: 1, industry: 'Manufacturing' },
+      ]);
+      expect((await client.get('/rest/v1/companies.json?filterType=dedupeFields&filterValues=C-1&fields=company')).result).to.deep.equal([
+        { seq: 0, id: 1, company: 'Acme' },
+      ]);
       expect((await client.get('/rest/v1/companies.json?filterType=industry&filterValues=x')).errors[0].code).to.equal('1011');
       expect((await client.get('/rest/v1/companies.json?filterType=shoeSize&filterValues=x')).errors[0].code).to.equal('1006');
       expect((await client.get('/rest/v1/companies.json?filterType=id&filterValues=1&fields=shoeSize')).errors[0].code).to.equal('1006');
@@ -598,13 +697,24 @@ describe('sandbox lead database (round 2)', function () {
     });
 
     it('deletes companies by dedupe fields or id; unknown ones are skipped with 1013 "Record not found"', async () => {
-      const res = await client.post('/rest/v1/companies/delete.json', { deleteBy: 'dedupeFields', input: [{ externalCompanyId: 'C-2' }, { externalCompanyId: 'C-404' }] });
-      expect(res.result).to.deep.equal([{ seq: 0, id: 2, status: 'deleted' }, { seq: 1, ...skipped('1013', 'Record not found') }]);
+      const res = await client.post('/rest/v1/companies/delete.json', {
+        deleteBy: 'dedupeFields',
+        input: [{ externalCompanyId: 'C-2' }, { externalCompanyId: 'C-404' }],
+      });
+      expect(res.result).to.deep.equal([
+        { seq: 0, id: 2, status: 'deleted' },
+        { seq: 1, ...skipped('1013', 'Record not found') },
+      ]);
       const byId = await client.post('/rest/v1/companies/delete.json', { deleteBy: 'idField', input: [{ id: 1 }] });
       expect(byId.result).to.deep.equal([{ seq: 0, id: 1, status: 'deleted' }]);
       expect(sb.companies()).to.deep.equal([]);
       expect((await client.get('/rest/v1/companies/delete.json')).errors[0].code).to.equal('605');
-      expect(sb.writeLog().filter((w) => w.object === 'companies').map((w) => [w.operation, w.deleted])).to.deep.include.members([['delete', 1]]);
+      expect(
+        sb
+          .writeLog()
+          .filter((w) => w.object === 'companies')
+          .map((w) => [w.operation, w.deleted]),
+      ).to.deep.include.members([['delete', 1]]);
     });
   });
 
@@ -617,16 +727,27 @@ describe('sandbox lead database (round 2)', function () {
       sb = await sandboxAt(clock, {
         customObjects: [
           {
-            name: 'car_c', displayName: 'Car', dedupeFields: ['vin'],
+            name: 'car_c',
+            displayName: 'Car',
+            dedupeFields: ['vin'],
             fields: [
-              { name: 'vin', dataType: 'string', length: 255 }, { name: 'make', dataType: 'string' }, { name: 'year', dataType: 'integer' },
-              { name: 'price', dataType: 'currency' }, { name: 'purchasedAt', dataType: 'datetime' }, { name: 'leadId', dataType: 'link' },
+              { name: 'vin', dataType: 'string', length: 255 },
+              { name: 'make', dataType: 'string' },
+              { name: 'year', dataType: 'integer' },
+              { name: 'price', dataType: 'currency' },
+              { name: 'purchasedAt', dataType: 'datetime' },
+              { name: 'leadId', dataType: 'link' },
             ],
             relationships: [{ field: 'leadId', type: 'parent', relatedTo: { name: 'Lead', field: 'id' } }],
           },
           {
-            name: 'subscription_c', dedupeFields: ['leadId', 'plan'],
-            fields: [{ name: 'leadId', dataType: 'link' }, { name: 'plan', dataType: 'string' }, { name: 'seats', dataType: 'integer' }],
+            name: 'subscription_c',
+            dedupeFields: ['leadId', 'plan'],
+            fields: [
+              { name: 'leadId', dataType: 'link' },
+              { name: 'plan', dataType: 'string' },
+              { name: 'seats', dataType: 'integer' },
+            ],
             relationships: [{ field: 'leadId', type: 'parent', relatedTo: { name: 'Lead', field: 'id' } }],
           },
         ],
@@ -641,9 +762,16 @@ describe('sandbox lead database (round 2)', function () {
         const c = await Client.connect(plain);
         const body = await c.get('/rest/v1/customobjects/car_c/describe.json');
         expect((body.result[0].fields as Json[]).map((f) => [f.name, f.dataType, f.updateable])).to.deep.equal([
-          ['marketoGUID', 'string', false], ['vin', 'string', false], ['make', 'string', true], ['model', 'string', true],
-          ['year', 'integer', true], ['price', 'currency', true], ['purchasedAt', 'datetime', true], ['leadId', 'link', true],
-          ['createdAt', 'datetime', false], ['updatedAt', 'datetime', false],
+          ['marketoGUID', 'string', false],
+          ['vin', 'string', false],
+          ['make', 'string', true],
+          ['model', 'string', true],
+          ['year', 'integer', true],
+          ['price', 'currency', true],
+          ['purchasedAt', 'datetime', true],
+          ['leadId', 'link', true],
+          ['createdAt', 'datetime', false],
+          ['updatedAt', 'datetime', false],
         ]);
       } finally {
         await plain.close();
@@ -654,8 +782,14 @@ describe('sandbox lead database (round 2)', function () {
       const all = await client.get('/rest/v1/customobjects.json');
       expect((all.result as Json[]).map((t) => t.name)).to.deep.equal(['car_c', 'subscription_c']);
       expect(all.result[0]).to.deep.equal({
-        name: 'car_c', displayName: 'Car', description: 'Car', createdAt: all.result[0].createdAt, updatedAt: all.result[0].updatedAt,
-        idField: 'marketoGUID', dedupeFields: ['vin'], searchableFields: [['vin'], ['marketoGUID'], ['leadId']],
+        name: 'car_c',
+        displayName: 'Car',
+        description: 'Car',
+        createdAt: all.result[0].createdAt,
+        updatedAt: all.result[0].updatedAt,
+        idField: 'marketoGUID',
+        dedupeFields: ['vin'],
+        searchableFields: [['vin'], ['marketoGUID'], ['leadId']],
         relationships: [{ field: 'leadId', type: 'parent', relatedTo: { name: 'Lead', field: 'id' } }],
       });
       expect((await client.get('/rest/v1/customobjects.json?names=subscription_c,nope')).result.map((t: Json) => t.name)).to.deep.equal(['subscription_c']);
@@ -687,16 +821,33 @@ describe('sandbox lead database (round 2)', function () {
         { seq: 6, ...skipped('1006', "Field 'colour' not found") },
       ]);
       clock.now = T0 + 5000;
-      const update = await client.post('/rest/v1/customobjects/car_c.json', { action: 'updateOnly', input: [{ vin: 'V1', make: 'Volkswagen' }, { vin: 'V9' }] });
+      const update = await client.post('/rest/v1/customobjects/car_c.json', {
+        action: 'updateOnly',
+        input: [{ vin: 'V1', make: 'Volkswagen' }, { vin: 'V9' }],
+      });
       expect(update.result).to.deep.equal([
         { seq: 0, marketoGUID: first?.marketoGUID, status: 'updated' },
         { seq: 1, ...skipped('1013', 'Object not found') },
       ]);
-      const byGuid = await client.post('/rest/v1/customobjects/car_c.json', { action: 'updateOnly', dedupeBy: 'idField', input: [{ marketoGUID: second?.marketoGUID, year: 2019 }] });
+      const byGuid = await client.post('/rest/v1/customobjects/car_c.json', {
+        action: 'updateOnly',
+        dedupeBy: 'idField',
+        input: [{ marketoGUID: second?.marketoGUID, year: 2019 }],
+      });
       expect(byGuid.result).to.deep.equal([{ seq: 0, marketoGUID: second?.marketoGUID, status: 'updated' }]);
       expect((await client.post('/rest/v1/customobjects/car_c.json', { dedupeBy: 'idField', input: [{ marketoGUID: 'x' }] })).errors[0].code).to.equal('1003');
       expect(sb.customObjects('car_c')).to.deep.equal([
-        { marketoGUID: first?.marketoGUID, vin: 'V1', make: 'Volkswagen', year: 2020, price: 19999.5, purchasedAt: '2025-03-01T12:00:00Z', leadId: 3, createdAt: iso(T0), updatedAt: iso(T0 + 5000) },
+        {
+          marketoGUID: first?.marketoGUID,
+          vin: 'V1',
+          make: 'Volkswagen',
+          year: 2020,
+          price: 19999.5,
+          purchasedAt: '2025-03-01T12:00:00Z',
+          leadId: 3,
+          createdAt: iso(T0),
+          updatedAt: iso(T0 + 5000),
+        },
         { marketoGUID: second?.marketoGUID, vin: 'V2', make: 'BMW', leadId: 4, createdAt: iso(T0), updatedAt: iso(T0 + 5000), year: 2019 },
       ]);
     });
@@ -716,10 +867,20 @@ describe('sandbox lead database (round 2)', function () {
       expect((await client.get('/rest/v1/customobjects/car_c.json?filterType=make&filterValues=BMW')).errors[0].code).to.equal('1011');
       expect((await client.get('/rest/v1/customobjects/car_c.json?filterType=vin&filterValues=none')).result).to.deep.equal([]);
 
-      const subs = await client.post('/rest/v1/customobjects/subscription_c.json', { input: [{ leadId: 3, plan: 'pro', seats: 5 }, { leadId: 3, plan: 'team', seats: 2 }] });
+      const subs = await client.post('/rest/v1/customobjects/subscription_c.json', {
+        input: [
+          { leadId: 3, plan: 'pro', seats: 5 },
+          { leadId: 3, plan: 'team', seats: 2 },
+        ],
+      });
       expect(subs.result.map((r: Json) => r.status)).to.deep.equal(['created', 'created']);
       const compound = await client.post('/rest/v1/customobjects/subscription_c.json?_method=GET', {
-        filterType: 'dedupeFields', fields: ['seats'], input: [{ leadId: 3, plan: 'team' }, { leadId: 3, plan: 'none' }],
+        filterType: 'dedupeFields',
+        fields: ['seats'],
+        input: [
+          { leadId: 3, plan: 'team' },
+          { leadId: 3, plan: 'none' },
+        ],
       });
       expect(compound.result).to.deep.equal([{ seq: 0, marketoGUID: subs.result[1].marketoGUID, seats: 2 }]);
     });
@@ -727,7 +888,10 @@ describe('sandbox lead database (round 2)', function () {
     it('deletes by dedupe fields or idField; unknown ones are skipped with 1013 "Object not found"', async () => {
       const [v1, v2] = sb.customObjects('car_c') as [Json, Json];
       const res = await client.post('/rest/v1/customobjects/car_c/delete.json', { deleteBy: 'dedupeFields', input: [{ vin: 'V1' }, { vin: 'V404' }] });
-      expect(res.result).to.deep.equal([{ seq: 0, marketoGUID: v1.marketoGUID, status: 'deleted' }, { seq: 1, ...skipped('1013', 'Object not found') }]);
+      expect(res.result).to.deep.equal([
+        { seq: 0, marketoGUID: v1.marketoGUID, status: 'deleted' },
+        { seq: 1, ...skipped('1013', 'Object not found') },
+      ]);
       const byId = await client.post('/rest/v1/customobjects/car_c/delete.json', { deleteBy: 'idField', input: [{ marketoGUID: v2.marketoGUID }] });
       expect(byId.result).to.deep.equal([{ seq: 0, marketoGUID: v2.marketoGUID, status: 'deleted' }]);
       expect(sb.customObjects('car_c')).to.deep.equal([]);
@@ -750,16 +914,33 @@ describe('sandbox lead database (round 2)', function () {
     it('deletes leads with a Delete Lead activity; an unknown id is skipped with 1004', async () => {
       const name = `${sb.lead(3)?.firstName} ${sb.lead(3)?.lastName}`;
       const res = await client.post('/rest/v1/leads/delete.json', { input: [{ id: 3 }, { id: 999999 }] });
-      expect(res.result).to.deep.equal([{ id: 3, status: 'deleted' }, { id: 999999, ...skipped('1004', 'Lead not found') }]);
+      expect(res.result).to.deep.equal([
+        { id: 3, status: 'deleted' },
+        { id: 999999, ...skipped('1004', 'Lead not found') },
+      ]);
       expect(sb.lead(3)).to.equal(undefined);
       expect(await client.leads('filterType=id&filterValues=3')).to.deep.equal([]);
       const deleted = await client.walk('/rest/v1/activities/deletedleads.json', iso(T0 - 1000));
       expect(deleted).to.have.length(1);
-      expect(deleted[0]).to.deep.include({ leadId: 3, activityTypeId: 37, activityDate: iso(T0), primaryAttributeValueId: 3, primaryAttributeValue: name, attributes: [] });
+      expect(deleted[0]).to.deep.include({
+        leadId: 3,
+        activityTypeId: 37,
+        activityDate: iso(T0),
+        primaryAttributeValueId: 3,
+        primaryAttributeValue: name,
+        attributes: [],
+      });
       // The id form in the query and the recorded legacy _method=DELETE work too.
-      expect((await client.post('/rest/v1/leads/delete.json?id=4,5', undefined)).result).to.deep.equal([{ id: 4, status: 'deleted' }, { id: 5, status: 'deleted' }]);
+      expect((await client.post('/rest/v1/leads/delete.json?id=4,5', undefined)).result).to.deep.equal([
+        { id: 4, status: 'deleted' },
+        { id: 5, status: 'deleted' },
+      ]);
       expect((await client.post('/rest/v1/leads.json?_method=DELETE', { input: [{ id: 6 }] })).result).to.deep.equal([{ id: 6, status: 'deleted' }]);
-      expect(sb.writeLog().map((w) => [w.operation, w.records, w.deleted, w.skipped])).to.deep.equal([['delete', 2, 1, 1], ['delete', 2, 2, 0], ['delete', 1, 1, 0]]);
+      expect(sb.writeLog().map((w) => [w.operation, w.records, w.deleted, w.skipped])).to.deep.equal([
+        ['delete', 2, 1, 1],
+        ['delete', 2, 2, 0],
+        ['delete', 1, 1, 0],
+      ]);
       const tooMany = await client.post('/rest/v1/leads/delete.json', { input: Array.from({ length: 301 }, (_, i) => ({ id: i + 1 })) });
       expect(tooMany.errors[0].code).to.equal('1003');
     });
@@ -846,12 +1027,19 @@ describe('sandbox lead database (round 2)', function () {
       const [a, b, c] = [sb.createLead({ email: 'a@m.example' }), sb.createLead({ email: 'b@m.example' }), sb.createLead({ email: 'c@m.example' })] as const;
       expect((await client.post(`/rest/v1/leads/${a.id}/merge.json?leadIds=${b.id},${c.id}`, undefined)).success).to.equal(true);
       expect(attributes(activitiesOf(sb, a.id, 32)[0])['Merge IDs']).to.equal(`[${b.id},${c.id}]`);
-      expect((await client.post(`/rest/v1/leads/${a.id}/merge.json?leadId=${b.id}`, undefined)).errors).to.deep.equal([{ code: '1004', message: 'Lead not found' }]);
+      expect((await client.post(`/rest/v1/leads/${a.id}/merge.json?leadId=${b.id}`, undefined)).errors).to.deep.equal([
+        { code: '1004', message: 'Lead not found' },
+      ]);
       expect((await client.post(`/rest/v1/leads/${a.id}/merge.json`, undefined)).errors[0].code).to.equal('1002');
       const many = Array.from({ length: 26 }, (_, i) => i + 1).join(',');
       expect((await client.post(`/rest/v1/leads/${a.id}/merge.json?leadIds=${many}`, undefined)).errors[0].code).to.equal('1080');
       expect((await client.get(`/rest/v1/leads/${a.id}/merge.json?leadId=2`)).errors[0].code).to.equal('605');
-      expect(sb.writeLog().filter((w) => w.operation === 'merge').map((w) => w.error ?? 'ok')).to.deep.equal(['ok', '1004', '1002', '1080']);
+      expect(
+        sb
+          .writeLog()
+          .filter((w) => w.operation === 'merge')
+          .map((w) => w.error ?? 'ok'),
+      ).to.deep.equal(['ok', '1004', '1002', '1080']);
     });
   });
 
@@ -870,8 +1058,12 @@ describe('sandbox lead database (round 2)', function () {
       const before = await client.get('/rest/v1/leads/describe.json');
       const added = sb.addLeadField({ name: 'crm_id', displayName: 'CRM Id', dataType: 'string', length: 64 });
       expect(added).to.deep.equal({
-        id: Math.max(...(before.result as Json[]).map((f) => f.id)) + 1, displayName: 'CRM Id', dataType: 'string', length: 64,
-        rest: { name: 'crm_id', readOnly: false }, soap: { name: 'crm_id', readOnly: false },
+        id: Math.max(...(before.result as Json[]).map((f) => f.id)) + 1,
+        displayName: 'CRM Id',
+        dataType: 'string',
+        length: 64,
+        rest: { name: 'crm_id', readOnly: false },
+        soap: { name: 'crm_id', readOnly: false },
       });
       const after = await client.get('/rest/v1/leads/describe.json');
       expect(after.result).to.have.length(102); // the recorded 100, the segmentation's field, this one
@@ -890,7 +1082,9 @@ describe('sandbox lead database (round 2)', function () {
       const described = ((await client.get('/rest/v1/leads/describe.json')).result as Json[]).map((f) => f.rest?.name);
       expect(described).to.not.include.members(['crm_id', 'title']);
       expect(described).to.have.length(100);
-      expect((await client.get('/rest/v1/leads.json?filterType=id&filterValues=1&fields=title')).errors).to.deep.equal([{ code: '1006', message: "Field 'title' not found" }]);
+      expect((await client.get('/rest/v1/leads.json?filterType=id&filterValues=1&fields=title')).errors).to.deep.equal([
+        { code: '1006', message: "Field 'title' not found" },
+      ]);
       expect((await client.get('/rest/v1/leads.json?filterType=crm_id&filterValues=X-1')).errors[0].code).to.equal('1006');
       expect((await client.sync([{ email: sb.lead(1)?.email, title: 'x' }])).result).to.deep.equal([skipped('1006', "Field 'title' not found")]);
       sb.showLeadField('title');
@@ -948,7 +1142,13 @@ describe('sandbox lead database (round 2)', function () {
       expect(attributes(activitiesOf(sb, id, 13).pop() as Activity)['Source']).to.equal('Web form fillout');
       sb.updateLead(id, { title: 'Chair' }, { source: 'api' });
       const api = attributes(activitiesOf(sb, id, 13).pop() as Activity);
-      expect(api).to.deep.include({ 'Api Method Name': 'syncLead', 'Modifying User': 'me@api.example', Source: 'Web service API', 'Old Value': 'CEO', 'New Value': 'Chair' });
+      expect(api).to.deep.include({
+        'Api Method Name': 'syncLead',
+        'Modifying User': 'me@api.example',
+        Source: 'Web service API',
+        'Old Value': 'CEO',
+        'New Value': 'Chair',
+      });
       expect(api['Request Id']).to.match(REQUEST_ID);
       sb.updateLead(id, { title: 'Ex-Chair' }, { source: 'api', apiUser: 'crm@api.example' });
       expect(attributes(activitiesOf(sb, id, 13).pop() as Activity)['Modifying User']).to.equal('crm@api.example');
@@ -980,7 +1180,10 @@ describe('sandbox lead database (round 2)', function () {
       const other = (await admin('POST', '/leads', { email: 'other@example.com', title: 'COO' })).json.id as number;
       expect((await admin('POST', `/leads/${id}/merge`, { leadIds: [other] })).json).to.deep.equal({ ok: true });
       expect(sb.lead(id)?.title).to.equal('COO');
-      expect((await admin('POST', '/lead-fields', { name: 'tier', displayName: 'Tier', dataType: 'integer' })).json).to.deep.include({ dataType: 'integer', rest: { name: 'tier', readOnly: false } });
+      expect((await admin('POST', '/lead-fields', { name: 'tier', displayName: 'Tier', dataType: 'integer' })).json).to.deep.include({
+        dataType: 'integer',
+        rest: { name: 'tier', readOnly: false },
+      });
       expect(await client.leads(`filterType=tier&filterValues=1`)).to.deep.equal([]);
       expect((await admin('DELETE', '/lead-fields/tier')).json).to.deep.equal({ ok: true });
       expect((await client.get(`/rest/v1/leads.json?filterType=id&filterValues=1&fields=tier`)).errors[0].code).to.equal('1006');
@@ -1004,7 +1207,13 @@ describe('sandbox lead database (round 2)', function () {
         const fieldById = new Map(sb.leadFields().map((f) => [f.id, f.rest?.name ?? '']));
         for (let round = 0; round < 4; round++) {
           clock.now += 3_600_000;
-          const input = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, firstName: `R${round}-${i}`, title: i % 2 ? `T${round}` : null, integer_field: round * 100 + i, leadScore: round + i }));
+          const input = Array.from({ length: 20 }, (_, i) => ({
+            id: i + 1,
+            firstName: `R${round}-${i}`,
+            title: i % 2 ? `T${round}` : null,
+            integer_field: round * 100 + i,
+            leadScore: round + i,
+          }));
           const res = await client.sync(input, { lookupField: 'id', action: 'updateOnly' });
           expect(res.result.every((r: Json) => r.status === 'updated')).to.equal(true);
           sb.updateLead(21 + round, { city: `City ${round}`, firstName: `Ui${round}` });
@@ -1061,11 +1270,22 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
     expect(sb.changeSegment(3, 'EMEA')).to.equal(false); // already there: no activity
     expect(sb.changeLeadPartition(3, 2)).to.equal(true);
     const lead = (await client.leads('filterType=id&filterValues=3&fields=leadScore,segmentation_region,leadPartitionId,updatedAt'))[0];
-    expect(lead).to.deep.equal({ id: 3, leadScore: Number(before.leadScore ?? 0) + 15, segmentation_region: 'EMEA', leadPartitionId: 2, updatedAt: iso(clock.now) });
+    expect(lead).to.deep.equal({
+      id: 3,
+      leadScore: Number(before.leadScore ?? 0) + 15,
+      segmentation_region: 'EMEA',
+      leadPartitionId: 2,
+      updatedAt: iso(clock.now),
+    });
     const since = iso(clock.now - 1000);
     const items = await client.walk('/rest/v1/activities.json', since, '&activityTypeIds=22,100,108');
     expect(items.map((a) => [a.activityTypeId, a.leadId, a.primaryAttributeValue, attributes(a)])).to.deep.equal([
-      [22, 3, 'Lead Score', { 'Change Value': '+15', 'New Value': Number(before.leadScore ?? 0) + 15, 'Old Value': Number(before.leadScore ?? 0), Reason: 'Visited pricing page' }],
+      [
+        22,
+        3,
+        'Lead Score',
+        { 'Change Value': '+15', 'New Value': Number(before.leadScore ?? 0) + 15, 'Old Value': Number(before.leadScore ?? 0), Reason: 'Visited pricing page' },
+      ],
       [108, 3, 'Region', { 'New Segment ID': 2002 }],
       [100, 3, 'EMEA Partition', { Reason: 'Changed in Marketo' }],
     ]);
@@ -1092,7 +1312,11 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
     sb.changeScore(5, 3);
     sb.changeSegment(5, 'APAC');
     sb.deleteLead(6);
-    const types = () => [...sb.activities()].filter((a) => a.activityDate >= iso(T0)).map((a) => a.activityTypeId).sort((a, b) => a - b);
+    const types = () =>
+      [...sb.activities()]
+        .filter((a) => a.activityDate >= iso(T0))
+        .map((a) => a.activityTypeId)
+        .sort((a, b) => a - b);
     expect(types()).to.deep.equal([13, 22, 37, 108]);
     sb.clock.advance(15 * DAY);
     expect(types()).to.deep.equal([13, 22, 108]);

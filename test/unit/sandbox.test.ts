@@ -18,16 +18,17 @@ const ALL_TYPE_GROUPS = (sb: Sandbox): number[][] => {
 };
 
 async function tokenFor(sb: Sandbox): Promise<string> {
-  const res = await fetch(
-    `${sb.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sb.clientId}&client_secret=${sb.clientSecret}`,
-  );
+  const res = await fetch(`${sb.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sb.clientId}&client_secret=${sb.clientSecret}`);
   const body = (await res.json()) as Json;
   return body.access_token as string;
 }
 
 /** A tiny Marketo client for the tests. */
 class Client {
-  constructor(readonly sb: Sandbox, public token: string) {}
+  constructor(
+    readonly sb: Sandbox,
+    public token: string,
+  ) {}
 
   static async connect(sb: Sandbox): Promise<Client> {
     return new Client(sb, await tokenFor(sb));
@@ -192,8 +193,12 @@ describe('sandbox', function () {
         expect(body.result).to.have.length(101);
         expect(body.result.slice(0, 100)).to.deep.equal(recorded.result);
         expect(body.result[100]).to.deep.equal({
-          id: Math.max(...(recorded.result as Json[]).map((f) => f.id)) + 1, displayName: 'Region Segmentation', dataType: 'string', length: 255,
-          rest: { name: 'segmentation_region', readOnly: true }, soap: { name: 'segmentation_region', readOnly: true },
+          id: Math.max(...(recorded.result as Json[]).map((f) => f.id)) + 1,
+          displayName: 'Region Segmentation',
+          dataType: 'string',
+          length: 255,
+          rest: { name: 'segmentation_region', readOnly: true },
+          soap: { name: 'segmentation_region', readOnly: true },
         });
       });
 
@@ -240,10 +245,7 @@ describe('sandbox', function () {
         const start = await client.pagingToken('2026-01-01T00:00:00Z');
         const seen: Json[] = [];
         for (const group of ALL_TYPE_GROUPS(sb)) {
-          const { items } = await client.walk(
-            (t) => `/rest/v1/activities.json?nextPageToken=${t}&activityTypeIds=${group.join(',')}`,
-            start,
-          );
+          const { items } = await client.walk((t) => `/rest/v1/activities.json?nextPageToken=${t}&activityTypeIds=${group.join(',')}`, start);
           const sorted = [...items].sort(byDateThenId);
           expect(items.map((a) => a.id)).to.deep.equal(sorted.map((a) => a.id));
           seen.push(...items);
@@ -326,10 +328,7 @@ describe('sandbox', function () {
       it('returns only New Lead and Change Data Value, with fields filtered to the requested names', async () => {
         const start = await client.pagingToken('2026-01-01T00:00:00Z');
         const wanted = ['email', 'firstName', 'leadStatus'];
-        const { items } = await client.walk(
-          (t) => `/rest/v1/activities/leadchanges.json?nextPageToken=${t}&fields=${wanted.join(',')}`,
-          start,
-        );
+        const { items } = await client.walk((t) => `/rest/v1/activities/leadchanges.json?nextPageToken=${t}&fields=${wanted.join(',')}`, start);
         expect(items.length).to.be.greaterThan(0);
         for (const item of items) {
           expect([12, 13]).to.include(item.activityTypeId);
@@ -392,7 +391,9 @@ describe('sandbox', function () {
       it('answers 414 for a URI over 8 KB, and the same query as POST _method=GET succeeds', async () => {
         const start = await client.pagingToken('2026-01-01T00:00:00Z');
         const fields = sb.leadFields().flatMap((f) => (f.rest ? [f.rest.name] : []));
-        const longFields = Array.from({ length: 12 }, () => fields).flat().join(',');
+        const longFields = Array.from({ length: 12 }, () => fields)
+          .flat()
+          .join(',');
         const query = `nextPageToken=${start}&fields=${longFields}&batchSize=50`;
         expect(query.length).to.be.greaterThan(8192);
         const tooLong = await client.raw(`/rest/v1/activities/leadchanges.json?${query}`);

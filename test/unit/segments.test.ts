@@ -9,7 +9,11 @@ const NOW = Date.parse('2026-01-05T00:00:00Z');
 describe('time windows of an activity stream', () => {
   it('sizes windows by the volume the first pages predict', () => {
     // 300 activities in 10 minutes from Jan 1: ~576 pages to now, plenty for 4 windows.
-    expect(windowCount([{ firstDate: START, lastDate: '2026-01-01T00:10:00Z', full: true }], 4, NOW)).to.deep.equal({ count: 4, dataFrom: START, estimatedPages: 576 });
+    expect(windowCount([{ firstDate: START, lastDate: '2026-01-01T00:10:00Z', full: true }], 4, NOW)).to.deep.equal({
+      count: 4,
+      dataFrom: START,
+      estimatedPages: 576,
+    });
     // 300 activities in a day: 4 pages ahead, not worth a second window.
     expect(windowCount([{ firstDate: START, lastDate: '2026-01-02T00:00:00Z', full: true }], 4, NOW).count).to.equal(1);
     // Everything fits in the first page.
@@ -41,7 +45,10 @@ describe('time windows of an activity stream', () => {
   });
 
   it('never lets a window re-emit what a partition already emitted past its start', () => {
-    const segments = loadSegments({ partitions: { '1': { activityDate: '2026-01-03T12:00:00Z', marketoGUIDs: ['x'] }, '2': { activityDate: START, marketoGUIDs: [] } } }, START);
+    const segments = loadSegments(
+      { partitions: { '1': { activityDate: '2026-01-03T12:00:00Z', marketoGUIDs: ['x'] }, '2': { activityDate: START, marketoGUIDs: [] } } },
+      START,
+    );
     splitNewest(segments, ['1', '2'], 2, NOW, START);
     const window = segments[1]; // from Jan 3 00:00
     expect(window.cursor.accept('1', '2026-01-03T12:00:00Z', 'x')).to.equal(false);
@@ -51,7 +58,13 @@ describe('time windows of an activity stream', () => {
 });
 
 describe('lead change attribution', () => {
-  const change = (attributes: Array<{ name: string; value: unknown }>) => ({ marketoGUID: '1', leadId: 5, activityDate: START, activityTypeId: 13, attributes });
+  const change = (attributes: Array<{ name: string; value: unknown }>) => ({
+    marketoGUID: '1',
+    leadId: 5,
+    activityDate: START,
+    activityTypeId: 13,
+    attributes,
+  });
 
   it('recognises changes made through the API by an ignored user, case-insensitively', () => {
     expect(madeByIgnoredApiUser(change([{ name: 'Modifying User', value: 'Sync@Acme.com' }]), ['sync@acme.com'])).to.equal(true);

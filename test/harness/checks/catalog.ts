@@ -87,8 +87,7 @@ function checkForbiddenKeywords(entries: JsonEntry[], schema: unknown, at: strin
   for (const e of entries) {
     if (e.key !== 'allOf' && e.key !== 'not') continue;
     const p = e.path;
-    const isExemptPropertyName =
-      p.length >= 2 && p[p.length - 2] === 'properties' && (nodeAt(schema, p.slice(0, -2)) as { type?: unknown })?.type === 'object';
+    const isExemptPropertyName = p.length >= 2 && p[p.length - 2] === 'properties' && (nodeAt(schema, p.slice(0, -2)) as { type?: unknown })?.type === 'object';
     if (!isExemptPropertyName) failures.add(`D5: ${at} json_schema uses "${e.key}" at ${pointer(p)}`);
   }
 }

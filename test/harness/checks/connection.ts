@@ -9,9 +9,7 @@ export function checkConnection(messages: readonly unknown[], expected: Expected
     const traces = msgs.filter((m) => m.type === 'TRACE');
     const error = traces.length === 1 && isObject(traces[0].trace) ? traces[0].trace.error : undefined;
     if (traces.length !== 1) return [`C3: expected exactly one TRACE message, got ${traces.length}`];
-    return isObject(error) && typeof error.message === 'string' && error.message !== ''
-      ? []
-      : ['C3: the TRACE message has no error.message'];
+    return isObject(error) && typeof error.message === 'string' && error.message !== '' ? [] : ['C3: the TRACE message has no error.message'];
   }
   const statuses = msgs.filter((m) => m.type === 'CONNECTION_STATUS');
   const id = expected === 'succeed' ? 'C1' : 'C2';

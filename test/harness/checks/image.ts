@@ -16,7 +16,9 @@ export function checkImageStatics(dockerfileText: string, metadataYamlText?: str
   if (!image.entrypoint) failures.push('S20: the image has no ENTRYPOINT');
   if (declared === undefined) failures.push('S20: the image has no ENV AIRBYTE_ENTRYPOINT');
   if (image.entrypoint && declared !== undefined && declared !== image.entrypoint.join(' ')) {
-    failures.push(`S20: ENV AIRBYTE_ENTRYPOINT is ${JSON.stringify(declared)} but the ENTRYPOINT joined by spaces is ${JSON.stringify(image.entrypoint.join(' '))}`);
+    failures.push(
+      `S20: ENV AIRBYTE_ENTRYPOINT is ${JSON.stringify(declared)} but the ENTRYPOINT joined by spaces is ${JSON.stringify(image.entrypoint.join(' '))}`,
+    );
   }
 
   const name = image.labels['io.airbyte.name'];

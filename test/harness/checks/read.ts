@@ -157,11 +157,7 @@ function checkStreamStatuses(msgs: Record<string, unknown>[], streams: Configure
   const finals = allowIncomplete ? ['COMPLETE', 'INCOMPLETE'] : ['COMPLETE'];
   for (const key of configured) {
     const seq = byStream.get(key) ?? [];
-    const ok =
-      seq.length >= 3 &&
-      seq[0] === 'STARTED' &&
-      finals.includes(seq[seq.length - 1]) &&
-      seq.slice(1, -1).every((s) => s === 'RUNNING');
+    const ok = seq.length >= 3 && seq[0] === 'STARTED' && finals.includes(seq[seq.length - 1]) && seq.slice(1, -1).every((s) => s === 'RUNNING');
     if (!ok) {
       failures.add(`B7: stream "${key}" statuses must be STARTED, RUNNING (at least one), …, ${finals.join(' or ')}; got [${seq.join(', ')}]`);
     }

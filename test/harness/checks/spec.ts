@@ -12,16 +12,39 @@ import { textOf } from '../../../protocol/text';
 
 /** S5: CAT's exact list; the match is on the whole lower-cased name, not a substring. */
 const SECRET_NAMES = new Set([
-  'client_token', 'access_token', 'api_token', 'token', 'secret', 'client_secret', 'password', 'key',
-  'service_account_info', 'service_account', 'tenant_id', 'certificate', 'jwt', 'credentials', 'app_id',
-  'appid', 'refresh_token',
+  'client_token',
+  'access_token',
+  'api_token',
+  'token',
+  'secret',
+  'client_secret',
+  'password',
+  'key',
+  'service_account_info',
+  'service_account',
+  'tenant_id',
+  'certificate',
+  'jwt',
+  'credentials',
+  'app_id',
+  'appid',
+  'refresh_token',
 ]);
 /** S5: path segments skipped when looking for the field name that owns a `type`. */
 const NON_NAME_SEGMENTS = new Set(['anyOf', 'oneOf', 'allOf', 'not', 'properties', 'items', 'type', 'prefixItems']);
 const SECRET_CAPABLE_TYPES = ['string', 'integer', 'number'];
 /** S9 */
 const FORBIDDEN_KEYWORDS = new Set([
-  'not', 'anyOf', 'patternProperties', 'prefixItems', 'allOf', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired',
+  'not',
+  'anyOf',
+  'patternProperties',
+  'prefixItems',
+  'allOf',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'dependentRequired',
 ]);
 /** S8 */
 const ARRAY_ITEM_TYPES = new Set(['object', 'string', 'number', 'integer']);
@@ -305,10 +328,15 @@ function checkOauthIsDefault(specification: Record<string, unknown>, connSpec: R
   const holder = [...walkJson(connSpec)].find((e) => e.key === credentials && isObject(e.value) && Array.isArray(e.value.oneOf));
   if (!holder) return; // CAT skips when the credentials object has no oneOf
   const first = ((holder.value as Record<string, unknown>).oneOf as unknown[])[0];
-  const predicate = nodeAt(first, rest.flatMap((f) => ['properties', f]));
+  const predicate = nodeAt(
+    first,
+    rest.flatMap((f) => ['properties', f]),
+  );
   const actual = isObject(predicate) ? predicate.const : undefined;
   if (canonicalJson(actual) !== canonicalJson(auth.predicate_value)) {
-    failures.add(`S16: the first variant of ${credentials}.oneOf must be OAuth: its ${rest.join('.')} const is ${JSON.stringify(actual)}, advanced_auth.predicate_value is ${JSON.stringify(auth.predicate_value)}`);
+    failures.add(
+      `S16: the first variant of ${credentials}.oneOf must be OAuth: its ${rest.join('.')} const is ${JSON.stringify(actual)}, advanced_auth.predicate_value is ${JSON.stringify(auth.predicate_value)}`,
+    );
   }
 }
 
