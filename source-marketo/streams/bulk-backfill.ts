@@ -6,6 +6,7 @@ import { Activity, ActivityType } from '../../marketo/endpoints';
 import { BulkExportQuotaExhaustedError, MarketoError, MarketoRequestError, MarketoTransientError } from '../../marketo/errors';
 import { toMarketoSecond, secondOf } from '../dates';
 import { ExportMeter, ExtractionMethod, whenAllowanceSpent } from '../extraction-planner';
+import { advance, FileProgress, lostRead, LostRead, newProgress, RereadFilter, RowIdentity } from './bulk-reread';
 import { Log } from './stream';
 
 // Reads an activity-like stream's history through Bulk Activity Extract, in windows of at most 31
@@ -23,8 +24,13 @@ export interface BulkWindowJob {
   /** Bytes of the file already read and emitted (a STATE followed them), and its header. */
   offset?: number;
   columns?: string[];
-  /** Whether this window's job was already recreated once (after an expired, failed or cancelled job). */
-  recreated?: boolean;
+  /** The file's checksum and what its rows read so far were (see bulk-reread.ts). */
+  checksum?: string;
+  progress?: FileProgress;
+  /** Whether this job's file was counted against the export allowance. */
+  metered?: boolean;
+  /** Reads of this window's earlier files that were lost half read: their rows are not emitted again. */
+  lost?: LostRead[];
 }
 
 /** The bulk part of a stream's state while its history is read through files. */
@@ -65,6 +71,8 @@ export interface BulkWindowSource<T> {
   create(from: string, to: string): Promise<BulkJob>;
   /** The item of a row of window `window`'s file, or undefined when the stream leaves the row out. */
   item(row: BulkRow, window: BulkWindowJob): T | undefined;
+  /** The row's key and place in the file's order (see bulk-reread.ts), undefined for a row without a key. */
+  identify(row: BulkRow): RowIdentity | undefined;
 }
 
 export interface BulkContext {
@@ -117,6 +125,14 @@ export function activityFromRow(row: BulkRow, types: Map<number, ActivityType>):
   return activity;
 }
 
+/** An activity row's key (marketoGUID), position (its second) and sequence (a numeric GUID is the activity id, which grows as Marketo stores activities). */
+export function activityIdentity(row: BulkRow): RowIdentity | undefined {
+  const guid = row.marketoGUID;
+  const date = row.activityDate ? toMarketoSecond(row.activityDate) : undefined;
+  if (!guid || !date) return undefined;
+  return /^\d+$/.test(guid) ? { key: guid, position: Date.parse(date), seq: Number(guid) } : { key: guid, position: Date.parse(date) };
+}
+
 /** Plans the windows of a history [from, until) with nothing read yet. */
 export function newBulkState(from: string, until: string, estimatedRecords: number): BulkBackfillState {
   return { until, next: from, jobs: [], estimatedRecords };
@@ -134,6 +150,7 @@ export function activitySource(ctx: BulkContext, spec: BulkSpec, types: Activity
       // Both ends of the filter are inclusive: the second at `to` is the next window's.
       return activity && date && date >= window.from && date < window.to ? spec.adapt(activity) : undefined;
     },
+    identify: activityIdentity,
   };
 }
 
@@ -157,6 +174,9 @@ export async function* readBulkWindows<T>(
   const snapshot = (): BulkBackfillState => ({ ...state, jobs: state.jobs.map((j) => ({ ...j })), exportDay: ctx.meter.today, exportedBytes: ctx.meter.used });
   let stopped = false;
   let quotaError: BulkExportQuotaExhaustedError | undefined;
+  // Windows whose job this sync recreated: a second loss in one sync fails it (the next sync tries again).
+  const recreated = new Set<string>();
+  const lose = (head: BulkWindowJob, why: string): Promise<void> => recreate(ctx, head, source, why, recreated);
 
   for (;;) {
     // Queue the next windows while there is room in our share of the queue and in the allowance.
@@ -215,7 +235,7 @@ export async function* readBulkWindows<T>(
 
     let job: BulkJob;
     try {
-      job = await finishedJob(ctx, head, source);
+      job = await finishedJob(ctx, head, source, lose);
     } catch (err) {
       // A job created but refused its place in the queue by the allowance waits in the state for the next day.
       if (err instanceof BulkExportQuotaExhaustedError) yield { items: [], state: snapshot() };
@@ -226,22 +246,48 @@ export async function* readBulkWindows<T>(
       yield { items: [], state: snapshot() };
       continue;
     }
+    if (!head.metered && head.offset === undefined) ctx.meter.add(job.fileSize ?? 0);
+    head.metered = true;
+    if (head.offset === undefined) resumeSameFile(ctx, head, job);
+    head.checksum = job.fileChecksum;
     const body = await ctx.bulk.file(source.object, head.exportId, head.offset ?? 0);
     if (!body) {
-      await recreate(ctx, head, source, 'its file has expired');
+      await lose(head, 'its file has expired');
       yield { items: [], state: snapshot() };
       continue;
     }
-    if (!head.offset) ctx.meter.add(job.fileSize ?? 0);
+    const progress = (head.progress ??= newProgress());
+    const filter = new RereadFilter(head.lost ?? [], progress);
     let batch: T[] = [];
+    let reread: LostRead[] | undefined;
     for await (const { row, endOffset } of readBulkFile(body, { startOffset: head.offset, columns: head.columns, onColumns: (c) => (head.columns = c) })) {
+      const identity = source.identify(row);
+      advance(progress, identity);
+      const decision = filter.decide(identity);
+      if (decision.kind === 'restart') {
+        reread = decision.decided;
+        break;
+      }
       head.offset = endOffset;
-      const item = source.item(row, head);
-      if (item !== undefined) batch.push(item);
+      if (decision.kind === 'emit') {
+        const item = source.item(row, head);
+        if (item !== undefined) batch.push(item);
+      }
       if (batch.length >= ROWS_PER_CHECKPOINT) {
+        head.lost = filter.remaining;
         yield { items: batch, state: snapshot() };
         batch = [];
       }
+    }
+    if (!reread) {
+      const end = filter.finish();
+      if (end.kind === 'restart') reread = end.decided;
+    }
+    if (reread) {
+      // Only skipped rows were read (nothing emitted, no state saved): read the file again from its start.
+      body.destroy();
+      readAgain(ctx, head, reread);
+      continue;
     }
     state.jobs.shift();
     const measured = (state.measured ??= { records: 0, bytes: 0, spanMs: 0 });
@@ -315,33 +361,84 @@ async function enqueueWhenRoom<T>(ctx: BulkContext, source: BulkWindowSource<T>,
  * The head job once it has ended. A job Marketo no longer knows, or that failed or was cancelled,
  * is recreated once for its window; a second loss fails the sync (state saved).
  */
-async function finishedJob<T>(ctx: BulkContext, head: BulkWindowJob, source: BulkWindowSource<T>): Promise<BulkJob> {
+async function finishedJob<T>(
+  ctx: BulkContext,
+  head: BulkWindowJob,
+  source: BulkWindowSource<T>,
+  lose: (head: BulkWindowJob, why: string) => Promise<void>,
+): Promise<BulkJob> {
   let job: BulkJob;
   try {
     job = await ctx.bulk.status(source.object, head.exportId);
   } catch (err) {
     if (!(err instanceof MarketoRequestError)) throw err;
-    await recreate(ctx, head, source, `Marketo no longer knows it (${err.message})`);
+    await lose(head, `Marketo no longer knows it (${err.message})`);
     return { exportId: head.exportId, status: 'Queued' };
   }
   if (job.status === 'Created') job = await enqueueWhenRoom(ctx, source, head.exportId);
   if (!isEnded(job.status)) job = await ctx.bulk.waitForEnd(source.object, job);
   if (job.status !== 'Completed') {
-    await recreate(ctx, head, source, `it ended ${job.status}${job.errorMsg ? ` (${job.errorMsg})` : ''}`);
+    await lose(head, `it ended ${job.status}${job.errorMsg ? ` (${job.errorMsg})` : ''}`);
     return { exportId: head.exportId, status: 'Queued' };
   }
   return job;
 }
 
-async function recreate<T>(ctx: BulkContext, head: BulkWindowJob, source: BulkWindowSource<T>, why: string): Promise<void> {
-  if (head.recreated) {
+async function recreate<T>(ctx: BulkContext, head: BulkWindowJob, source: BulkWindowSource<T>, why: string, recreated: Set<string>): Promise<void> {
+  if (recreated.has(head.from)) {
     throw new MarketoTransientError(`${ctx.streamName}: the bulk export of ${head.from} to ${head.to} was lost again: ${why}. The next sync creates it anew.`);
   }
-  ctx.log('WARN', `${ctx.streamName}: the bulk export job ${head.exportId} for ${head.from} to ${head.to} cannot be used: ${why}. Creating it again, once.`);
+  const lost = lostRead(head.progress, { checksum: head.checksum, offset: head.offset, columns: head.columns });
+  ctx.log(
+    'WARN',
+    `${ctx.streamName}: the bulk export job ${head.exportId} for ${head.from} to ${head.to} cannot be used: ${why}. Creating it again, once${
+      lost ? `; the ${lost.rows} rows of its file already read are not emitted again` : ''
+    }.`,
+  );
   const job = await createJob(ctx, source, head.from, head.to);
+  recreated.add(head.from);
   head.exportId = job.exportId;
-  head.recreated = true;
-  // A file read in part is read again from its start: the new file is a new snapshot.
+  if (lost) head.lost = [...(head.lost ?? []), lost];
+  // The new job's file is a new snapshot of the window: read from its start unless it is the same file.
   delete head.offset;
   delete head.columns;
+  delete head.checksum;
+  delete head.progress;
+  delete head.metered;
+}
+
+/** A new file with the checksum of a lost one is that file: it resumes where the lost read stopped, with a ranged download. */
+function resumeSameFile(ctx: BulkContext, head: BulkWindowJob, job: BulkJob): void {
+  const same = head.lost?.find((l) => l.mode === undefined && l.offset !== undefined && job.fileChecksum !== undefined && l.checksum === job.fileChecksum);
+  if (!same) return;
+  const { checksum: _checksum, offset, columns, mode: _mode, ...progress } = same;
+  head.offset = offset;
+  head.columns = columns;
+  head.progress = progress;
+  head.lost = head.lost?.filter((l) => l !== same);
+  ctx.log(
+    'INFO',
+    `${ctx.streamName}: the new export of ${head.from} to ${head.to} is the same file as the lost one (same checksum): reading it from byte ${offset}, after the ${same.rows} rows already read.`,
+  );
+}
+
+/** The file's first rows were not the lost read's: read it again from its start, leaving out what the lost read covered by position, or warn. */
+function readAgain(ctx: BulkContext, head: BulkWindowJob, lost: LostRead[]): void {
+  for (const l of lost) {
+    if (l.mode === 'none' && head.lost?.find((h) => h.keysHash === l.keysHash)?.mode !== 'none') {
+      ctx.log(
+        'WARN',
+        `${ctx.streamName}: the new export of ${head.from} to ${head.to} does not start with the ${l.rows} rows the lost file had given, and those were not in date order, so they cannot be told apart: up to ${l.rows} records may come twice (deduplicating on the primary key removes them).`,
+      );
+    } else if (l.mode === 'position' && head.lost?.find((h) => h.keysHash === l.keysHash)?.mode === undefined) {
+      ctx.log(
+        'INFO',
+        `${ctx.streamName}: the new export of ${head.from} to ${head.to} does not start with the ${l.rows} rows the lost file had given (the window changed since): reading it again, leaving out the rows at or before the last one read, except rows stored since.`,
+      );
+    }
+  }
+  head.lost = lost.filter((l) => l.mode !== 'none');
+  delete head.offset;
+  delete head.columns;
+  delete head.progress;
 }

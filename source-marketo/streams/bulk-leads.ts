@@ -87,6 +87,8 @@ export async function* readBulkLeads(
       }
     },
     item: (row) => toRecord(row),
+    // A lead's key is its id, and lead files come in id order when they come in order.
+    identify: (row) => (row.id ? { key: row.id, position: Number(row.id) } : undefined),
   };
   for await (const page of readBulkWindows(ctx, source, state)) yield { records: page.items, state: { ...state, ...page.state } };
 }

@@ -180,6 +180,95 @@ describe('source-marketo: history through bulk exports', function () {
     expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
   });
 
+  describe('a file half read whose job is lost before the next sync', () => {
+    const TYPES = [1, 2, 6, 10, 13];
+
+    /** A sync killed once the second window's file is half read (its job and offset in the state); then every file expires. */
+    async function killHalfRead(): Promise<{ config: Record<string, unknown>; catalog: any; killed: any; halfRead: any; committed: string[] }> {
+      sandbox = await historySandbox({ bulkExportStepMs: 0 });
+      const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: TYPES });
+      const catalog = catalogFor(await discover(config), ['activities']);
+      const killed = await read(config, catalog, undefined, {
+        env: BULK_ENV,
+        killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.[0]?.offset ?? 0) > 0,
+      });
+      expect(killed.signal).to.equal('SIGKILL');
+      const halfRead = (nextState(killed)[0] as any).stream.stream_state.bulk.jobs[0];
+      expect(halfRead.offset).to.be.greaterThan(0);
+      expect(halfRead.progress.rows).to.equal(1000);
+      const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
+      sandbox.bulkExports.expireFiles();
+      return { config, catalog, killed, halfRead, committed };
+    }
+
+    function logsMatching(result: { logs(): any[] }, pattern: RegExp): string[] {
+      return result
+        .logs()
+        .map((l: any) => l.message)
+        .filter((m: string) => pattern.test(m));
+    }
+
+    function wanted(): string[] {
+      return [...sandbox.activities()]
+        .filter((a) => TYPES.includes(a.activityTypeId))
+        .map((a) => a.marketoGUID)
+        .sort();
+    }
+
+    it("same history: the new job's file is the same file, read on from the lost offset with a ranged download; every GUID exactly once across both syncs, with a LOG", async () => {
+      const { config, catalog, killed, halfRead, committed } = await killHalfRead();
+      const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
+      expect(resumed.exitCode, resumed.stderr).to.equal(0);
+
+      // Every file expired: the jobs queued ahead are recreated too, with nothing of theirs read.
+      const recreated = logsMatching(resumed, /Creating it again, once/);
+      expect(recreated.filter((m) => m.includes(halfRead.exportId))).to.deep.equal([
+        `activities: the bulk export job ${halfRead.exportId} for ${halfRead.from} to ${halfRead.to} cannot be used: its file has expired. Creating it again, once; the 1000 rows of its file already read are not emitted again.`,
+      ]);
+      expect(recreated.filter((m) => /already read/.test(m))).to.have.length(1);
+      expect(logsMatching(resumed, /is the same file as the lost one \(same checksum\): reading it from byte/)).to.deep.equal([
+        `activities: the new export of ${halfRead.from} to ${halfRead.to} is the same file as the lost one (same checksum): reading it from byte ${halfRead.offset}, after the 1000 rows already read.`,
+      ]);
+      // Two jobs for the half-read window (the lost one and its one recreation), one for each other window.
+      const windows = sandbox.bulkExports.jobs().filter((j) => j.filter.startAt === halfRead.from);
+      expect(windows).to.have.length(2);
+      expect(windows[1].downloads).to.equal(1);
+      expect(jobsPerWindow(sandbox).every((n) => n <= 2)).to.equal(true);
+
+      expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
+      expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(wanted());
+    });
+
+    it('changed history (activities stored since, dated inside the half-read window): the new file is read again leaving out what was read; the added activities come, nothing twice', async () => {
+      const { config, catalog, killed, halfRead, committed } = await killHalfRead();
+      // Late activities (Add Custom Activities takes a past activityDate): some dated before the
+      // last row read (in the part of the window already read), some after it.
+      const before = sandbox.addActivities(40, { at: new Date(Date.parse(halfRead.from) + 60_000).toISOString(), typeIds: [1, 2] });
+      const after = sandbox.addActivities(40, { at: new Date(halfRead.progress.at + 1000).toISOString(), typeIds: [1, 2] });
+      expect(before.every((a) => Date.parse(a.activityDate) < halfRead.progress.at)).to.equal(true);
+      expect(after.every((a) => Date.parse(a.activityDate) < Date.parse(halfRead.to))).to.equal(true);
+
+      const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
+      expect(resumed.exitCode, resumed.stderr).to.equal(0);
+      expect(
+        logsMatching(
+          resumed,
+          new RegExp(`job ${halfRead.exportId} .*its file has expired. Creating it again, once; the 1000 rows of its file already read are not emitted again`),
+        ),
+      ).to.have.length(1);
+      expect(logsMatching(resumed, /same checksum/)).to.deep.equal([]);
+      expect(logsMatching(resumed, /does not start with the 1000 rows the lost file had given \(the window changed since\)/)).to.have.length(1);
+      // The new file was downloaded twice: once to find its first rows differ, once to read it.
+      const windows = sandbox.bulkExports.jobs().filter((j) => j.filter.startAt === halfRead.from);
+      expect(windows.map((j) => j.downloads)).to.deep.equal([1, 2]);
+
+      const emitted = guids(resumed, 'activities');
+      expect(emitted.filter((g) => committed.includes(g))).to.deep.equal([]);
+      for (const a of [...before, ...after]) expect(emitted).to.include(a.marketoGUID);
+      expect(uniqueSorted([...committed, ...emitted])).to.deep.equal(wanted());
+    });
+  });
+
   it('a job whose file expired before a resumed sync read it is recreated once, with a LOG; nothing lost, nothing twice', async () => {
     sandbox = await historySandbox({ bulkExportStepMs: 0 });
     const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2] });
