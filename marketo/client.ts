@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
+import { codeMeaning, envelopeError, statusMeaning } from './answer-meaning';
 import { TokenProvider, FetchFn, describeNetworkError } from './auth';
 import { Throttle } from './throttle';
 import { MarketoConnection } from './config';
-import { ACCESS_DENIED, DAILY_QUOTA_REACHED, LONG_URI_THRESHOLD, RATE_LIMIT_EXCEEDED, RATE_LIMIT_WINDOW_MS, TOKEN_ERRORS, TRANSIENT_CODES } from './constants';
+import { RATE_LIMIT_EXCEEDED, RATE_LIMIT_WINDOW_MS } from './constants';
 import {
   CallBudgetExhaustedError,
   MarketoAccessDeniedError,
@@ -11,7 +12,10 @@ import {
   MarketoRequestError,
   MarketoTransientError,
 } from './errors';
+import { buildRequest, endpointName, RequestOptions } from './http-request';
 import { permissionFor } from './permissions';
+
+export type { QueryValue, RequestOptions } from './http-request';
 
 export interface MarketoEnvelope<T = Record<string, unknown>> {
   requestId?: string;
@@ -23,17 +27,17 @@ export interface MarketoEnvelope<T = Record<string, unknown>> {
   errors?: Array<{ code: string; message: string }>;
 }
 
-export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
-
-export interface RequestOptions {
-  query?: Record<string, QueryValue>;
-  json?: unknown; // JSON body (writes)
-  timeoutMs?: number;
-}
-
+/**
+ * How the client retries a call that failed for a passing reason (HTTP 5xx, a network error, a
+ * transient Marketo code such as 606 or 615). Waits grow as `baseDelayMs * 2^(n-1)`, capped at
+ * `maxDelayMs`, with full jitter over the upper half. Token refreshes are not counted here.
+ */
 export interface RetryPolicy {
+  /** Attempts in all (the first call included) before the call fails with MarketoTransientError. Default 8. */
   maxAttempts: number;
+  /** The wait before the first retry, doubled for each further one. Default 1000 ms. */
   baseDelayMs: number;
+  /** The longest wait between two attempts. Default 30,000 ms. */
   maxDelayMs: number;
 }
 
@@ -43,6 +47,8 @@ export interface ClientOptions {
   /** Called for each retry, so a connector can tell the user why a sync slows down. */
   onRetry?: (info: { endpoint: string; attempt: number; delayMs: number; reason: string }) => void;
   requestTimeoutMs?: number;
+  /** The throttle's rolling window; Marketo's is 20 s. Tests shrink it (with the sandbox's) to prove the throttle in seconds. */
+  rateWindowMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 };
@@ -75,8 +81,8 @@ export class MarketoClient {
   ) {
     this.fetchFn = options.fetchFn ?? fetch;
     this.tokens = new TokenProvider(connection.domainUrl, connection.clientId, connection.clientSecret, this.fetchFn);
-    this.throttle = new Throttle(connection.maxCallsPer20s, connection.maxConcurrentCalls, rateWindowFromEnv());
-    this.retry = { ...DEFAULT_RETRY, ...retryFromEnv(), ...options.retry };
+    this.throttle = new Throttle(connection.maxCallsPer20s, connection.maxConcurrentCalls, options.rateWindowMs);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
   /** REST calls made so far (token calls excluded: Marketo does not count them either). */
@@ -117,18 +123,7 @@ export class MarketoClient {
         if (++tokenRefreshes > 3) throw new MarketoTransientError(`Marketo kept refusing fresh access tokens (${outcome.reason}).`, outcome.code, endpoint);
         continue;
       }
-      transientFailures++;
-      if (transientFailures >= this.retry.maxAttempts) {
-        throw new MarketoTransientError(
-          `Marketo kept failing on ${endpoint} after ${transientFailures} attempts (last: ${outcome.reason}). The next sync resumes from the saved state.`,
-          outcome.code,
-          endpoint,
-        );
-      }
-      const delayMs = this.backoff(transientFailures, outcome.code);
-      this.retriesByReason.set(outcome.reason, (this.retriesByReason.get(outcome.reason) ?? 0) + 1);
-      this.options.onRetry?.({ endpoint, attempt: transientFailures, delayMs, reason: outcome.reason });
-      await sleep(delayMs);
+      await this.waitToRetry(endpoint, ++transientFailures, outcome.reason, outcome.code, ' The next sync resumes from the saved state.');
     }
   }
 
@@ -143,16 +138,12 @@ export class MarketoClient {
     let transientFailures = 0;
     let tokenRefreshes = 0;
     for (;;) {
-      const budget = this.connection.dailyCallBudget;
-      if (budget !== undefined && this.totalCalls >= budget) {
-        throw new CallBudgetExhaustedError(`The daily_call_budget of ${budget} calls is spent.`, undefined, endpoint);
-      }
+      this.checkBudget(endpoint);
       const token = await this.tokens.get();
       const headers: Record<string, string> = { Authorization: `Bearer ${token.value}` };
       if (start > 0) headers.Range = `bytes=${start}-`;
       const release = await this.throttle.acquire();
-      this.totalCalls++;
-      this.callCounts.set(endpoint, (this.callCounts.get(endpoint) ?? 0) + 1);
+      this.count(endpoint);
       let reason: string;
       let code: string | undefined;
       try {
@@ -171,16 +162,13 @@ export class MarketoClient {
         }
         const text = await response.text();
         release();
-        if (response.status === 404) return { status: 404 };
-        if (response.status >= 500) {
+        const meaning = statusMeaning(response.status);
+        if (meaning === 'no-such-path') return { status: 404 };
+        if (meaning === 'retry') {
           reason = `HTTP ${response.status}`;
           code = String(response.status);
-        } else if (response.status === 401 || response.status === 403) {
-          throw new MarketoConfigError(
-            `Marketo refused the call to ${path} with HTTP ${response.status}. Check the API user's credentials and role.`,
-            undefined,
-            endpoint,
-          );
+        } else if (meaning === 'credentials') {
+          throw this.credentialsError(path, response.status, endpoint);
         } else {
           // An envelope instead of the file: an error (token, limits) said the Marketo way.
           const envelope = safeJson(text) as MarketoEnvelope | undefined;
@@ -189,14 +177,15 @@ export class MarketoClient {
             throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint} without a file.`, String(response.status), endpoint);
           code = String(error.code);
           reason = `${code} ${error.message}`;
-          if (TOKEN_ERRORS.has(code)) {
+          const codeSays = codeMeaning(code);
+          if (codeSays === 'token') {
             this.tokens.invalidate(token.value);
             if (++tokenRefreshes > 3) throw new MarketoTransientError(`Marketo kept refusing fresh access tokens (${reason}).`, code, endpoint);
             continue;
           }
-          if (code === DAILY_QUOTA_REACHED)
+          if (codeSays === 'quota')
             throw new MarketoQuotaExhaustedError(`Marketo's daily API quota for this subscription is spent (607 ${error.message}).`, code, endpoint);
-          if (!TRANSIENT_CODES.has(code)) throw new MarketoRequestError(`Marketo refused ${endpoint}: ${reason}`, code, endpoint);
+          if (codeSays !== 'retry') throw new MarketoRequestError(`Marketo refused ${endpoint}: ${reason}`, code, endpoint);
         }
       } catch (err) {
         if (
@@ -209,13 +198,7 @@ export class MarketoClient {
         release();
         reason = `network error: ${describeNetworkError(err)}`;
       }
-      if (++transientFailures >= this.retry.maxAttempts) {
-        throw new MarketoTransientError(`Marketo kept failing on ${endpoint} after ${transientFailures} attempts (last: ${reason}).`, code, endpoint);
-      }
-      const delayMs = this.backoff(transientFailures, code);
-      this.retriesByReason.set(reason, (this.retriesByReason.get(reason) ?? 0) + 1);
-      this.options.onRetry?.({ endpoint, attempt: transientFailures, delayMs, reason });
-      await sleep(delayMs);
+      await this.waitToRetry(endpoint, ++transientFailures, reason, code);
     }
   }
 
@@ -229,42 +212,15 @@ export class MarketoClient {
 
   private async attempt<T>(method: 'GET' | 'POST', path: string, options: RequestOptions, forcePostForm: boolean): Promise<MarketoEnvelope<T> | Attempt> {
     const endpoint = endpointName(method, path);
-    const budget = this.connection.dailyCallBudget;
-    if (budget !== undefined && this.totalCalls >= budget) {
-      throw new CallBudgetExhaustedError(`The daily_call_budget of ${budget} calls is spent.`, undefined, endpoint);
-    }
+    this.checkBudget(endpoint);
     const token = await this.tokens.get();
-    const url = new URL(`${this.connection.domainUrl}${path}`);
-    const queryString = encodeQuery(options.query ?? {});
-    const headers: Record<string, string> = { Authorization: `Bearer ${token.value}`, Accept: 'application/json' };
-    let body: string | undefined;
-    let httpMethod: string = method;
-    if (method === 'GET' && (forcePostForm || url.href.length + queryString.length + 1 > LONG_URI_THRESHOLD)) {
-      // Marketo's documented way around its 8 KB URI limit.
-      httpMethod = 'POST';
-      url.search = '_method=GET';
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      body = queryString;
-    } else {
-      url.search = queryString;
-      if (options.json !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        body = JSON.stringify(options.json);
-      }
-    }
-
+    const { url, ...init } = buildRequest(this.connection.domainUrl, method, path, options, token.value, forcePostForm);
     const release = await this.throttle.acquire();
-    this.totalCalls++;
-    this.callCounts.set(endpoint, (this.callCounts.get(endpoint) ?? 0) + 1);
+    this.count(endpoint);
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchFn(url, {
-        method: httpMethod,
-        headers,
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? this.options.requestTimeoutMs ?? 120_000),
-      });
+      response = await this.fetchFn(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? this.options.requestTimeoutMs ?? 120_000) });
       text = await response.text();
     } catch (err) {
       return new Attempt('retry', `network error: ${describeNetworkError(err)}`);
@@ -272,24 +228,23 @@ export class MarketoClient {
       release();
     }
 
-    if (response.status === 414) return new Attempt('long-uri', 'HTTP 414');
-    if (response.status >= 500) return new Attempt('retry', `HTTP ${response.status}`, String(response.status));
-    if (response.status === 401 || response.status === 403) {
-      throw new MarketoConfigError(
-        `Marketo refused the call to ${path} with HTTP ${response.status}. Check the API user's credentials and role.`,
-        undefined,
-        endpoint,
-      );
-    }
-    if (response.status === 404) {
-      throw new MarketoConfigError(
-        `${this.connection.domainUrl} has no ${path} (HTTP 404). Check 'domain_url': it should be the REST API endpoint without /rest.`,
-        undefined,
-        endpoint,
-      );
-    }
-    if (response.status !== 200) {
-      throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint}.`, String(response.status), endpoint);
+    switch (statusMeaning(response.status)) {
+      case 'envelope':
+        break;
+      case 'long-uri':
+        return new Attempt('long-uri', 'HTTP 414');
+      case 'retry':
+        return new Attempt('retry', `HTTP ${response.status}`, String(response.status));
+      case 'credentials':
+        throw this.credentialsError(path, response.status, endpoint);
+      case 'no-such-path':
+        throw new MarketoConfigError(
+          `${this.connection.domainUrl} has no ${path} (HTTP 404). Check 'domain_url': it should be the REST API endpoint without /rest.`,
+          undefined,
+          endpoint,
+        );
+      case 'unexpected':
+        throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint}.`, String(response.status), endpoint);
     }
     let envelope: MarketoEnvelope<T>;
     try {
@@ -297,40 +252,65 @@ export class MarketoClient {
     } catch {
       return new Attempt('retry', 'a response that is not JSON');
     }
-    if (envelope.success === false || (envelope.errors && envelope.errors.length > 0 && envelope.success !== true)) {
-      const error = envelope.errors?.[0] ?? { code: 'unknown', message: 'success:false without errors' };
-      const code = String(error.code);
-      if (TOKEN_ERRORS.has(code)) {
-        this.tokens.invalidate(token.value);
-        return new Attempt('token', `${code} ${error.message}`, code);
+    const error = envelopeError(envelope);
+    if (error) {
+      const { code, message } = error;
+      switch (codeMeaning(code)) {
+        case 'token':
+          this.tokens.invalidate(token.value);
+          return new Attempt('token', `${code} ${message}`, code);
+        case 'retry':
+          return new Attempt('retry', `${code} ${message}`, code);
+        case 'quota':
+          throw new MarketoQuotaExhaustedError(
+            `Marketo's daily API quota for this subscription is spent (607 ${message}). It resets at midnight US Central time; the next sync resumes from the saved state.`,
+            code,
+            endpoint,
+          );
+        case 'access-denied': {
+          const permission = permissionFor(method, path);
+          const grant = permission ? `the '${permission}' permission` : 'the permission this data needs';
+          throw new MarketoAccessDeniedError(
+            `Marketo denied access to ${path} (603 ${message}). Give the API user's role ${grant} (Admin > Users & Roles > Roles), or check the IP allow-list.`,
+            code,
+            endpoint,
+          );
+        }
+        case 'refused':
+          throw new MarketoRequestError(`Marketo refused ${endpoint}: ${code} ${message}`, code, endpoint);
       }
-      if (TRANSIENT_CODES.has(code)) return new Attempt('retry', `${code} ${error.message}`, code);
-      if (code === DAILY_QUOTA_REACHED) {
-        throw new MarketoQuotaExhaustedError(
-          `Marketo's daily API quota for this subscription is spent (607 ${error.message}). It resets at midnight US Central time; the next sync resumes from the saved state.`,
-          code,
-          endpoint,
-        );
-      }
-      if (code === ACCESS_DENIED) {
-        const permission = permissionFor(method, path);
-        const grant = permission ? `the '${permission}' permission` : 'the permission this data needs';
-        throw new MarketoAccessDeniedError(
-          `Marketo denied access to ${path} (603 ${error.message}). Give the API user's role ${grant} (Admin > Users & Roles > Roles), or check the IP allow-list.`,
-          code,
-          endpoint,
-        );
-      }
-      throw new MarketoRequestError(`Marketo refused ${endpoint}: ${code} ${error.message}`, code, endpoint);
     }
     if (!Array.isArray(envelope.result)) envelope.result = [];
     return envelope;
   }
-}
 
-/** Calls are counted per endpoint: a bulk job's id is not part of its endpoint's name. */
-function endpointName(method: string, path: string): string {
-  return `${method} ${path.replace(/\/export\/[^/]+\/(\w+)\.json$/, '/export/{exportId}/$1.json')}`;
+  /** Stops before the call that would pass the user's daily_call_budget. */
+  private checkBudget(endpoint: string): void {
+    const budget = this.connection.dailyCallBudget;
+    if (budget !== undefined && this.totalCalls >= budget) {
+      throw new CallBudgetExhaustedError(`The daily_call_budget of ${budget} calls is spent.`, undefined, endpoint);
+    }
+  }
+
+  private count(endpoint: string): void {
+    this.totalCalls++;
+    this.callCounts.set(endpoint, (this.callCounts.get(endpoint) ?? 0) + 1);
+  }
+
+  private credentialsError(path: string, status: number, endpoint: string): MarketoConfigError {
+    return new MarketoConfigError(`Marketo refused the call to ${path} with HTTP ${status}. Check the API user's credentials and role.`, undefined, endpoint);
+  }
+
+  /** Counts a retry, tells the user, and waits the backoff; throws once the policy's attempts are spent. */
+  private async waitToRetry(endpoint: string, failures: number, reason: string, code: string | undefined, lastWords = ''): Promise<void> {
+    if (failures >= this.retry.maxAttempts) {
+      throw new MarketoTransientError(`Marketo kept failing on ${endpoint} after ${failures} attempts (last: ${reason}).${lastWords}`, code, endpoint);
+    }
+    const delayMs = this.backoff(failures, code);
+    this.retriesByReason.set(reason, (this.retriesByReason.get(reason) ?? 0) + 1);
+    this.options.onRetry?.({ endpoint, attempt: failures, delayMs, reason });
+    await sleep(delayMs);
+  }
 }
 
 function safeJson(text: string): unknown {
@@ -358,31 +338,6 @@ function guardedBody(body: Readable, abort: AbortController, release: () => void
     release();
   });
   return body;
-}
-
-function encodeQuery(query: Record<string, QueryValue>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    params.set(key, Array.isArray(value) ? value.join(',') : String(value));
-  }
-  return params.toString();
-}
-
-/** Tests and the sandbox demo shorten the backoff through the environment; production keeps the defaults. */
-function retryFromEnv(): Partial<RetryPolicy> {
-  const base = Number(process.env.MARKETO_RETRY_BASE_MS);
-  const max = Number(process.env.MARKETO_RETRY_MAX_MS);
-  const out: Partial<RetryPolicy> = {};
-  if (Number.isFinite(base) && base > 0) out.baseDelayMs = base;
-  if (Number.isFinite(max) && max > 0) out.maxDelayMs = max;
-  return out;
-}
-
-/** Tests shrink the 20 s rate window (with the sandbox's) to prove the throttle in seconds, not minutes. */
-function rateWindowFromEnv(): number | undefined {
-  const windowMs = Number(process.env.MARKETO_RATE_WINDOW_MS);
-  return Number.isFinite(windowMs) && windowMs > 0 ? windowMs : undefined;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { MarketoClient } from '../marketo/client';
+import { clientOverridesFromEnv } from '../marketo/env-overrides';
 import { MessageWriter } from '../protocol/output';
 import { SourceConfig } from './config';
 import { ReadOnceEndpoints } from './read-once-endpoints';
@@ -8,6 +9,7 @@ import { Log, StreamContext, SubscriptionMetadata } from './streams/stream';
 export function connect(config: SourceConfig, writer: MessageWriter): StreamContext & { client: MarketoClient; endpoints: ReadOnceEndpoints } {
   const log: Log = (level, message) => writer.log(level, message);
   const client = new MarketoClient(config.connection, {
+    ...clientOverridesFromEnv(process.env),
     onRetry: ({ endpoint, attempt, delayMs, reason }) =>
       log('WARN', `Marketo: ${reason} on ${endpoint}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s.`),
   });
