@@ -5,6 +5,7 @@ import { ConnectorError } from '../protocol/cli';
 import { ConfiguredAirbyteCatalog, DestinationSyncMode } from '../protocol/types';
 import { DestinationConfig } from './config';
 import { checkLeadPartition } from './partitions';
+import type { Log } from '../protocol/output';
 
 // Routing (which Marketo object each stream writes to) and what Describe says about each target.
 
@@ -61,7 +62,8 @@ export interface ConfiguredStream {
   namespace?: string;
 }
 
-export type Log = (level: 'DEBUG' | 'INFO' | 'WARN', message: string) => void;
+/** The LOG writer both connectors share. */
+export type { Log };
 
 /** The streams of the configured catalog; sync modes this destination cannot honour are the user's to fix. */
 export function configuredStreams(catalog: unknown): ConfiguredStream[] {

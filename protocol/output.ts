@@ -3,6 +3,7 @@ import {
   AirbyteErrorTraceMessage,
   AirbyteMessage,
   AirbyteRecordMessage,
+  AirbyteStateBlob,
   FailureType,
   LogLevel,
   StateStats,
@@ -10,6 +11,9 @@ import {
   StreamStatus,
 } from './types';
 import { Redactor } from './redact';
+
+/** How both connectors' modules write a LOG message (MessageWriter.log, or a test's collector). */
+export type Log = (level: LogLevel, message: string) => void;
 
 /**
  * The only way our connectors write to stdout: one AirbyteMessage per line.
@@ -63,8 +67,10 @@ export class MessageWriter {
     this.write({ type: 'RECORD', record });
   }
 
-  streamState(descriptor: StreamDescriptor, streamState: Record<string, unknown>, stats: { sourceStats?: StateStats; destinationStats?: StateStats }): void {
-    this.write({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: descriptor, stream_state: streamState }, ...stats } });
+  /** `streamState` is any JSON object: each stream names its own state type (SourceStream's type parameter). */
+  streamState(descriptor: StreamDescriptor, streamState: object, stats: { sourceStats?: StateStats; destinationStats?: StateStats }): void {
+    const blob = streamState as AirbyteStateBlob;
+    this.write({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: descriptor, stream_state: blob }, ...stats } });
   }
 
   log(level: LogLevel, message: string): void {

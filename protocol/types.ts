@@ -10,6 +10,7 @@ export type {
   AirbyteLogMessage,
   AirbyteMessage,
   AirbyteRecordMessage,
+  AirbyteStateBlob,
   AirbyteStateMessage,
   AirbyteStateType,
   AirbyteStream,

@@ -7,7 +7,7 @@ import { loadSegments, Segment, segmentsToState, splitNewest, longHistoryAhead, 
 import { MAX_BATCH_SIZE } from '../../marketo/constants';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { BulkSpec } from './bulk-backfill';
-import { BulkHistory } from './bulk-history';
+import { ActivityHistoryState, BulkHistory } from './bulk-history';
 import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
 
 /** Walk spec of an activity-like stream: which cursor partition each activity of the walk belongs to. */
@@ -32,7 +32,7 @@ const ACTIVITY_FIELDS = [
  * deleted_leads): one or more walks run in parallel, each page is filtered through the cursor so
  * nothing is emitted twice, and a checkpoint follows every page that emitted something.
  */
-export abstract class ActivityLikeStream implements SourceStream {
+export abstract class ActivityLikeStream implements SourceStream<ActivityHistoryState> {
   abstract readonly name: string;
   readonly primaryKey = [['marketoGUID']];
   readonly cursorField = ['activityDate'];
@@ -74,7 +74,7 @@ export abstract class ActivityLikeStream implements SourceStream {
   /** Runs before the walks start, e.g. to warn about data Marketo may have pruned; `state` is the incremental state, if any. */
   protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor, _state?: Record<string, unknown>): void {}
 
-  async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
+  async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<ActivityHistoryState>> {
     const segments = loadSegments(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate, ctx.config.lookbackSeconds);
     // A bulk history in flight (jobs created by an earlier sync) is finished before anything else.
     const bulk = BulkHistory.open(this.name, ctx, await this.bulkSpec(ctx), segments, ctx.syncMode === 'incremental' ? state : undefined);
@@ -172,9 +172,9 @@ export abstract class ActivityLikeStream implements SourceStream {
       }
       if (records.length > 0) yield { records };
       checkpointed = records.length > 0 || page.done;
-      if (checkpointed) yield { state: segmentsToState(segments) as unknown as Record<string, unknown> };
+      if (checkpointed) yield { state: segmentsToState(segments) };
     }
-    if (!checkpointed) yield { state: segmentsToState(segments) as unknown as Record<string, unknown> };
+    if (!checkpointed) yield { state: segmentsToState(segments) };
   }
 }
 

@@ -3,8 +3,13 @@ import { MAX_BATCH_SIZE } from '../../marketo/constants';
 import { toMarketoSecond, secondOf } from '../dates';
 import { BULK_TAIL_MS, chooseHistoryPath, HistoryEstimate } from '../extraction-planner';
 import { BulkBackfillState, BulkSpec, newBulkState, parseBulkState, readBulkBackfill } from './bulk-backfill';
-import { Segment, segmentsToState } from './segments';
+import { Segment, SegmentedState, segmentsToState } from './segments';
 import { ReadContext, StreamEvent } from './stream';
+
+/** State of an activity-like stream: its windows' cursors, and the bulk history in flight, if any. */
+export interface ActivityHistoryState extends SegmentedState {
+  bulk?: BulkBackfillState;
+}
 
 /**
  * The bulk part of an activity-like stream's read: resumes the bulk history a previous sync left
@@ -75,7 +80,7 @@ export class BulkHistory {
   }
 
   /** Reads the bulk history, yielding records and a STATE after each batch; leaves the cursors where it ended. */
-  async *read(toRecords: (activities: Activity[]) => Record<string, unknown>[]): AsyncGenerator<StreamEvent> {
+  async *read(toRecords: (activities: Activity[]) => Record<string, unknown>[]): AsyncGenerator<StreamEvent<ActivityHistoryState>> {
     const state = this.state;
     if (!state) return;
     const cursor = this.segments[0].cursor;
@@ -102,7 +107,7 @@ export class BulkHistory {
       });
       const records = toRecords(fresh);
       if (records.length > 0) yield { records };
-      yield { state: { ...segmentsToState(this.segments), bulk: page.state } as unknown as Record<string, unknown> };
+      yield { state: { ...segmentsToState(this.segments), bulk: page.state } };
     }
     cursor.advanceTo(this.spec.keys, state.until);
     this.state = undefined;

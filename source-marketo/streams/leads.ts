@@ -1,4 +1,4 @@
-import { Activity, Lead, LeadField } from '../../marketo/endpoints';
+import { Activity, LeadField } from '../../marketo/endpoints';
 import { MAX_FILTER_VALUES } from '../../marketo/constants';
 import { MarketoError } from '../../marketo/errors';
 import { JsonSchema, SyncMode } from '../../protocol/types';
@@ -12,7 +12,7 @@ import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
 import { probeHighestLeadId } from './lead-id-probe';
 import { BulkRow } from '../../marketo/bulk-file';
-import { parseBulkLeadsState, planBulkLeads, readBulkLeads } from './bulk-leads';
+import { BulkLeadsState, parseBulkLeadsState, planBulkLeads, readBulkLeads } from './bulk-leads';
 import { DELETED_LEADS_WALK, LEAD_CHANGES_WALK, LEAD_FIELD_ACTIVITIES_WALK, LEAD_MIRROR_WALK_KEYS, leadMirrorWalks, LeadMirrorWalk } from './lead-walks';
 
 /**
@@ -43,7 +43,8 @@ interface ScanState {
  * State of `leads`. `updatedAt` is the newest `updatedAt` emitted (Airbyte's cursor); `scan` is the
  * position of a full read under way; `partitions` are the cursors of the change walks (lead
  * changes, field-changing activities, deletions); `pendingLeadIds` the changed leads queued but
- * not fetched yet; `highestId` the highest lead id ever emitted.
+ * not fetched yet; `highestId` the highest lead id ever emitted; `bulk` the bulk lead exports of a
+ * full read under way.
  */
 export interface LeadsState {
   updatedAt: string;
@@ -52,6 +53,7 @@ export interface LeadsState {
   partitions?: Record<string, PartitionCursor>;
   pendingLeadIds?: number[];
   highestId?: number;
+  bulk?: BulkLeadsState;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface LeadsState {
  * merged-away leads come as tombstones with `_ab_cdc_deleted_at` and `updatedAt` = the deletion
  * time. A state older than Marketo keeps those activities leads to a re-scan.
  */
-export class LeadsStream implements SourceStream {
+export class LeadsStream implements SourceStream<LeadsState> {
   readonly name = 'leads';
   readonly primaryKey = [['id']];
   readonly cursorField = ['updatedAt'];
@@ -75,7 +77,7 @@ export class LeadsStream implements SourceStream {
     return buildLeadSchema(await ctx.metadata.leadFields(), await companyFieldNames(ctx));
   }
 
-  async *read(ctx: ReadContext, rawState: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
+  async *read(ctx: ReadContext, rawState: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<LeadsState>> {
     const describe = await ctx.metadata.leadFields();
     const fields = requestedFields(ctx, describe);
     const converters = buildConverters(describe);
@@ -154,13 +156,13 @@ export class LeadsStream implements SourceStream {
         ? new ActivityCursor(undefined, walkFrom, lookback)
         : new ActivityCursor(walkState!, addSeconds(walkState!.activityDate, -lookback), lookback);
     const queue = new Set<number>(state.pendingLeadIds);
-    const checkpoint = () => ({
+    const checkpoint = (): { state: LeadsState } => ({
       state: {
         ...cursor.toState(),
         updatedAt: fetcher.maxUpdatedAt(state.updatedAt),
         pendingLeadIds: [...queue],
         highestId: fetcher.highestId,
-      } as unknown as Record<string, unknown>,
+      },
     });
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
 
@@ -328,7 +330,7 @@ class LeadFetcher {
 
   /** A row of a bulk lead export as the record Get Leads would have given (values typed the same way). */
   fromFile(row: BulkRow): Record<string, unknown> {
-    return this.toRecord(row as unknown as Lead);
+    return this.toRecord(row);
   }
 
   async fetch(ids: number[]): Promise<Record<string, unknown>[]> {
@@ -362,7 +364,7 @@ class LeadFetcher {
     }
   }
 
-  private toRecord(lead: Lead): Record<string, unknown> {
+  private toRecord(lead: Record<string, unknown>): Record<string, unknown> {
     const record: Record<string, unknown> = {};
     for (const field of this.fields.fields) {
       const convert = this.converters.get(field);

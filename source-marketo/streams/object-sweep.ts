@@ -23,7 +23,11 @@ export interface SweepSpec {
  * a range when more than 300 records match, and emits those changed since the cursor (all of them
  * in full refresh). A STATE follows every range, so a killed sync resumes its sweep.
  */
-export async function* readBySweep(ctx: ReadContext, spec: SweepSpec, rawState: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
+export async function* readBySweep(
+  ctx: ReadContext,
+  spec: SweepSpec,
+  rawState: Record<string, unknown> | undefined,
+): AsyncGenerator<StreamEvent<ObjectStreamState>> {
   const incremental = ctx.syncMode === 'incremental';
   const state = parseObjectState(incremental ? rawState : undefined);
   const cursor = incremental ? state.updatedAt : undefined;
@@ -58,10 +62,10 @@ export async function* readBySweep(ctx: ReadContext, spec: SweepSpec, rawState: 
     if (records.length > 0) yield { records };
     const checkpoint: ObjectStreamState = { sweep: { ...sweep }, highestId };
     if (state.updatedAt) checkpoint.updatedAt = state.updatedAt;
-    yield { state: checkpoint as Record<string, unknown> };
+    yield { state: checkpoint };
   }
   const done: ObjectStreamState = { highestId };
   const next = cursorAfterSweep(state.updatedAt, sweep);
   if (next) done.updatedAt = next;
-  yield { state: done as Record<string, unknown> };
+  yield { state: done };
 }

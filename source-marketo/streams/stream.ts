@@ -3,8 +3,10 @@ import { MarketoEndpoints, ActivityType, LeadField } from '../../marketo/endpoin
 import { BulkExportEndpoints } from '../../marketo/bulk-export';
 import { SourceConfig } from '../config';
 import { ExportMeter } from '../extraction-planner';
+import { Log } from '../../protocol/output';
 
-export type Log = (level: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG', message: string) => void;
+/** The LOG writer both connectors share. */
+export type { Log } from '../../protocol/output';
 
 /** Metadata the streams share; ReadOnceEndpoints asks Marketo for each at most once per command. */
 export class SubscriptionMetadata {
@@ -48,19 +50,44 @@ export interface ReadContext extends StreamContext, Partial<BulkReadContext> {
 
 /**
  * What a stream's read yields: a batch of records, a checkpoint covering every record before it, or
- * an estimate of the records this sync will emit, when it can be known in advance.
+ * an estimate of the records this sync will emit, when it can be known in advance. `S` is the
+ * stream's state type: any JSON object, emitted as the stream's STATE.
  */
-export type StreamEvent = { records: Record<string, unknown>[] } | { state: Record<string, unknown> } | { estimate: number };
+export type StreamEvent<S extends object = object> = { records: Record<string, unknown>[] } | { state: S } | { estimate: number };
 
-export interface SourceStream {
+/**
+ * One stream of the source: a small class in its own file (source-marketo/streams/). `read.ts`
+ * lists it in the catalog, checks the configured sync mode against `syncModes`, and turns what
+ * `read` yields into RECORD, STATE and estimate messages. `S` is the type of the state it saves.
+ */
+export interface SourceStream<S extends object = object> {
+  /** The stream's name in the catalog and in the state; never changes once released (users' states name it). */
   readonly name: string;
+  /** The fields that identify a record, as Airbyte's `source_defined_primary_key` (a list of field paths). */
   readonly primaryKey: string[][];
+  /** The field incremental syncs move forward on (`source_defined_cursor`); absent for full-refresh-only streams. */
   readonly cursorField?: string[];
+  /** The sync modes the stream supports; a full-refresh-only stream configured as incremental is read in full with a WARN. */
   readonly syncModes: SyncMode[];
   /** The permission of the API-only role the stream needs beyond reading activities and leads (named in docs and 603 errors). */
   readonly permission?: string;
-  /** How long before their cursors this stream's paging walks start, if it has any. */
+  /**
+   * How long before their cursors this stream's paging walks start, if it has any. The read aligns
+   * every walk on the longest of these, so that the streams' walks can share their pages.
+   */
   lookbackSeconds?(config: SourceConfig): number;
+  /**
+   * The JSON Schema of a record, as discover lists it. May call Marketo (Describe Lead, Describe
+   * Custom Object) through `ctx.metadata` / `ctx.endpoints`, which read each description at most once.
+   */
   schema(ctx: StreamContext): Promise<JsonSchema>;
-  read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent>;
+  /**
+   * Reads the stream. `state` is the stream's state as the user's state file holds it (any shape:
+   * parse it and fall back to a first sync when it is unusable); in `full_refresh` (ctx.syncMode)
+   * it must be ignored. Yield records in batches, and a `state` after each batch whose records it
+   * covers, so a killed sync resumes there; a `state` must cover every record yielded before it.
+   * End with a `state`, even when nothing was read. Typed Marketo errors propagate: `read.ts`
+   * reports them and decides whether the sync stops.
+   */
+  read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<S>>;
 }
