@@ -284,7 +284,7 @@ export class BulkExports {
       job.errorMsg = 'Export failed: internal error';
       return;
     }
-    this.dir ??= mkdtempSync(join(tmpdir(), 'marketo-sandbox-bulk-'));
+    this.dir ??= mkdtempSync(join(tmpdir(), 'marketo-airbyte-sandbox-bulk-'));
     const path = join(this.dir, `${job.exportId}.csv`);
     const fd = openSync(path, 'w');
     const hash = createHash('sha256');

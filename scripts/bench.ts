@@ -7,6 +7,7 @@ import { ACTIVITIES_SCANNED_PER_CALL } from '../sandbox/marketo-facts';
 import { ROOT, runConnectorProcess, writeTemp } from './run-process';
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 import { textOf } from '../protocol/text';
+import { ceilingTable } from './bench-table';
 
 /**
  * `npm run bench`: throughput, API calls per 1,000 records and peak memory of the source, and
@@ -647,6 +648,7 @@ async function main(): Promise<void> {
     console.log(textOf(r.scenario));
     for (const [k, v] of Object.entries(r)) if (k !== 'scenario') console.log(`  ${k.padEnd(34)} ${textOf(v)}`);
   }
+  console.log(`\n${ceilingTable(results, STEADY_CEILING).join('\n')}`);
   console.log('\nJSON:');
   console.log(JSON.stringify({ machine, latency_ms: LATENCY_MS, results }, null, 2));
 }

@@ -34,7 +34,13 @@ export function runConnectorProcess(bin: string, args: string[], stdin?: string,
   });
 }
 
-/** Temp folders this process made (configs hold the sandbox secret): removed when it exits, so demo and bench leave nothing behind. */
+/**
+ * Prefix of every temp folder the project makes (bench, tests, the sandbox's export files), so
+ * that one can tell ours in the system's temp folder; each is removed when its maker is done.
+ */
+export const TEMP_PREFIX = 'marketo-airbyte-';
+
+/** Temp folders this process made (configs hold the sandbox secret): removed when it exits, so the bench leaves nothing behind. */
 const madeDirs: string[] = [];
 
 function removeOnExit(dir: string): void {
@@ -47,7 +53,7 @@ function removeOnExit(dir: string): void {
 }
 
 export function writeTemp(name: string, value: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   removeOnExit(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, JSON.stringify(value, null, 2));

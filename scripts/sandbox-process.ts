@@ -23,7 +23,8 @@ export interface SandboxProcess {
  */
 export function startSandboxProcess(args: string[]): Promise<SandboxProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'sandbox', 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Any free port (the URL comes back on stdout): two benches, or a bench beside `npm run sandbox`, must not collide on 8089.
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'sandbox', 'cli.js'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));

@@ -20,7 +20,7 @@ function registerCleanup(): void {
  */
 export function writeJsonTemp(obj: unknown, name = 'data.json'): string {
   registerCleanup();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airbyte-harness-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-airbyte-test-'));
   madeDirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, JSON.stringify(obj));

@@ -65,7 +65,7 @@ describe("the packed connectors, installed with production dependencies only (th
   const timings: Record<string, number> = {};
 
   before(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-pack-'));
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-airbyte-pack-'));
     appDir = path.join(workDir, 'integration_code');
     fs.mkdirSync(appDir);
     let t = Date.now();

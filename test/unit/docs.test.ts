@@ -164,6 +164,18 @@ for (const name of ['source-marketo', 'destination-marketo']) {
       expect(links.filter((l) => !anchors.has(l))).to.deep.equal([]);
     });
 
+    it("the spec's and metadata's documentationUrl is this page in the repository package.json names", () => {
+      // package.json's `repository` is the one place the public address is written; the specs
+      // (Airbyte links its setup form to documentationUrl) and metadata.yaml follow it.
+      const repository = /^git\+(https:\/\/github\.com\/[^/]+\/[^/.]+)\.git$/.exec(pkg.repository.url)?.[1];
+      expect(repository, 'package.json repository.url').to.be.a('string');
+      const url = `${repository}/blob/main/docs/${name}.md`;
+      expect(JSON.parse(fs.readFileSync(path.join(root, 'specs', `${name}.json`), 'utf8')).documentationUrl).to.equal(url);
+      expect(fs.readFileSync(path.join(root, name, 'metadata.yaml'), 'utf8')).to.contain(`documentationUrl: ${url}\n`);
+      expect(pkg.homepage).to.equal(`${repository}#readme`);
+      expect(fs.existsSync(path.join(root, 'docs', `${name}.md`))).to.equal(true);
+    });
+
     it('the Changelog starts with the package version', () => {
       const [version, date] = page.rows('Changelog')[0];
       expect(version).to.equal(pkg.version);

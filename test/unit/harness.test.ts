@@ -145,7 +145,7 @@ describe('harness: runConnector', () => {
   let fake: string;
   let dir: string;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-fake-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-airbyte-harness-fake-'));
     fake = path.join(dir, 'fake-connector');
     // Deliberately not executable: the runner starts node-shebang scripts with process.execPath.
     fs.writeFileSync(fake, FAKE_CONNECTOR, { mode: 0o644 });

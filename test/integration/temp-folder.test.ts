@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findRepoRoot } from '../harness/repo-root';
+import { runConnector } from '../harness/run-connector';
+
+// `npm test`, `npm run demo` and `npm run bench` leave nothing of ours in the system's temp
+// folder. Each process under test runs with TMPDIR (what os.tmpdir() reads) set to a folder of
+// its own, so only what that process made is counted, whatever other processes on the machine
+// are writing to /tmp meanwhile; afterwards that folder must be empty.
+
+const root = findRepoRoot();
+/** What every temp folder of the project is named after (scripts/run-process.ts TEMP_PREFIX). */
+const PREFIX = 'marketo-airbyte-';
+
+function sourcesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return ['node_modules', 'dist', '.git', 'demo-output'].includes(entry.name) ? [] : sourcesUnder(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Lines of a JSONL file, parsed. */
+function jsonl(file: string): any[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+describe('npm test, npm run demo and npm run bench leave nothing in the system temp folder', function () {
+  this.timeout(120_000);
+  let work: string;
+  let tmp: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}test-tmpdir-`));
+    tmp = path.join(work, 'tmp');
+    fs.mkdirSync(tmp);
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  /** Runs node with `args` under the repository, os.tmpdir() pointing at `tmp`. */
+  const node = (args: string[], env: Record<string, string> = {}) =>
+    runConnector(process.execPath, args, { env: { TMPDIR: tmp, TMP: tmp, TEMP: tmp, ...env }, timeoutMs: 110_000 });
+
+  it(`every temp folder the project makes is named ${PREFIX}…, so ours can be told apart`, () => {
+    const offenders: string[] = [];
+    for (const file of sourcesUnder(root)) {
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (/mkdtemp(Sync)?\(/.test(line) && !line.includes(`'${PREFIX}`) && !line.includes('TEMP_PREFIX') && !line.includes('PREFIX}'))
+          offenders.push(`${path.relative(root, file)}:${i + 1}`);
+      });
+    }
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it('npm run demo: keeps what it read in its output folder, prints where, the counts and the commands by hand; nothing in the temp folder', async () => {
+    const out = path.join(work, 'demo-output');
+    const result = await node([path.join(root, 'dist', 'scripts', 'demo.js')], { DEMO_OUTPUT: out });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(fs.readdirSync(tmp)).to.deep.equal([]);
+    const printed = result.stdoutLines.join('\n');
+
+    // Every record of both reads is in its stream's file, in the order read.
+    const read = [1, 2].flatMap((n) => jsonl(path.join(out, 'source', `read-${n}.jsonl`)));
+    const streams = fs.readdirSync(path.join(out, 'streams')).map((f) => f.replace(/\.jsonl$/, ''));
+    expect(streams).to.include.members(['activities', 'leads', 'lead_changes', 'deleted_leads']);
+    for (const stream of streams) {
+      const want = read.filter((m) => m.type === 'RECORD' && m.record.stream === stream).map((m) => m.record.data);
+      expect(jsonl(path.join(out, 'streams', `${stream}.jsonl`)), stream).to.deep.equal(want);
+      expect(printed, stream).to.match(new RegExp(`\\n  ${stream} +${want.length} `));
+    }
+    // The leads table: the last row of each id, none whose last row is a tombstone.
+    const last = new Map<number, any>();
+    for (const row of jsonl(path.join(out, 'streams', 'leads.jsonl'))) last.set(row.id, row);
+    const live = [...last.values()].filter((r) => r._ab_cdc_deleted_at == null);
+    expect(live.length).to.be.lessThan(last.size, 'the demo history deletes leads');
+    const table = jsonl(path.join(out, 'tables', 'leads.jsonl'));
+    expect(table.map((r) => r.id).sort((a, b) => a - b)).to.deep.equal(live.map((r) => r.id).sort((a, b) => a - b));
+    expect(table).to.have.deep.members(live);
+    expect(printed).to.contain(`the leads table: ${live.length} leads`);
+
+    // The state and the destination's files; the commands by hand name files that exist, pointing at `npm run sandbox`.
+    expect(jsonl(path.join(out, 'destination', 'output.jsonl')).filter((m) => m.type === 'STATE')).to.have.length(4);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'source', 'state.json'), 'utf8'))).to.be.an('array').that.is.not.empty;
+    for (const config of ['source/config.json', 'destination/config.json'])
+      expect(JSON.parse(fs.readFileSync(path.join(out, config), 'utf8')).domain_url).to.equal('http://127.0.0.1:8089');
+    const commands = result.stdoutLines.filter((l) => /^ {2}bin\/(source|destination)-marketo /.test(l));
+    expect(commands.map((c) => c.trim().split(/\s+/).slice(0, 2).join(' '))).to.deep.equal([
+      'bin/source-marketo check',
+      'bin/source-marketo discover',
+      'bin/source-marketo read',
+      'bin/source-marketo read',
+      'bin/destination-marketo write',
+    ]);
+    for (const command of commands)
+      for (const [, file] of command.matchAll(/(?:--config|--catalog|--state|<) (\S+)/g)) expect(fs.existsSync(file), `${command}: ${file}`).to.equal(true);
+  });
+
+  it('npm run bench (its quiet-poll scenario: a sandbox process, config, catalog and state files): nothing in the temp folder', async () => {
+    const result = await node([path.join(root, 'dist', 'scripts', 'bench.js')], { BENCH_ONLY: 'quiet-poll' });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(result.stdoutLines.join('\n')).to.match(/source quiet poll, all five streams +- +none: counts calls/);
+    expect(fs.readdirSync(tmp)).to.deep.equal([]);
+  });
+
+  it('test files that make temp folders (fake connectors, bulk export files, connectors run with config files): nothing in the temp folder', async () => {
+    const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const files = ['unit/harness.test.js', 'unit/sandbox-bulk.test.js', 'integration/first-hour.test.js'].map((f) => path.join(root, 'dist', 'test', f));
+    const result = await node([mocha, '--no-config', '--exit', '--reporter', 'dot', '--grep', 'harness|bulk|by hand', ...files]);
+    expect(result.exitCode, result.stdoutLines.join('\n')).to.equal(0);
+    expect(result.stdoutLines.join('\n')).to.match(/\d+ passing/);
+    expect(fs.readdirSync(tmp)).to.deep.equal([]);
+  });
+});
