@@ -2,6 +2,7 @@ import { Sandbox, startSandbox } from '../sandbox';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, runConnectorProcess } from './run-process';
+import { textOf } from '../protocol/text';
 
 /**
  * `npm run demo`: both connectors end to end against the bundled sandbox. The source: check,
@@ -61,7 +62,10 @@ async function main(): Promise<void> {
       const started = Date.now();
       const result = await runConnectorProcess('source-marketo', args);
       const seconds = (Date.now() - started) / 1000;
-      out.writeLines(`source/read-${round}.jsonl`, result.messages.map((m) => JSON.stringify(m)));
+      out.writeLines(
+        `source/read-${round}.jsonl`,
+        result.messages.map((m) => JSON.stringify(m)),
+      );
       console.log(
         `\nread #${round} (${state ? 'from saved state' : 'first sync'}): exit ${result.code}, ${seconds.toFixed(1)} s, ${sandbox.counters.total()} API calls`,
       );
@@ -132,21 +136,33 @@ function showWarehouse(out: DemoOutput, warehouse: Warehouse): void {
   console.log(`\n--- the warehouse: what the two reads kept, in ${out.relative(out.dir)}/ ---`);
   console.log(`  ${'stream'.padEnd(20)} ${'records'.padStart(7)}  ${'table rows'.padStart(10)}  files`);
   for (const [stream, rows] of warehouse.rows) {
-    const streamFile = out.writeLines(`streams/${stream}.jsonl`, rows.map((r) => JSON.stringify(r)));
+    const streamFile = out.writeLines(
+      `streams/${stream}.jsonl`,
+      rows.map((r) => JSON.stringify(r)),
+    );
     let tableRows = '-';
     let files = out.relative(streamFile);
     if (warehouse.keys.has(stream)) {
       const table = warehouse.table(stream);
       tableRows = String(table.length);
-      files += `, ${out.relative(out.writeLines(`tables/${stream}.jsonl`, table.map((r) => JSON.stringify(r))))}`;
+      files += `, ${out.relative(
+        out.writeLines(
+          `tables/${stream}.jsonl`,
+          table.map((r) => JSON.stringify(r)),
+        ),
+      )}`;
     }
     console.log(`  ${stream.padEnd(20)} ${String(rows.length).padStart(7)}  ${tableRows.padStart(10)}  ${files}`);
   }
   const leads = warehouse.rows.has('leads') ? warehouse.table('leads') : [];
   const tombstones = (warehouse.rows.get('leads') ?? []).filter((r) => r._ab_cdc_deleted_at != null).length;
-  console.log(`  the leads table: ${leads.length} leads (upserts by id applied, ${tombstones} tombstone${tombstones === 1 ? '' : 's'} applied as deletes), e.g.`);
+  console.log(
+    `  the leads table: ${leads.length} leads (upserts by id applied, ${tombstones} tombstone${tombstones === 1 ? '' : 's'} applied as deletes), e.g.`,
+  );
   for (const lead of leads.slice(0, 3)) {
-    console.log(`    #${String(lead.id)} ${String(lead.email ?? '').padEnd(36)} ${String(lead.firstName ?? '')} ${String(lead.lastName ?? '')}, updated ${String(lead.updatedAt)}`);
+    console.log(
+      `    #${textOf(lead.id)} ${textOf(lead.email ?? '').padEnd(36)} ${textOf(lead.firstName ?? '')} ${textOf(lead.lastName ?? '')}, updated ${textOf(lead.updatedAt)}`,
+    );
   }
 }
 
@@ -159,7 +175,9 @@ function showByHand(out: DemoOutput): void {
   }
   const f = (name: string) => out.relative(path.join(out.dir, name));
   console.log(`\n--- run the same steps by hand ---`);
-  console.log(`The config files in ${out.relative(out.dir)}/ now point at ${HAND_SANDBOX_URL}, where \`npm run sandbox\` serves (start it in another terminal). Then:`);
+  console.log(
+    `The config files in ${out.relative(out.dir)}/ now point at ${HAND_SANDBOX_URL}, where \`npm run sandbox\` serves (start it in another terminal). Then:`,
+  );
   for (const line of [
     `bin/source-marketo check    --config ${f('source/config.json')}`,
     `bin/source-marketo discover --config ${f('source/config.json')}`,
@@ -257,7 +275,9 @@ function warehouseTable(sandbox: Sandbox): string[] {
 async function writeDemo(sandbox: Sandbox, sourceConfig: Record<string, unknown>, out: DemoOutput): Promise<void> {
   console.log('\n--- destination: a warehouse table written into Marketo ---');
   // The reads above used most of the subscription's 100 calls per 20 s, which every integration shares.
-  console.log(`(Marketo allows ${DEMO_RATE.calls} calls per ${DEMO_RATE.windowMs / 1000} s per subscription: if the reads used them, the destination waits for the window first.)`);
+  console.log(
+    `(Marketo allows ${DEMO_RATE.calls} calls per ${DEMO_RATE.windowMs / 1000} s per subscription: if the reads used them, the destination waits for the window first.)`,
+  );
   const { start_date: _unused, ...config } = sourceConfig;
   const configFile = out.writeJson('destination/config.json', config);
   const check = await runConnectorProcess('destination-marketo', ['check', '--config', configFile]);
@@ -278,7 +298,10 @@ async function writeDemo(sandbox: Sandbox, sourceConfig: Record<string, unknown>
   const started = Date.now();
   const result = await runConnectorProcess('destination-marketo', ['write', '--config', configFile, '--catalog', catalogFile], input.join('\n') + '\n');
   const seconds = (Date.now() - started) / 1000;
-  const resultFile = out.writeLines('destination/output.jsonl', result.messages.map((m) => JSON.stringify(m)));
+  const resultFile = out.writeLines(
+    'destination/output.jsonl',
+    result.messages.map((m) => JSON.stringify(m)),
+  );
   const records = input.filter((l) => l.startsWith('{"type":"RECORD"')).length;
   const writes = sandbox
     .writeLog()
@@ -325,7 +348,9 @@ async function writeDemo(sandbox: Sandbox, sourceConfig: Record<string, unknown>
     );
   }
   for (const m of result.messages) if (m.type === 'TRACE' && m.trace.type === 'ERROR') console.log(`  ERROR ${m.trace.error.message}`);
-  console.log(`the rows written: ${out.relative(path.join(out.dir, 'destination/input.jsonl'))}; what the destination answered (states, rejections, summary): ${out.relative(resultFile)}`);
+  console.log(
+    `the rows written: ${out.relative(path.join(out.dir, 'destination/input.jsonl'))}; what the destination answered (states, rejections, summary): ${out.relative(resultFile)}`,
+  );
 }
 
 main().catch((err) => {
