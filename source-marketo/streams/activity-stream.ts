@@ -1,4 +1,4 @@
-import { Activity } from '../../marketo/endpoints';
+import { Activity, ActivityPage } from '../../marketo/endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { toMarketoSecond } from '../dates';
 import { SourceConfig } from '../config';
@@ -9,6 +9,7 @@ import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream'
 import { BulkSpec } from './bulk-backfill';
 import { ActivityHistoryState, BulkHistory } from './bulk-history';
 import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
+import { HistoryModel, SamplePage, samplePoints } from './history-estimate';
 
 /** Walk spec of an activity-like stream: which cursor partition each activity of the walk belongs to. */
 export interface ActivityWalk extends WalkSpec {
@@ -92,6 +93,9 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     const firstPages = new Map<ActivityWalk, FirstPage>();
     const windows = windowsPerGroup(ctx, walks.length);
     const now = Date.now();
+    // Each walk's estimated history, for the progress Airbyte shows; absent for a short one (a poll).
+    const models = new Map<ActivityWalk, HistoryModel>();
+    let lastEstimate: number | undefined;
     if (longHistoryAhead(segments, keys, now)) {
       const pages = await Promise.all(walks.map((walk) => readFirstPage(walk, startOf(newest, walk.keys), getToken)));
       walks.forEach((walk, i) => firstPages.set(walk, pages[i]));
@@ -101,10 +105,30 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         full: page.moreResult && page.activities.length >= MAX_BATCH_SIZE,
       }));
       const { count, dataFrom, estimatedPages } = windowCount(samples, windows, now);
-      // From the density of each group's first page: a guess Airbyte shows as progress.
       const fitsInFirstPages = pages.filter(({ page }) => !page.moreResult).reduce((n, { page }) => n + page.activities.length, 0);
-      yield { estimate: Math.round(estimatedPages * MAX_BATCH_SIZE) + fitsInFirstPages };
-      const sampleAt = (since: string) => Promise.all(walks.map(async (walk) => walk.fetchPage(await getToken(since))));
+      // Pages read from later points of the history, once per point and walk (the bulk planner asks for the same ones).
+      const sampled = new Map<string, Promise<ActivityPage>>();
+      const samplePage = (walk: ActivityWalk, since: string): Promise<ActivityPage> => {
+        const key = `${walks.indexOf(walk)}|${since}`;
+        if (!sampled.has(key)) sampled.set(key, getToken(since).then((token) => walk.fetchPage(token)));
+        return sampled.get(key)!;
+      };
+      const sampleAt = (since: string) => Promise.all(walks.map((walk) => samplePage(walk, since)));
+      // What Airbyte shows as progress: each walk's history as its first page and samples further on show it.
+      const first = newest.cursor.startOf(keys);
+      const points = samplePoints(dataFrom && dataFrom > first ? dataFrom : first, now);
+      await Promise.all(
+        walks.map(async (walk, i) => {
+          const { page } = pages[i];
+          const walkSamples: SamplePage[] = [{ since: startOf(newest, walk.keys), activities: page.activities, moreResult: page.moreResult }];
+          // A walk whose first page held everything needs no sample; others get one page at each point.
+          if (page.moreResult) for (const point of points) walkSamples.push({ since: point, ...(await samplePage(walk, point)) });
+          models.set(walk, HistoryModel.fromSamples(walkSamples, now));
+        }),
+      );
+      const estimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
+      yield { estimate };
+      lastEstimate = estimate;
       if (
         bulk &&
         !bulk.inFlight &&
@@ -120,6 +144,8 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         // The first pages read so far are behind the cursors now; the walks regroup around the bulk types.
         firstPages.clear();
         walks = await this.walks(ctx, bulk.keys);
+        models.clear(); // the walks left read only what came after the bulk history: its estimate does not apply
+        lastEstimate = undefined;
       } else if (dataFrom && count > 1) splitNewest(segments, keys, count, now, dataFrom);
     }
 
@@ -143,6 +169,20 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     if (segments.length > 1)
       ctx.log('INFO', `${this.name}: reading ${segments.filter((s) => !s.done).length} time windows in parallel, ${walks.length} type group(s) each.`);
 
+    // As walks read, what they covered replaces the guess: records so far plus each walk's estimate ahead of it.
+    let emitted = 0;
+    const projection = (): number => {
+      let ahead = 0;
+      for (const [spec, { walk, segment }] of plans) {
+        const model = models.get(walk);
+        if (!model || doneWalks.has(spec)) continue;
+        const at = lastSeen.get(spec) ?? startOf(segment, walk.keys);
+        ahead += model.between(Date.parse(at) + 1000, segment.until === null ? now : Date.parse(segment.until));
+      }
+      return Math.round(emitted + ahead);
+    };
+    const doneWalks = new Set<WalkSpec>();
+
     let checkpointed = false;
     for await (const page of mergeAsync(iterators)) {
       const { walk, segment } = plans.get(page.walk)!;
@@ -165,18 +205,33 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
       }
       if (latest !== undefined) lastSeen.set(page.walk, latest);
       if (page.done) {
+        doneWalks.add(page.walk);
         if (segment.until === null) segment.cursor.completeWalk(walk.keys, lastSeen.get(page.walk));
         const left = running.get(segment)! - 1;
         running.set(segment, left);
         if (left === 0 && segment.until !== null) segment.done = true;
       }
       if (records.length > 0) yield { records };
+      emitted += records.length;
+      if (lastEstimate !== undefined) {
+        const estimate = projection();
+        if (Math.abs(estimate - lastEstimate) > Math.max(MAX_BATCH_SIZE, lastEstimate * ESTIMATE_CHANGE_TO_REPORT)) {
+          yield { estimate };
+          lastEstimate = estimate;
+        }
+      }
       checkpointed = records.length > 0 || page.done;
       if (checkpointed) yield { state: segmentsToState(segments) };
     }
     if (!checkpointed) yield { state: segmentsToState(segments) };
   }
 }
+
+/**
+ * A new ESTIMATE is sent when the walks' reading moves the estimate by more than this share (and
+ * more than a page): Airbyte shows the latest one, and a message per page would be noise.
+ */
+const ESTIMATE_CHANGE_TO_REPORT = 0.2;
 
 /**
  * How many time windows each type group is split into: enough walks in flight to use the allowed

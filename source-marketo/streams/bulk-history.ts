@@ -4,6 +4,7 @@ import { toMarketoSecond, secondOf } from '../dates';
 import { BULK_TAIL_MS, chooseHistoryPath, HistoryEstimate } from '../extraction-planner';
 import { BulkBackfillState, BulkSpec, newBulkState, parseBulkState, readBulkBackfill } from './bulk-backfill';
 import { Segment, SegmentedState, segmentsToState } from './segments';
+import { samplePoints } from './history-estimate';
 import { ReadContext, StreamEvent } from './stream';
 
 /** State of an activity-like stream: its windows' cursors, and the bulk history in flight, if any. */
@@ -62,7 +63,7 @@ export class BulkHistory {
     let estimate: HistoryEstimate | undefined = firstPages.every((p) => p.length === 0) ? undefined : { records: Math.round(estimatedPages * MAX_BATCH_SIZE) };
     if (chooseHistoryPath(method, from, now, estimate) !== 'bulk') return false;
     if (method === 'auto') {
-      const points = [1, 2].map((k) => secondOf(Date.parse(from) + ((now - Date.parse(from)) * k) / 3));
+      const points = samplePoints(from, now);
       const samples = [firstPages.map((activities) => ({ activities, moreResult: activities.length >= MAX_BATCH_SIZE }))];
       for (const point of points) samples.push(await sampleAt(point));
       estimate = { records: estimateRecords([from, ...points], samples, now) };
