@@ -117,18 +117,26 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
       // What Airbyte shows as progress: each walk's history as its first page and samples further on show it.
       const first = newest.cursor.startOf(keys);
       const points = samplePoints(dataFrom && dataFrom > first ? dataFrom : first, now);
-      await Promise.all(
-        walks.map(async (walk, i) => {
-          const { page } = pages[i];
-          const walkSamples: SamplePage[] = [{ since: startOf(newest, walk.keys), activities: page.activities, moreResult: page.moreResult }];
-          // A walk whose first page held everything needs no sample; others get one page at each point.
-          if (page.moreResult) for (const point of points) walkSamples.push({ since: point, ...(await samplePage(walk, point)) });
-          models.set(walk, HistoryModel.fromSamples(walkSamples, now));
-        }),
-      );
-      const estimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
-      yield { estimate };
-      lastEstimate = estimate;
+      // A walk whose first page held everything needs no sample; the others get one page at each
+      // point, when the history the first pages promise makes those calls a small share of its
+      // own, and never out of a tight daily_call_budget: without them, no estimate rather than a wild one.
+      const open = pages.filter(({ page }) => page.moreResult).length;
+      const sampleCalls = points.length * (1 + open);
+      const promised = estimatedPages + fitsInFirstPages / MAX_BATCH_SIZE;
+      const left = ctx.callsLeft?.();
+      const sample = open > 0 && promised * SAMPLE_CALLS_SHARE >= sampleCalls;
+      if (!sample || left === undefined || left >= sampleCalls / SAMPLE_CALLS_SHARE) {
+        await Promise.all(
+          walks.map(async (walk, i) => {
+            const { page } = pages[i];
+            const walkSamples: SamplePage[] = [{ since: startOf(newest, walk.keys), activities: page.activities, moreResult: page.moreResult }];
+            if (sample && page.moreResult) for (const point of points) walkSamples.push({ since: point, ...(await samplePage(walk, point)) });
+            models.set(walk, HistoryModel.fromSamples(walkSamples, now));
+          }),
+        );
+        lastEstimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
+        yield { estimate: lastEstimate };
+      }
       if (
         bulk &&
         !bulk.inFlight &&
@@ -232,6 +240,11 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
  * more than a page): Airbyte shows the latest one, and a message per page would be noise.
  */
 const ESTIMATE_CHANGE_TO_REPORT = 0.2;
+/**
+ * Sample pages for the estimate cost a paging token per point and a page per walk: taken only
+ * when the first pages promise a history at least ten times their cost.
+ */
+const SAMPLE_CALLS_SHARE = 0.1;
 
 /**
  * How many time windows each type group is split into: enough walks in flight to use the allowed

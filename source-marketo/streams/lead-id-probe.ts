@@ -30,16 +30,57 @@ export function probeIds(above: number, count = MAX_FILTER_VALUES): number[] {
  * beyond a long run of deleted ids may still be passed over, which is why the full read keeps
  * reading ranges past this id until two in a row are empty.
  */
-export async function probeHighestLeadId(existing: (ids: number[]) => Promise<number[]>): Promise<{ highestId: number; calls: number }> {
+export async function probeHighestLeadId(
+  existing: (ids: number[]) => Promise<number[]>,
+  /** When given, every id asked is noted with whether a lead has it: a sample of the id range (see LiveIdEstimate). */
+  seen?: Map<number, boolean>,
+): Promise<{ highestId: number; calls: number }> {
   let highestId = 0;
   let calls = 0;
   while (calls < MAX_PROBE_CALLS) {
     const ids = probeIds(highestId);
     if (ids.length === 0) break;
     calls++;
-    const above = (await existing(ids)).filter((id) => id > highestId);
+    const found = await existing(ids);
+    if (seen) {
+      const live = new Set(found);
+      for (const id of ids) seen.set(id, live.has(id));
+    }
+    const above = found.filter((id) => id > highestId);
     if (above.length === 0) break;
     highestId = Math.max(...above);
   }
   return { highestId, calls };
+}
+
+/**
+ * How many leads live in an id range, from the ids the probe asked about: each id asked stands
+ * for the ids around it (half-way to its neighbours), counted when a lead has it. The probe asks
+ * contiguous ids just above each floor and ever sparser ones further up, so the estimate is exact
+ * near the start and near the highest id and sampled in between, holes (deleted leads, ranges
+ * merged away) included. Ids only grow, so nothing lives above the highest one.
+ */
+export class LiveIdEstimate {
+  /** Sampled ids up to the highest, ascending, with the share of the range each stands for. */
+  private readonly points: Array<{ id: number; from: number; to: number; live: boolean }> = [];
+
+  constructor(seen: Map<number, boolean>, highestId: number) {
+    const ids = [...seen.keys()].filter((id) => id <= highestId).sort((a, b) => a - b);
+    ids.forEach((id, i) => {
+      const from = i === 0 ? 1 : (ids[i - 1] + id) / 2;
+      const to = i === ids.length - 1 ? highestId + 1 : (id + ids[i + 1]) / 2;
+      this.points.push({ id, from, to, live: seen.get(id)! });
+    });
+  }
+
+  /** Estimated live ids in [from, to]. */
+  between(from: number, to: number): number {
+    let live = 0;
+    for (const p of this.points) {
+      if (!p.live) continue;
+      const overlap = Math.min(p.to, to + 1) - Math.max(p.from, from);
+      if (overlap > 0) live += overlap;
+    }
+    return live;
+  }
 }

@@ -10,7 +10,7 @@ import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream'
 import { mergeAsync, walkActivities } from './walk';
 import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
-import { probeHighestLeadId } from './lead-id-probe';
+import { LiveIdEstimate, probeHighestLeadId } from './lead-id-probe';
 import { BulkRow } from '../../marketo/bulk-file';
 import { BulkLeadsState, parseBulkLeadsState, planBulkLeads, readBulkLeads } from './bulk-leads';
 import { DELETED_LEADS_WALK, LEAD_CHANGES_WALK, LEAD_FIELD_ACTIVITIES_WALK, LEAD_MIRROR_WALK_KEYS, leadMirrorWalks, LeadMirrorWalk } from './lead-walks';
@@ -27,6 +27,8 @@ const EPOCH = '1970-01-01T00:00:00Z';
 /** Ranges of 300 ids read past the last lead found before the full read ends (2 calls). */
 const EMPTY_RANGES_PAST_MAX = 2;
 const DAY_MS = 86_400_000;
+/** A new ESTIMATE when the full read moves the estimate by more than this share (and more than a range of ids). */
+const ESTIMATE_CHANGE_TO_REPORT = 0.2;
 
 interface ScanState {
   startedAt: string;
@@ -37,6 +39,8 @@ interface ScanState {
    * holds get a tombstone, since their deletion may be gone from Get Deleted Leads.
    */
   tombstonesUpTo?: number;
+  /** The share of the ids left to read that hold a lead, as the probe estimated it: for the progress a resumed read reports. */
+  liveShare?: number;
 }
 
 /**
@@ -103,6 +107,7 @@ export class LeadsStream implements SourceStream<LeadsState> {
     if (!bulk && firstRead && !state.scan && ctx.config.extractionMethod !== 'rest' && ctx.bulk) {
       probed = await probe(ctx);
       bulk = await planBulkLeads(ctx, probed.highestId, () => oldestLeadAt(ctx));
+      if (bulk) yield { estimate: Math.round(probed.live.between(1, probed.highestId)) };
       if (bulk)
         ctx.log(
           'INFO',
@@ -129,17 +134,33 @@ export class LeadsStream implements SourceStream<LeadsState> {
         return;
       }
     } else if (firstRead || state.scan || stale.length > 0) {
-      const scan = state.scan ?? (await startScan(ctx, fetcher, state, stale, probed));
+      probed ??= state.scan ? undefined : await probe(ctx);
+      const scan = state.scan ?? startScan(ctx, fetcher, state, stale, probed!);
       if (state.scan)
         ctx.log(
           'INFO',
           `leads: resuming the full read at lead id ${scan.nextId} of ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`,
         );
-      yield { estimate: Math.max(0, scan.maxId - scan.nextId + 1) }; // ids are dense but for deletions
+      // Progress: the leads read so far and those the probe's sample puts ahead (a tombstone for every missing id in a re-scan).
+      const live = probed?.live;
+      const ahead = (): number => {
+        const ids = Math.max(0, scan.maxId - scan.nextId + 1);
+        if (tombstones && scan.tombstonesUpTo) return ids;
+        return live ? live.between(scan.nextId, scan.maxId) : ids * (scan.liveShare ?? 1);
+      };
+      let emitted = 0;
+      let lastEstimate = Math.round(ahead());
+      yield { estimate: lastEstimate };
       for await (const range of fetcher.scan(scan)) {
         const records = range.records;
         if (tombstones && scan.tombstonesUpTo) records.push(...fetcher.missing(range, scan.tombstonesUpTo, scan.startedAt));
         if (records.length > 0) yield { records };
+        emitted += records.length;
+        const estimate = Math.round(emitted + ahead());
+        if (Math.abs(estimate - lastEstimate) > Math.max(MAX_FILTER_VALUES, lastEstimate * ESTIMATE_CHANGE_TO_REPORT)) {
+          yield { estimate };
+          lastEstimate = estimate;
+        }
         yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), scan: { ...scan }, highestId: fetcher.highestId } };
       }
       walkFrom = addSeconds(scan.startedAt, -lookback);
@@ -235,10 +256,12 @@ function prunedSince(
 }
 
 /** A new full read: finds the highest lead id and says what the read will cost (and why, for a re-scan). */
-type Probed = Awaited<ReturnType<typeof probeHighestLeadId>>;
+type Probed = Awaited<ReturnType<typeof probeHighestLeadId>> & { live: LiveIdEstimate };
 
-function probe(ctx: ReadContext): Promise<Probed> {
-  return probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id)));
+async function probe(ctx: ReadContext): Promise<Probed> {
+  const seen = new Map<number, boolean>();
+  const found = await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id)), seen);
+  return { ...found, live: new LiveIdEstimate(seen, found.highestId) };
 }
 
 /** When the oldest leads were created: the first id range tells (ids only grow), in one call. */
@@ -250,17 +273,11 @@ async function oldestLeadAt(ctx: ReadContext): Promise<string | undefined> {
   return dates.filter((d): d is string => d !== undefined).sort()[0];
 }
 
-async function startScan(
-  ctx: ReadContext,
-  fetcher: LeadFetcher,
-  state: ParsedState,
-  stale: Array<{ walk: LeadMirrorWalk; since: string }>,
-  probed?: Probed,
-): Promise<ScanState> {
+function startScan(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, stale: Array<{ walk: LeadMirrorWalk; since: string }>, probe: Probed): ScanState {
   const startedAt = secondOf(Date.now());
-  const probe = probed ?? (await probeHighestLeadId(async (ids) => (await ctx.endpoints.getLeadsByIds(ids, ['id'])).map((lead) => Number(lead.id))));
   const known = Math.max(probe.highestId, state.highestId ?? 0);
   const scan: ScanState = { startedAt, nextId: 1, maxId: Math.max(known, EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES) };
+  scan.liveShare = Number((probe.live.between(1, scan.maxId) / scan.maxId).toFixed(4));
   // Every range up to the highest id, then the empty ones that confirm nothing lies past it.
   const calls = Math.ceil(known / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX;
   const cost = `about ${calls} Get Leads calls for ids 1 to ${known} and past it, after ${probe.calls} to find the highest lead id (${probe.highestId})`;
@@ -456,6 +473,7 @@ function parseState(raw: Record<string, unknown> | undefined): ParsedState {
   if (scan && typeof scan.startedAt === 'string' && Number.isInteger(scan.nextId) && Number.isInteger(scan.maxId)) {
     state.scan = { startedAt: scan.startedAt, nextId: scan.nextId!, maxId: scan.maxId! };
     if (Number.isInteger(scan.tombstonesUpTo)) state.scan.tombstonesUpTo = scan.tombstonesUpTo;
+    if (typeof scan.liveShare === 'number' && scan.liveShare >= 0 && scan.liveShare <= 1) state.scan.liveShare = scan.liveShare;
   }
   if (Number.isInteger(raw?.highestId)) state.highestId = raw!.highestId as number;
   if (raw?.partitions && typeof raw.partitions === 'object') state.partitions = raw.partitions as LeadsState['partitions'];

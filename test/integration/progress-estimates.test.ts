@@ -85,3 +85,35 @@ describe('row_estimate of a first sync is within a factor of 2 of the records it
     });
   }
 });
+
+describe("row_estimate of the first leads sync: the probe's sample of the id range, within a factor of 2", function () {
+  this.timeout(120_000);
+  const TWO_DAYS_AGO = isoSecond(now - 2 * DAY_MS);
+  const cases: Array<[string, number, (id: number) => boolean]> = [
+    ['20 leads (no padding to a range of 600 ids)', 20, () => true],
+    ['dense: 3,000 leads, none deleted', 3000, () => true],
+    ['sparse: 6,000 ids, 9 in 10 deleted', 6000, (id) => id % 10 === 3],
+    ['bursty: 6,000 ids, two blocks live (1-1,000 and 4,501-5,000), the rest deleted', 6000, (id) => id <= 1000 || (id > 4500 && id <= 5000)],
+  ];
+  for (const [name, leadCount, live] of cases) {
+    it(name, async () => {
+      const sandbox = await startSandbox({ seed: 31, activityCount: 50, leadCount, rateLimit: null });
+      try {
+        // Deleted two days ago: before the change walks' look-back, so the sync emits the live leads only.
+        for (let id = 1; id <= leadCount; id++) if (!live(id)) sandbox.deleteLead(id, { at: TWO_DAYS_AGO });
+        const config = sourceConfig(sandbox, { extraction_method: 'rest' });
+        const result = await read(config, catalogFor(await discover(config), ['leads']));
+        expect(result.exitCode, result.stderr).to.equal(0);
+        const records = result.records('leads').length;
+        expect(records).to.equal(sandbox.leads().length);
+        const estimates = result.traces('ESTIMATE').map((t: any) => t.estimate.row_estimate as number);
+        const why = `estimates ${estimates.join(', ')} for ${records} records`;
+        if (process.env.SHOW_ESTIMATES) console.log(`      ${why}`);
+        expect(estimates.length, why).to.be.within(1, 10);
+        for (const estimate of estimates) expect(estimate / records, why).to.be.within(0.5, 2);
+      } finally {
+        await sandbox.close();
+      }
+    });
+  }
+});

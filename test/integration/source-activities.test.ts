@@ -597,10 +597,13 @@ describe('source-marketo: progress on long syncs', function () {
       expect(progress.length).to.be.below(pages / 2);
       for (const line of progress)
         expect(line).to.match(/^Progress: \d+ records in \d+ s \(\d+ records\/s\), now on activities; \d+ API calls used; memory \d+ MB$/);
+      // A first estimate, and a new one only when reading moved it by more than a fifth (progress-estimates.test.ts).
       const estimates = result.traces('ESTIMATE');
-      expect(estimates).to.have.length(1);
-      expect(estimates[0].estimate.name).to.equal('activities');
-      expect(estimates[0].estimate.row_estimate).to.be.within(12_000 * 0.5, 12_000 * 2);
+      expect(estimates.length).to.be.within(1, 3);
+      for (const estimate of estimates) {
+        expect(estimate.estimate.name).to.equal('activities');
+        expect(estimate.estimate.row_estimate).to.be.within(12_000 * 0.5, 12_000 * 2);
+      }
     } finally {
       await sandbox.close();
     }
