@@ -110,7 +110,11 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
       const sampled = new Map<string, Promise<ActivityPage>>();
       const samplePage = (walk: ActivityWalk, since: string): Promise<ActivityPage> => {
         const key = `${walks.indexOf(walk)}|${since}`;
-        if (!sampled.has(key)) sampled.set(key, getToken(since).then((token) => walk.fetchPage(token)));
+        if (!sampled.has(key))
+          sampled.set(
+            key,
+            getToken(since).then((token) => walk.fetchPage(token)),
+          );
         return sampled.get(key)!;
       };
       const sampleAt = (since: string) => Promise.all(walks.map((walk) => samplePage(walk, since)));

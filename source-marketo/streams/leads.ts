@@ -273,7 +273,13 @@ async function oldestLeadAt(ctx: ReadContext): Promise<string | undefined> {
   return dates.filter((d): d is string => d !== undefined).sort()[0];
 }
 
-function startScan(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, stale: Array<{ walk: LeadMirrorWalk; since: string }>, probe: Probed): ScanState {
+function startScan(
+  ctx: ReadContext,
+  fetcher: LeadFetcher,
+  state: ParsedState,
+  stale: Array<{ walk: LeadMirrorWalk; since: string }>,
+  probe: Probed,
+): ScanState {
   const startedAt = secondOf(Date.now());
   const known = Math.max(probe.highestId, state.highestId ?? 0);
   const scan: ScanState = { startedAt, nextId: 1, maxId: Math.max(known, EMPTY_RANGES_PAST_MAX * MAX_FILTER_VALUES) };

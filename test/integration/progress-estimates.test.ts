@@ -24,7 +24,7 @@ const SHAPES: Shape[] = [
   {
     name: 'dense: 8,000 activities over the last two hours',
     startDate: isoSecond(now - 30 * DAY_MS),
-    start: () => startSandbox({ seed: 21, activityCount: 8000, leadCount: 300, startDate: isoSecond(now - 8000 / 1.2 * 1000), rateLimit: null }),
+    start: () => startSandbox({ seed: 21, activityCount: 8000, leadCount: 300, startDate: isoSecond(now - (8000 / 1.2) * 1000), rateLimit: null }),
   },
   {
     name: 'sparse: 4,000 activities, a few at a time, over 20 days',
