@@ -1,4 +1,6 @@
 import { LeadField } from '../marketo/endpoints';
+import { companyFieldsOnLeads } from '../marketo/company-fields';
+import { COMPANY_LINK_FIELD } from '../marketo/constants';
 import { MarketoAccessDeniedError, MarketoRequestError } from '../marketo/errors';
 import { COMPANY_UPDATE_NOT_ALLOWED, customObjectName, MarketoWriteEndpoints, ObjectDescription } from '../marketo/write-endpoints';
 import { ConnectorError } from '../protocol/cli';
@@ -12,7 +14,7 @@ import type { Log } from '../protocol/output';
 export const LEADS_STREAM = 'leads';
 export const COMPANIES_STREAM = 'companies';
 /** The company key every company write carries, and the field that links a lead to its company (Leads; Companies). */
-export const COMPANY_KEY_FIELD = 'externalCompanyId';
+export const COMPANY_KEY_FIELD = COMPANY_LINK_FIELD;
 /** Marketo's own lead id: only Sync Leads with updateOnly and lookupField id may carry it (Leads). */
 export const LEAD_ID_FIELD = 'id';
 
@@ -168,7 +170,7 @@ class TargetDescriber {
   private async companyFieldsOnLeads(): Promise<Set<string>> {
     try {
       const description = await this.describeCompany();
-      return new Set((description?.fields ?? []).filter((f) => f.updateable && f.name !== COMPANY_KEY_FIELD).map((f) => f.name));
+      return companyFieldsOnLeads(description);
     } catch (err) {
       if (!(err instanceof MarketoRequestError || err instanceof MarketoAccessDeniedError)) throw err;
       this.log(

@@ -71,6 +71,12 @@ export const DELETED_LEADS_RETENTION_DAYS = 14; // Get Deleted Leads may prune o
  * "Data Retention Policy": https://experienceleague.adobe.com/en/docs/marketo/using/product-docs/core-marketo-concepts/miscellaneous/data-retention-policy).
  */
 export const LEAD_CHANGES_RETENTION_DAYS = 90;
+/**
+ * The lead field that links a lead to a company: the company's dedupe key, and the column a
+ * warehouse joins leads and lead changes to companies on (Companies,
+ * https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/companies).
+ */
+export const COMPANY_LINK_FIELD = 'externalCompanyId';
 /** Lead ids are 32-bit integers in the REST API's schemas: no lead id lies above this. */
 export const MAX_LEAD_ID = 2_147_483_647;
 export const TOKEN_REFRESH_MARGIN_MS = 60_000; // renew a token with less than a minute left, as Adobe's clients do

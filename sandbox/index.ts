@@ -226,7 +226,9 @@ export interface Sandbox {
   /**
    * Changes a lead: one Change Data Value per changed field (none for unchanged values), with the
    * attributes of the source (UI: "Changed in Marketo" / "Person Detail Page"; api: Api Method
-   * Name, Modifying User, Request Id). Returns the changed fields. Throws for an unknown lead.
+   * Name, Modifying User, Request Id). A company field of a lead linked to a company changes the
+   * company record (the Change Data Value is logged on this lead); through the API it throws
+   * (1021). Returns the changed fields. Throws for an unknown lead.
    */
   updateLead(id: number, values: Record<string, unknown>, opts?: UpdateLeadOptions & DatedOptions): string[];
   /** Deletes a lead with a Delete Lead activity. Throws for an unknown lead. */
@@ -510,7 +512,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createLead: (values) => operations.create(uiValues(values), { kind: 'ui' }),
     updateLead: (id, values, opts = {}) => {
       requireLead(id);
-      return operations.update(id, uiValues(values), originOf(opts), datedSec(opts));
+      const prepared = uiValues(values);
+      // Through the API, company fields of a linked lead are refused, as Sync Leads refuses them (Leads).
+      const refused = opts.source === 'api' ? operations.companyConflict(prepared, leadStore.get(id)) : undefined;
+      if (refused) throw new Error(`updateLead through the API: ${refused.code} ${refused.message}`);
+      return operations.update(id, prepared, originOf(opts), datedSec(opts));
     },
     deleteLead: (id, opts) => {
       requireLead(id);

@@ -5,7 +5,10 @@
 //
 // * create: the next lead id, createdAt = updatedAt = now, one New Lead (12) activity.
 // * update: one Change Data Value (13) per field whose value changes, none for unchanged values;
-//   updatedAt moves only when something changed.
+//   updatedAt moves only when something changed. A company field of a lead linked to a company
+//   changed in the UI, by a form or a flow step changes the company record (whose values the lead
+//   shows) and logs the Change Data Value on that lead only (UNVERIFIED, see sandbox/README.md);
+//   through the API it is refused (1021).
 // * delete: the lead leaves the store, one Delete Lead (37) activity (Get Deleted Leads).
 // * merge: the winner keeps its id and takes the losers' values where its own are empty; the
 //   losers leave the store; one Merge Leads (32) activity on the winner naming them in
@@ -136,10 +139,16 @@ export class LeadOperations {
     if (!leads.has(id)) return [];
     const sec = this.nowSec();
     const changed: string[] = [];
-    for (const [field, newValue] of Object.entries(values)) {
-      const oldValue = leads.currentValue(id, field);
+    // The link first: company fields then belong to the company the lead is linked to after it.
+    const ordered = Object.entries(values).sort(([a], [b]) => Number(b === COMPANY_KEY_FIELD) - Number(a === COMPANY_KEY_FIELD));
+    for (const [field, newValue] of ordered) {
+      const company = this.linkedCompanyField(id, field);
+      const oldValue = company ? (company[field] ?? null) : leads.currentValue(id, field);
       if (this.same(field, oldValue, newValue)) continue;
-      leads.setField(id, field, newValue, sec);
+      if (company) {
+        this.ctx.companies.update(company, { [field]: newValue }, isoSecond(sec));
+        leads.touch(id, sec);
+      } else leads.setField(id, field, newValue, sec);
       generator.markExplicitValue(id, field);
       generator.writeExplicit(F.TYPE_CHANGE_DATA_VALUE, datedSec ?? sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
       changed.push(field);
@@ -162,6 +171,12 @@ export class LeadOperations {
     generator.markExplicitValue(id, field);
     generator.writeExplicit(typeId, datedSec ?? sec, id, describe({ field, oldValue, newValue }));
     return true;
+  }
+
+  /** The company record holding `field` for this lead: the lead is linked and `field` is a company field. */
+  private linkedCompanyField(id: number, field: string): Record<string, LeadValue> | undefined {
+    const company = this.ctx.companies.linkedTo(this.ctx.leads.currentValue(id, COMPANY_KEY_FIELD));
+    return company && this.ctx.companies.companyFieldNames().includes(field) ? company : undefined;
   }
 
   /** Removes a lead and logs Delete Lead (dated `datedSec`, default now). false when there is no such lead. */

@@ -67,9 +67,17 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     return Promise.resolve(undefined);
   }
 
+  /** The records of one page's new activities (oldest first), each with its date as a Marketo second. */
+  protected pageRecords(ctx: ReadContext, accepted: Array<{ activity: Activity; date: string }>): Promise<Record<string, unknown>[]> {
+    return Promise.resolve(accepted.filter(({ activity }) => this.keep(ctx, activity)).map(({ activity, date }) => this.toRecord(activity, date)));
+  }
+
   /** Activities of a bulk file (already shaped as this stream's REST endpoint returns them) as records. */
-  private bulkRecords(ctx: ReadContext, activities: Activity[]): Record<string, unknown>[] {
-    return activities.filter((a) => this.keep(ctx, a)).map((a) => this.toRecord(a, toMarketoSecond(String(a.activityDate))!));
+  private bulkRecords(ctx: ReadContext, activities: Activity[]): Promise<Record<string, unknown>[]> {
+    return this.pageRecords(
+      ctx,
+      activities.map((activity) => ({ activity, date: toMarketoSecond(String(activity.activityDate))! })),
+    );
   }
 
   /** Runs before the walks start, e.g. to warn about data Marketo may have pruned; `state` is the incremental state, if any. */
@@ -198,7 +206,7 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     let checkpointed = false;
     for await (const page of mergeAsync(iterators)) {
       const { walk, segment } = plans.get(page.walk)!;
-      const records: Record<string, unknown>[] = [];
+      const accepted: Array<{ activity: Activity; date: string }> = [];
       let latest = lastSeen.get(page.walk);
       for (const activity of page.activities) {
         const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
@@ -213,8 +221,9 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         if (segment.until !== null && date >= segment.until) break; // the next window's
         if (latest === undefined || date > latest) latest = date;
         if (!segment.cursor.accept(key, date, activity.marketoGUID)) continue;
-        if (this.keep(ctx, activity)) records.push(this.toRecord(activity, date));
+        accepted.push({ activity, date });
       }
+      const records = await this.pageRecords(ctx, accepted);
       if (latest !== undefined) lastSeen.set(page.walk, latest);
       if (page.done) {
         doneWalks.add(page.walk);

@@ -81,7 +81,7 @@ export class BulkHistory {
   }
 
   /** Reads the bulk history, yielding records and a STATE after each batch; leaves the cursors where it ended. */
-  async *read(toRecords: (activities: Activity[]) => Record<string, unknown>[]): AsyncGenerator<StreamEvent<ActivityHistoryState>> {
+  async *read(toRecords: (activities: Activity[]) => Promise<Record<string, unknown>[]>): AsyncGenerator<StreamEvent<ActivityHistoryState>> {
     const state = this.state;
     if (!state) return;
     const cursor = this.segments[0].cursor;
@@ -106,7 +106,7 @@ export class BulkHistory {
         const date = toMarketoSecond(String(a.activityDate));
         return key !== undefined && date !== undefined && !cursor.covers(key, date, a.marketoGUID);
       });
-      const records = toRecords(fresh);
+      const records = await toRecords(fresh);
       if (records.length > 0) yield { records };
       yield { state: { ...segmentsToState(this.segments), bulk: page.state } };
     }

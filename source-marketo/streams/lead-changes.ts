@@ -9,6 +9,7 @@ import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
 import { ReadContext } from './stream';
 import { BulkSpec } from './bulk-backfill';
+import { LeadChangeCompanies } from './lead-change-companies';
 
 export const LEAD_CHANGES_PARTITION = 'lead_changes';
 export const MERGES_PARTITION = 'merge_leads';
@@ -19,6 +20,8 @@ export const MERGES_PARTITION = 'merge_leads';
  */
 export class LeadChangesStream extends ActivityLikeStream {
   readonly name = 'lead_changes';
+  /** Per sync (one read context): what the company attribution learnt from the pages read so far. */
+  private readonly companies = new WeakMap<ReadContext, LeadChangeCompanies>();
 
   schema(): Promise<JsonSchema> {
     return Promise.resolve(LEAD_CHANGE_SCHEMA);
@@ -27,6 +30,19 @@ export class LeadChangesStream extends ActivityLikeStream {
   /** Changes our own destination made (ignore_changes_by_api_users) are read past, not emitted. */
   protected override keep(ctx: ReadContext, activity: Activity): boolean {
     return !madeByIgnoredApiUser(activity, ctx.config.ignoreChangesByApiUsers);
+  }
+
+  /**
+   * The page's records, a company field's change with the `externalCompanyId` of the lead's
+   * company at the time (LeadChangeCompanies), and corrections of earlier pages' records after them.
+   */
+  protected override async pageRecords(ctx: ReadContext, accepted: Array<{ activity: Activity; date: string }>): Promise<Record<string, unknown>[]> {
+    let companies = this.companies.get(ctx);
+    if (!companies) this.companies.set(ctx, (companies = new LeadChangeCompanies(ctx)));
+    const records = accepted.map(({ activity, date }) => this.toRecord(activity, date));
+    const kept = new Set(records.filter((_, i) => this.keep(ctx, accepted[i].activity)));
+    const corrections = await companies.attribute(records, (record) => kept.has(record));
+    return [...records.filter((record) => kept.has(record)), ...corrections];
   }
 
   protected override toRecord(activity: Activity, activityDate: string): Record<string, unknown> {

@@ -38,7 +38,7 @@ export function buildLeadSchema(fields: LeadField[], companyFields: Set<string>)
     const name = field.rest!.name;
     const { type, format } = jsonTypeOf(field.dataType);
     let description = `${field.displayName} (Marketo ${field.dataType}${field.rest!.readOnly ? ', read-only' : ''})`;
-    if (companyFields.has(name) && name !== 'externalCompanyId') {
+    if (companyFields.has(name)) {
       description += '. Company field: its value comes from the company linked by externalCompanyId';
     }
     properties[name] = { type: ['null', type], ...(format ? { format } : {}), description };

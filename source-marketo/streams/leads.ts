@@ -1,5 +1,6 @@
 import { Activity, LeadField } from '../../marketo/endpoints';
-import { MAX_FILTER_VALUES } from '../../marketo/constants';
+import { COMPANY_LINK_FIELD, MAX_FILTER_VALUES } from '../../marketo/constants';
+import { companyFieldsOnLeads } from '../../marketo/company-fields';
 import { MarketoError } from '../../marketo/errors';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { addSeconds, secondOf, toMarketoSecond } from '../dates';
@@ -439,7 +440,6 @@ export function mergedIds(activity: Activity): number[] {
 }
 
 /** The lead field that links a lead to its company (Describe Company's dedupe key). */
-const COMPANY_LINK_FIELD = 'externalCompanyId';
 
 /** Selected columns that still exist in Describe Lead, plus id, updatedAt and externalCompanyId; selected ones that vanished are reported, never fatal. */
 function requestedFields(ctx: ReadContext, describe: LeadField[]): string[] {
@@ -462,7 +462,7 @@ function requestedFields(ctx: ReadContext, describe: LeadField[]): string[] {
 async function companyFieldNames(ctx: StreamContext): Promise<Set<string>> {
   try {
     const company = await ctx.endpoints.describeCompany();
-    return new Set((company?.fields ?? []).map((f) => f.name));
+    return companyFieldsOnLeads(company);
   } catch (err) {
     if (!(err instanceof MarketoError)) throw err;
     ctx.log('INFO', `leads: Describe Company failed (${err.message}); company fields are not marked in the schema.`);

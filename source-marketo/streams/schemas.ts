@@ -47,6 +47,10 @@ export const LEAD_CHANGE_SCHEMA: JsonSchema = {
         properties: { id: nullable('integer'), name: { type: 'string' }, newValue: attributeValue, oldValue: attributeValue },
       },
     },
+    externalCompanyId: nullable('string', {
+      description:
+        "For a Change Data Value of a company field (one Describe Company lists): the externalCompanyId of the lead's company when the change was made; a linked lead's change is its company's, so join companies on it to apply the change there.",
+    }),
   },
 };
 

@@ -390,6 +390,94 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
   });
 });
 
+/** The company columns the company-change test moves (strings: Change Data Value carries text). */
+const COMPANY_TEXT_FIELDS = ['company', 'industry', 'billingCity', 'billingCountry', 'mainPhone'];
+
+/**
+ * A warehouse's companies table, keyed by externalCompanyId, updated from the deduplicated
+ * lead_changes table as the docs say: a change that carries an externalCompanyId naming a company,
+ * no older than the company's row, sets the company columns it changed.
+ */
+function applyCompanyChanges(companies: Map<string, Record<string, unknown>>, changes: any[]): void {
+  const latest = new Map<string, any>();
+  for (const change of changes) latest.set(change.marketoGUID, change); // Append + Deduped on marketoGUID
+  const ordered = [...latest.values()].sort((a, b) => (a.activityDate < b.activityDate ? -1 : a.activityDate > b.activityDate ? 1 : 0));
+  for (const change of ordered) {
+    const company = change.externalCompanyId ? companies.get(change.externalCompanyId) : undefined;
+    if (!company || change.activityDate < (company.updatedAt as string)) continue;
+    for (const field of change.fields ?? [])
+      if (field.name in company && field.name !== 'externalCompanyId' && field.name !== 'id') company[field.name] = field.newValue;
+  }
+}
+
+describe('source-marketo lead_changes: changes of company fields carry the company', function () {
+  this.timeout(120_000);
+
+  it('a company field changed on linked leads ends in the companies table through externalCompanyId, also for a lead that moved company later in the sync', async () => {
+    const sandbox = await startSandbox({ seed: 21, leadCount: 400, activityCount: 300, startDate: recent(2 * 86400) });
+    try {
+      const config = sourceConfig(sandbox);
+      const catalog = catalogFor(await discover(config), ['lead_changes', 'companies']);
+      await syncCompanies(sandbox, [
+        { externalCompanyId: 'C-1', company: 'Acme Holdings', industry: 'Retail', billingCity: 'Paris' },
+        { externalCompanyId: 'C-2', company: 'Globex', industry: 'Utilities' },
+      ]);
+      const ids = sandbox.leads().map((l) => l.id);
+      const [a, b, d, e, f, g] = ids;
+      for (const id of [a, b, f]) sandbox.updateLead(id, { externalCompanyId: 'C-1' });
+      sandbox.updateLead(d, { externalCompanyId: 'C-2' });
+      const full = await read(config, catalog);
+      expect(full.exitCode, full.stderr).to.equal(0);
+      const companies = new Map<string, Record<string, unknown>>(full.records('companies').map((r: any) => [r.data.externalCompanyId, { ...r.data }]));
+
+      // People edit company fields on lead detail pages: each edit changes the company record the
+      // lead is linked to, and Marketo logs the Change Data Value on that lead alone.
+      sandbox.updateLead(a, { company: 'Acme Group' }); // C-1, found through Get Leads
+      sandbox.updateLead(d, { industry: 'Energy' }); // C-2, found through Get Leads
+      sandbox.updateLead(b, { billingCity: 'Lyon' }); // C-1: B moves to C-2 later in the same page
+      sandbox.updateLead(b, { externalCompanyId: 'C-2' });
+      sandbox.updateLead(e, { company: 'Own Company Ltd' }); // not linked: no company record to change
+      sandbox.updateLead(g, { externalCompanyId: 'C-2' });
+      sandbox.updateLead(g, { mainPhone: '+1 555 0100' }); // C-2: its link was read earlier in the sync
+      sandbox.updateLead(f, { billingCountry: 'Norway' }); // C-1, though F belongs to C-2 when the sync reads it...
+      for (const id of ids.slice(100, 260)) sandbox.updateLead(id, { firstName: `Busy${id}`, title: 'Filler' });
+      sandbox.updateLead(f, { externalCompanyId: 'C-2' }); // ...as a later page shows
+      expect(sandbox.companies().map((c) => [c.externalCompanyId, c.company, c.industry, c.billingCity, c.billingCountry, c.mainPhone])).to.deep.equal([
+        ['C-1', 'Acme Group', 'Retail', 'Lyon', 'Norway', undefined],
+        ['C-2', 'Globex', 'Energy', undefined, undefined, '+1 555 0100'],
+      ]);
+
+      const changesOnly = catalogFor(await discover(config), ['lead_changes']);
+      sandbox.counters.reset();
+      const next = await read(config, changesOnly, nextState(full));
+      expect(next.exitCode, next.stderr).to.equal(0);
+      const changes = next.records('lead_changes').map((r: any) => r.data);
+      const companyOf = (lead: number, field: string) =>
+        changes.filter((c: any) => c.leadId === lead && c.fields?.[0]?.name === field).map((c: any) => c.externalCompanyId);
+      expect({
+        a: companyOf(a, 'company'),
+        d: companyOf(d, 'industry'),
+        b: companyOf(b, 'billingCity'),
+        e: companyOf(e, 'company'),
+        g: companyOf(g, 'mainPhone'),
+        f: companyOf(f, 'billingCountry'),
+      }).to.deep.equal({ a: ['C-1'], d: ['C-2'], b: ['C-1'], e: [null], g: ['C-2'], f: ['C-2', 'C-1'] });
+      // Other changes carry no company column.
+      expect(changes.filter((c: any) => c.fields?.[0]?.name === 'firstName').every((c: any) => !('externalCompanyId' in c))).to.equal(true);
+      // One Get Leads call found the companies of the first page's leads; Describe Company said which fields are company fields.
+      expect(sandbox.counters.byEndpoint()['GET /rest/v1/leads.json']).to.equal(1);
+      expect(sandbox.counters.byEndpoint()['GET /rest/v1/companies/describe.json']).to.equal(1);
+
+      applyCompanyChanges(companies, changes);
+      const expected = new Map(sandbox.companies().map((c) => [c.externalCompanyId as string, c]));
+      for (const [key, row] of companies)
+        for (const field of COMPANY_TEXT_FIELDS) expect(row[field] ?? null, `${key} ${field}`).to.equal(expected.get(key)![field] ?? null);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe('source-marketo leads: calls', function () {
   this.timeout(120_000);
   it('a sync with nothing new emits no lead and walks only from its cursors (one token for the 3 walks, 3 pages, no Get Leads)', async () => {

@@ -114,7 +114,8 @@ describe('source-marketo: one walk serves several streams', function () {
     expect(both.exitCode, both.stderr).to.equal(0);
     const shared = sandbox.counters.byEndpoint();
     // One page of each change endpoint and one token; Describe Lead and Get Activity Types once;
-    // Get Leads once for the changed and merged-into leads. The two Get Lead Activities pages are
+    // Get Leads once for the changed and merged-into leads; Describe Company once, as lead_changes
+    // read Change Data Values (are they of company fields?). The two Get Lead Activities pages are
     // lead_changes' Merge Leads walk and then leads' walk over every field-changing type, a wider
     // set (with `activities` in the sync, its groups serve both).
     expect(shared).to.deep.equal({
@@ -124,6 +125,7 @@ describe('source-marketo: one walk serves several streams', function () {
       'GET /rest/v1/activities/leadchanges.json': 1,
       'GET /rest/v1/activities/deletedleads.json': 1,
       'GET /rest/v1/leads/describe.json': 1,
+      'GET /rest/v1/companies/describe.json': 1,
       'GET /rest/v1/leads.json': 1,
     });
     expect(both.records('lead_changes').filter((r: any) => r.data.activityTypeId === 13)).to.have.length(5);
