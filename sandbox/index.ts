@@ -21,6 +21,7 @@ import { AssetEndpoints } from './asset-endpoints';
 import { assetControl, type SandboxAssets } from './asset-control';
 import { AssetStore } from './assets';
 import { ListMembership } from './list-membership';
+import { PROGRAM_MEMBER_FIELDS, ProgramMemberEndpoints, ProgramMemberStore, type ProgramMember } from './program-members';
 import { RequestIds } from './envelope';
 import { FaultQueue, type Fault } from './faults';
 import { LeadEndpoints } from './lead-endpoints';
@@ -50,6 +51,7 @@ export type { CustomObjectType, CustomObjectFieldType } from './custom-objects';
 export { DEFAULT_CUSTOM_OBJECTS } from './custom-objects';
 export type { ObjectRecord, ObjectRelationship } from './object-store';
 export type { WriteRecord } from './write-log';
+export type { ProgramMember } from './program-members';
 export { decodePagingToken, encodePagingToken } from './paging';
 
 /** A company record as Get Companies would return it with every field (id, externalCompanyId, ...). */
@@ -141,6 +143,27 @@ export interface SandboxOptions {
   segmentationCount?: number;
   /** Static lists generated initially, ids from 2001; default 4 (the lists Add to List activities name). */
   staticListCount?: number;
+  /**
+   * Most memberships a Get Program Members query other than by leadId may match before it answers
+   * 1003 (Marketo: 100,000); lower it to reach the ceiling with small data.
+   */
+  programMemberQueryLimit?: number;
+}
+
+/** Program membership "in the Marketo UI": read it as Get Program Members serves it, and change it. */
+export interface SandboxProgramMembers {
+  /** The members of a program (of leads that exist), ascending lead id, with every field. */
+  list(programId: number): Record<string, unknown>[];
+  /**
+   * Sets the status of leads in a program (Change Program Status): non-members join; each change
+   * moves `updatedAt` to the clock and logs a Change Status in Progression (104) activity.
+   * Returns the leads whose status changed. Throws for an unknown program, lead or status.
+   */
+  setStatus(programId: number, leadIds: number[], statusName: string): number[];
+  /** Changes a member's custom fields; `updatedAt` moves to the clock. */
+  updateData(programId: number, leadId: number, values: { registrationCode?: string; webinarUrl?: string }): void;
+  /** Removes leads from a program; Get Program Members simply stops returning them. Returns those removed. */
+  remove(programId: number, leadIds: number[]): number[];
 }
 
 export interface SandboxCounters {
@@ -259,6 +282,8 @@ export interface Sandbox {
   leadPartitionOf(id: number): LeadPartition;
   /** Marketing assets (programs, smart campaigns, segmentations, segments): read and change them. */
   assets: SandboxAssets;
+  /** Program membership (Get Program Members). */
+  programMembers: SandboxProgramMembers;
   /** Bulk export jobs (leads and activities) and controls over them. */
   bulkExports: {
     /** Every job created, with its status, filter and how often its file was downloaded. */
@@ -381,6 +406,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const operations = new LeadOperations({ leads: leadStore, companies: companyStore, generator, details, now });
   const view = new LeadView(leadStore, companyStore);
   const lists = new ListMembership({ store, details, generator, assets: assetStore, leads: leadStore, view, now });
+  const programMembers = new ProgramMemberStore({
+    program: (id) => {
+      const program = assetStore.programs.get(id);
+      return program && { name: program.name, createdSec: program.createdSec };
+    },
+    leadExists: (id) => leadStore.has(id),
+    now,
+    queryLimit: options.programMemberQueryLimit,
+    onStatusChange: (member: ProgramMember, oldStatus: string, atSec: number) => {
+      const program = assetStore.programs.get(member.programId);
+      generator.writeExplicit(F.TYPE_CHANGE_STATUS_IN_PROGRESSION, atSec, member.leadId, {
+        primaryAttributeValueId: member.programId,
+        primaryAttributeValue: program?.name,
+        attributes: [
+          { name: 'New Status', value: member.statusName },
+          { name: 'Old Status', value: oldStatus },
+          { name: 'Reason', value: 'Changed by Marketo UI' },
+          { name: 'Success', value: member.reachedSuccess },
+        ],
+      });
+    },
+  });
+  programMembers.generate(
+    seed,
+    [...assetStore.programs.keys()],
+    leadStore.all().map((l) => l.id),
+    startSec,
+  );
 
   // Behaviour: identity, limits, faults, counters.
   const tokens = new TokenStore({
@@ -623,6 +676,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ),
     assets: new AssetEndpoints(assetStore),
     lists,
+    programMembers: new ProgramMemberEndpoints(programMembers),
     bulk: new BulkEndpoints({ jobs: bulkJobs, fields: leadStore.fields, updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true }),
     latencyMs: o.latencyMs,
     acceptQueryToken: o.acceptQueryToken,
@@ -656,6 +710,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     },
     assets: assetControl(assetStore, now, seed, lists),
+    programMembers: {
+      list: (programId: number) => programMembers.list(programId).map((m) => programMembers.view(m, PROGRAM_MEMBER_FIELDS.map((f) => f.name))),
+      setStatus: (programId: number, leadIds: number[], statusName: string) => programMembers.setStatus(programId, leadIds, statusName),
+      updateData: (programId: number, leadId: number, values: { registrationCode?: string; webinarUrl?: string }) =>
+        programMembers.updateData(programId, leadId, values),
+      remove: (programId: number, leadIds: number[]) => programMembers.remove(programId, leadIds),
+    },
     leadFields: () => leadStore.fields.describe().map((f) => ({ ...f })),
     leadPartitions: () => partitions.list(),
     leadLastChangedAt: (id) => {

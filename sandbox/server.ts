@@ -28,6 +28,7 @@ import type { CallLimiter } from './limits';
 import type { CustomObjectEndpoints } from './custom-object-endpoints';
 import type { ObjectEndpoints } from './object-endpoints';
 import * as F from './marketo-facts';
+import type { ProgramMemberEndpoints } from './program-members';
 import type { RequestContext } from './request-context';
 import { textOf } from '../protocol/text';
 
@@ -50,6 +51,7 @@ export interface ServerDeps {
   bulk: BulkEndpoints;
   assets: AssetEndpoints;
   lists: ListMembership;
+  programMembers: ProgramMemberEndpoints;
   latencyMs: number;
   acceptQueryToken: boolean;
   gzip: boolean;
@@ -152,6 +154,7 @@ export class MarketoHttpServer {
       ]),
       ...deps.assets.routes(),
       { method: 'GET', path: /^\/rest\/v1\/lists\/(\d+)\/leads\.json$/, handle: (x) => deps.lists.getLeadsByList(x) },
+      ...deps.programMembers.routes(),
     ];
     this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {
