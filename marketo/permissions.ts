@@ -8,6 +8,7 @@
 const OBJECT_OF_PATH: Array<[RegExp, string]> = [
   [/^\/(rest|bulk)\/v1\/activities[/.]/, 'Activity'],
   [/^\/(rest|bulk)\/v1\/leads[/.]/, 'Lead'],
+  [/^\/(rest|bulk)\/v1\/programs?\/(\d+\/)?members[/.]/, 'Lead'], // Describe / Get / bulk extract of Program Members (Program Members)
   [/^\/rest\/v1\/companies[/.]/, 'Company'],
   [/^\/(rest|bulk)\/v1\/customobjects[/.]/, 'Custom Object'],
   [/^\/rest\/v1\/opportunities[/.]/, 'Opportunity'],

@@ -5,6 +5,7 @@ import { customObjectStreams } from './custom-objects';
 import { DeletedLeadsStream } from './deleted-leads';
 import { LeadChangesStream } from './lead-changes';
 import { LeadsStream } from './leads';
+import { ProgramMembersStream } from './program-members';
 import { ProgramsStream } from './programs';
 import { SegmentsStream } from './segmentation-segments';
 import { SegmentationsStream } from './segmentations';
@@ -30,6 +31,7 @@ export function allStreams(): SourceStream[] {
 function assetStreams(): SourceStream[] {
   return [
     new ProgramsStream(),
+    new ProgramMembersStream(),
     new SmartCampaignsStream(),
     new SegmentationsStream(),
     new SegmentsStream(),
