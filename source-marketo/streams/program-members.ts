@@ -59,6 +59,11 @@ export class ProgramMembersStream implements SourceStream {
     const state = parseProgramMembersState(ctx.syncMode === 'incremental' ? rawState : undefined);
     const cursor = state.updatedAt;
     const pass: MemberPass = state.pass ?? { startedAt: secondOf(Date.now()), nextProgramId: 0 };
+    if (cursor && cursor >= pass.startedAt) {
+      // A cursor in the future (a clock moved back, a hand-edited state): nothing can be newer.
+      yield { state: { updatedAt: cursor } };
+      return;
+    }
     const members = new ProgramMemberEndpoints(ctx.endpoints.client);
     const description = await members.describe();
     const { fields, vanished } = requestedObjectFields(description.fields, ctx.selectedFields, [...PROGRAM_MEMBER_KEY, 'updatedAt']);
