@@ -711,7 +711,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     assets: assetControl(assetStore, now, seed, lists),
     programMembers: {
-      list: (programId: number) => programMembers.list(programId).map((m) => programMembers.view(m, PROGRAM_MEMBER_FIELDS.map((f) => f.name))),
+      list: (programId: number) =>
+        programMembers.list(programId).map((m) =>
+          programMembers.view(
+            m,
+            PROGRAM_MEMBER_FIELDS.map((f) => f.name),
+          ),
+        ),
       setStatus: (programId: number, leadIds: number[], statusName: string) => programMembers.setStatus(programId, leadIds, statusName),
       updateData: (programId: number, leadId: number, values: { registrationCode?: string; webinarUrl?: string }) =>
         programMembers.updateData(programId, leadId, values),

@@ -26,6 +26,7 @@ import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } fr
 import { rngFor } from './prng';
 import type { RequestContext } from './request-context';
 import * as S from './sample-data';
+import { textOf } from '../protocol/text';
 
 const SALT_MEMBERS = 0x9e3b;
 
@@ -159,7 +160,7 @@ export class ProgramMemberStore {
 
   private members(programId: number): Map<number, ProgramMember> {
     let members = this.byProgram.get(programId);
-    if (!members) this.byProgram.set(programId, (members = new Map()));
+    if (!members) this.byProgram.set(programId, (members = new Map<number, ProgramMember>()));
     return members;
   }
 
@@ -317,7 +318,8 @@ export class ProgramMemberEndpoints {
   private fieldsOf(req: RequestContext): Parsed<string[]> {
     const names = listParam(req.params, 'fields');
     for (const name of names) {
-      if (!PROGRAM_MEMBER_FIELDS.some((f) => f.name === name)) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name)) };
+      if (!PROGRAM_MEMBER_FIELDS.some((f) => f.name === name))
+        return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name)) };
     }
     return { ok: true, value: names.length > 0 ? names : DEFAULT_FIELDS };
   }
@@ -345,6 +347,6 @@ export class ProgramMemberEndpoints {
       return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(filterType)) };
     }
     const wanted = new Set(values.map((v) => (field.dataType === 'boolean' ? v.toLowerCase() : v)));
-    return { ok: true, value: (m) => wanted.has(String(this.store.view(m, [filterType])[filterType] ?? '')) };
+    return { ok: true, value: (m) => wanted.has(textOf(this.store.view(m, [filterType])[filterType] ?? '')) };
   }
 }

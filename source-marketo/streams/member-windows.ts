@@ -23,7 +23,7 @@ export interface MemberWindow {
 export function updatedAtWindows(from: string, to: string, maxSeconds = UPDATED_AT_WINDOW_SECONDS): MemberWindow[] {
   const windows: MemberWindow[] = [];
   if (from >= to) return windows;
-  for (let start = from; ; ) {
+  for (let start = from; ;) {
     const limit = addSeconds(start, maxSeconds);
     const end = limit < to ? limit : to;
     windows.push({ startAt: start, endAt: end });

@@ -1,5 +1,5 @@
 import { MarketoRequestError } from '../../marketo/errors';
-import { MemberFilter, PROGRAM_MEMBER_KEY, ProgramMemberDescription, ProgramMemberEndpoints } from '../../marketo/program-member-endpoints';
+import { PROGRAM_MEMBER_KEY, ProgramMemberDescription, ProgramMemberEndpoints } from '../../marketo/program-member-endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { addSeconds, secondOf, toMarketoSecond } from '../dates';
 import { assetDate, assetsOf } from './asset-stream';
@@ -43,7 +43,7 @@ interface ProgramRef {
  * pass, so a killed sync resumes after the last group it finished. Members removed from a program
  * are not reported: the API gives no trace of them (a full refresh drops them).
  */
-export class ProgramMembersStream implements SourceStream {
+export class ProgramMembersStream implements SourceStream<ProgramMembersState> {
   readonly name = 'program_members';
   readonly primaryKey = PROGRAM_MEMBER_KEY.map((k) => [k]);
   readonly cursorField = ['updatedAt'];
@@ -55,7 +55,7 @@ export class ProgramMembersStream implements SourceStream {
     return buildObjectSchema((await new ProgramMemberEndpoints(ctx.endpoints.client).describe()).fields, PROGRAM_MEMBER_KEY);
   }
 
-  async *read(ctx: ReadContext, rawState: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
+  async *read(ctx: ReadContext, rawState: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<ProgramMembersState>> {
     const state = parseProgramMembersState(ctx.syncMode === 'incremental' ? rawState : undefined);
     const cursor = state.updatedAt;
     const pass: MemberPass = state.pass ?? { startedAt: secondOf(Date.now()), nextProgramId: 0 };
@@ -90,10 +90,10 @@ export class ProgramMembersStream implements SourceStream {
   }
 }
 
-function checkpoint(cursor: string | undefined, pass: MemberPass): Record<string, unknown> {
+function checkpoint(cursor: string | undefined, pass: MemberPass): ProgramMembersState {
   const state: ProgramMembersState = { pass: { ...pass } };
   if (cursor) state.updatedAt = cursor;
-  return state as Record<string, unknown>;
+  return state;
 }
 
 /** Every program (Get Programs, 200 a call), ascending id, with its creation second. */
@@ -141,9 +141,15 @@ class ProgramReader {
         if (!(err instanceof MarketoRequestError)) throw err;
         if (err.code !== undefined && FILTER_REFUSED_CODES.has(err.code)) {
           this.fullFilter = false;
-          this.ctx.log('WARN', `program_members: Marketo refused the filter on reachedSuccess (${err.message}); programs are read by updatedAt ranges instead.`);
+          this.ctx.log(
+            'WARN',
+            `program_members: Marketo refused the filter on reachedSuccess (${err.message}); programs are read by updatedAt ranges instead.`,
+          );
         } else if (err.code === CEILING_CODE) {
-          this.ctx.log('INFO', `program_members: program ${program.id} has more members than one query may return (${err.message}); reading it by updatedAt ranges.`);
+          this.ctx.log(
+            'INFO',
+            `program_members: program ${program.id} has more members than one query may return (${err.message}); reading it by updatedAt ranges.`,
+          );
         } else throw err;
       }
     }
@@ -161,7 +167,7 @@ class ProgramReader {
   /** One range; past the 100,000 ceiling, its two halves. */
   private async readWindow(programId: number, window: MemberWindow): Promise<Record<string, unknown>[]> {
     try {
-      return await this.members.all(programId, window as MemberFilter, this.fields);
+      return await this.members.all(programId, window, this.fields);
     } catch (err) {
       const halves = err instanceof MarketoRequestError && err.code === CEILING_CODE ? splitWindow(window) : undefined;
       if (!halves) throw err;

@@ -57,7 +57,16 @@ describe('source-marketo program_members: membership read per program, increment
     expect(stream.source_defined_primary_key).to.deep.equal([['programId'], ['leadId']]);
     expect(stream.default_cursor_field).to.deep.equal(['updatedAt']);
     expect(stream.supported_sync_modes).to.deep.equal(['full_refresh', 'incremental']);
-    expect(columns).to.include.members(['programId', 'leadId', 'statusName', 'reachedSuccess', 'membershipDate', 'updatedAt', 'registrationCode', 'webinarUrl']);
+    expect(columns).to.include.members([
+      'programId',
+      'leadId',
+      'statusName',
+      'reachedSuccess',
+      'membershipDate',
+      'updatedAt',
+      'registrationCode',
+      'webinarUrl',
+    ]);
     expect(stream.json_schema.properties.programId.type).to.equal('integer');
     expect(stream.json_schema.properties.registrationCode.type).to.deep.equal(['null', 'string']);
   });

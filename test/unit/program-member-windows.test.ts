@@ -3,7 +3,9 @@ import { parseProgramMembersState, splitWindow, updatedAtWindows, UPDATED_AT_WIN
 
 describe('program_members: updatedAt ranges and state', () => {
   it('one range when the cursor is less than 7 days back; none when there is nothing to read', () => {
-    expect(updatedAtWindows('2026-03-01T00:00:00Z', '2026-03-01T06:00:00Z')).to.deep.equal([{ startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-01T06:00:00Z' }]);
+    expect(updatedAtWindows('2026-03-01T00:00:00Z', '2026-03-01T06:00:00Z')).to.deep.equal([
+      { startAt: '2026-03-01T00:00:00Z', endAt: '2026-03-01T06:00:00Z' },
+    ]);
     expect(updatedAtWindows('2026-03-01T06:00:00Z', '2026-03-01T06:00:00Z')).to.deep.equal([]);
     expect(updatedAtWindows('2026-03-02T00:00:00Z', '2026-03-01T00:00:00Z')).to.deep.equal([]);
   });
@@ -17,7 +19,10 @@ describe('program_members: updatedAt ranges and state', () => {
     expect(windows[2].endAt).to.equal('2026-01-20T00:00:00Z');
     // Every second strictly inside (from, to) lies strictly inside some range.
     for (const s of ['2026-01-07T23:59:00Z', '2026-01-14T23:58:00Z', windows[0].endAt, windows[1].endAt]) {
-      expect(windows.some((w) => w.startAt < s && s < w.endAt), s).to.equal(true);
+      expect(
+        windows.some((w) => w.startAt < s && s < w.endAt),
+        s,
+      ).to.equal(true);
     }
   });
 
@@ -30,10 +35,12 @@ describe('program_members: updatedAt ranges and state', () => {
   });
 
   it('reads its state leniently: a cursor in any Marketo spelling, a pass only when complete', () => {
-    expect(parseProgramMembersState({ updatedAt: '2026-01-01T00:00:00+0000', pass: { startedAt: '2026-01-02T00:00:00Z', nextProgramId: 1205 } })).to.deep.equal({
-      updatedAt: '2026-01-01T00:00:00Z',
-      pass: { startedAt: '2026-01-02T00:00:00Z', nextProgramId: 1205 },
-    });
+    expect(parseProgramMembersState({ updatedAt: '2026-01-01T00:00:00+0000', pass: { startedAt: '2026-01-02T00:00:00Z', nextProgramId: 1205 } })).to.deep.equal(
+      {
+        updatedAt: '2026-01-01T00:00:00Z',
+        pass: { startedAt: '2026-01-02T00:00:00Z', nextProgramId: 1205 },
+      },
+    );
     expect(parseProgramMembersState({ pass: { startedAt: '2026-01-02T00:00:00Z' } })).to.deep.equal({});
     expect(parseProgramMembersState(undefined)).to.deep.equal({});
   });

@@ -77,11 +77,22 @@ describe('sandbox: Describe Program Member and Get Program Members', function ()
   it('answers 1003 past the membership ceiling, except by leadId', async () => {
     const big = [1201, 1202, 1203].find((id) => sb.programMembers.list(id).length > 40);
     const id = big ?? 1201;
-    if (!big) sb.programMembers.setStatus(id, sb.leads().map((l) => l.id).slice(0, 60), 'Invited');
+    if (!big)
+      sb.programMembers.setStatus(
+        id,
+        sb
+          .leads()
+          .map((l) => l.id)
+          .slice(0, 60),
+        'Invited',
+      );
     const body = await members(id, 'filterType=reachedSuccess&filterValues=true,false');
     expect(errorOf(body)).to.deep.equal([false, '1003']);
     expect(body.errors[0].message).to.match(/^Matching membership size: \d+ exceeds the limit allowed \(40\) for this api$/);
-    const some = sb.programMembers.list(id).slice(0, 2).map((m) => m.leadId);
+    const some = sb.programMembers
+      .list(id)
+      .slice(0, 2)
+      .map((m) => m.leadId);
     expect((await members(id, `filterType=leadId&filterValues=${some.join(',')}`)).result.map((m: Json) => m.leadId)).to.deep.equal(some);
   });
 
