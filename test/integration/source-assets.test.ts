@@ -51,18 +51,45 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
   });
   after(() => sandbox.close());
 
-  it('programs: a full read pages by 200 and adds tags and costs by id; incremental reads ask the server for what changed and emit exactly that', async () => {
+  it('programs: a full read pages by 200; without the tags and costs columns it makes no Get Program by Id call', async () => {
     const catalog = catalogFor(discovered, ['programs']);
+    const schema = structuredClone(catalog.streams[0].stream.json_schema); // the discovered catalog's own object
+    delete schema.properties.tags;
+    delete schema.properties.costs;
+    catalog.streams[0].stream.json_schema = schema;
     sandbox.counters.reset();
-    // One Get Program by Id per program: 205 calls at the 100 calls / 20 s the config allows.
-    const full = await read(sourceConfig(sandbox), catalog, undefined, { timeoutMs: 150_000 });
+    const full = await read(sourceConfig(sandbox), catalog);
     expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
-    expect(byId(emitted(full, 'programs'))).to.deep.equal(byId(sandbox.assets.programs().map(normalised)));
-    expect(calls(sandbox, 'GET /rest/asset/v1/programs.json')).to.equal(2); // 200 + 5
-    expect(calls(sandbox, /^GET \/rest\/asset\/v1\/program\/\d+\.json$/)).to.equal(205);
+    const browseView = (p: Record<string, unknown>) => {
+      const { tags: _tags, costs: _costs, ...rest } = normalised(p);
+      return rest;
+    };
+    expect(byId(emitted(full, 'programs'))).to.deep.equal(byId(sandbox.assets.programs().map(browseView)));
+    expect(sandbox.counters.byEndpoint()).to.deep.equal({ 'GET /rest/asset/v1/programs.json': 2 }); // 200 + 5
+  });
+
+  it('programs: tags and costs by id for every program emitted; incremental reads ask the server for what changed and emit exactly that', async () => {
+    const catalog = catalogFor(discovered, ['programs']);
+    // A cursor with 60 programs updated after it: one filtered browse and one Get Program by Id
+    // each (fewer than the 100 calls per 20 s the config allows, so the test does not wait).
+    const programs = sandbox.assets.programs().map(normalised);
+    const cursor = programs
+      .map((p) => p.updatedAt as string)
+      .sort()
+      .reverse()[60];
+    const newer = programs.filter((p) => (p.updatedAt as string) > cursor);
+    expect(newer.length).to.be.within(55, 60);
+    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'programs' }, stream_state: { updatedAt: cursor } } }];
+    sandbox.counters.reset();
+    const recent = await read(sourceConfig(sandbox), catalog, state);
+    expect(checkRecords(recent.messages, catalog)).to.deep.equal([]);
+    expect(byId(emitted(recent, 'programs'))).to.deep.equal(byId(newer));
+    expect(newer.some((p) => p.tags !== null) && newer.some((p) => p.costs !== null)).to.equal(true);
+    expect(calls(sandbox, 'GET /rest/asset/v1/programs.json')).to.equal(1);
+    expect(calls(sandbox, /^GET \/rest\/asset\/v1\/program\/\d+\.json$/)).to.equal(newer.length);
 
     sandbox.counters.reset();
-    const idle = await read(sourceConfig(sandbox), catalog, nextState(full));
+    const idle = await read(sourceConfig(sandbox), catalog, nextState(recent));
     expect(emitted(idle, 'programs')).to.deep.equal([]);
     expect(sandbox.counters.byEndpoint()).to.deep.equal({ 'GET /rest/asset/v1/programs.json': 1 }); // "No assets found" is an empty answer
 

@@ -141,3 +141,52 @@ describe('source-marketo program_members: membership read per program, increment
     expect(result.records('activity_types').length).to.be.greaterThan(0);
   });
 });
+
+describe('source-marketo program_members: programs past the ceiling of one query', function () {
+  this.timeout(120_000);
+  let sandbox: Sandbox;
+
+  before(async () => {
+    sandbox = await startSandbox({ seed: 47, leadCount: 90, activityCount: 100, programCount: 0, rateLimit: null, programMemberQueryLimit: 25 });
+  });
+  after(() => sandbox.close());
+
+  function marketo(programId: number): Set<string> {
+    return new Set(sandbox.programMembers.list(programId).map(key));
+  }
+
+  it('a program with more members than a query may match is read by updatedAt ranges, halved until each fits', async () => {
+    // A program created four hours ago; 60 leads join it in three batches an hour apart.
+    sandbox.clock.advance(-4 * HOUR);
+    const program = sandbox.assets.createProgram('Big Webinar').id as number;
+    const leads = sandbox.leads().map((l) => l.id);
+    for (const batch of [0, 1, 2]) {
+      sandbox.clock.advance(HOUR);
+      sandbox.programMembers.setStatus(program, leads.slice(batch * 20, batch * 20 + 20), 'Invited');
+    }
+    sandbox.clock.advance(HOUR);
+    const discovered = await discover(sourceConfig(sandbox));
+    const catalog = catalogFor(discovered, ['program_members']);
+
+    sandbox.counters.reset();
+    const full = await read(sourceConfig(sandbox), catalog);
+    expect(new Set(emitted(full).map(key))).to.deep.equal(marketo(program));
+    expect(marketo(program).size).to.equal(60);
+    // The reachedSuccess query and the first range are refused (60 > 25), then the halves are read.
+    expect(sandbox.counters.errorsByCode()['1003']).to.be.at.least(2);
+    expect(full.traces('ERROR')).to.deep.equal([]);
+
+    // 30 status changes since the cursor (five minutes before the full read began), 100 s apart:
+    // the range since the cursor is halved too.
+    sandbox.clock.advance(-200_000);
+    sandbox.programMembers.setStatus(program, leads.slice(0, 15), 'Registered');
+    sandbox.clock.advance(100_000);
+    sandbox.programMembers.setStatus(program, leads.slice(15, 30), 'Registered');
+    sandbox.clock.advance(100_000);
+    sandbox.counters.reset();
+    const incremental = await read(sourceConfig(sandbox), catalog, nextState(full));
+    expect(new Set(emitted(incremental).map(key))).to.deep.equal(new Set(leads.slice(0, 30).map((l) => `${program}:${l}`)));
+    expect(emitted(incremental).every((r) => r.statusName === 'Registered')).to.equal(true);
+    expect(sandbox.counters.errorsByCode()['1003']).to.be.at.least(1);
+  });
+});
