@@ -260,7 +260,12 @@ export async function* readBulkWindows<T>(
     const filter = new RereadFilter(head.lost ?? [], progress);
     let batch: T[] = [];
     let reread: LostRead[] | undefined;
-    for await (const { row, endOffset } of readBulkFile(body, { startOffset: head.offset, columns: head.columns, onColumns: (c) => (head.columns = c) })) {
+    for await (const { row, endOffset } of readBulkFile(body, {
+      startOffset: head.offset,
+      columns: head.columns,
+      onColumns: (c) => (head.columns = c),
+      size: job.fileSize,
+    })) {
       const identity = source.identify(row);
       advance(progress, identity);
       const decision = filter.decide(identity);
@@ -309,7 +314,7 @@ export const MIN_WINDOW_MS = 3600_000;
  * allowance left (`room` bytes) fits at the measured bytes per unit of history; 0 when even a
  * short window does not fit.
  */
-function windowSpan(state: BulkBackfillState, from: string, room: number): number {
+export function windowSpan(state: BulkBackfillState, from: string, room: number): number {
   const max = Math.min(BULK_MAX_DATE_RANGE_DAYS * DAY_MS, Date.parse(state.until) - Date.parse(from));
   const m = state.measured;
   if (!m) return room > 0 ? Math.min(max, PROBE_WINDOW_MS) : 0;
@@ -328,10 +333,13 @@ function bytesOf(state: BulkBackfillState, from: string, to: string): number {
   return m && m.spanMs > 0 ? (m.bytes / m.spanMs) * (Date.parse(to) - Date.parse(from)) : 0;
 }
 
-/** Records of the history not read yet: measured density when files were read, else the first pages' estimate. */
+/**
+ * Records of the history no job covers yet (the windows already queued are read through their
+ * files): measured density when files were read, else the first pages' estimate.
+ */
 function historyLeft(state: BulkBackfillState): number {
   const m = state.measured;
-  const leftMs = Math.max(0, Date.parse(state.until) - Date.parse(state.jobs[0]?.from ?? state.next));
+  const leftMs = Math.max(0, Date.parse(state.until) - Date.parse(state.next));
   if (m && m.spanMs > 0) return Math.ceil((m.records / m.spanMs) * leftMs);
   return state.estimatedRecords ?? 0;
 }
