@@ -428,6 +428,16 @@ async function backfill(): Promise<Record<string, unknown>> {
       peaks[method] = run.peakRssMb;
       out[`${method}_records`] = run.records;
       out[`${method}_api_calls`] = `${counters.total} (bulk ${bulkCalls}, ${bulk.jobs.length} jobs)`;
+      // Where the calls went, by endpoint family (bulk calls carry an export id in their path).
+      const families: Record<string, number> = {};
+      for (const [k, v] of Object.entries(counters.byEndpoint)) {
+        const family = k.replace(/\/export\/[0-9a-f-]{36}\//, '/export/{id}/');
+        families[family] = (families[family] ?? 0) + v;
+      }
+      out[`${method}_calls_by_endpoint`] = Object.entries(families)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       out[`${method}_seconds`] = round(run.seconds, 1);
       out[`${method}_export_mb`] = round(bulk.exportedBytesToday / 2 ** 20, 1);
       out[`${method}_peak_rss_mb`] = run.peakRssMb;

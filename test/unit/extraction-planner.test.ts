@@ -63,6 +63,9 @@ describe('extraction planner', () => {
     const cases: Array<{ name: string; state: BulkBackfillState; room: number; days: number }> = [
       { name: 'nothing measured yet: a probe day', state: newBulkState(from, iso(NOW), 0), room: 500 * MB, days: 1 },
       { name: 'nothing measured, no room', state: newBulkState(from, iso(NOW), 0), room: 0, days: 0 },
+      // 4,500,000 records over 90 days at 300 bytes a row: a probe day should weigh 15,000,000 bytes.
+      { name: 'nothing measured, room for the probe day the first pages promise', state: newBulkState(from, iso(NOW), 4_500_000), room: 15_000_000, days: 1 },
+      { name: 'nothing measured, a byte short of it: none', state: newBulkState(from, iso(NOW), 4_500_000), room: 14_999_999, days: 0 },
       { name: '10 MB a day, 500 MB of room: 31 days', state: { ...newBulkState(from, iso(NOW), 0), measured: measured(10 * MB) }, room: 500 * MB, days: 31 },
       { name: '10 MB a day, 95 MB of room: 9.5 days', state: { ...newBulkState(from, iso(NOW), 0), measured: measured(10 * MB) }, room: 95 * MB, days: 9.5 },
       {
@@ -210,12 +213,13 @@ describe('extraction planner', () => {
      * small (a "MB" here is a KiB of real file): each window's file is one row padded to 10 such
      * MB per day of its span, and counts 3,000 records per day.
      */
-    function fakeBulk(quotaMb = Infinity) {
+    function fakeBulk(quotaMb = Infinity, recordsPerDay = 3000) {
+      const downloads: string[] = [];
       const jobs: Array<{ exportId: string; from: string; to: string }> = [];
       let exported = 0;
       const sized = (j: { exportId: string; from: string; to: string }): BulkJob => {
         const days = (Date.parse(j.to) - Date.parse(j.from)) / DAY;
-        return { exportId: j.exportId, status: 'Completed', fileSize: Math.round(days * 10 * KB), numberOfRecords: Math.round(days * 3000) };
+        return { exportId: j.exportId, status: 'Completed', fileSize: Math.round(days * 10 * KB), numberOfRecords: Math.round(days * recordsPerDay) };
       };
       const endpoints = {
         poll: { minMs: 1, maxMs: 1 },
@@ -224,6 +228,7 @@ describe('extraction planner', () => {
         waitForEnd: async (_o: string, job: BulkJob) => job,
         file: async (_o: string, id: string) => {
           const j = jobs.find((x) => x.exportId === id)!;
+          downloads.push(id);
           const start = `marketoGUID,activityDate,pad\n${jobs.indexOf(j) + 1},${j.from},`;
           return Readable.from([Buffer.from(`${start}${'x'.repeat(sized(j).fileSize! - start.length - 1)}\n`)]);
         },
@@ -235,13 +240,14 @@ describe('extraction planner', () => {
         exported += sized(job).fileSize!;
         return { exportId: job.exportId, status: 'Created' };
       };
-      return { endpoints, create, jobs };
+      return { endpoints, create, jobs, downloads };
     }
 
-    async function run(method: ExtractionMethod, allowanceMb: number, callsLeft: number | undefined, quotaMb?: number) {
-      const bulk = fakeBulk(quotaMb);
+    async function run(method: ExtractionMethod, allowanceMb: number, callsLeft: number | undefined, quotaMb?: number, recordsPerDay?: number) {
+      const bulk = fakeBulk(quotaMb, recordsPerDay);
       const logs: string[] = [];
-      const state = newBulkState(iso(NOW - 90 * DAY), iso(NOW), 270_000);
+      // The first pages' estimate, in rows of 300 bytes: a probe day of 10 (scaled) MB.
+      const state = newBulkState(iso(NOW - 90 * DAY), iso(NOW), (90 * 10 * KB) / 300);
       const ctx = {
         bulk: bulk.endpoints,
         method,
@@ -264,7 +270,7 @@ describe('extraction planner', () => {
         error = err as Error;
       }
       const windows = bulk.jobs.map((j) => [(Date.parse(j.from) - (NOW - 90 * DAY)) / DAY, (Date.parse(j.to) - (NOW - 90 * DAY)) / DAY]);
-      return { windows, until: (Date.parse(state.until) - (NOW - 90 * DAY)) / DAY, error, logs, items };
+      return { windows, until: (Date.parse(state.until) - (NOW - 90 * DAY)) / DAY, error, logs, items, downloads: bulk.downloads.length };
     }
 
     it('1,000 MB, bulk: a probe day, then 31, 31 and 27 days; the whole history (900 MB) through files', async () => {
@@ -278,6 +284,14 @@ describe('extraction planner', () => {
       ]);
       expect(r.until).to.equal(90);
       expect(r.items).to.deep.equal(['1', '2', '3', '4']);
+      expect(r.downloads).to.equal(4);
+    });
+
+    it('windows whose jobs found no record are not downloaded (a header only): the calls go to the files that hold records', async () => {
+      const r = await run('bulk', 1000, undefined, undefined, 0);
+      expect(r.error).to.equal(undefined);
+      expect(r.windows).to.have.length(4);
+      expect(r.downloads).to.equal(0);
     });
 
     it('100 MB, auto, no budget: the probe day and 9 days fill the allowance; the other 80 days (240,000 records, 800 calls) go to REST', async () => {
