@@ -157,6 +157,8 @@ export interface DetailsContext {
   fields: LeadFieldStore;
   /** Leave `id` out of activities, as "Activity Service" instances do (Activities). */
   omitActivityIds: boolean;
+  /** Types and attributes added since the sandbox started: their values on the activities created since. */
+  typeChanges?: { extend<T extends Generated>(row: ActivityRow, details: T): T };
 }
 
 export class ActivityDetails {
@@ -233,9 +235,8 @@ export class ActivityDetails {
   }
 
   private details(row: ActivityRow): Generated {
-    const explicit = this.explicit.get(row.id);
-    if (explicit) return explicit;
-    return this.generate(row);
+    const details = this.explicit.get(row.id) ?? this.generate(row);
+    return this.ctx.typeChanges ? this.ctx.typeChanges.extend(row, details) : details;
   }
 
   private generate(row: ActivityRow): Generated {

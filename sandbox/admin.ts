@@ -23,6 +23,8 @@ export type SandboxControl = Pick<
   | 'deleteLead'
   | 'mergeLeads'
   | 'addLeadField'
+  | 'addActivityType'
+  | 'addActivityAttribute'
   | 'hideLeadField'
   | 'showLeadField'
   | 'companies'
@@ -60,6 +62,8 @@ const HELP = {
     'POST /__sandbox/leads/{id}/partition[?at=ISO]': 'body {"partitionId": 2}: Change Lead Partition; answers {changed}',
     'GET /__sandbox/clock': 'the sandbox clock {now: ISO}',
     'POST /__sandbox/clock': 'body {"advanceMs": n} or {"at": ISO}: moves the sandbox clock (tokens, limits, dates of writes, retention)',
+    'POST /__sandbox/activity-types': 'body {"name", "apiName"?, "primaryAttribute": {"name", "dataType"}, "attributes"?: [...]}: creates a custom activity type',
+    'POST /__sandbox/activity-types/attributes': 'body {"typeId", "name", "dataType", "apiName"?}: adds an attribute to an activity type',
     'POST /__sandbox/lead-fields': 'body {"name", "displayName", "dataType", "length"?, "readOnly"?}: adds a lead field',
     'DELETE /__sandbox/lead-fields/{name}': 'hides a lead field (gone from Describe; Get Leads answers 1006 for it)',
     'POST /__sandbox/lead-fields/{name}/show': 'shows a hidden lead field again',
@@ -239,6 +243,15 @@ export function createAdminHandler(control: SandboxControl) {
           return writeJson(res, 200, control.leads());
         case 'POST /__sandbox/leads':
           return writeJson(res, 200, control.createLead(parseObject(body)));
+        case 'POST /__sandbox/activity-types':
+          return writeJson(res, 200, control.addActivityType(parseObject(body) as unknown as Parameters<SandboxControl['addActivityType']>[0]));
+        case 'POST /__sandbox/activity-types/attributes': {
+          const { typeId, ...attribute } = parseObject(body) as { typeId?: unknown; name?: unknown; dataType?: unknown; apiName?: unknown };
+          if (typeof typeId !== 'number' || typeof attribute.name !== 'string' || typeof attribute.dataType !== 'string') {
+            return writeJson(res, 400, { error: 'body must be {"typeId", "name", "dataType", "apiName"?}' });
+          }
+          return writeJson(res, 200, control.addActivityAttribute(typeId, attribute as { name: string; dataType: string; apiName?: string }));
+        }
         case 'POST /__sandbox/lead-fields': {
           const f = parseObject(body);
           if (typeof f['name'] !== 'string' || typeof f['dataType'] !== 'string') {

@@ -6,7 +6,8 @@ import { ActivityDetails, type Activity, type ChangeOrigin, type LeadChange } fr
 import { ActivityEndpoints } from './activity-endpoints';
 import { ActivityGenerator, LEAD_PARTITION_FIELD } from './activity-generator';
 import { ActivityStore, type ActivityRow } from './activity-store';
-import { ACTIVITY_TYPES, cloneActivityTypes, type ActivityType } from './activity-types';
+import { ACTIVITY_TYPES, cloneActivityTypes, type ActivityAttributeType, type ActivityType } from './activity-types';
+import { ActivityTypeChanges } from './activity-type-changes';
 import { createAdminHandler, type SandboxControl } from './admin';
 import { TokenStore } from './auth';
 import { activityRow, csvLine, leadRow } from './bulk-csv';
@@ -41,6 +42,15 @@ import { RecordSkip } from './write-request';
 
 export type { Activity, ActivityAttribute, LeadChange, LeadChangeField } from './activity-details';
 export type { ActivityType, ActivityAttributeType } from './activity-types';
+
+/** A custom activity type as an admin creates it (Custom Activities). */
+export interface NewActivityType {
+  name: string;
+  apiName?: string;
+  description?: string;
+  primaryAttribute: ActivityAttributeType;
+  attributes?: ActivityAttributeType[];
+}
 export type { CallRecord } from './counters';
 export type { BulkJobView, BulkJobStatus, BulkObject } from './bulk-exports';
 export type { Fault } from './faults';
@@ -228,6 +238,13 @@ export interface Sandbox {
    */
   addActivities(n: number, opts?: { at?: string; typeIds?: number[] }): Activity[];
   activityTypes(): ActivityType[];
+  /**
+   * "In the Marketo UI" (Admin > Marketo Custom Activities): a new custom activity type, approved,
+   * with the next custom id; activities added from now on may be of it (addActivities typeIds).
+   */
+  addActivityType(def: NewActivityType): ActivityType;
+  /** A new secondary attribute on a type: activities created from now on carry a value for it. */
+  addActivityAttribute(typeId: number, attribute: ActivityAttributeType): ActivityType;
   /** Items Get Lead Changes would return for these fields (default: every Describe field). */
   leadChanges(fields?: string[]): Iterable<LeadChange>;
   /** Every lead, ascending id. */
@@ -367,10 +384,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     soap: { name: S.SEGMENTATION.field, readOnly: true },
   });
   const store = new ActivityStore();
-  const details = new ActivityDetails({ seed, apiUser: o.apiUser, fields: leadStore.fields, omitActivityIds: o.omitActivityIds });
-  const generator = new ActivityGenerator(seed, store, leadStore, details, now);
-  generator.generateInitial(activityCount, leadCount, startSec);
   const types = cloneActivityTypes(ACTIVITY_TYPES);
+  const typeChanges = new ActivityTypeChanges(seed, types, (): number => generator.peekNextId());
+  const details = new ActivityDetails({ seed, apiUser: o.apiUser, fields: leadStore.fields, omitActivityIds: o.omitActivityIds, typeChanges });
+  const generator: ActivityGenerator = new ActivityGenerator(seed, store, leadStore, details, now);
+  generator.generateInitial(activityCount, leadCount, startSec);
   const companyStore = new CompanyStore();
   const customObjectStores = createCustomObjectStores(options.customObjects ?? DEFAULT_CUSTOM_OBJECTS, seed);
   generateCompanies(companyStore, nonNegativeInteger('companyCount', options.companyCount ?? 0), seed, startSec);
@@ -621,6 +639,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         datedSec(opts),
       );
     },
+    addActivityType: (def) => cloneActivityTypes([typeChanges.addType(def)])[0],
+    addActivityAttribute: (typeId, attribute) => cloneActivityTypes([typeChanges.addAttribute(typeId, attribute)])[0],
     addLeadField: (field) => {
       const existing = leadStore.fields.getAny(field.name);
       if (existing && leadStore.fields.isHidden(field.name)) {

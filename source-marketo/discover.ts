@@ -3,7 +3,7 @@ import { MessageWriter } from '../protocol/output';
 import { parseSourceConfig } from './config';
 import { connect } from './connect';
 import { MarketoAccessDeniedError } from '../marketo/errors';
-import { allStreams, subscriptionStreams } from './streams';
+import { withSubscriptionStreams } from './streams';
 import { SourceStream, StreamContext } from './streams/stream';
 
 export async function describeStream(stream: SourceStream, ctx: StreamContext): Promise<AirbyteStream> {
@@ -25,7 +25,7 @@ export async function discover(rawConfig: unknown, writer: MessageWriter): Promi
   const config = parseSourceConfig(rawConfig);
   writer.redactor.add(config.connection.clientId, config.connection.clientSecret);
   const ctx = connect(config, writer);
-  const offered = [...allStreams(), ...(await subscriptionStreams(ctx))];
+  const offered = await withSubscriptionStreams(ctx);
   const streams = await Promise.all(offered.map((stream) => describeOrSkip(stream, ctx)));
   writer.write({ type: 'CATALOG', catalog: { streams: streams.filter((s): s is AirbyteStream => s !== undefined) } });
 }

@@ -10,7 +10,9 @@ import { connect } from './connect';
 import { ExportMeter } from './extraction-planner';
 import { BulkAllowanceSpentError } from './streams/bulk-backfill';
 import { ProgressReporter } from './progress';
-import { allStreams, subscriptionStreams } from './streams';
+import { allStreams, withSubscriptionStreams } from './streams';
+import { ActivityTypeStream, VanishedActivityTypeStream } from './streams/activity-type-stream';
+import { ActivityFamilyMember, FamilyMemberRead, isFamilyMember, readFamily, TaggedEvent } from './streams/activity-family';
 import { ReadContext, SourceStream, StreamContext } from './streams/stream';
 
 interface Planned {
@@ -34,7 +36,9 @@ function plan(catalog: unknown, offered: SourceStream[], writer: MessageWriter):
   const known = new Map(offered.map((s) => [s.name, s]));
   const planned = streams.map((configured) => {
     const name = configured?.stream?.name;
-    const stream = known.get(name);
+    let stream = known.get(name);
+    // A per-type activity stream whose type is gone: a WARN when it is read, not a failed sync.
+    if (!stream && VanishedActivityTypeStream.matches(name)) stream = new VanishedActivityTypeStream(name);
     if (!stream) {
       throw new ConnectorError(
         `The catalog asks for stream '${name}', which this source does not have. Streams: ${[...known.keys()].join(', ')}.`,
@@ -62,14 +66,76 @@ function plan(catalog: unknown, offered: SourceStream[], writer: MessageWriter):
   return planned.sort((a, b) => order.indexOf(a.stream.name) - order.indexOf(b.stream.name));
 }
 
-/** The columns the user selected, when they are fewer than the stream offers; keys and cursor always stay. */
-/** Our streams; those named after the subscription's objects (custom objects) only when the catalog asks for one. */
+/** Our streams; those named after the subscription's activity types and objects only when the catalog asks for one. */
 async function offeredStreams(catalog: unknown, ctx: StreamContext): Promise<SourceStream[]> {
   const fixed = allStreams();
   const streams = (catalog as ConfiguredAirbyteCatalog)?.streams;
   const names = Array.isArray(streams) ? streams.map((s) => s?.stream?.name) : [];
-  return names.every((n) => fixed.some((s) => s.name === n)) ? fixed : [...fixed, ...(await subscriptionStreams(ctx))];
+  const others = names.filter((n) => !fixed.some((s) => s.name === n));
+  if (others.length === 0) return fixed;
+  const activityTypes = others.some((n) => VanishedActivityTypeStream.matches(n));
+  return withSubscriptionStreams(ctx, fixed, { activityTypes, customObjects: others.some((n) => !VanishedActivityTypeStream.matches(n)) });
 }
+
+/**
+ * Activity types the catalog has no per-type stream for, said once when it has some: a type
+ * created since the last discover is among them, and gets its stream when the schema is refreshed.
+ */
+function noteTypesWithoutStream(offered: SourceStream[], planned: Planned[], writer: MessageWriter): void {
+  if (!planned.some((p) => p.stream instanceof ActivityTypeStream)) return;
+  const selected = new Set(planned.map((p) => p.stream.name));
+  // Highest ids first: a type created since the last discover has one of the highest ids.
+  const left = offered.filter((s): s is ActivityTypeStream => s instanceof ActivityTypeStream && !selected.has(s.name)).sort((a, b) => b.type.id - a.type.id);
+  if (left.length === 0) return;
+  const shown = left.slice(0, MAX_TYPES_NAMED).map((s) => `${s.name} ('${s.type.name}')`);
+  writer.log(
+    'INFO',
+    `${left.length} activity type(s) have no stream in this catalog: ${shown.join(', ')}${left.length > shown.length ? ` and ${left.length - shown.length} more` : ''}. A type created in Marketo since the schema was discovered is among them until the source schema is refreshed in Airbyte.`,
+  );
+}
+
+/** Types named in that LOG; the rest are counted. */
+const MAX_TYPES_NAMED = 10;
+
+/**
+ * What is read in one go: a stream on its own, or `activities` and the per-type activity streams
+ * together, over shared walks (streams/activity-family.ts), at the place of the first of them.
+ */
+interface ReadUnit {
+  items: Planned[];
+  read(ctx: ReadContext, states: Map<string, Record<string, unknown>>): AsyncGenerator<TaggedEvent>;
+}
+
+function readUnits(planned: Planned[]): ReadUnit[] {
+  const family = planned.filter((p) => isFamilyMember(p.stream));
+  const shared = family.some((p) => p.stream instanceof ActivityTypeStream);
+  const units: ReadUnit[] = [];
+  for (const item of planned) {
+    if (shared && family.includes(item)) {
+      if (item === family[0]) units.push({ items: family, read: (ctx, states) => readFamily(ctx, family.map((p) => familyMemberRead(p, states))) });
+      continue;
+    }
+    units.push({
+      items: [item],
+      read: async function* (ctx, states) {
+        const own = { ...ctx, syncMode: item.syncMode, selectedFields: selectedFields(item) };
+        for await (const event of item.stream.read(own, states.get(item.stream.name))) yield { ...event, stream: item.stream.name };
+      },
+    });
+  }
+  return units;
+}
+
+function familyMemberRead(planned: Planned, states: Map<string, Record<string, unknown>>): FamilyMemberRead {
+  return {
+    stream: planned.stream as ActivityFamilyMember,
+    syncMode: planned.syncMode,
+    state: states.get(planned.stream.name),
+    selectedFields: selectedFields(planned),
+  };
+}
+
+/** The columns the user selected, when they are fewer than the stream offers; keys and cursor always stay. */
 
 function selectedFields(planned: Planned): string[] | undefined {
   const properties = (planned.configured.stream.json_schema as { properties?: Record<string, unknown> })?.properties;
@@ -105,7 +171,9 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   // connection failure of the whole read, not an error of whichever stream came first. A token
   // costs no API call (Marketo does not count the identity endpoint).
   await ctx.client.tokens.get();
-  const planned = plan(rawCatalog, await offeredStreams(rawCatalog, ctx), writer);
+  const offered = await offeredStreams(rawCatalog, ctx);
+  const planned = plan(rawCatalog, offered, writer);
+  noteTypesWithoutStream(offered, planned, writer);
   const states = parseInputState(rawState);
   if (planned.length > 1) ctx.endpoints.sharePages();
   const alignedLookbackSeconds = Math.max(0, ...planned.map((p) => p.stream.lookbackSeconds?.(config) ?? 0));
@@ -114,53 +182,55 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   let failed = false;
   let stopReason: unknown;
 
-  for (const item of planned) {
-    const { stream, descriptor, syncMode } = item;
-    writer.streamStatus(descriptor, 'STARTED');
+  for (const unit of readUnits(planned)) {
+    const names = unit.items.map((i) => i.stream.name).join(', ');
+    for (const { descriptor } of unit.items) writer.streamStatus(descriptor, 'STARTED');
     if (stopReason) {
-      writer.streamStatus(descriptor, 'INCOMPLETE');
+      for (const { descriptor } of unit.items) writer.streamStatus(descriptor, 'INCOMPLETE');
       continue;
     }
-    writer.streamStatus(descriptor, 'RUNNING');
-    const fields = selectedFields(item);
-    const readCtx: ReadContext = { ...ctx, ...bulk, syncMode, selectedFields: fields, alignedLookbackSeconds };
+    for (const { descriptor } of unit.items) writer.streamStatus(descriptor, 'RUNNING');
+    const readCtx: ReadContext = { ...ctx, ...bulk, syncMode: 'incremental', alignedLookbackSeconds };
     const streamStart = Date.now();
-    let sinceState = 0;
-    let emitted = 0;
+    const byName = new Map(unit.items.map((item) => [item.stream.name, { item, fields: selectedFields(item), sinceState: 0, emitted: 0 }]));
+    const emitted = () => [...byName.values()].reduce((n, s) => n + s.emitted, 0);
     try {
-      for await (const event of stream.read(readCtx, states.get(stream.name))) {
+      for await (const event of unit.read(readCtx, states)) {
+        const out = byName.get(event.stream)!;
+        const { descriptor } = out.item;
         if ('records' in event) {
-          for (const record of event.records) writer.record(stream.name, project(record, fields), descriptor.namespace);
-          sinceState += event.records.length;
-          emitted += event.records.length;
-          progress.add(stream.name, event.records.length);
+          for (const record of event.records) writer.record(event.stream, project(record, out.fields), descriptor.namespace);
+          out.sinceState += event.records.length;
+          out.emitted += event.records.length;
+          progress.add(event.stream, event.records.length);
           await writer.drain();
         } else if ('estimate' in event) {
-          writer.estimate(stream.name, event.estimate);
+          writer.estimate(event.stream, event.estimate);
         } else {
-          writer.streamState(descriptor, event.state, { sourceStats: { recordCount: sinceState } });
-          sinceState = 0;
+          writer.streamState(descriptor, event.state, { sourceStats: { recordCount: out.sinceState } });
+          out.sinceState = 0;
           // Out at once: the platform keeps only the states it has read (a bulk job's id, then minutes of waiting).
           await writer.drain();
         }
       }
-      writer.log('INFO', `${stream.name}: ${emitted} records in ${((Date.now() - streamStart) / 1000).toFixed(1)} s.`);
-      writer.streamStatus(descriptor, 'COMPLETE');
+      const seconds = ((Date.now() - streamStart) / 1000).toFixed(1);
+      for (const [name, out] of byName) writer.log('INFO', `${name}: ${out.emitted} records in ${seconds} s.`);
+      for (const { descriptor } of unit.items) writer.streamStatus(descriptor, 'COMPLETE');
     } catch (err) {
-      writer.streamStatus(descriptor, 'INCOMPLETE');
+      for (const { descriptor } of unit.items) writer.streamStatus(descriptor, 'INCOMPLETE');
       if (err instanceof CallBudgetExhaustedError) {
-        writer.log('WARN', `${stream.name}: stopped after ${emitted} records: ${err.message} The state is saved; the next sync resumes from it.`);
+        writer.log('WARN', `${names}: stopped after ${emitted()} records: ${err.message} The state is saved; the next sync resumes from it.`);
         stopReason = err;
         continue;
       }
       if (err instanceof BulkAllowanceSpentError || err instanceof BulkExportQuotaExhaustedError) {
         // Only the bulk part stops: other streams (and this one's next sync) go on.
-        writer.log('WARN', `${stream.name}: stopped after ${emitted} records: ${err.message} The state is saved; the next sync resumes from it.`);
+        writer.log('WARN', `${names}: stopped after ${emitted()} records: ${err.message} The state is saved; the next sync resumes from it.`);
         continue;
       }
       failed = true;
-      const message = `${stream.name}: ${(err as Error).message}`;
-      writer.error(message, failureOf(err), { stream: descriptor, internal: (err as Error).stack });
+      const message = `${names}: ${(err as Error).message}`;
+      writer.error(message, failureOf(err), { stream: unit.items[0].descriptor, internal: (err as Error).stack });
       if (stopsTheSync(err)) stopReason = err;
     }
   }

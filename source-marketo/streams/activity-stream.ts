@@ -11,9 +11,18 @@ import { ActivityHistoryState, BulkHistory } from './bulk-history';
 import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
 import { HistoryModel, SamplePage, samplePoints } from './history-estimate';
 
+/** An activity a page brought that the cursor accepted: its date as a Marketo second, and the partition it was accepted in. */
+export interface AcceptedActivity {
+  activity: Activity;
+  date: string;
+  key?: string;
+}
+
 /** Walk spec of an activity-like stream: which cursor partition each activity of the walk belongs to. */
 export interface ActivityWalk extends WalkSpec {
   partitionOf(activity: Activity): string | undefined;
+  /** Every partition the activity belongs to, when several streams read the walk (see activity-family.ts); else partitionOf's. */
+  partitionsOf?(activity: Activity): string[];
 }
 
 const ACTIVITY_FIELDS = [
@@ -52,7 +61,8 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     return true;
   }
 
-  protected toRecord(activity: Activity, activityDate: string): Record<string, unknown> {
+  /** The record of an activity, for the cursor partition `_key` it was accepted in. */
+  protected toRecord(activity: Activity, activityDate: string, _key?: string): Record<string, unknown> {
     const record: Record<string, unknown> = {};
     for (const field of ACTIVITY_FIELDS) {
       const value = activity[field];
@@ -67,16 +77,16 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     return Promise.resolve(undefined);
   }
 
-  /** The records of one page's new activities (oldest first), each with its date as a Marketo second. */
-  protected pageRecords(ctx: ReadContext, accepted: Array<{ activity: Activity; date: string }>): Promise<Record<string, unknown>[]> {
-    return Promise.resolve(accepted.filter(({ activity }) => this.keep(ctx, activity)).map(({ activity, date }) => this.toRecord(activity, date)));
+  /** The records of one page's new activities (oldest first), each with its date as a Marketo second and the cursor partition it was accepted in. */
+  protected pageRecords(ctx: ReadContext, accepted: AcceptedActivity[]): Promise<Record<string, unknown>[]> {
+    return Promise.resolve(accepted.filter(({ activity }) => this.keep(ctx, activity)).map(({ activity, date, key }) => this.toRecord(activity, date, key)));
   }
 
-  /** Activities of a bulk file (already shaped as this stream's REST endpoint returns them) as records. */
-  private bulkRecords(ctx: ReadContext, activities: Activity[]): Promise<Record<string, unknown>[]> {
+  /** Activities of a bulk file (already shaped as this stream's REST endpoint returns them) as records, one per partition still to emit. */
+  private bulkRecords(ctx: ReadContext, activities: Activity[], freshKeys: (activity: Activity) => string[]): Promise<Record<string, unknown>[]> {
     return this.pageRecords(
       ctx,
-      activities.map((activity) => ({ activity, date: toMarketoSecond(String(activity.activityDate))! })),
+      activities.flatMap((activity) => freshKeys(activity).map((key) => ({ activity, date: toMarketoSecond(String(activity.activityDate))!, key }))),
     );
   }
 
@@ -88,7 +98,7 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     // A bulk history in flight (jobs created by an earlier sync) is finished before anything else.
     const bulk = BulkHistory.open(this.name, ctx, await this.bulkSpec(ctx), segments, ctx.syncMode === 'incremental' ? state : undefined);
     const resumedBulk = bulk?.inFlight === true;
-    if (resumedBulk) yield* bulk.read((activities) => this.bulkRecords(ctx, activities));
+    if (resumedBulk) yield* bulk.read((activities, freshKeys) => this.bulkRecords(ctx, activities, freshKeys));
     let walks = await this.walks(ctx, resumedBulk ? bulk.keys : undefined);
     const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
@@ -160,7 +170,7 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
           now,
         ))
       ) {
-        yield* bulk.read((activities) => this.bulkRecords(ctx, activities));
+        yield* bulk.read((activities, freshKeys) => this.bulkRecords(ctx, activities, freshKeys));
         // The first pages read so far are behind the cursors now; the walks regroup around the bulk types.
         firstPages.clear();
         walks = await this.walks(ctx, bulk.keys);
@@ -206,12 +216,12 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     let checkpointed = false;
     for await (const page of mergeAsync(iterators)) {
       const { walk, segment } = plans.get(page.walk)!;
-      const accepted: Array<{ activity: Activity; date: string }> = [];
+      const accepted: AcceptedActivity[] = [];
       let latest = lastSeen.get(page.walk);
       for (const activity of page.activities) {
         const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
-        const key = walk.partitionOf(activity);
-        if (!date || key === undefined || typeof activity.marketoGUID !== 'string') {
+        const keys = walk.partitionsOf ? walk.partitionsOf(activity) : [walk.partitionOf(activity)].filter((k): k is string => k !== undefined);
+        if (!date || keys.length === 0 || typeof activity.marketoGUID !== 'string') {
           ctx.log(
             'WARN',
             `${this.name}: skipped an activity without a usable marketoGUID, activityDate or type (marketoGUID ${String(activity.marketoGUID)}).`,
@@ -220,8 +230,7 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         }
         if (segment.until !== null && date >= segment.until) break; // the next window's
         if (latest === undefined || date > latest) latest = date;
-        if (!segment.cursor.accept(key, date, activity.marketoGUID)) continue;
-        accepted.push({ activity, date });
+        for (const key of keys) if (segment.cursor.accept(key, date, activity.marketoGUID)) accepted.push({ activity, date, key });
       }
       const records = await this.pageRecords(ctx, accepted);
       if (latest !== undefined) lastSeen.set(page.walk, latest);

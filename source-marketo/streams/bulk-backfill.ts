@@ -56,6 +56,8 @@ export interface BulkSpec {
   /** The cursor partitions the export serves. */
   keys: string[];
   partitionOf(activity: Activity): string | undefined;
+  /** Every partition the activity belongs to, when several streams share the export (see activity-family.ts); else partitionOf's. */
+  partitionsOf?(activity: Activity): string[];
   /** The activity as the stream's REST endpoint would return it, or undefined when that endpoint would not return it. */
   adapt(activity: Activity): Activity | undefined;
 }

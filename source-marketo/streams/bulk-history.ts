@@ -81,7 +81,9 @@ export class BulkHistory {
   }
 
   /** Reads the bulk history, yielding records and a STATE after each batch; leaves the cursors where it ended. */
-  async *read(toRecords: (activities: Activity[]) => Promise<Record<string, unknown>[]>): AsyncGenerator<StreamEvent<ActivityHistoryState>> {
+  async *read(
+    toRecords: (activities: Activity[], freshKeys: (activity: Activity) => string[]) => Promise<Record<string, unknown>[]>,
+  ): AsyncGenerator<StreamEvent<ActivityHistoryState>> {
     const state = this.state;
     if (!state) return;
     const cursor = this.segments[0].cursor;
@@ -101,12 +103,13 @@ export class BulkHistory {
     );
     for await (const page of pages) {
       // What this stream's cursor already covers (partitions ahead of the history's start) is not emitted again.
-      const fresh = page.activities.filter((a) => {
-        const key = this.spec.partitionOf(a);
+      const freshKeys = (a: Activity): string[] => {
         const date = toMarketoSecond(String(a.activityDate));
-        return key !== undefined && date !== undefined && !cursor.covers(key, date, a.marketoGUID);
-      });
-      const records = await toRecords(fresh);
+        const keys = this.spec.partitionsOf ? this.spec.partitionsOf(a) : [this.spec.partitionOf(a)];
+        return date === undefined ? [] : keys.filter((key): key is string => key !== undefined && !cursor.covers(key, date, a.marketoGUID));
+      };
+      const fresh = page.activities.filter((a) => freshKeys(a).length > 0);
+      const records = await toRecords(fresh, freshKeys);
       if (records.length > 0) yield { records };
       yield { state: { ...segmentsToState(this.segments), bulk: page.state } };
     }
