@@ -20,6 +20,7 @@ import {
 import { COMPANIES_STREAM, LEADS_STREAM } from '../../destination-marketo/objects';
 import { allStreams } from '../../source-marketo/streams';
 import { jsonTypeOf } from '../../source-marketo/streams/lead-schema';
+import { ATTRIBUTE_DATA_TYPES, attributeJsonType } from '../../source-marketo/streams/activity-columns';
 import { findRepoRoot } from '../harness/repo-root';
 
 /**
@@ -189,10 +190,11 @@ describe('docs/source-marketo.md: streams, types and errors', () => {
 
   it('Supported Streams lists every stream, and only those, with its primary key, cursor and sync modes', () => {
     const all = page.rows('Supported Streams');
-    // Streams named after the subscription's custom objects are one row, `<custom object API name>`.
-    const rows = all.filter((r) => !ticked(r[0])[0].startsWith('<'));
-    expect(all.filter((r) => ticked(r[0])[0].startsWith('<')).map((r) => [ticked(r[0])[0], r[3]])).to.deep.equal([
-      ['<custom object API name>', 'full_refresh, incremental'],
+    // Streams named after the subscription's activity types and custom objects are one row each (`activities_<type>`, `<custom object API name>`).
+    const rows = all.filter((r) => !ticked(r[0])[0].includes('<'));
+    expect(all.filter((r) => ticked(r[0])[0].includes('<')).map((r) => [ticked(r[0])[0], ticked(r[1]), ticked(r[2]), r[3]])).to.deep.equal([
+      ['activities_<type>', ['marketoGUID'], ['activityDate'], 'full_refresh, incremental'],
+      ['<custom object API name>', [], ['updatedAt'], 'full_refresh, incremental'],
     ]);
     const streams = allStreams();
     expect(rows.map((r) => ticked(r[0])[0])).to.deep.equal(streams.map((s) => s.name));
@@ -211,6 +213,20 @@ describe('docs/source-marketo.md: streams, types and errors', () => {
     const incremental = page.rows('Supported sync modes').filter((r) => r[0].startsWith('Incremental'));
     const supported = allStreams().some((s) => s.syncModes.includes('incremental'));
     expect(incremental.map((r) => r[1])).to.deep.equal(incremental.map(() => (supported ? 'yes' : 'no')));
+  });
+
+  it('Per-type activity streams: the attribute dataType table says what the schema does, for every type the connector maps', () => {
+    const rows = page.rows('Per-type activity streams').filter((r) => r.length === 4 && !ticked(r[0])[0]?.startsWith('activities'));
+    const documented = new Set<string>();
+    for (const [dataType, jsonType, format] of rows) {
+      const name = ticked(dataType)[0] ?? 'x-not-a-marketo-type'; // "any other"
+      documented.add(name);
+      const mapped = attributeJsonType(name);
+      expect(ticked(jsonType), `${name}: JSON type`).to.deep.equal([mapped.type]);
+      expect(ticked(format), `${name}: format`).to.deep.equal(mapped.format ? [mapped.format] : []);
+    }
+    expect(Object.keys(ATTRIBUTE_DATA_TYPES).filter((t) => !documented.has(t))).to.deep.equal([]);
+    expect(documented.has('x-not-a-marketo-type')).to.equal(true);
   });
 
   it('the Data type map says what the leads schema does for each Marketo dataType, and covers every type Describe Lead reports', () => {
