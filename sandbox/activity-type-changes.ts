@@ -43,8 +43,15 @@ export class ActivityTypeChanges {
   ) {}
 
   /** A new custom activity type (approved), its primary attribute and secondary attributes included. */
-  addType(def: { name: string; apiName?: string; description?: string; primaryAttribute: ActivityAttributeType; attributes?: ActivityAttributeType[] }): ActivityType {
-    if (typeof def?.name !== 'string' || def.name === '' || !isAttribute(def.primaryAttribute)) throw new Error('an activity type needs a name and a primaryAttribute {name, dataType}');
+  addType(def: {
+    name: string;
+    apiName?: string;
+    description?: string;
+    primaryAttribute: ActivityAttributeType;
+    attributes?: ActivityAttributeType[];
+  }): ActivityType {
+    if (typeof def?.name !== 'string' || def.name === '' || !isAttribute(def.primaryAttribute))
+      throw new Error('an activity type needs a name and a primaryAttribute {name, dataType}');
     if (this.types.some((t) => t.name === def.name)) throw new Error(`an activity type named '${def.name}' exists`);
     const custom = this.types.filter((t) => t.id >= FIRST_CUSTOM_TYPE_ID);
     if (custom.length >= MAX_CUSTOM_ACTIVITY_TYPES) throw new Error('1027 Max activity type limit reached');
@@ -64,7 +71,8 @@ export class ActivityTypeChanges {
     const type = this.types.find((t) => t.id === typeId);
     if (!type) throw new Error(`no activity type ${typeId}`);
     if (!isAttribute(attribute)) throw new Error('an attribute needs {name, dataType}');
-    if (type.attributes.some((a) => a.name === attribute.name) || type.primaryAttribute?.name === attribute.name) throw new Error(`type ${typeId} has an attribute '${attribute.name}'`);
+    if (type.attributes.some((a) => a.name === attribute.name) || type.primaryAttribute?.name === attribute.name)
+      throw new Error(`type ${typeId} has an attribute '${attribute.name}'`);
     if (type.attributes.length >= MAX_SECONDARY_ATTRIBUTES) throw new Error('1028 Max attribute limit reached');
     type.attributes.push({ ...attribute });
     this.remember(typeId, attribute, false);

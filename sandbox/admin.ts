@@ -62,7 +62,8 @@ const HELP = {
     'POST /__sandbox/leads/{id}/partition[?at=ISO]': 'body {"partitionId": 2}: Change Lead Partition; answers {changed}',
     'GET /__sandbox/clock': 'the sandbox clock {now: ISO}',
     'POST /__sandbox/clock': 'body {"advanceMs": n} or {"at": ISO}: moves the sandbox clock (tokens, limits, dates of writes, retention)',
-    'POST /__sandbox/activity-types': 'body {"name", "apiName"?, "primaryAttribute": {"name", "dataType"}, "attributes"?: [...]}: creates a custom activity type',
+    'POST /__sandbox/activity-types':
+      'body {"name", "apiName"?, "primaryAttribute": {"name", "dataType"}, "attributes"?: [...]}: creates a custom activity type',
     'POST /__sandbox/activity-types/attributes': 'body {"typeId", "name", "dataType", "apiName"?}: adds an attribute to an activity type',
     'POST /__sandbox/lead-fields': 'body {"name", "displayName", "dataType", "length"?, "readOnly"?}: adds a lead field',
     'DELETE /__sandbox/lead-fields/{name}': 'hides a lead field (gone from Describe; Get Leads answers 1006 for it)',

@@ -112,7 +112,15 @@ function readUnits(planned: Planned[]): ReadUnit[] {
   const units: ReadUnit[] = [];
   for (const item of planned) {
     if (shared && family.includes(item)) {
-      if (item === family[0]) units.push({ items: family, read: (ctx, states) => readFamily(ctx, family.map((p) => familyMemberRead(p, states))) });
+      if (item === family[0])
+        units.push({
+          items: family,
+          read: (ctx, states) =>
+            readFamily(
+              ctx,
+              family.map((p) => familyMemberRead(p, states)),
+            ),
+        });
       continue;
     }
     units.push({

@@ -5,7 +5,7 @@ import { ActivityLikeStream, ActivityWalk } from './activity-stream';
 import { BulkSpec } from './bulk-backfill';
 import { typeGroupWalks } from './activity-type-groups';
 import { PartitionCursor } from './activity-cursor';
-import { SegmentedState } from './segments';
+import { ActivityHistoryState } from './bulk-history';
 import { ReadContext, SourceStream, StreamEvent } from './stream';
 
 /**
@@ -46,8 +46,6 @@ export interface FamilyMemberRead {
 /** An event of one stream of the pass. */
 export type TaggedEvent = StreamEvent & { stream: string };
 
-type StoredState = SegmentedState & { bulk?: unknown };
-
 const KEY_SEPARATOR = '#';
 const keyOf = (stream: string, typeId: number | string) => `${stream}${KEY_SEPARATOR}${typeId}`;
 
@@ -73,7 +71,7 @@ export async function* readFamily(ctx: ReadContext, members: FamilyMemberRead[])
 
 /** What must agree for two states to be read in one pass: their windows' bounds and their bulk history. */
 function passSignature(state: Record<string, unknown> | undefined): string {
-  const s = (state ?? {}) as unknown as StoredState;
+  const s = (state ?? {}) as unknown as ActivityHistoryState;
   const windows = Array.isArray(s.windows) ? s.windows.map((w) => [w.from, w.until, w.done === true]) : [];
   return JSON.stringify({ until: windows.length > 0 ? (s.until ?? null) : null, windows, bulk: s.bulk ?? null });
 }
@@ -104,7 +102,8 @@ class FamilyPass extends ActivityLikeStream {
     for (const member of this.members) this.typeIds.set(member.stream.name, await member.stream.familyTypeIds(ctx));
     for (const [stream, ids] of this.typeIds) for (const id of ids) this.keysByType.set(id, [...(this.keysByType.get(id) ?? []), keyOf(stream, id)]);
     const state = mergeStates(this.members.map((m) => ({ name: m.stream.name, typeIds: this.typeIds.get(m.stream.name)!, state: m.state })));
-    const estimateTo = this.members.find((m) => m.stream.name === 'activities')?.stream.name ?? (this.members.length === 1 ? this.members[0].stream.name : undefined);
+    const estimateTo =
+      this.members.find((m) => m.stream.name === 'activities')?.stream.name ?? (this.members.length === 1 ? this.members[0].stream.name : undefined);
     for await (const event of this.read({ ...ctx, syncMode: 'incremental' }, state as unknown as Record<string, unknown>)) {
       if ('records' in event) {
         const byStream = new Map<string, Record<string, unknown>[]>();
@@ -118,7 +117,7 @@ class FamilyPass extends ActivityLikeStream {
       } else if ('estimate' in event) {
         if (estimateTo) yield { stream: estimateTo, estimate: event.estimate };
       } else {
-        for (const member of this.members) yield { stream: member.stream.name, state: splitState(event.state as unknown as StoredState, member.stream.name) };
+        for (const member of this.members) yield { stream: member.stream.name, state: splitState(event.state, member.stream.name) };
       }
     }
   }
@@ -175,10 +174,10 @@ function prefixed(member: MemberState, partitions: Record<string, PartitionCurso
 }
 
 /** The state of the pass, from its members' states (their windows agree: see passSignature). */
-export function mergeStates(members: MemberState[]): StoredState {
-  const merged: StoredState = { partitions: {} };
+export function mergeStates(members: MemberState[]): ActivityHistoryState {
+  const merged: ActivityHistoryState = { partitions: {} };
   for (const member of members) {
-    const s = (member.state ?? {}) as unknown as StoredState;
+    const s = (member.state ?? {}) as unknown as ActivityHistoryState;
     Object.assign(merged.partitions, prefixed(member, s.partitions, typeof s.activityDate === 'string' ? s.activityDate : undefined));
     if (Array.isArray(s.windows) && s.windows.length > 0) {
       merged.until = s.until;
@@ -191,7 +190,7 @@ export function mergeStates(members: MemberState[]): StoredState {
 }
 
 /** One member's state out of the pass's: its partitions under their type ids, the windows and bulk history as they are. */
-export function splitState(state: StoredState, stream: string): Record<string, unknown> {
+export function splitState(state: ActivityHistoryState, stream: string): ActivityHistoryState {
   const prefix = `${stream}${KEY_SEPARATOR}`;
   const own = (partitions: Record<string, PartitionCursor> | undefined) => {
     const out: Record<string, PartitionCursor> = {};
@@ -199,7 +198,7 @@ export function splitState(state: StoredState, stream: string): Record<string, u
     return out;
   };
   const partitions = own(state.partitions);
-  const out: StoredState = { partitions };
+  const out: ActivityHistoryState = { partitions };
   const dates = Object.values(partitions).map((c) => c.activityDate);
   if (state.windows) {
     out.until = state.until;
@@ -211,7 +210,7 @@ export function splitState(state: StoredState, stream: string): Record<string, u
   }
   // The low-water mark over this stream's partitions, as `activities` keeps it at the top.
   const low = dates.sort()[0] ?? state.activityDate;
-  const result: Record<string, unknown> = { activityDate: low, ...out };
+  const result: ActivityHistoryState = { activityDate: low, ...out };
   if (state.bulk !== undefined) result.bulk = state.bulk;
   return result;
 }

@@ -25,7 +25,8 @@ export interface ActivityWalk extends WalkSpec {
   partitionsOf?(activity: Activity): string[];
 }
 
-const ACTIVITY_FIELDS = [
+/** The fields every activity has (`activities` records them all; the per-type streams turn `attributes` into columns). */
+export const COMMON_ACTIVITY_FIELDS = [
   'marketoGUID',
   'id',
   'leadId',
@@ -34,8 +35,9 @@ const ACTIVITY_FIELDS = [
   'campaignId',
   'primaryAttributeValueId',
   'primaryAttributeValue',
-  'attributes',
 ] as const;
+
+const ACTIVITY_FIELDS = [...COMMON_ACTIVITY_FIELDS, 'attributes'] as const;
 
 /**
  * The streams read through Marketo's date-based paging tokens (activities, lead_changes,

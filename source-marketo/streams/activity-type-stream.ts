@@ -5,10 +5,11 @@ import { AttributeColumn, attributeColumns, attributeSchema, convertAttribute, p
 import { ActivityFamilyMember, readFamily } from './activity-family';
 import { ACTIVITY_TYPE_STREAM_PREFIX, activityStreamNames } from './activity-type-names';
 import { ACTIVITY_PROPERTIES } from './schemas';
+import { COMMON_ACTIVITY_FIELDS } from './activity-stream';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 
 /** The columns every activity has, as `activities` names them (its `attributes` list becomes the typed columns). */
-const COMMON_FIELDS = ['marketoGUID', 'id', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId', 'primaryAttributeValue'] as const;
+const COMMON_FIELDS = COMMON_ACTIVITY_FIELDS;
 
 /**
  * The activities of one type, with the type's primary attribute and each secondary attribute as a
@@ -92,10 +93,15 @@ export class ActivityTypeStream implements ActivityFamilyMember {
     for (const attribute of activity.attributes ?? []) {
       const column = this.byAttribute.get(attribute.name) ?? (attribute.apiName ? this.byAttribute.get(attribute.apiName) : undefined);
       if (column) this.put(ctx, record, column, attribute.value);
-      else if (this.primary && attribute.name === this.primary.attribute && record[this.primary.column] === null) this.put(ctx, record, this.primary, attribute.value);
-      else this.tellOnce(ctx, `unknown:${attribute.name}`, () =>
-        `${this.name}: activities carry an attribute '${attribute.name}' that Get Activity Types does not list for '${this.type.name}'; it is left out here (the activities stream keeps it in 'attributes').`,
-      );
+      else if (this.primary && attribute.name === this.primary.attribute && record[this.primary.column] === null)
+        this.put(ctx, record, this.primary, attribute.value);
+      else
+        this.tellOnce(
+          ctx,
+          `unknown:${attribute.name}`,
+          () =>
+            `${this.name}: activities carry an attribute '${attribute.name}' that Get Activity Types does not list for '${this.type.name}'; it is left out here (the activities stream keeps it in 'attributes').`,
+        );
     }
     return record;
   }
@@ -107,8 +113,11 @@ export class ActivityTypeStream implements ActivityFamilyMember {
       return;
     }
     // The value itself is not logged: attributes can hold personal data.
-    this.tellOnce(ctx, `invalid:${column.column}`, () =>
-      `${this.name}: a value of '${column.attribute}' is not of its type (Marketo ${column.dataType}); column ${column.column} is left empty for such values (the activities stream keeps them as Marketo gave them).`,
+    this.tellOnce(
+      ctx,
+      `invalid:${column.column}`,
+      () =>
+        `${this.name}: a value of '${column.attribute}' is not of its type (Marketo ${column.dataType}); column ${column.column} is left empty for such values (the activities stream keeps them as Marketo gave them).`,
     );
   }
 
@@ -120,7 +129,7 @@ export class ActivityTypeStream implements ActivityFamilyMember {
 
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
     for await (const { stream: _stream, ...event } of readFamily(ctx, [{ stream: this, syncMode: ctx.syncMode, state, selectedFields: ctx.selectedFields }])) {
-      yield event as StreamEvent;
+      yield event;
     }
   }
 }

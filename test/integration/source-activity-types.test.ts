@@ -12,7 +12,23 @@ const ACTIVITIES_CALL = 'GET /rest/v1/activities.json';
 const DAY_S = 86_400;
 
 /** A custom type with an attribute of every dataType Get Activity Types may list. */
-const EVERY_DATA_TYPE = ['string', 'text', 'email', 'phone', 'url', 'link', 'reference', 'integer', 'score', 'float', 'currency', 'percent', 'boolean', 'date', 'datetime'];
+const EVERY_DATA_TYPE = [
+  'string',
+  'text',
+  'email',
+  'phone',
+  'url',
+  'link',
+  'reference',
+  'integer',
+  'score',
+  'float',
+  'currency',
+  'percent',
+  'boolean',
+  'date',
+  'datetime',
+];
 const WHITEPAPER = {
   name: 'Downloaded Whitepaper',
   apiName: 'downloadedWhitepaper',
@@ -83,8 +99,13 @@ describe('source-marketo: per-type activity streams', function () {
     expect(p.field_date).to.include({ format: 'date' });
     expect(p.field_datetime).to.include({ format: 'date-time' });
     for (const t of ['string', 'text', 'email', 'phone', 'url', 'link', 'reference']) expect(p[`field_${t}`].type, t).to.deep.equal(['null', 'string']);
-    expect(Object.keys(p).slice(0, 8)).to.deep.equal(['marketoGUID', 'id', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId', 'primaryAttributeValue']);
-    expect(Object.keys(streamOf(discovered, 'activities_visit_webpage').json_schema.properties)).to.include.members(['webpage_id', 'webpage_url', 'client_ip_address']);
+    const common = 'marketoGUID id leadId activityDate activityTypeId campaignId primaryAttributeValueId primaryAttributeValue';
+    expect(Object.keys(p).slice(0, 8).join(' ')).to.equal(common);
+    expect(Object.keys(streamOf(discovered, 'activities_visit_webpage').json_schema.properties)).to.include.members([
+      'webpage_id',
+      'webpage_url',
+      'client_ip_address',
+    ]);
   });
 
   it('hold exactly what activities holds for the same types, one type each, attributes as typed values, at the same Get Lead Activities calls', async () => {
@@ -97,7 +118,7 @@ describe('source-marketo: per-type activity streams', function () {
     const names = new Map<string, any>(discovered.streams.filter((s: any) => s.name.startsWith('activities_')).map((s: any) => [s.name as string, s]));
     // Twelve types: two groups of ten and two, as `activities` restricted to them walks them.
     const typeIds = [1, 2, 6, 7, 8, 10, 11, 12, 13, 22, 100001, whitepaper.id];
-    const typeNames = typeIds.map((id) => [...names.keys()].find((n) => (names.get(n) as any).json_schema.description.includes(`activity type ${id} `))!);
+    const typeNames = typeIds.map((id) => [...names.keys()].find((n) => names.get(n).json_schema.description.includes(`activity type ${id} `))!);
     expect(typeNames.every((n) => typeof n === 'string')).to.equal(true);
 
     sandbox.counters.reset();
@@ -117,7 +138,10 @@ describe('source-marketo: per-type activity streams', function () {
     typeIds.forEach((id, i) => {
       const records = perType.records(typeNames[i]);
       expect(records.length, typeNames[i]).to.be.greaterThan(0);
-      expect(records.every((r: any) => r.data.activityTypeId === id), typeNames[i]).to.equal(true);
+      expect(
+        records.every((r: any) => r.data.activityTypeId === id),
+        typeNames[i],
+      ).to.equal(true);
       expect(uniqueSorted(guids(perType, typeNames[i])), typeNames[i]).to.deep.equal([...(expected.get(id) ?? [])].sort());
     });
 
@@ -125,14 +149,14 @@ describe('source-marketo: per-type activity streams', function () {
     const ajv = newDraft07Ajv();
     addFormats(ajv);
     for (const name of typeNames) {
-      const validate = ajv.compile((names.get(name) as any).json_schema);
+      const validate = ajv.compile(names.get(name).json_schema);
       for (const r of perType.records(name)) expect(validate(r.data), `${name}: ${(validate.errors ?? []).map(formatAjvError).join('; ')}`).to.equal(true);
     }
     const byGuid = new Map(restricted.records('activities').map((r: any) => [r.data.marketoGUID, r.data]));
     let textValues = 0;
     for (const r of perType.records('activities_downloaded_whitepaper')) {
-      const raw = new Map((byGuid.get(r.data.marketoGUID) as any).attributes.map((a: any) => [a.name, a.value]));
-      expect(r.data.whitepaper_id).to.equal((byGuid.get(r.data.marketoGUID) as any).primaryAttributeValueId);
+      const raw = new Map(byGuid.get(r.data.marketoGUID).attributes.map((a: any) => [a.name, a.value]));
+      expect(r.data.whitepaper_id).to.equal(byGuid.get(r.data.marketoGUID).primaryAttributeValueId);
       for (const t of ['integer', 'score', 'percent']) expect(r.data[`field_${t}`], t).to.equal(Number(raw.get(`Field ${t}`)));
       for (const t of ['float', 'currency']) expect(r.data[`field_${t}`], t).to.equal(Number(raw.get(`Field ${t}`)));
       expect(r.data.field_boolean).to.equal(String(raw.get('Field boolean')) === 'true');
@@ -256,7 +280,9 @@ describe('source-marketo: per-type activity streams', function () {
     const catalog = catalogFor(await discover(restConfig), streams);
     const rest = await read(restConfig, catalog);
     expect(rest.exitCode, rest.stderr).to.equal(0);
-    const bulk = await read(sourceConfig(sandbox, { start_date: start, extraction_method: 'bulk' }), catalog, undefined, { env: { MARKETO_BULK_POLL_MS: '50' } });
+    const bulk = await read(sourceConfig(sandbox, { start_date: start, extraction_method: 'bulk' }), catalog, undefined, {
+      env: { MARKETO_BULK_POLL_MS: '50' },
+    });
     expect(bulk.exitCode, bulk.stderr).to.equal(0);
     expect(logText(bulk)).to.include('through bulk exports');
     for (const stream of streams) {

@@ -106,7 +106,24 @@ describe('per-type activity streams: attribute dataType → JSON type', () => {
     });
   }
   it('the table covers every dataType Get Activity Types is known to return', () => {
-    for (const t of ['string', 'integer', 'text', 'boolean', 'datetime', 'date', 'float', 'currency', 'email', 'phone', 'url', 'link', 'percent', 'score', 'reference', 'array']) {
+    for (const t of [
+      'string',
+      'integer',
+      'text',
+      'boolean',
+      'datetime',
+      'date',
+      'float',
+      'currency',
+      'email',
+      'phone',
+      'url',
+      'link',
+      'percent',
+      'score',
+      'reference',
+      'array',
+    ]) {
       expect(ATTRIBUTE_DATA_TYPES, t).to.have.property(t);
     }
   });
