@@ -85,7 +85,9 @@ export class ActivityTypeChanges {
 
   /** The activity's details with values for what was added to its type before it was created. */
   extend<T extends AddedDetails>(row: ActivityRow, details: T): T {
-    const added = (this.added.get(row.typeId) ?? []).filter((a) => row.id >= a.fromActivityId);
+    const list = this.added.get(row.typeId);
+    if (!list) return details; // the common case: nothing added to this type
+    const added = list.filter((a) => row.id >= a.fromActivityId);
     if (added.length === 0) return details;
     const out = { ...details, attributes: [...details.attributes] };
     added.forEach((a, i) => {
