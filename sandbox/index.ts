@@ -37,7 +37,7 @@ import type { ObjectRecord, ObjectRelationship, ObjectStore } from './object-sto
 import { parseSinceDatetime } from './paging';
 import * as S from './sample-data';
 import { MarketoHttpServer } from './server';
-import { WriteLog, type WriteRecord } from './write-log';
+import { countStatuses, WriteLog, type WriteRecord } from './write-log';
 import { RecordSkip } from './write-request';
 
 export type { Activity, ActivityAttribute, LeadChange, LeadChangeField } from './activity-details';
@@ -696,7 +696,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ),
     assets: new AssetEndpoints(assetStore),
     lists,
-    programMembers: new ProgramMemberEndpoints(programMembers),
+    programMembers: new ProgramMemberEndpoints(programMembers, {
+      log: (req, operation, action, envelope) => {
+        const results = (envelope.result ?? []) as Array<{ status?: unknown }>;
+        writeLog.add({
+          at: now(),
+          requestId: req.requestId,
+          object: `program ${req.pathParams?.[0]} members`,
+          operation,
+          action,
+          records: results.length,
+          ...countStatuses(results),
+          ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),
+        });
+      },
+    }),
     bulk: new BulkEndpoints({ jobs: bulkJobs, fields: leadStore.fields, updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true }),
     latencyMs: o.latencyMs,
     acceptQueryToken: o.acceptQueryToken,

@@ -15,6 +15,8 @@
 //   whether one follows). Records carry `seq`; a requested field a member has no value for is left out.
 // * With any filterType but leadId, at most 100,000 memberships may match; more is a
 //   response-level 1003 "Matching membership size: N exceeds the limit allowed (100,000) for this api".
+// * Sync Program Member Status (POST .../members/status.json) and Delete Program Members
+//   (POST .../members/delete.json) write membership as the API does; they are in writeLog().
 // * UNVERIFIED choices (README "Choices where Marketo is unverified"): an unknown program answers
 //   1013 (not an empty result); the startAt / endAt bounds are exclusive; a value with
 //   milliseconds is refused (1001).
@@ -23,6 +25,7 @@ import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import * as F from './marketo-facts';
 import { decodeRecordToken, encodeRecordToken, parseSinceDatetime } from './paging';
 import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
+import { isRecord, writeBodyOf } from './write-request';
 import { rngFor } from './prng';
 import type { RequestContext } from './request-context';
 import * as S from './sample-data';
@@ -88,6 +91,9 @@ const DEFAULT_FIELDS = ['acquiredBy', 'leadId', 'membershipDate', 'programId', '
 export const UPDATED_AT_MAX_RANGE_SECONDS = 7 * 86_400;
 /** Most memberships a query other than by leadId may match (Program Members). */
 export const DEFAULT_MEMBERSHIP_QUERY_LIMIT = 100_000;
+
+/** Record-level skip of the program member writes: "Lead not in program" on delete, and on a status a lead already holds (UNVERIFIED) (Program Members). */
+const ERR_MEMBERSHIP_UNCHANGED = '1037';
 
 /** The statuses of the sample channel a member can hold ("Not in Program" is the absence of a membership). */
 const MEMBER_STATUSES = S.PROGRAM_STATUSES.filter(([, name]) => name !== 'Not in Program');
@@ -220,7 +226,7 @@ export class ProgramMemberStore {
   /** Removes leads from a program (Delete Program Members): they simply vanish from Get Program Members. */
   remove(programId: number, leadIds: readonly number[]): number[] {
     const members = this.byProgram.get(programId);
-    return leadIds.filter((id) => members?.delete(id));
+    return leadIds.filter((id) => this.ctx.leadExists(id) && members?.delete(id));
   }
 
   /** A member as Get Program Members returns it with these fields; absent values are left out. */
@@ -245,6 +251,19 @@ export class ProgramMemberStore {
     return out;
   }
 
+  /** The lead's membership of the program, if it is a member. */
+  member(programId: number, leadId: number): ProgramMember | undefined {
+    return this.ctx.leadExists(leadId) ? this.byProgram.get(programId)?.get(leadId) : undefined;
+  }
+
+  leadExists(leadId: number): boolean {
+    return this.ctx.leadExists(leadId);
+  }
+
+  isStatus(statusName: string): boolean {
+    return MEMBER_STATUSES.some(([, name]) => name === statusName);
+  }
+
   hasProgram(programId: number): boolean {
     return this.ctx.program(programId) !== undefined;
   }
@@ -262,13 +281,73 @@ function strictSecond(raw: string): number | undefined {
 }
 
 export class ProgramMemberEndpoints {
-  constructor(private readonly store: ProgramMemberStore) {}
+  constructor(
+    private readonly store: ProgramMemberStore,
+    private readonly writeLog?: { log: (req: RequestContext, operation: 'sync' | 'delete', action: string, envelope: Envelope) => void },
+  ) {}
 
-  routes(): Array<{ method: 'GET'; path: string | RegExp; handle: (x: RequestContext) => Envelope }> {
+  routes(): Array<{ method: 'GET' | 'POST'; path: string | RegExp; handle: (x: RequestContext) => Envelope }> {
     return [
       { method: 'GET', path: '/rest/v1/programs/members/describe.json', handle: (x) => this.describe(x) },
       { method: 'GET', path: /^\/rest\/v1\/programs\/(\d+)\/members\.json$/, handle: (x) => this.get(x) },
+      { method: 'POST', path: /^\/rest\/v1\/programs\/(\d+)\/members\/status\.json$/, handle: (x) => this.logged(x, 'sync', 'status', this.syncStatus(x)) },
+      {
+        method: 'POST',
+        path: /^\/rest\/v1\/programs\/(\d+)\/members\/delete\.json$/,
+        handle: (x) => this.logged(x, 'delete', 'leadId', this.deleteMembers(x)),
+      },
     ];
+  }
+
+  private logged(req: RequestContext, operation: 'sync' | 'delete', action: string, envelope: Envelope): Envelope {
+    this.writeLog?.log(req, operation, action, envelope);
+    return envelope;
+  }
+
+  /**
+   * Sync Program Member Status: `statusName` and `input` of up to 300 `{leadId}`. A lead not in the
+   * program joins it (`created`), one in another status moves (`updated`); a lead that does not exist
+   * is skipped 1004, one already in that status skipped 1037 (UNVERIFIED).
+   */
+  syncStatus(req: RequestContext): Envelope {
+    const programId = Number(req.pathParams?.[0]);
+    const parsed = writeBodyOf(req);
+    if (!parsed.ok) return parsed.envelope;
+    const statusName = parsed.value.body['statusName'];
+    if (typeof statusName !== 'string' || statusName === '')
+      return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('statusName'));
+    if (!this.store.hasProgram(programId)) return errorEnvelope(req.requestId, F.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
+    if (!this.store.isStatus(statusName)) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('statusName', statusName));
+    const result = parsed.value.input.map((raw, seq) => {
+      const leadId = isRecord(raw) ? raw['leadId'] : undefined;
+      if (typeof leadId !== 'number' || !this.store.leadExists(leadId))
+        return { seq, status: 'skipped', reasons: [{ code: F.ERR_LEAD_NOT_FOUND, message: 'Lead not found' }] };
+      const before = this.store.member(programId, leadId);
+      if (before?.statusName === statusName)
+        return { seq, leadId, status: 'skipped', reasons: [{ code: ERR_MEMBERSHIP_UNCHANGED, message: 'Lead already in this status' }] };
+      this.store.setStatus(programId, [leadId], statusName);
+      return { seq, leadId, status: before ? 'updated' : 'created' };
+    });
+    return successEnvelope(req.requestId, result);
+  }
+
+  /** Delete Program Members: `input` of up to 300 `{leadId}`; a lead not in the program is skipped 1037 "Lead not in program". */
+  deleteMembers(req: RequestContext): Envelope {
+    const programId = Number(req.pathParams?.[0]);
+    const parsed = writeBodyOf(req);
+    if (!parsed.ok) return parsed.envelope;
+    if (!this.store.hasProgram(programId)) return errorEnvelope(req.requestId, F.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
+    const result = parsed.value.input.map((raw, seq) => {
+      const leadId = isRecord(raw) ? raw['leadId'] : undefined;
+      if (typeof leadId === 'number' && this.store.remove(programId, [leadId]).length === 1) return { seq, leadId, status: 'deleted' };
+      return {
+        seq,
+        ...(typeof leadId === 'number' ? { leadId } : {}),
+        status: 'skipped',
+        reasons: [{ code: ERR_MEMBERSHIP_UNCHANGED, message: 'Lead not in program' }],
+      };
+    });
+    return successEnvelope(req.requestId, result);
   }
 
   describe(req: RequestContext): Envelope {

@@ -96,6 +96,53 @@ describe('sandbox: Describe Program Member and Get Program Members', function ()
     expect((await members(id, `filterType=leadId&filterValues=${some.join(',')}`)).result.map((m: Json) => m.leadId)).to.deep.equal(some);
   });
 
+  it('Sync Program Member Status makes leads members or moves them, Delete Program Members removes them; both are in the write log', async () => {
+    const post = async (path: string, body: unknown): Promise<Json> => {
+      const res = await fetch(sb.url + path, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as Json;
+    };
+    const inProgram = new Set(sb.programMembers.list(1203).map((m) => m.leadId as number));
+    const outsider = sb.leads().find((l) => !inProgram.has(l.id))!.id;
+    const member = sb.programMembers.list(1203).find((m) => m.statusName !== 'No Show')!;
+    const status = await post('/rest/v1/programs/1203/members/status.json', {
+      statusName: 'No Show',
+      input: [{ leadId: outsider }, { leadId: member.leadId }, { leadId: 99999 }],
+    });
+    expect(status.result.map((r: Json) => [r.seq, r.status, r.reasons?.[0]?.code])).to.deep.equal([
+      [0, 'created', undefined],
+      [1, 'updated', undefined],
+      [2, 'skipped', '1004'],
+    ]);
+    const again = await post('/rest/v1/programs/1203/members/status.json', { statusName: 'No Show', input: [{ leadId: outsider }] });
+    expect(again.result[0]).to.include({ status: 'skipped' });
+    expect(errorOf(await post('/rest/v1/programs/1203/members/status.json', { statusName: 'Partying', input: [{ leadId: outsider }] }))).to.deep.equal([
+      false,
+      '1003',
+    ]);
+    const now = sb.programMembers.list(1203).find((m) => m.leadId === outsider)!;
+    expect(now).to.include({ statusName: 'No Show', updatedAt: '2026-03-01T12:30:00Z' });
+    const deleted = await post('/rest/v1/programs/1203/members/delete.json', { input: [{ leadId: outsider }, { leadId: outsider }] });
+    expect(deleted.result.map((r: Json) => [r.status, r.reasons?.[0]?.code])).to.deep.equal([
+      ['deleted', undefined],
+      ['skipped', '1037'],
+    ]);
+    expect(
+      sb
+        .writeLog()
+        .slice(-4)
+        .map((w) => [w.object, w.operation, w.created, w.updated, w.deleted, w.skipped, w.error]),
+    ).to.deep.equal([
+      ['program 1203 members', 'sync', 1, 1, 0, 1, undefined],
+      ['program 1203 members', 'sync', 0, 0, 0, 1, undefined],
+      ['program 1203 members', 'sync', 0, 0, 0, 0, '1003'],
+      ['program 1203 members', 'delete', 0, 0, 1, 1, undefined],
+    ]);
+  });
+
   it('removed members and members of deleted leads are gone', async () => {
     const [a, b] = sb.programMembers.list(1203).map((m) => m.leadId as number);
     expect(sb.programMembers.remove(1203, [a])).to.deep.equal([a]);
