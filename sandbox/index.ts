@@ -158,6 +158,8 @@ export interface SandboxOptions {
    * 1003 (Marketo: 100,000); lower it to reach the ceiling with small data.
    */
   programMemberQueryLimit?: number;
+  /** Describe Program Member's searchable fields; default leadId, registrationCode, reachedSuccess, statusName (the documented example). */
+  programMemberSearchableFields?: string[];
 }
 
 /** Program membership "in the Marketo UI": read it as Get Program Members serves it, and change it. */
@@ -432,6 +434,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     leadExists: (id) => leadStore.has(id),
     now,
     queryLimit: options.programMemberQueryLimit,
+    searchable: options.programMemberSearchableFields,
     onStatusChange: (member: ProgramMember, oldStatus: string, atSec: number) => {
       const program = assetStore.programs.get(member.programId);
       generator.writeExplicit(F.TYPE_CHANGE_STATUS_IN_PROGRESSION, atSec, member.leadId, {

@@ -122,6 +122,8 @@ export interface ProgramMembersContext {
   onStatusChange?: (member: ProgramMember, oldStatus: string, atSec: number) => void;
   /** The 100,000 ceiling, lowerable so that tests reach it with small data. */
   queryLimit?: number;
+  /** Searchable fields, when an instance's differ from the documented example. */
+  searchable?: readonly string[];
 }
 
 function isoSecond(sec: number): string {
@@ -268,6 +270,10 @@ export class ProgramMemberStore {
     return this.ctx.program(programId) !== undefined;
   }
 
+  get searchable(): readonly string[] {
+    return this.ctx.searchable ?? PROGRAM_MEMBER_SEARCHABLE;
+  }
+
   get queryLimit(): number {
     return this.ctx.queryLimit ?? DEFAULT_MEMBERSHIP_QUERY_LIMIT;
   }
@@ -355,7 +361,7 @@ export class ProgramMemberEndpoints {
       {
         ...DESCRIPTION,
         dedupeFields: [...DESCRIPTION.dedupeFields],
-        searchableFields: PROGRAM_MEMBER_SEARCHABLE.map((f) => [f]),
+        searchableFields: this.store.searchable.map((f) => [f]),
         fields: PROGRAM_MEMBER_FIELDS.map((f) => ({ ...f })),
       },
     ]);
@@ -422,7 +428,7 @@ export class ProgramMemberEndpoints {
     }
     const field = PROGRAM_MEMBER_FIELDS.find((f) => f.name === filterType);
     if (!field) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(filterType)) };
-    if (!PROGRAM_MEMBER_SEARCHABLE.includes(filterType)) {
+    if (!this.store.searchable.includes(filterType)) {
       return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(filterType)) };
     }
     const wanted = new Set(values.map((v) => (field.dataType === 'boolean' ? v.toLowerCase() : v)));

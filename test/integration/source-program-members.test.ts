@@ -190,3 +190,42 @@ describe('source-marketo program_members: programs past the ceiling of one query
     expect(sandbox.counters.errorsByCode()['1003']).to.be.at.least(1);
   });
 });
+
+describe('source-marketo program_members: an instance where reachedSuccess is not searchable', function () {
+  this.timeout(120_000);
+  let sandbox: Sandbox;
+
+  before(async () => {
+    sandbox = await startSandbox({
+      seed: 48,
+      leadCount: 40,
+      activityCount: 50,
+      programCount: 0,
+      rateLimit: null,
+      programMemberSearchableFields: ['leadId', 'statusName'],
+    });
+  });
+  after(() => sandbox.close());
+
+  it('the first sync reads each program by updatedAt ranges from its creation, without trying the reachedSuccess query', async () => {
+    sandbox.clock.advance(-10 * 86_400_000); // a program created ten days ago: two 7-day ranges to now
+    const program = sandbox.assets.createProgram('Spring Event').id as number;
+    sandbox.clock.advance(86_400_000);
+    sandbox.programMembers.setStatus(program, [1, 2, 3], 'Invited');
+    sandbox.clock.advance(8 * 86_400_000);
+    sandbox.programMembers.setStatus(program, [4, 5], 'Registered');
+    sandbox.clock.advance(86_400_000 - 60_000);
+    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['program_members']);
+    sandbox.counters.reset();
+    const full = await read(sourceConfig(sandbox), catalog);
+    expect(emitted(full).map((r) => [r.leadId, r.statusName])).to.have.deep.members([
+      [1, 'Invited'],
+      [2, 'Invited'],
+      [3, 'Invited'],
+      [4, 'Registered'],
+      [5, 'Registered'],
+    ]);
+    expect(calls(sandbox, MEMBERS)).to.equal(2);
+    expect(sandbox.counters.errorsByCode()['1011'] ?? 0).to.equal(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { permissionFor } from '../../marketo/permissions';
 import { parseProgramMembersState, splitWindow, updatedAtWindows, UPDATED_AT_WINDOW_SECONDS } from '../../source-marketo/streams/member-windows';
 
 describe('program_members: updatedAt ranges and state', () => {
@@ -43,5 +44,14 @@ describe('program_members: updatedAt ranges and state', () => {
     );
     expect(parseProgramMembersState({ pass: { startedAt: '2026-01-02T00:00:00Z' } })).to.deep.equal({});
     expect(parseProgramMembersState(undefined)).to.deep.equal({});
+  });
+});
+
+describe('permissionFor: program member paths', () => {
+  it('names Read-Only Lead for Describe and Get Program Members, Read-Write Lead for their writes, Read-Only Assets for Get Programs', () => {
+    expect(permissionFor('GET', '/rest/v1/programs/members/describe.json')).to.equal('Read-Only Lead');
+    expect(permissionFor('GET', '/rest/v1/programs/1201/members.json')).to.equal('Read-Only Lead');
+    expect(permissionFor('POST', '/rest/v1/programs/1201/members/status.json')).to.equal('Read-Write Lead');
+    expect(permissionFor('GET', '/rest/asset/v1/programs.json')).to.equal('Read-Only Assets');
   });
 });
