@@ -6,6 +6,8 @@ import { catalogFor, committedRecords, discover, nextState, read, sourceConfig }
 
 const PROGRAMS = 12;
 const HOUR = 3600_000;
+/** A sandbox without seeded programs: the tests create the one they read. */
+const ONE_NEW_PROGRAM = { activityCount: 100, programCount: 0, rateLimit: null };
 const MEMBERS = /^GET \/rest\/v1\/programs\/\d+\/members\.json$/;
 
 function emitted(result: RunResult): Record<string, unknown>[] {
@@ -147,7 +149,7 @@ describe('source-marketo program_members: programs past the ceiling of one query
   let sandbox: Sandbox;
 
   before(async () => {
-    sandbox = await startSandbox({ seed: 47, leadCount: 90, activityCount: 100, programCount: 0, rateLimit: null, programMemberQueryLimit: 25 });
+    sandbox = await startSandbox({ ...ONE_NEW_PROGRAM, seed: 47, leadCount: 90, programMemberQueryLimit: 25 });
   });
   after(() => sandbox.close());
 
@@ -196,14 +198,7 @@ describe('source-marketo program_members: an instance where reachedSuccess is no
   let sandbox: Sandbox;
 
   before(async () => {
-    sandbox = await startSandbox({
-      seed: 48,
-      leadCount: 40,
-      activityCount: 50,
-      programCount: 0,
-      rateLimit: null,
-      programMemberSearchableFields: ['leadId', 'statusName'],
-    });
+    sandbox = await startSandbox({ ...ONE_NEW_PROGRAM, seed: 48, leadCount: 40, programMemberSearchableFields: ['leadId', 'statusName'] });
   });
   after(() => sandbox.close());
 
