@@ -2,6 +2,7 @@
 // documents (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/rest-api). Integration tests start it in-process and point the
 // connectors at its URL; `node dist/sandbox/cli.js` runs it standalone. See sandbox/README.md.
 
+import { Rng } from './prng';
 import { ActivityDetails, type Activity, type ChangeOrigin, type LeadChange } from './activity-details';
 import { ActivityEndpoints } from './activity-endpoints';
 import { ActivityGenerator, LEAD_PARTITION_FIELD } from './activity-generator';
@@ -141,6 +142,12 @@ export interface SandboxOptions {
   bulkLeadUpdatedAtFilter?: boolean;
   /** Days a completed export's file stays downloadable. Default 7. */
   bulkExportFileRetentionDays?: number;
+  /**
+   * The order of the rows of an activity export's file. Marketo documents none: `date` (the
+   * default) writes them by activity date; `shuffled` in a different seeded order for each job,
+   * so that clients assuming an order, or two exports of a window in the same order, are caught.
+   */
+  bulkFileOrder?: 'date' | 'shuffled';
   /** Companies generated initially, ids 1..companyCount, dated before startDate (default 0). */
   companyCount?: number;
   /** Records generated initially for each custom object type, linked to existing leads (default 0). */
@@ -476,14 +483,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const materialize = (rows: Iterable<ActivityRow>): Activity[] => [...rows].map((r) => details.activity(r));
 
   // Bulk exports: files are written from the data as it is when a job completes.
+  let shuffledFiles = 0;
   const writeActivityFile = (spec: BulkJobSpec, write: (text: string) => void): number => {
     write(csvLine(spec.fields));
     const cursor = store.cursor(spec.activityTypeIds, { ms: spec.startSec * 1000 - 1, id: Infinity });
+    const shuffled: string[] | undefined = options.bulkFileOrder === 'shuffled' ? [] : undefined;
     let count = 0;
     for (let row = cursor.next(); row && row.dateSec <= spec.endSec; row = cursor.next()) {
       if (F.BULK_UNSUPPORTED_ACTIVITY_TYPES.includes(row.typeId) || isPruned(row)) continue;
-      write(activityRow(details.activity(row), spec.fields));
+      const line = activityRow(details.activity(row), spec.fields);
+      if (shuffled) shuffled.push(line);
+      else write(line);
       count++;
+    }
+    if (shuffled) {
+      const rng = new Rng(seed * 7919 + ++shuffledFiles);
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = rng.int(0, i);
+        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+      }
+      for (const line of shuffled) write(line);
     }
     return count;
   };
