@@ -216,6 +216,41 @@ describe('source-marketo: per-type activity streams', function () {
     expect(next.records().map((r: any) => r.stream)).to.not.include('activities_send_email');
   });
 
+  it('a quiet poll with every per-type stream added to activities, lead_changes, deleted_leads and leads costs the same calls, endpoint by endpoint', async () => {
+    sandbox = await startSandbox({ seed: 47, activityCount: 1200, leadCount: 100, startDate: recent(3 * 3600) });
+    const config = sourceConfig(sandbox);
+    const discovered = await discover(config);
+    const base = ['activities', 'lead_changes', 'deleted_leads', 'leads'];
+    const perType = discovered.streams.map((s: any) => s.name).filter((n: string) => n.startsWith('activities_'));
+    const calls: Array<Record<string, number>> = [];
+    for (const streams of [base, [...base, ...perType]]) {
+      const catalog = catalogFor(discovered, streams);
+      const first = await read(config, catalog);
+      expect(first.exitCode, first.stderr).to.equal(0);
+      sandbox.counters.reset();
+      const quiet = await read(config, catalog, nextState(first));
+      expect(quiet.exitCode, quiet.stderr).to.equal(0);
+      expect(quiet.records()).to.deep.equal([]);
+      calls.push(sandbox.counters.byEndpoint());
+    }
+    expect(calls[1]).to.deep.equal(calls[0]);
+    expect(calls[0][ACTIVITIES_CALL]).to.equal(2); // 20 types: two groups, one page each
+  });
+
+  it('a per-type stream added to a connection whose activities stream has a state reads its whole history, and activities nothing twice', async () => {
+    sandbox = await startSandbox({ seed: 48, activityCount: 900, leadCount: 80, startDate: recent(3 * 3600) });
+    const config = sourceConfig(sandbox);
+    const discovered = await discover(config);
+    const first = await read(config, catalogFor(discovered, ['activities']));
+    expect(first.exitCode, first.stderr).to.equal(0);
+    const added = sandbox.addActivities(40, { at: recent(30), typeIds: [1, 6] });
+    const next = await read(config, catalogFor(discovered, ['activities', 'activities_visit_webpage']), nextState(first));
+    expect(next.exitCode, next.stderr).to.equal(0);
+    expect(uniqueSorted(guids(next, 'activities'))).to.deep.equal(added.map((a) => a.marketoGUID).sort());
+    const visits = [...sandbox.activities()].filter((a) => a.activityTypeId === 1).map((a) => a.marketoGUID);
+    expect(uniqueSorted(guids(next, 'activities_visit_webpage'))).to.deep.equal(visits.sort());
+  });
+
   it('an attribute added to a type and a new type between discover and read: the sync succeeds and a LOG says what to re-discover', async () => {
     sandbox = await startSandbox({ seed: 44, activityCount: 300, leadCount: 40, startDate: recent(3 * 3600) });
     const config = sourceConfig(sandbox);
