@@ -251,6 +251,26 @@ describe('source-marketo: per-type activity streams', function () {
     expect(uniqueSorted(guids(next, 'activities_visit_webpage'))).to.deep.equal(visits.sort());
   });
 
+  it('streams whose states come from different syncs (activities mid-way through time windows) are read in passes of their own, each exact', async () => {
+    sandbox = await startSandbox({ seed: 49, activityCount: 600, leadCount: 60, startDate: recent(3 * 3600) });
+    const config = sourceConfig(sandbox);
+    const discovered = await discover(config);
+    const first = await read(config, catalogFor(discovered, ['activities']));
+    expect(first.exitCode, first.stderr).to.equal(0);
+    // As a killed first sync split into two windows leaves it: the newer window still open.
+    const [saved] = nextState(first) as any[];
+    const state = saved.stream.stream_state;
+    const windowed = { ...state, until: recent(3600), windows: [{ from: recent(3600), until: null, partitions: state.partitions }] };
+    saved.stream.stream_state = windowed;
+    const added = sandbox.addActivities(30, { at: recent(20), typeIds: [1, 10] });
+    const next = await read(config, catalogFor(discovered, ['activities', 'activities_visit_webpage']), [saved]);
+    expect(next.exitCode, next.stderr).to.equal(0);
+    expect(logText(next)).to.include('so they are read in 2 passes');
+    expect(uniqueSorted(guids(next, 'activities'))).to.deep.equal(added.map((a) => a.marketoGUID).sort());
+    const visits = [...sandbox.activities()].filter((a) => a.activityTypeId === 1).map((a) => a.marketoGUID);
+    expect(uniqueSorted(guids(next, 'activities_visit_webpage'))).to.deep.equal(visits.sort());
+  });
+
   it('an attribute added to a type and a new type between discover and read: the sync succeeds and a LOG says what to re-discover', async () => {
     sandbox = await startSandbox({ seed: 44, activityCount: 300, leadCount: 40, startDate: recent(3 * 3600) });
     const config = sourceConfig(sandbox);
