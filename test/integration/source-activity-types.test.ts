@@ -75,6 +75,16 @@ describe('source-marketo: per-type activity streams', function () {
     await sandbox?.close();
   });
 
+  /** A sandbox whose `activities` stream was synced once: the config, the discovered catalog and that first read. */
+  async function activitiesSynced(seed: number, activityCount: number): Promise<{ config: Record<string, unknown>; discovered: any; first: RunResult }> {
+    sandbox = await startSandbox({ seed, activityCount, leadCount: 60, startDate: recent(3 * 3600) });
+    const config = sourceConfig(sandbox);
+    const discovered = await discover(config);
+    const first = await read(config, catalogFor(discovered, ['activities']));
+    expect(first.exitCode, first.stderr).to.equal(0);
+    return { config, discovered, first };
+  }
+
   it('discover lists one stream per activity type (custom ones too) with a typed column per attribute', async () => {
     sandbox = await startSandbox({ seed: 41, activityCount: 50, leadCount: 20, startDate: recent(3600) });
     sandbox.addActivityType(WHITEPAPER);
@@ -238,11 +248,7 @@ describe('source-marketo: per-type activity streams', function () {
   });
 
   it('a per-type stream added to a connection whose activities stream has a state reads its whole history, and activities nothing twice', async () => {
-    sandbox = await startSandbox({ seed: 48, activityCount: 900, leadCount: 80, startDate: recent(3 * 3600) });
-    const config = sourceConfig(sandbox);
-    const discovered = await discover(config);
-    const first = await read(config, catalogFor(discovered, ['activities']));
-    expect(first.exitCode, first.stderr).to.equal(0);
+    const { config, discovered, first } = await activitiesSynced(48, 900);
     const added = sandbox.addActivities(40, { at: recent(30), typeIds: [1, 6] });
     const next = await read(config, catalogFor(discovered, ['activities', 'activities_visit_webpage']), nextState(first));
     expect(next.exitCode, next.stderr).to.equal(0);
@@ -252,11 +258,7 @@ describe('source-marketo: per-type activity streams', function () {
   });
 
   it('streams whose states come from different syncs (activities mid-way through time windows) are read in passes of their own, each exact', async () => {
-    sandbox = await startSandbox({ seed: 49, activityCount: 600, leadCount: 60, startDate: recent(3 * 3600) });
-    const config = sourceConfig(sandbox);
-    const discovered = await discover(config);
-    const first = await read(config, catalogFor(discovered, ['activities']));
-    expect(first.exitCode, first.stderr).to.equal(0);
+    const { config, discovered, first } = await activitiesSynced(49, 600);
     // As a killed first sync split into two windows leaves it: the newer window still open.
     const [saved] = nextState(first) as any[];
     const state = saved.stream.stream_state;
