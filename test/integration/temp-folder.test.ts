@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findRepoRoot } from '../harness/repo-root';
-import { runConnector } from '../harness/run-connector';
+import { runConnector, RunResult } from '../harness/run-connector';
 
 // `npm test`, `npm run demo` and `npm run bench` leave nothing of ours in the system's temp
 // folder. Each process under test runs with TMPDIR (what os.tmpdir() reads) set to a folder of
@@ -34,17 +34,32 @@ function jsonl(file: string): any[] {
 describe('npm test, npm run demo and npm run bench leave nothing in the system temp folder', function () {
   this.timeout(120_000);
   let work: string;
-  let tmp: string;
-  beforeEach(() => {
+  /** The processes under test, started together (each with a temp folder of its own) so the suite waits for the longest only. */
+  const runs = new Map<string, Promise<{ result: RunResult; tmp: string }>>();
+  before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}test-tmpdir-`));
-    tmp = path.join(work, 'tmp');
-    fs.mkdirSync(tmp);
+    const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const testFiles = ['unit/harness.test.js', 'unit/sandbox-bulk.test.js', 'integration/first-hour.test.js'].map((f) => path.join(root, 'dist', 'test', f));
+    const started: Array<[string, string[], Record<string, string>]> = [
+      ['demo', [path.join(root, 'dist', 'scripts', 'demo.js')], { DEMO_OUTPUT: path.join(work, 'demo-output') }],
+      ['bench', [path.join(root, 'dist', 'scripts', 'bench.js')], { BENCH_ONLY: 'quiet-poll' }],
+      ['tests', [mocha, '--no-config', '--timeout', '60000', '--exit', '--reporter', 'dot', '--grep', 'harness|bulk|by hand', ...testFiles], {}],
+    ];
+    for (const [name, args, env] of started) {
+      const tmp = path.join(work, `tmp-${name}`);
+      fs.mkdirSync(tmp);
+      const run = runConnector(process.execPath, args, { env: { TMPDIR: tmp, TMP: tmp, TEMP: tmp, ...env }, timeoutMs: 110_000 }).then((result) => ({
+        result,
+        tmp,
+      }));
+      run.catch(() => undefined); // awaited by its test
+      runs.set(name, run);
+    }
   });
-  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
-
-  /** Runs node with `args` under the repository, os.tmpdir() pointing at `tmp`. */
-  const node = (args: string[], env: Record<string, string> = {}) =>
-    runConnector(process.execPath, args, { env: { TMPDIR: tmp, TMP: tmp, TEMP: tmp, ...env }, timeoutMs: 110_000 });
+  after(async () => {
+    await Promise.allSettled(runs.values());
+    fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it(`every temp folder the project makes is named ${PREFIX}…, so ours can be told apart`, () => {
     const offenders: string[] = [];
@@ -60,7 +75,7 @@ describe('npm test, npm run demo and npm run bench leave nothing in the system t
 
   it('npm run demo: keeps what it read in its output folder, prints where, the counts and the commands by hand; nothing in the temp folder', async () => {
     const out = path.join(work, 'demo-output');
-    const result = await node([path.join(root, 'dist', 'scripts', 'demo.js')], { DEMO_OUTPUT: out });
+    const { result, tmp } = await runs.get('demo')!;
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(fs.readdirSync(tmp)).to.deep.equal([]);
     const printed = result.stdoutLines.join('\n');
@@ -102,16 +117,14 @@ describe('npm test, npm run demo and npm run bench leave nothing in the system t
   });
 
   it('npm run bench (its quiet-poll scenario: a sandbox process, config, catalog and state files): nothing in the temp folder', async () => {
-    const result = await node([path.join(root, 'dist', 'scripts', 'bench.js')], { BENCH_ONLY: 'quiet-poll' });
+    const { result, tmp } = await runs.get('bench')!;
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(result.stdoutLines.join('\n')).to.match(/source quiet poll, all five streams +- +none: counts calls/);
     expect(fs.readdirSync(tmp)).to.deep.equal([]);
   });
 
   it('test files that make temp folders (fake connectors, bulk export files, connectors run with config files): nothing in the temp folder', async () => {
-    const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const files = ['unit/harness.test.js', 'unit/sandbox-bulk.test.js', 'integration/first-hour.test.js'].map((f) => path.join(root, 'dist', 'test', f));
-    const result = await node([mocha, '--no-config', '--exit', '--reporter', 'dot', '--grep', 'harness|bulk|by hand', ...files]);
+    const { result, tmp } = await runs.get('tests')!;
     expect(result.exitCode, result.stdoutLines.join('\n')).to.equal(0);
     expect(result.stdoutLines.join('\n')).to.match(/\d+ passing/);
     expect(fs.readdirSync(tmp)).to.deep.equal([]);
