@@ -116,6 +116,8 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     // Each walk's estimated history, for the progress Airbyte shows; absent for a short one (a poll).
     const models = new Map<ActivityWalk, HistoryModel>();
     let lastEstimate: number | undefined;
+    /** Walks whose model waits for the first page of each time window: those pages are the samples, at no extra call. */
+    const waiting = new Map<ActivityWalk, SamplePage[]>();
     if (longHistoryAhead(segments, keys, now)) {
       const pages = await Promise.all(walks.map((walk) => readFirstPage(walk, startOf(newest, walk.keys), getToken)));
       walks.forEach((walk, i) => firstPages.set(walk, pages[i]));
@@ -149,7 +151,15 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
       const promised = estimatedPages + fitsInFirstPages / MAX_BATCH_SIZE;
       const left = ctx.callsLeft?.();
       const sample = open > 0 && promised * SAMPLE_CALLS_SHARE >= sampleCalls;
-      if (!sample || left === undefined || left >= sampleCalls / SAMPLE_CALLS_SHARE) {
+      const byWindows = sample && dataFrom !== undefined && count > 1;
+      if (byWindows) {
+        for (const [i, walk] of walks.entries()) {
+          const { page } = pages[i];
+          const first: SamplePage = { since: startOf(newest, walk.keys), activities: page.activities, moreResult: page.moreResult };
+          if (page.moreResult) waiting.set(walk, [first]);
+          else models.set(walk, HistoryModel.fromSamples([first], now));
+        }
+      } else if (!sample || left === undefined || left >= sampleCalls / SAMPLE_CALLS_SHARE) {
         await Promise.all(
           walks.map(async (walk, i) => {
             const { page } = pages[i];
@@ -177,8 +187,16 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         firstPages.clear();
         walks = await this.walks(ctx, bulk.keys);
         models.clear(); // the walks left read only what came after the bulk history: its estimate does not apply
+        waiting.clear();
         lastEstimate = undefined;
       } else if (dataFrom && count > 1) splitNewest(segments, keys, count, now, dataFrom);
+      if (waiting.size > 0 && segments.indexOf(newest) === segments.length - 1) {
+        // No window was split off after all: the first pages are all there is.
+        for (const [walk, samples] of waiting) models.set(walk, HistoryModel.fromSamples(samples, now));
+        waiting.clear();
+        lastEstimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
+        yield { estimate: lastEstimate };
+      }
     }
 
     // One walk per (window, group); a window is done when all its groups are.
@@ -215,9 +233,28 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     };
     const doneWalks = new Set<WalkSpec>();
 
+    // The first page of each later window, in window order, completes the samples of a waiting walk.
+    const windowFirsts = new Map<WalkSpec, SamplePage>();
+    const noteWindowFirst = (spec: WalkSpec, walk: ActivityWalk, segment: Segment, activities: Activity[], done: boolean): boolean => {
+      const samples = waiting.get(walk);
+      const after = (s: Segment) => segments.indexOf(s) > segments.indexOf(newest);
+      if (!samples || !after(segment) || windowFirsts.has(spec)) return false;
+      windowFirsts.set(spec, { since: startOf(segment, walk.keys), activities, moreResult: !done });
+      const later = [...plans].filter(([, p]) => p.walk === walk && after(p.segment));
+      if (!later.every(([other]) => windowFirsts.has(other))) return false;
+      const ordered = later.sort(([, a], [, b]) => segments.indexOf(a.segment) - segments.indexOf(b.segment)).map(([other]) => windowFirsts.get(other)!);
+      models.set(walk, HistoryModel.fromSamples([...samples, ...ordered], now));
+      waiting.delete(walk);
+      return waiting.size === 0;
+    };
+
     let checkpointed = false;
     for await (const page of mergeAsync(iterators)) {
       const { walk, segment } = plans.get(page.walk)!;
+      if (noteWindowFirst(page.walk, walk, segment, page.activities, page.done)) {
+        lastEstimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
+        yield { estimate: lastEstimate };
+      }
       const accepted: AcceptedActivity[] = [];
       let latest = lastSeen.get(page.walk);
       for (const activity of page.activities) {

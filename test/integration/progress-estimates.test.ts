@@ -91,6 +91,39 @@ describe('row_estimate of a first sync of activities and lead_changes is within 
   }
 });
 
+describe('row_estimate of a long history read in time windows: the first page of each window is its sample, at no extra call', function () {
+  this.timeout(120_000);
+  it('dense: 20,000 web visits and email opens over five hours, one type group, read in windows', async () => {
+    const sandbox = await startSandbox({ seed: 25, activityCount: 0, leadCount: 300, startDate: isoSecond(now - DAY_MS), rateLimit: null });
+    try {
+      sandbox.addActivities(20_000, { at: isoSecond(now - (20_000 / 1.2) * 1000), typeIds: [1, 10] });
+      const config = sourceConfig(sandbox, { start_date: isoSecond(now - 30 * DAY_MS), extraction_method: 'rest', activity_type_ids: [1, 10] });
+      const catalog = catalogFor(await discover(config), ['activities']);
+      sandbox.counters.reset();
+      const result = await read(config, catalog);
+      expect(result.exitCode, result.stderr).to.equal(0);
+      const split = result
+        .logs()
+        .map((l: any) => /^activities: reading (\d+) time windows in parallel, 1 type group\(s\) each\.$/.exec(l.message))
+        .find(Boolean);
+      const windows = Number(split?.[1]);
+      expect(windows).to.be.at.least(2);
+      // One paging token per window, and no page beyond the walks' own (at most one part-filled page per window).
+      expect(sandbox.counters.byEndpoint()['GET /rest/v1/activities/pagingtoken.json']).to.equal(windows);
+      const records = result.records('activities').length;
+      expect(records).to.equal(20_000);
+      expect(sandbox.counters.byEndpoint()['GET /rest/v1/activities.json']).to.be.at.most(Math.ceil(records / 300) + windows);
+      const estimates = result.traces('ESTIMATE').map((t: any) => t.estimate.row_estimate as number);
+      const why = `estimates ${estimates.join(', ')} for ${records} records`;
+      if (process.env.SHOW_ESTIMATES) console.log(`      ${why}`);
+      expect(estimates.length, why).to.be.within(1, 10);
+      for (const estimate of estimates) expect(estimate / records, why).to.be.within(0.5, 2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe("row_estimate of the first leads sync: the probe's sample of the id range, within a factor of 2", function () {
   this.timeout(120_000);
   const TWO_DAYS_AGO = isoSecond(now - 2 * DAY_MS);
