@@ -60,6 +60,24 @@ const SHAPES: Shape[] = [
   },
 ];
 
+/**
+ * Asserts every ESTIMATE of `stream` within a factor of 2 of the records it emitted (the first may
+ * be low when `firstMayBeLow`), between 1 and 10 of them; SHOW_ESTIMATES=1 prints them.
+ */
+function expectEstimatesWithin2x(result: any, stream: string, firstMayBeLow = false): void {
+  const records = result.records(stream).length;
+  const estimates = result
+    .traces('ESTIMATE')
+    .filter((t: any) => t.estimate.name === stream)
+    .map((t: any) => t.estimate.row_estimate as number);
+  const why = `${stream}: estimates ${estimates.join(', ')} for ${records} records`;
+  if (process.env.SHOW_ESTIMATES) console.log(`      ${why}`);
+  expect(estimates.length, why).to.be.within(1, 10);
+  const ratios = estimates.map((e: number) => e / records);
+  for (const ratio of ratios) expect(ratio, why).to.be.at.most(2);
+  for (const ratio of firstMayBeLow ? ratios.slice(-1) : ratios) expect(ratio, why).to.be.at.least(0.5);
+}
+
 describe('row_estimate of a first sync of activities and lead_changes is within a factor of 2 of the records emitted, on histories of every shape', function () {
   this.timeout(120_000);
   for (const shape of SHAPES) {
@@ -71,18 +89,8 @@ describe('row_estimate of a first sync of activities and lead_changes is within 
         const result = await read(config, catalog);
         expect(result.exitCode, result.stderr).to.equal(0);
         for (const stream of ['activities', 'lead_changes']) {
-          const records = result.records(stream).length;
-          expect(records, stream).to.be.greaterThan(stream === 'activities' ? 1000 : 100);
-          const estimates = result
-            .traces('ESTIMATE')
-            .filter((t: any) => t.estimate.name === stream)
-            .map((t: any) => t.estimate.row_estimate as number);
-          const why = `${stream}: estimates ${estimates.join(', ')} for ${records} records`;
-          if (process.env.SHOW_ESTIMATES) console.log(`      ${why}`);
-          expect(estimates.length, why).to.be.within(1, 10);
-          const ratios = estimates.map((e: number) => e / records);
-          for (const ratio of ratios) expect(ratio, why).to.be.at.most(2);
-          for (const ratio of shape.firstMayBeLow ? ratios.slice(-1) : ratios) expect(ratio, why).to.be.at.least(0.5);
+          expect(result.records(stream).length, stream).to.be.greaterThan(stream === 'activities' ? 1000 : 100);
+          expectEstimatesWithin2x(result, stream, shape.firstMayBeLow);
         }
       } finally {
         await sandbox.close();
@@ -113,11 +121,7 @@ describe('row_estimate of a long history read in time windows: the first page of
       const records = result.records('activities').length;
       expect(records).to.equal(20_000);
       expect(sandbox.counters.byEndpoint()['GET /rest/v1/activities.json']).to.be.at.most(Math.ceil(records / 300) + windows);
-      const estimates = result.traces('ESTIMATE').map((t: any) => t.estimate.row_estimate as number);
-      const why = `estimates ${estimates.join(', ')} for ${records} records`;
-      if (process.env.SHOW_ESTIMATES) console.log(`      ${why}`);
-      expect(estimates.length, why).to.be.within(1, 10);
-      for (const estimate of estimates) expect(estimate / records, why).to.be.within(0.5, 2);
+      expectEstimatesWithin2x(result, 'activities');
     } finally {
       await sandbox.close();
     }
@@ -142,13 +146,8 @@ describe("row_estimate of the first leads sync: the probe's sample of the id ran
         const config = sourceConfig(sandbox, { extraction_method: 'rest' });
         const result = await read(config, catalogFor(await discover(config), ['leads']));
         expect(result.exitCode, result.stderr).to.equal(0);
-        const records = result.records('leads').length;
-        expect(records).to.equal(sandbox.leads().length);
-        const estimates = result.traces('ESTIMATE').map((t: any) => t.estimate.row_estimate as number);
-        const why = `estimates ${estimates.join(', ')} for ${records} records`;
-        if (process.env.SHOW_ESTIMATES) console.log(`      ${why}`);
-        expect(estimates.length, why).to.be.within(1, 10);
-        for (const estimate of estimates) expect(estimate / records, why).to.be.within(0.5, 2);
+        expect(result.records('leads').length).to.equal(sandbox.leads().length);
+        expectEstimatesWithin2x(result, 'leads');
       } finally {
         await sandbox.close();
       }
