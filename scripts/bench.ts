@@ -193,22 +193,29 @@ interface ActivityAdd {
 
 const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
+/** Calls another integration of the subscription makes just before the `busy-window` sync starts. */
+const OTHER_INTEGRATION_CALLS = 60;
+
 /**
- * A history of another shape, under the same limits: one group of types dense (web visits and
- * email opens, 60,000 over 14 hours), the other sparse (2,000 interesting moments and progression
- * changes spread in small bursts over the same hours). Windows are sized by the densest group;
- * the sparse one must not multiply its calls.
+ * Histories of other shapes, under the same limits (BENCH_SHAPE_SCALE scales them):
+ * - `shapes`: one group of types dense (web visits and email opens, 100,000 over a day), the other
+ *   sparse (4,000 interesting moments and progression changes in small bursts over the same day):
+ *   the sparse walks end early and must not leave the dense ones alone;
+ * - `bursts`: most of the day's activities (3 × 30,000 of every type) in three bursts of about 25
+ *   minutes, over 14,400 spread through the day: windows cut in equal spans of time are unequal in pages;
+ * - `busy-window`: 100,000 activities of every type, and another integration that made 60 calls in
+ *   the seconds before the sync started, inside the subscription's 100-call window: the sync must
+ *   not call into 606s. Its share of the ceiling counts those 60 calls against it.
+ * The ceiling of a shape is the API's minimum calls for it at 5 calls a second (a sparse type's
+ * pages cannot all hold 300 records, so records/s alone would understate it).
  */
-async function shapesUnderLimits(): Promise<Record<string, unknown>> {
-  const from = Date.now() - 14 * 3600_000;
-  const adds: ActivityAdd[] = [{ n: 60_000, at: isoSecond(from), typeIds: [1, 10] }];
-  for (let k = 0; k < 20; k++) adds.push({ n: 100, at: isoSecond(from + k * 40 * 60_000), typeIds: [46, 104] });
+async function shapeUnderLimits(name: string, from: number, adds: ActivityAdd[], generated = 0): Promise<Record<string, unknown>> {
   const startDate = isoSecond(from - 3600_000);
   const sandbox = await startSandboxProcess([
     '--activities',
-    '0',
+    String(generated),
     '--start-date',
-    startDate,
+    generated > 0 ? isoSecond(from) : startDate,
     '--rate-limit',
     `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
     '--concurrency',
@@ -221,17 +228,23 @@ async function shapesUnderLimits(): Promise<Record<string, unknown>> {
   try {
     for (const add of adds)
       await fetch(`${sandbox.url}/__sandbox/activities`, { method: 'POST', body: JSON.stringify(add), headers: { 'Content-Type': 'application/json' } });
+    const others = name === 'busy-window' ? OTHER_INTEGRATION_CALLS : 0;
+    if (others > 0) await otherIntegrationCalls(sandbox, others);
     await fetch(`${sandbox.url}/__sandbox/reset-counters`, { method: 'POST' });
     const run = await runSource(sandbox, ['activities'], {});
     const counters = await sandbox.counters();
-    const minimum = await apiMinimumCalls(0, startDate, adds);
+    const minimum = await apiMinimumCalls(generated, generated > 0 ? isoSecond(from) : startDate, adds);
     return {
-      scenario: 'source activities, dense and sparse groups, under limits',
+      scenario: `source activities, ${name} history, under limits`,
       records: run.records,
       seconds: round(run.seconds, 1),
       records_per_s: round(run.records / run.seconds, 0),
-      share_of_ceiling: round(run.records / run.seconds / STEADY_CEILING, 3),
-      share_of_limit_bound_time: round(minimumSeconds(minimum) / run.seconds, 3),
+      // Pages of sparse types cannot all be full: the ceiling is the API's minimum calls (and the
+      // other integration's) at the 5 calls a second the rate limit allows.
+      share_of_ceiling: round((minimum + others) / (RATE_CALLS / RATE_WINDOW_S) / run.seconds, 3),
+      share_of_records_ceiling: round(run.records / run.seconds / STEADY_CEILING, 3),
+      ...(others > 0 ? { other_integration_calls: others } : {}),
+      share_of_limit_bound_time: round(minimumSeconds(minimum + others) / run.seconds, 3),
       ...limitFigures(run.records, counters),
       api_minimum_calls: minimum,
       calls_vs_api_minimum: round(counters.total / minimum, 3),
@@ -240,6 +253,44 @@ async function shapesUnderLimits(): Promise<Record<string, unknown>> {
   } finally {
     await sandbox.stop();
   }
+}
+
+/** `n` calls of another API user, 10 at a time, as a CRM sync or webinar tool would make them. */
+async function otherIntegrationCalls(sandbox: SandboxProcess, n: number): Promise<void> {
+  const token = (await (
+    await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)
+  ).json()) as { access_token: string };
+  for (let i = 0; i < n; i += CONCURRENCY) {
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, n - i) }, () =>
+        fetch(`${sandbox.url}/rest/v1/activities/types.json`, { headers: { Authorization: `Bearer ${token.access_token}` } }).then((r) => r.text()),
+      ),
+    );
+  }
+}
+
+const SHAPE_SCALE = Number(process.env.BENCH_SHAPE_SCALE ?? 1);
+const DAY_MS = 86_400_000;
+
+function denseAndSparse(): Promise<Record<string, unknown>> {
+  const from = Date.now() - DAY_MS;
+  const adds: ActivityAdd[] = [{ n: Math.round(100_000 * SHAPE_SCALE), at: isoSecond(from), typeIds: [1, 10] }];
+  for (let k = 0; k < 40 * SHAPE_SCALE; k++) adds.push({ n: 100, at: isoSecond(from + k * 35 * 60_000), typeIds: [46, 104] });
+  return shapeUnderLimits('dense and sparse groups', from, adds);
+}
+
+function bursts(): Promise<Record<string, unknown>> {
+  const from = Date.now() - DAY_MS;
+  const adds: ActivityAdd[] = [];
+  for (let k = 0; k < 72; k++) adds.push({ n: Math.round(200 * SHAPE_SCALE), at: isoSecond(from + k * 20 * 60_000), typeIds: [] });
+  for (const hour of [3, 11, 19])
+    for (let k = 0; k < 150; k++) adds.push({ n: Math.round(200 * SHAPE_SCALE), at: isoSecond(from + hour * 3600_000 + k * 8_000), typeIds: [] });
+  return shapeUnderLimits('bursts', from, adds);
+}
+
+function busyWindow(): Promise<Record<string, unknown>> {
+  const activities = Math.round(100_000 * SHAPE_SCALE);
+  return shapeUnderLimits('busy-window', Date.now() - (activities / 1.2) * 1000, [], activities);
 }
 
 async function underLimits(): Promise<Record<string, unknown>> {
@@ -639,11 +690,13 @@ async function destinationUnthrottled(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  // BENCH_ONLY=quiet-poll,limits,shapes,unthrottled,memory,backfill,write-limits,write-unthrottled picks scenarios (all by default).
+  // BENCH_ONLY=quiet-poll,limits,shapes,bursts,busy-window,unthrottled,memory,backfill,write-limits,write-unthrottled picks scenarios (all by default).
   const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [
     ['quiet-poll', quietPoll],
     ['limits', underLimits],
-    ['shapes', shapesUnderLimits],
+    ['shapes', denseAndSparse],
+    ['bursts', bursts],
+    ['busy-window', busyWindow],
     ['unthrottled', unthrottled],
     ['memory', memory],
     ['backfill', backfill],

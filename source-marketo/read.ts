@@ -184,6 +184,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
   noteTypesWithoutStream(offered, planned, writer);
   const states = parseInputState(rawState);
   if (planned.length > 1) ctx.endpoints.sharePages();
+  const syncStreams = new Set(planned.map((p) => p.stream.name));
   const alignedLookbackSeconds = Math.max(0, ...planned.map((p) => p.stream.lookbackSeconds?.(config) ?? 0));
   const progress = new ProgressReporter(writer, ctx.client);
   const bulk = { bulk: new BulkExportEndpoints(ctx.client), exportMeter: new ExportMeter(config.bulkExportMbPerDay), callsLeft: () => ctx.client.budgetLeft };
@@ -198,7 +199,7 @@ export async function read(rawConfig: unknown, rawCatalog: unknown, rawState: un
       continue;
     }
     for (const { descriptor } of unit.items) writer.streamStatus(descriptor, 'RUNNING');
-    const readCtx: ReadContext = { ...ctx, ...bulk, syncMode: 'incremental', alignedLookbackSeconds };
+    const readCtx: ReadContext = { ...ctx, ...bulk, syncMode: 'incremental', alignedLookbackSeconds, syncStreams };
     const streamStart = Date.now();
     const byName = new Map(unit.items.map((item) => [item.stream.name, { item, fields: selectedFields(item), sinceState: 0, emitted: 0 }]));
     const emitted = () => [...byName.values()].reduce((n, s) => n + s.emitted, 0);

@@ -3,13 +3,14 @@ import { CHANGE_DATA_VALUE_TYPE_ID, MERGE_LEADS_TYPE_ID, NEW_LEAD_TYPE_ID } from
 import { MarketoConfigError } from '../../marketo/errors';
 import { JsonSchema } from '../../protocol/types';
 import { textOf } from '../../protocol/text';
-import { ActivityLikeStream, ActivityWalk } from './activity-stream';
+import { AcceptedActivity, ActivityLikeStream, ActivityWalk } from './activity-stream';
 import { LEAD_CHANGE_SCHEMA } from './schemas';
 import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
 import { ReadContext } from './stream';
 import { BulkSpec } from './bulk-backfill';
 import { LeadChangeCompanies } from './lead-change-companies';
+import { fieldActivityTypeIds } from './lead-walks';
 
 export const LEAD_CHANGES_PARTITION = 'lead_changes';
 export const MERGES_PARTITION = 'merge_leads';
@@ -36,7 +37,7 @@ export class LeadChangesStream extends ActivityLikeStream {
    * The page's records, a company field's change with the `externalCompanyId` of the lead's
    * company at the time (LeadChangeCompanies), and corrections of earlier pages' records after them.
    */
-  protected override async pageRecords(ctx: ReadContext, accepted: Array<{ activity: Activity; date: string }>): Promise<Record<string, unknown>[]> {
+  protected override async pageRecords(ctx: ReadContext, accepted: AcceptedActivity[]): Promise<Record<string, unknown>[]> {
     let companies = this.companies.get(ctx);
     if (!companies) this.companies.set(ctx, (companies = new LeadChangeCompanies(ctx)));
     const records = accepted.map(({ activity, date }) => this.toRecord(activity, date));
@@ -85,8 +86,11 @@ export class LeadChangesStream extends ActivityLikeStream {
 
   protected async walks(ctx: ReadContext): Promise<ActivityWalk[]> {
     const fields = new LiveFieldList(await this.trackedFields(ctx), this.name, ctx.log);
-    const types = await ctx.metadata.activityTypes();
-    const mergeTypeId = types.find((t) => t.name === 'Merge Leads')?.id ?? MERGE_LEADS_TYPE_ID;
+    const { mergeTypeId, ids: fieldActivityTypes } = fieldActivityTypeIds(await ctx.metadata.activityTypes());
+    // With `leads` in the sync, the Merge Leads walk asks for every type `leads` walks over (merges
+    // among them) and keeps the merges: `leads` is then served from its pages (SharedWalkPages)
+    // instead of walking again.
+    const asked = ctx.syncStreams?.has('leads') ? fieldActivityTypes : [mergeTypeId];
     return [
       {
         keys: [LEAD_CHANGES_PARTITION],
@@ -96,7 +100,7 @@ export class LeadChangesStream extends ActivityLikeStream {
       },
       {
         keys: [MERGES_PARTITION],
-        fetchPage: (token) => ctx.endpoints.getLeadActivities(token, [mergeTypeId]),
+        fetchPage: (token) => ctx.endpoints.getLeadActivities(token, asked),
         partitionOf: (activity) => (activity.activityTypeId === mergeTypeId ? MERGES_PARTITION : undefined),
       },
     ];

@@ -46,6 +46,8 @@ export interface ReadContext extends StreamContext, Partial<BulkReadContext> {
    * their pages (what a shorter look-back reads in addition, its cursor skips).
    */
   alignedLookbackSeconds?: number;
+  /** The streams this sync reads: a walk can ask for what another stream's walk needs too, and serve it. */
+  syncStreams?: ReadonlySet<string>;
 }
 
 /**

@@ -96,7 +96,7 @@ describe('source-marketo: one walk serves several streams', function () {
   });
   afterEach(() => sandbox.close());
 
-  it('leads with lead_changes and deleted_leads reads each change page once; each stream alone costs what it costs', async () => {
+  it('leads with lead_changes and deleted_leads reads each change page once (one Get Lead Activities walk for both); each stream alone costs what it costs', async () => {
     const config = sourceConfig(sandbox);
     const together = catalogFor(discovered, ['lead_changes', 'deleted_leads', 'leads']);
     const first = await read(config, together);
@@ -115,13 +115,13 @@ describe('source-marketo: one walk serves several streams', function () {
     const shared = sandbox.counters.byEndpoint();
     // One page of each change endpoint and one token; Describe Lead and Get Activity Types once;
     // Get Leads once for the changed and merged-into leads; Describe Company once, as lead_changes
-    // read Change Data Values (are they of company fields?). The two Get Lead Activities pages are
-    // lead_changes' Merge Leads walk and then leads' walk over every field-changing type, a wider
-    // set (with `activities` in the sync, its groups serve both).
+    // read Change Data Values (are they of company fields?). One Get Lead Activities page: with
+    // `leads` in the sync, lead_changes' Merge Leads walk asks for every field-changing type, and
+    // leads' walk over them is served from its page (with `activities` too, its groups serve both).
     expect(shared).to.deep.equal({
       'GET /rest/v1/activities/types.json': 1,
       'GET /rest/v1/activities/pagingtoken.json': 1,
-      'GET /rest/v1/activities.json': 2,
+      'GET /rest/v1/activities.json': 1,
       'GET /rest/v1/activities/leadchanges.json': 1,
       'GET /rest/v1/activities/deletedleads.json': 1,
       'GET /rest/v1/leads/describe.json': 1,
@@ -155,6 +155,7 @@ describe('source-marketo: one walk serves several streams', function () {
       for (const [endpoint, n] of Object.entries(sandbox.counters.byEndpoint())) alone[endpoint] = (alone[endpoint] ?? 0) + n;
     }
     expect(alone['GET /rest/v1/activities/leadchanges.json']).to.equal(2);
+    expect(alone['GET /rest/v1/activities.json']).to.equal(2); // the Merge Leads walk and leads' own
     expect(alone['GET /rest/v1/activities/deletedleads.json']).to.equal(2);
   });
 });
