@@ -86,7 +86,7 @@ export class LeadsStream implements SourceStream<LeadsState> {
     const describe = await ctx.metadata.leadFields();
     const fields = requestedFields(ctx, describe);
     const converters = buildConverters(describe);
-    const state = parseState(ctx.syncMode === 'incremental' ? rawState : undefined);
+    const state = parseLeadsState(ctx.syncMode === 'incremental' ? rawState : undefined);
     const fetcher = new LeadFetcher(ctx, fields, converters, state.highestId ?? 0);
     const lookback = this.lookbackSeconds(ctx.config);
     const changeFields = new LiveFieldList(
@@ -470,9 +470,11 @@ async function companyFieldNames(ctx: StreamContext): Promise<Set<string>> {
   }
 }
 
-type ParsedState = LeadsState & { updatedAtGiven: boolean };
+/** A saved state of `leads` as read: what is usable of it; `updatedAtGiven` says whether the cursor came from the state or is the epoch. */
+export type ParsedState = LeadsState & { updatedAtGiven: boolean };
 
-function parseState(raw: Record<string, unknown> | undefined): ParsedState {
+/** Reads a `leads` state from the user's state file, keeping only the parts of the right shape (anything else starts over). */
+export function parseLeadsState(raw: Record<string, unknown> | undefined): ParsedState {
   const updatedAt = typeof raw?.updatedAt === 'string' ? toMarketoSecond(raw.updatedAt) : undefined;
   const state: ParsedState = { updatedAt: updatedAt ?? EPOCH, updatedAtGiven: updatedAt !== undefined };
   const scan = raw?.scan as Partial<ScanState> | undefined;

@@ -23,11 +23,6 @@ import { textOf } from '../../protocol/text';
  *
  * `npm run acceptance:update` (UPDATE_ACCEPTANCE_FILES=1) rewrites expected_records.jsonl and the
  * stream definitions in configured_catalog.json from the sandbox, then runs the checks on them.
- *
- * The `leads` stream reads through Get Leads, which the sandbox does not serve yet (its lead
- * endpoints are being added). Until it does, the reads below leave `leads` out, and the test
- * "leads (needs the sandbox's Get Leads)" shows as pending. TODO: once the sandbox serves Get
- * Leads, these tests include `leads` by themselves; run `npm run acceptance:update` once then.
  */
 
 const root = findRepoRoot();
@@ -36,16 +31,8 @@ const UPDATE = process.env.UPDATE_ACCEPTANCE_FILES === '1';
 const SANDBOX_URL = /^http:\/\/127\.0\.0\.1:\d+$/;
 const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret';
-/** Marks a stream this run cannot read yet (see above). */
+/** The lead stream, whose rows are ~100 fields wide: its expected records keep a few fields, and a test of its own compares every id. */
 const LEADS = 'leads';
-/**
- * Known defects of a stream, found by these tests, each skipping only the check it breaks.
- * leads: after the first (full) read the saved state has `partitions: {}` next to the top-level
- * `activityDate`; the next read builds its ActivityCursor from `partitions` alone
- * (source-marketo/streams/leads.ts), so it walks lead changes from 1970 and emits every
- * changed lead again instead of none.
- */
-const KNOWN_DEFECTS: Record<string, string> = {};
 /** Expected records kept per stream: evenly spread over the primary-key order, first and last included. */
 const EXPECTED_PER_STREAM = 10;
 /** The fields kept of a lead in expected_records.jsonl: its key, identity and cursor (rows are ~100 fields wide). */
@@ -147,17 +134,6 @@ async function startAcceptanceSandbox(): Promise<Sandbox> {
   return startSandbox(options);
 }
 
-/** Whether the sandbox answers Get Leads by Filter Type (the `leads` stream's reads). */
-async function servesGetLeads(sandbox: Sandbox): Promise<boolean> {
-  const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: sandbox.clientId, client_secret: sandbox.clientSecret });
-  const token = (await (await fetch(`${sandbox.url}/identity/oauth/token?${query.toString()}`)).json()) as { access_token?: string };
-  const response = await fetch(`${sandbox.url}/rest/v1/leads.json?filterType=id&filterValues=1`, {
-    headers: { Authorization: `Bearer ${token.access_token}` },
-  });
-  const envelope = (await response.json().catch(() => ({}))) as { success?: boolean };
-  return envelope.success === true;
-}
-
 // --- the configured catalog, as CAT builds it -------------------------------------------------
 
 /** CAT replaces each stream of the configured catalog file by the discovered one; a stream not discovered fails. */
@@ -170,10 +146,6 @@ function configuredCatalog(file: string, discovered: Json): Json {
     configured.stream = stream;
   }
   return catalog;
-}
-
-function withoutStreams(catalog: Json, excluded: string[]): Json {
-  return { ...catalog, streams: catalog.streams.filter((s: Json) => !excluded.includes(s.stream.name)) };
 }
 
 /** The full-refresh / incremental suites' catalog: streams supporting the mode, forced to it. */
@@ -251,11 +223,7 @@ function pickExpectedRecords(catalog: Json, records: Json[]): ExpectedRecord[] {
   return out;
 }
 
-/** Leads as the sandbox holds them, for expected_records.jsonl while the sandbox cannot serve them. */
-function leadsFromSandbox(sandbox: Sandbox): Json[] {
-  return sandbox.leads().map((lead) => ({ stream: LEADS, data: lead }));
-}
-
+/** Writes expected_records.jsonl, one record a line. */
 function writeExpectedRecords(file: string, records: ExpectedRecord[]): void {
   fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
 }
@@ -450,15 +418,10 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
   this.timeout(180_000);
   const cat = loadAcceptanceConfig('source-marketo');
   let sandbox: Sandbox;
-  let leadsServed: boolean;
-  /** Streams left out of reads this run (leads, until the sandbox serves Get Leads). */
-  let unreadable: string[];
   const discovered = new Map<string, Json>();
 
   before(async () => {
     sandbox = await startAcceptanceSandbox();
-    leadsServed = await servesGetLeads(sandbox);
-    unreadable = leadsServed ? [] : [LEADS];
   });
   after(() => sandbox.close());
 
@@ -492,18 +455,16 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
     it(`basic read: B1–B8 on ${test.configured_catalog_path}, B6 against ${test.expect_records?.path}`, async () => {
       const config = configFor(cat, test, sandbox);
       const catalogFile = cat.resolve(test.configured_catalog_path);
-      const full = configuredCatalog(catalogFile, await discoveredCatalog(test));
-      const catalog = withoutStreams(full, unreadable);
+      const catalog = configuredCatalog(catalogFile, await discoveredCatalog(test));
       const result = await read(cat, config, catalog);
       expect(result.exitCode, result.stderr).to.equal(0);
       const records = result.records();
 
       if (UPDATE) {
         const onFile = readJson(catalogFile);
-        onFile.streams = onFile.streams.map((s: Json) => ({ ...s, stream: full.streams.find((f: Json) => f.stream.name === s.stream.name).stream }));
+        onFile.streams = onFile.streams.map((s: Json) => ({ ...s, stream: catalog.streams.find((f: Json) => f.stream.name === s.stream.name).stream }));
         fs.writeFileSync(catalogFile, JSON.stringify(onFile, null, 2) + '\n');
-        const pool = leadsServed ? records : [...records, ...leadsFromSandbox(sandbox)];
-        writeExpectedRecords(cat.resolve(test.expect_records.path), pickExpectedRecords(full, pool));
+        writeExpectedRecords(cat.resolve(test.expect_records.path), pickExpectedRecords(catalog, records));
       }
 
       expect(
@@ -523,7 +484,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
       if (test.expect_records?.path) {
         const expected = readExpectedRecords(cat.resolve(test.expect_records.path));
         // What `high` strictness requires: expected records for every stream that is not allowed to be empty.
-        const uncovered = full.streams.map((s: Json) => s.stream.name).filter((n: string) => !empty.includes(n) && !expected.some((r) => r.stream === n));
+        const uncovered = catalog.streams.map((s: Json) => s.stream.name).filter((n: string) => !empty.includes(n) && !expected.some((r) => r.stream === n));
         expect(uncovered, 'streams without expected records').to.deep.equal([]);
         expect(checkExpectedRecords(expected, records, catalog), REGENERATE_HINT).to.deep.equal([]);
       }
@@ -537,8 +498,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
     }
   }
 
-  it("leads (needs the sandbox's Get Leads): read in full, every lead of the sandbox, as in expected_records.jsonl", async function () {
-    if (!leadsServed) this.skip(); // TODO: runs by itself once the sandbox serves Get Leads by Filter Type
+  it('leads: read in full, every lead of the sandbox, as in expected_records.jsonl', async () => {
     const test = cat.tests('basic_read')[0];
     const catalog = onlyStream(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), LEADS);
     const result = await read(cat, configFor(cat, test, sandbox), catalog);
@@ -555,7 +515,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
 
   for (const test of cat.tests('incremental')) {
     const incrementalCatalog = async (): Promise<Json> =>
-      withoutStreams(catalogInMode(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), 'incremental'), unreadable);
+      catalogInMode(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), 'incremental');
 
     it('incremental: every incremental stream has a cursor field', async () => {
       const catalog = catalogInMode(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), 'incremental');
@@ -582,9 +542,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
       .streams.filter((s: Json) => s.stream.supported_sync_modes.includes('incremental'))
       .map((s: Json) => s.stream.name);
     for (const name of incrementalNames) {
-      it(`incremental (beyond CAT): ${name}, the second read of I1 repeats none of the first one's records`, function () {
-        if (KNOWN_DEFECTS[name]) this.skip(); // TODO: remove from KNOWN_DEFECTS once fixed
-        if (name === LEADS && !leadsServed) this.skip(); // TODO: runs by itself once the sandbox serves Get Leads
+      it(`incremental (beyond CAT): ${name}, the second read of I1 repeats none of the first one's records`, () => {
         expect(sequentialReads, 'the I1 test did not run').to.not.equal(undefined);
         const [first, second, catalog] = sequentialReads!;
         const configured = catalog.streams.find((s: Json) => s.stream.name === name);
@@ -631,7 +589,6 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
         // What `high` strictness requires: a future state for every incremental stream.
         const inFile = futureState.map((s) => s.stream.stream_descriptor.name);
         expect(inFile, 'streams of the future state').to.include.members(full.streams.map((s: Json) => s.stream.name));
-        // Leads need no Get Leads call from a state in the future: it is read whatever the sandbox serves.
         const result = await read(cat, configFor(cat, test, sandbox), full, futureState);
         expect(result.exitCode, result.stderr).to.equal(0);
         expect(result.records(), 'records').to.deep.equal([]);
@@ -659,10 +616,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
   for (const test of cat.tests('full_refresh')) {
     it("full refresh: F1/F2, two reads, the second one's records emitted strictly later; F3 (legacy), read 1 ⊆ read 2", async () => {
       const config = configFor(cat, test, sandbox);
-      const catalog = withoutStreams(
-        catalogInMode(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), 'full_refresh'),
-        unreadable,
-      );
+      const catalog = catalogInMode(configuredCatalog(cat.resolve(test.configured_catalog_path), await discoveredCatalog(test)), 'full_refresh');
       const first = await read(cat, config, catalog);
       await sleep(100);
       const second = await read(cat, config, catalog);

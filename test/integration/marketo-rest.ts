@@ -1,16 +1,10 @@
 import { Sandbox } from '../../sandbox';
+import { SandboxClient } from '../harness/sandbox-client';
 
 /** Calls the sandbox's REST API as another integration would (e.g. to write companies a test then reads back). */
 export async function marketoCall(sandbox: Sandbox, method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
-  const token = (await (
-    await fetch(`${sandbox.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sandbox.clientId}&client_secret=${sandbox.clientSecret}`)
-  ).json()) as any;
-  const response = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token.access_token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const envelope = (await response.json()) as any;
+  const client = await SandboxClient.connect(sandbox);
+  const envelope = method === 'GET' ? await client.get(path) : await client.post(path, body);
   if (!envelope.success) throw new Error(`${method} ${path}: ${JSON.stringify(envelope.errors)}`);
   return envelope;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as sinon from 'sinon';
 import { MarketoClient } from '../../marketo/client';
-import { normaliseDomainUrl, parseConnection } from '../../marketo/config';
+import { parseConnection } from '../../marketo/config';
 import {
   CallBudgetExhaustedError,
   MarketoAccessDeniedError,
@@ -10,7 +10,6 @@ import {
   MarketoRequestError,
   MarketoTransientError,
 } from '../../marketo/errors';
-import { Throttle } from '../../marketo/throttle';
 
 const TOKEN = { access_token: 'tok-1:ab', token_type: 'bearer', expires_in: 3599, scope: 'api@x.com' };
 
@@ -186,46 +185,5 @@ describe('MarketoClient', () => {
     expect(err).to.be.instanceOf(CallBudgetExhaustedError);
     expect(restCalls(stub)).to.have.length(2);
     expect(client.callsByEndpoint).to.deep.equal({ 'GET /rest/v1/activities.json': 2 });
-  });
-});
-
-describe('connection config', () => {
-  it('requires https except on loopback hosts', () => {
-    expect(normaliseDomainUrl('https://123-ABC-456.mktorest.com/rest/')).to.equal('https://123-abc-456.mktorest.com');
-    expect(normaliseDomainUrl('http://127.0.0.1:8080')).to.equal('http://127.0.0.1:8080');
-    expect(normaliseDomainUrl('http://localhost:9')).to.equal('http://localhost:9');
-    expect(() => normaliseDomainUrl('http://123-ABC-456.mktorest.com')).to.throw(MarketoConfigError, /must use https/);
-    expect(() => normaliseDomainUrl('not a url')).to.throw(MarketoConfigError, /not a valid URL/);
-  });
-
-  it('refuses limits above what Marketo allows the whole subscription', () => {
-    const base = { domain_url: 'https://x.mktorest.com', client_id: 'a', client_secret: 'b' };
-    expect(parseConnection(base)).to.include({ maxCallsPer20s: 50, maxConcurrentCalls: 5 });
-    expect(() => parseConnection({ ...base, max_calls_per_20s: 101 })).to.throw(/above Marketo's own limit of 100/);
-    expect(() => parseConnection({ ...base, max_concurrent_calls: 0 })).to.throw(/positive whole number/);
-  });
-});
-
-describe('Throttle', () => {
-  it('never lets more than maxCalls start in a window nor more than maxConcurrent run at once', async () => {
-    let now = 0;
-    const throttle = new Throttle(3, 2, 1000, () => now);
-    const r1 = await throttle.acquire();
-    const r2 = await throttle.acquire();
-    let third = false;
-    const p3 = throttle.acquire().then((r) => ((third = true), r));
-    await new Promise((r) => setImmediate(r));
-    expect(third, 'third waits for a concurrency slot').to.equal(false);
-    r1();
-    const r3 = await p3;
-    r2();
-    r3();
-    let fourth = false;
-    const p4 = throttle.acquire().then((r) => ((fourth = true), r));
-    await new Promise((r) => setImmediate(r));
-    expect(fourth, 'fourth waits for the window').to.equal(false);
-    now = 1251;
-    (await p4)();
-    expect(fourth).to.equal(true);
   });
 });

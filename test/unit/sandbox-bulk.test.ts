@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { type Json, SandboxClient } from '../harness/sandbox-client';
 
 // The sandbox's Bulk Extract: life cycle, queue limits, the daily export allowance, 1029 in its
 // three forms, 1035, 31-day ranges, files as Marketo writes them, Range downloads and expiry.
-
-type Json = Record<string, any>;
 
 const STEP_MS = 60_000;
 
@@ -17,24 +16,10 @@ class Clock {
   }
 }
 
-class BulkClient {
-  constructor(
-    readonly sb: Sandbox,
-    readonly token: string,
-  ) {}
-
-  static async connect(sb: Sandbox): Promise<BulkClient> {
-    const res = await fetch(`${sb.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sb.clientId}&client_secret=${sb.clientSecret}`);
-    return new BulkClient(sb, ((await res.json()) as Json).access_token);
-  }
-
-  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> {
-    const res = await fetch(this.sb.url + path, {
-      method,
-      headers: { Authorization: `Bearer ${this.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return (await res.json()) as Json;
+/** The shared test client, with Bulk Extract's endpoints by name. */
+class BulkClient extends SandboxClient {
+  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> {
+    return method === 'GET' ? this.get(path) : this.post(path, body);
   }
 
   create(object: 'activities' | 'leads', body: unknown): Promise<Json> {
@@ -57,9 +42,7 @@ class BulkClient {
   }
 
   file(object: 'activities' | 'leads', id: string, range?: string): Promise<Response> {
-    return fetch(`${this.sb.url}/bulk/v1/${object}/export/${id}/file.json`, {
-      headers: { Authorization: `Bearer ${this.token}`, ...(range ? { Range: range } : {}) },
-    });
+    return this.raw(`/bulk/v1/${object}/export/${id}/file.json`, { headers: range ? { Range: range } : {} });
   }
 }
 

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { startSandbox, type Activity, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { textOf } from '../../protocol/text';
+import { type Json, SandboxClient } from '../harness/sandbox-client';
 
 // The sandbox's lead database beyond activities: Get Leads, Sync / Delete / Merge Leads, field
 // drift, companies and their link to leads, custom objects, deleted-lead pruning, and the
 // in-process / admin helpers that act "in the Marketo UI".
-
-type Json = Record<string, any>;
 
 const T0 = Date.parse('2026-02-01T10:00:00Z');
 const DAY = 86_400_000;
@@ -28,75 +27,6 @@ async function sandboxAt(clock: { now: number }, extra: SandboxOptions = {}): Pr
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
-class Client {
-  private constructor(
-    readonly sb: Sandbox,
-    readonly token: string,
-  ) {}
-
-  static async connect(sb: Sandbox): Promise<Client> {
-    const res = await fetch(`${sb.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sb.clientId}&client_secret=${sb.clientSecret}`);
-    return new Client(sb, ((await res.json()) as Json).access_token as string);
-  }
-
-  async get(path: string): Promise<Json> {
-    return (await (await this.raw(path)).json()) as Json;
-  }
-
-  async post(path: string, body: unknown): Promise<Json> {
-    return (await (await this.raw(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as Json;
-  }
-
-  async postForm(path: string, form: string): Promise<Json> {
-    return (await (await this.raw(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form })).json()) as Json;
-  }
-
-  raw(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(this.sb.url + path, {
-      ...init,
-      headers: { Authorization: `Bearer ${this.token}`, ...(init.headers as Record<string, string> | undefined) },
-    });
-  }
-
-  async sync(input: unknown[], extra: Json = {}): Promise<Json> {
-    return this.post('/rest/v1/leads.json', { ...extra, input });
-  }
-
-  /** Get Leads by Filter Type, expecting success. */
-  async leads(query: string): Promise<Json[]> {
-    const body = await this.get(`/rest/v1/leads.json?${query}`);
-    expect(body.success, JSON.stringify(body)).to.equal(true);
-    return body.result as Json[];
-  }
-
-  /** Every page of a position-paged read. */
-  async pages(pathAndQuery: string): Promise<Json[]> {
-    const pages: Json[] = [];
-    let token: string | undefined;
-    do {
-      const body = await this.get(`${pathAndQuery}${token ? `&nextPageToken=${encodeURIComponent(token)}` : ''}`);
-      expect(body.success, JSON.stringify(body)).to.equal(true);
-      pages.push(body);
-      token = body.moreResult ? (body.nextPageToken as string) : undefined;
-    } while (token);
-    return pages;
-  }
-
-  /** Every item of a paging-token walk from sinceDatetime. */
-  async walk(path: string, since: string, extra = ''): Promise<Json[]> {
-    const start = await this.get(`/rest/v1/activities/pagingtoken.json?sinceDatetime=${encodeURIComponent(since)}`);
-    let token = start.nextPageToken as string;
-    const items: Json[] = [];
-    for (;;) {
-      const body = await this.get(`${path}?nextPageToken=${token}${extra}`);
-      expect(body.success, JSON.stringify(body)).to.equal(true);
-      items.push(...((body.result as Json[] | undefined) ?? []));
-      token = body.nextPageToken as string;
-      if (!body.moreResult) return items;
-    }
-  }
 }
 
 function activitiesOf(sb: Sandbox, leadId: number, typeId?: number): Activity[] {
@@ -124,17 +54,17 @@ function highestLeadIdUsed(sb: Sandbox): number {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('sandbox lead database (round 2)', function () {
+describe('sandbox lead database', function () {
   this.timeout(60_000);
 
   describe('Get Leads by Filter Type and Get Lead by Id', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     before(async () => {
       sb = await sandboxAt(clock);
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     after(async () => sb.close());
 
@@ -244,7 +174,7 @@ describe('sandbox lead database (round 2)', function () {
       try {
         big.addLeadField({ name: 'segment', displayName: 'Segment', dataType: 'string', length: 255 });
         for (const lead of big.leads()) big.updateLead(lead.id, { segment: 'all' });
-        const c = await Client.connect(big);
+        const c = await SandboxClient.connect(big);
         const body = await c.get('/rest/v1/leads.json?filterType=segment&filterValues=all');
         expect(body).to.deep.include({ success: false, errors: [{ code: '1003', message: 'Too many results match the filter' }] });
         big.updateLead(1, { segment: 'other' });
@@ -296,13 +226,13 @@ describe('sandbox lead database (round 2)', function () {
   describe('Sync Leads', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     beforeEach(async () => {
       clock.now = T0;
       // Deletions kept, so that every lead id ever used shows in the activities.
       sb = await sandboxAt(clock, { deletedLeadsRetentionDays: null });
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     afterEach(async () => sb.close());
 
@@ -324,7 +254,7 @@ describe('sandbox lead database (round 2)', function () {
       expect(activitiesOf(sb, next)).to.have.length(1);
       expect(created).to.deep.include({ activityTypeId: 12, activityDate: iso(T0), primaryAttributeValueId: next, primaryAttributeValue: 'Ann' });
       expect(attributes(created)).to.deep.equal({ 'Created Date': '2026-02-01', 'Lead Source': 'Webinar', 'Source Type': 'Web service API' });
-      const changes = await client.walk('/rest/v1/activities/leadchanges.json', iso(T0 - 1000), '&fields=email');
+      const changes = await client.walkSince('/rest/v1/activities/leadchanges.json', iso(T0 - 1000), '&fields=email');
       expect(changes.filter((c) => c.activityTypeId === 12).map((c) => c.leadId)).to.deep.equal([next, next + 1, next + 2]);
     });
 
@@ -358,7 +288,7 @@ describe('sandbox lead database (round 2)', function () {
       expect(sb.lead(id)?.updatedAt).to.equal(iso(T0 + 60_000));
 
       // Get Lead Changes serves the written change with its field.
-      const items = await client.walk('/rest/v1/activities/leadchanges.json', iso(T0 - 1000), '&fields=firstName');
+      const items = await client.walkSince('/rest/v1/activities/leadchanges.json', iso(T0 - 1000), '&fields=firstName');
       expect(items.filter((c) => c.activityTypeId === 13)).to.deep.equal([
         {
           id: first.id,
@@ -387,7 +317,7 @@ describe('sandbox lead database (round 2)', function () {
         { id: 2, name: 'Mexico', description: 'Leads that live in Mexico' },
       ];
       sb = await sandboxAt(clock, { deletedLeadsRetentionDays: null, leadPartitions: partitions });
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
       const listed = await client.get('/rest/v1/leads/partitions.json');
       expect(listed).to.have.all.keys('requestId', 'success', 'result');
       expect(listed.result).to.deep.equal(partitions);
@@ -567,11 +497,11 @@ describe('sandbox lead database (round 2)', function () {
   describe('companies and leads linked to them', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     before(async () => {
       sb = await sandboxAt(clock);
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     after(async () => sb.close());
 
@@ -721,7 +651,7 @@ describe('sandbox lead database (round 2)', function () {
   describe('custom objects', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     before(async () => {
       sb = await sandboxAt(clock, {
@@ -752,14 +682,14 @@ describe('sandbox lead database (round 2)', function () {
           },
         ],
       });
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     after(async () => sb.close());
 
     it('the default subscription has car_c', async () => {
       const plain = await startSandbox({ activityCount: 10, leadCount: 5 });
       try {
-        const c = await Client.connect(plain);
+        const c = await SandboxClient.connect(plain);
         const body = await c.get('/rest/v1/customobjects/car_c/describe.json');
         expect((body.result[0].fields as Json[]).map((f) => [f.name, f.dataType, f.updateable])).to.deep.equal([
           ['marketoGUID', 'string', false],
@@ -902,12 +832,12 @@ describe('sandbox lead database (round 2)', function () {
   describe('Delete Leads, Get Deleted Leads and pruning after 14 days', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     beforeEach(async () => {
       clock.now = T0;
       sb = await sandboxAt(clock);
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     afterEach(async () => sb.close());
 
@@ -920,7 +850,7 @@ describe('sandbox lead database (round 2)', function () {
       ]);
       expect(sb.lead(3)).to.equal(undefined);
       expect(await client.leads('filterType=id&filterValues=3')).to.deep.equal([]);
-      const deleted = await client.walk('/rest/v1/activities/deletedleads.json', iso(T0 - 1000));
+      const deleted = await client.walkSince('/rest/v1/activities/deletedleads.json', iso(T0 - 1000));
       expect(deleted).to.have.length(1);
       expect(deleted[0]).to.deep.include({
         leadId: 3,
@@ -950,12 +880,12 @@ describe('sandbox lead database (round 2)', function () {
       expect([...sb.activities()].filter((a) => a.activityTypeId === 37)).to.have.length(0);
       sb.deleteLead(7);
       clock.now = T0 + 13 * DAY;
-      expect((await client.walk('/rest/v1/activities/deletedleads.json', '2026-01-01T00:00:00Z')).map((a) => a.leadId)).to.deep.equal([7]);
-      expect((await client.walk('/rest/v1/activities.json', '2026-01-01T00:00:00Z', '&activityTypeIds=37')).map((a) => a.leadId)).to.deep.equal([7]);
+      expect((await client.walkSince('/rest/v1/activities/deletedleads.json', '2026-01-01T00:00:00Z')).map((a) => a.leadId)).to.deep.equal([7]);
+      expect((await client.walkSince('/rest/v1/activities.json', '2026-01-01T00:00:00Z', '&activityTypeIds=37')).map((a) => a.leadId)).to.deep.equal([7]);
       clock.now = T0 + 15 * DAY;
       sb.deleteLead(8);
-      expect((await client.walk('/rest/v1/activities/deletedleads.json', '2026-01-01T00:00:00Z')).map((a) => a.leadId)).to.deep.equal([8]);
-      expect((await client.walk('/rest/v1/activities.json', '2026-01-01T00:00:00Z', '&activityTypeIds=37')).map((a) => a.leadId)).to.deep.equal([8]);
+      expect((await client.walkSince('/rest/v1/activities/deletedleads.json', '2026-01-01T00:00:00Z')).map((a) => a.leadId)).to.deep.equal([8]);
+      expect((await client.walkSince('/rest/v1/activities.json', '2026-01-01T00:00:00Z', '&activityTypeIds=37')).map((a) => a.leadId)).to.deep.equal([8]);
       expect([...sb.activities()].filter((a) => a.activityTypeId === 37).map((a) => a.leadId)).to.deep.equal([8]);
     });
 
@@ -988,12 +918,12 @@ describe('sandbox lead database (round 2)', function () {
   describe('Merge Leads', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     beforeEach(async () => {
       clock.now = T0;
       sb = await sandboxAt(clock);
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     afterEach(async () => sb.close());
 
@@ -1015,10 +945,10 @@ describe('sandbox lead database (round 2)', function () {
         { name: 'Merged in Sales', value: false },
       ]);
       // Not a lead change, not a deletion: read from Get Lead Activities.
-      const changes = await client.walk('/rest/v1/activities/leadchanges.json', iso(T0 + 1000), '&fields=title,email');
+      const changes = await client.walkSince('/rest/v1/activities/leadchanges.json', iso(T0 + 1000), '&fields=title,email');
       expect(changes).to.deep.equal([]);
-      expect(await client.walk('/rest/v1/activities/deletedleads.json', iso(T0 - 1000))).to.deep.equal([]);
-      const merges = await client.walk('/rest/v1/activities.json', iso(T0 - 1000), '&activityTypeIds=32');
+      expect(await client.walkSince('/rest/v1/activities/deletedleads.json', iso(T0 - 1000))).to.deep.equal([]);
+      const merges = await client.walkSince('/rest/v1/activities.json', iso(T0 - 1000), '&activityTypeIds=32');
       expect(merges.map((a) => a.leadId)).to.deep.equal([winner.id]);
       expect(await client.get(`/rest/v1/lead/${loser.id}.json`)).to.deep.include({ result: [] });
     });
@@ -1046,11 +976,11 @@ describe('sandbox lead database (round 2)', function () {
   describe('schema drift: adding and hiding lead fields', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     before(async () => {
       sb = await sandboxAt(clock);
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     after(async () => sb.close());
 
@@ -1095,11 +1025,11 @@ describe('sandbox lead database (round 2)', function () {
   describe('acting "in the Marketo UI"', () => {
     const clock = { now: T0 };
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     before(async () => {
       sb = await sandboxAt(clock, { apiUser: 'me@api.example' });
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     after(async () => sb.close());
 
@@ -1203,7 +1133,7 @@ describe('sandbox lead database (round 2)', function () {
       const clock = { now: T0 };
       const sb = await sandboxAt(clock, { leadCount: 60, activityCount: 1500 });
       try {
-        const client = await Client.connect(sb);
+        const client = await SandboxClient.connect(sb);
         const fieldById = new Map(sb.leadFields().map((f) => [f.id, f.rest?.name ?? '']));
         for (let round = 0; round < 4; round++) {
           clock.now += 3_600_000;
@@ -1253,12 +1183,12 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
   this.timeout(60_000);
   const clock = { now: T0 };
   let sb: Sandbox;
-  let client: Client;
+  let client: SandboxClient;
 
   beforeEach(async () => {
     clock.now = T0;
     sb = await sandboxAt(clock, { startDate: iso(T0 - DAY) });
-    client = await Client.connect(sb);
+    client = await SandboxClient.connect(sb);
   });
   afterEach(() => sb.close());
 
@@ -1278,7 +1208,7 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
       updatedAt: iso(clock.now),
     });
     const since = iso(clock.now - 1000);
-    const items = await client.walk('/rest/v1/activities.json', since, '&activityTypeIds=22,100,108');
+    const items = await client.walkSince('/rest/v1/activities.json', since, '&activityTypeIds=22,100,108');
     expect(items.map((a) => [a.activityTypeId, a.leadId, a.primaryAttributeValue, attributes(a)])).to.deep.equal([
       [
         22,
@@ -1289,7 +1219,7 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
       [108, 3, 'Region', { 'New Segment ID': 2002 }],
       [100, 3, 'EMEA Partition', { Reason: 'Changed in Marketo' }],
     ]);
-    expect(await client.walk('/rest/v1/activities/leadchanges.json', since, '&fields=leadScore,segmentation_region,leadPartitionId')).to.deep.equal([]);
+    expect(await client.walkSince('/rest/v1/activities/leadchanges.json', since, '&fields=leadScore,segmentation_region,leadPartitionId')).to.deep.equal([]);
     // Generated moves agree with the leads too.
     const [generated] = sb.addActivities(1, { typeIds: [108] });
     expect(sb.lead(generated.leadId)!.segmentation_region).to.equal(sampleSegment(generated));
@@ -1301,7 +1231,7 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
     expect(sb.updateLead(4, { title: 'Late' }, { at: iso(clock.now - 300_000) })).to.deep.equal(['title']);
     const page = await client.get(`/rest/v1/activities/leadchanges.json?nextPageToken=${token}&fields=title`);
     expect(page.result).to.equal(undefined);
-    const earlier = await client.walk('/rest/v1/activities/leadchanges.json', iso(clock.now - 400_000), '&fields=title');
+    const earlier = await client.walkSince('/rest/v1/activities/leadchanges.json', iso(clock.now - 400_000), '&fields=title');
     expect(earlier.map((a) => [a.leadId, a.activityDate])).to.deep.equal([[4, iso(clock.now - 300_000)]]);
     expect(sb.lead(4)!.updatedAt).to.equal(iso(clock.now)); // the lead changed at the commit
   });
@@ -1320,11 +1250,11 @@ describe('sandbox: what Marketo does to the lead mirror (field-changing activiti
     expect(types()).to.deep.equal([13, 22, 37, 108]);
     sb.clock.advance(15 * DAY);
     expect(types()).to.deep.equal([13, 22, 108]);
-    expect(await client.walk('/rest/v1/activities/deletedleads.json', iso(T0))).to.deep.equal([]);
+    expect(await client.walkSince('/rest/v1/activities/deletedleads.json', iso(T0))).to.deep.equal([]);
     sb.clock.advance(76 * DAY);
     expect(types()).to.deep.equal([108]);
-    expect(await client.walk('/rest/v1/activities/leadchanges.json', iso(T0), '&fields=title')).to.deep.equal([]);
-    expect((await client.walk('/rest/v1/activities.json', iso(T0), '&activityTypeIds=13,22,108')).map((a) => a.activityTypeId)).to.deep.equal([108]);
+    expect(await client.walkSince('/rest/v1/activities/leadchanges.json', iso(T0), '&fields=title')).to.deep.equal([]);
+    expect((await client.walkSince('/rest/v1/activities.json', iso(T0), '&activityTypeIds=13,22,108')).map((a) => a.activityTypeId)).to.deep.equal([108]);
   });
 
   it('answers walks over a rare type in blocks of 2,000 activities: one short page per block, with moreResult:true and a new token', async () => {

@@ -3,12 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, decodePagingToken, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { type Json, SandboxClient, tokenFor } from '../harness/sandbox-client';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------------
-
-type Json = Record<string, any>;
 
 const ALL_TYPE_GROUPS = (sb: Sandbox): number[][] => {
   const ids = sb.activityTypes().map((t) => t.id);
@@ -16,59 +15,6 @@ const ALL_TYPE_GROUPS = (sb: Sandbox): number[][] => {
   for (let i = 0; i < ids.length; i += 10) groups.push(ids.slice(i, i + 10));
   return groups;
 };
-
-async function tokenFor(sb: Sandbox): Promise<string> {
-  const res = await fetch(`${sb.url}/identity/oauth/token?grant_type=client_credentials&client_id=${sb.clientId}&client_secret=${sb.clientSecret}`);
-  const body = (await res.json()) as Json;
-  return body.access_token as string;
-}
-
-/** A tiny Marketo client for the tests. */
-class Client {
-  constructor(
-    readonly sb: Sandbox,
-    public token: string,
-  ) {}
-
-  static async connect(sb: Sandbox): Promise<Client> {
-    return new Client(sb, await tokenFor(sb));
-  }
-
-  async get(path: string, headers: Record<string, string> = {}): Promise<Json> {
-    const res = await fetch(this.sb.url + path, { headers: { Authorization: `Bearer ${this.token}`, ...headers } });
-    return (await res.json()) as Json;
-  }
-
-  async raw(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(this.sb.url + path, {
-      ...init,
-      headers: { Authorization: `Bearer ${this.token}`, ...(init.headers as Record<string, string> | undefined) },
-    });
-  }
-
-  async pagingToken(since: string): Promise<string> {
-    const body = await this.get(`/rest/v1/activities/pagingtoken.json?sinceDatetime=${encodeURIComponent(since)}`);
-    expect(body.success, JSON.stringify(body)).to.equal(true);
-    return body.nextPageToken as string;
-  }
-
-  /** Pages until moreResult is false; returns items, the last token and the number of pages. */
-  async walk(pathAndQuery: (token: string) => string, startToken: string): Promise<{ items: Json[]; token: string; pages: number }> {
-    const items: Json[] = [];
-    let token = startToken;
-    let pages = 0;
-    for (;;) {
-      const body = await this.get(pathAndQuery(token));
-      expect(body.success, JSON.stringify(body)).to.equal(true);
-      expect(body.nextPageToken).to.be.a('string');
-      pages++;
-      if (body.result) items.push(...(body.result as Json[]));
-      token = body.nextPageToken as string;
-      if (!body.moreResult) return { items, token, pages };
-      if (pages > 10000) throw new Error('too many pages');
-    }
-  }
-}
 
 function byDateThenId(a: Json, b: Json): number {
   return a.activityDate < b.activityDate ? -1 : a.activityDate > b.activityDate ? 1 : a.id - b.id;
@@ -87,11 +33,11 @@ describe('sandbox', function () {
 
   describe('with defaults', () => {
     let sb: Sandbox;
-    let client: Client;
+    let client: SandboxClient;
 
     before(async () => {
       sb = await startSandbox({ rateLimit: null });
-      client = await Client.connect(sb);
+      client = await SandboxClient.connect(sb);
     });
     after(async () => sb.close());
     afterEach(() => sb.faults.clear());
@@ -558,7 +504,7 @@ describe('sandbox', function () {
     after(async () => sb.close());
 
     it('answers 602 once the token lifetime is over, then issues a new token', async () => {
-      const client = await Client.connect(sb);
+      const client = await SandboxClient.connect(sb);
       expect((await client.get('/rest/v1/activities/types.json')).success).to.equal(true);
       await sleep(2100);
       const expired = await client.get('/rest/v1/activities/types.json');
@@ -571,10 +517,10 @@ describe('sandbox', function () {
   });
 
   describe('limits', () => {
-    async function withSandbox(options: SandboxOptions, body: (sb: Sandbox, client: Client) => Promise<void>): Promise<void> {
+    async function withSandbox(options: SandboxOptions, body: (sb: Sandbox, client: SandboxClient) => Promise<void>): Promise<void> {
       const sb = await startSandbox({ activityCount: 50, leadCount: 10, ...options });
       try {
-        await body(sb, await Client.connect(sb));
+        await body(sb, await SandboxClient.connect(sb));
       } finally {
         await sb.close();
       }
@@ -667,7 +613,7 @@ describe('sandbox', function () {
       for (const inclusive of [false, true]) {
         const sb = await startSandbox({ sinceDatetimeInclusive: inclusive, activityCount: 200, leadCount: 20 });
         try {
-          const client = await Client.connect(sb);
+          const client = await SandboxClient.connect(sb);
           const first = [...sb.activities()][0];
           const token = await client.pagingToken(first.activityDate);
           const items: Json[] = [];
@@ -687,7 +633,7 @@ describe('sandbox', function () {
     it('late-arriving activities (dated before the token) are not returned by a later token, as in Marketo', async () => {
       const sb = await startSandbox({ activityCount: 100, leadCount: 10, rateLimit: null });
       try {
-        const client = await Client.connect(sb);
+        const client = await SandboxClient.connect(sb);
         const start = await client.pagingToken('2026-01-01T00:00:00Z');
         const first = await client.walk((t) => `/rest/v1/activities.json?nextPageToken=${t}&activityTypeIds=1`, start);
         const late = sb.addActivities(3, { at: '2026-01-05T00:00:00Z', typeIds: [1] });
@@ -734,7 +680,7 @@ describe('sandbox', function () {
       this.timeout(60_000);
       const sb = await startSandbox({ activityCount: 1_000_000, leadCount: 2000, rateLimit: null });
       try {
-        const client = await Client.connect(sb);
+        const client = await SandboxClient.connect(sb);
         const start = await client.pagingToken('2026-01-01T00:00:00Z');
         let token = start;
         const times: number[] = [];

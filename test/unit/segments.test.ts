@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import { loadSegments, segmentsToState, splitNewest, windowCount } from '../../source-marketo/streams/segments';
-import { madeByIgnoredApiUser } from '../../source-marketo/streams/echo-filter';
-import { mergedIds } from '../../source-marketo/streams/leads';
 
 const START = '2026-01-01T00:00:00Z';
 const NOW = Date.parse('2026-01-05T00:00:00Z');
@@ -54,30 +52,5 @@ describe('time windows of an activity stream', () => {
     expect(window.cursor.accept('1', '2026-01-03T12:00:00Z', 'x')).to.equal(false);
     expect(window.cursor.accept('1', '2026-01-03T06:00:00Z', 'y')).to.equal(false);
     expect(window.cursor.accept('2', '2026-01-03T06:00:00Z', 'z')).to.equal(true);
-  });
-});
-
-describe('lead change attribution', () => {
-  const change = (attributes: Array<{ name: string; value: unknown }>) => ({
-    marketoGUID: '1',
-    leadId: 5,
-    activityDate: START,
-    activityTypeId: 13,
-    attributes,
-  });
-
-  it('recognises changes made through the API by an ignored user, case-insensitively', () => {
-    expect(madeByIgnoredApiUser(change([{ name: 'Modifying User', value: 'Sync@Acme.com' }]), ['sync@acme.com'])).to.equal(true);
-    expect(madeByIgnoredApiUser(change([{ name: 'Modifying User', value: 'other@acme.com' }]), ['sync@acme.com'])).to.equal(false);
-    expect(madeByIgnoredApiUser(change([{ name: 'Source', value: 'Marketo Flow Action' }]), ['sync@acme.com'])).to.equal(false);
-    expect(madeByIgnoredApiUser(change([{ name: 'Modifying User', value: 'sync@acme.com' }]), [])).to.equal(false);
-  });
-
-  it('reads the losers of a merge in every form Marketo writes them', () => {
-    const merge = (value: unknown) => ({ marketoGUID: '1', leadId: 5, activityDate: START, activityTypeId: 32, attributes: [{ name: 'Merge IDs', value }] });
-    expect(mergedIds(merge('[7,8]'))).to.deep.equal([7, 8]);
-    expect(mergedIds(merge('7, 8'))).to.deep.equal([7, 8]);
-    expect(mergedIds(merge(7))).to.deep.equal([7]);
-    expect(mergedIds(merge([7, 5]))).to.deep.equal([7]);
   });
 });
