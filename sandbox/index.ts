@@ -3,7 +3,7 @@
 // connectors at its URL; `node dist/sandbox/cli.js` runs it standalone. See sandbox/README.md.
 
 import { Rng } from './prng';
-import { ActivityDetails, type Activity, type ChangeOrigin, type LeadChange } from './activity-details';
+import { ActivityDetails, type Activity, type LeadChange } from './activity-details';
 import { ActivityEndpoints } from './activity-endpoints';
 import { ActivityGenerator, LEAD_PARTITION_FIELD } from './activity-generator';
 import { ActivityStore, type ActivityRow } from './activity-store';
@@ -35,11 +35,11 @@ import { CallLimiter } from './limits';
 import * as F from './marketo-facts';
 import { ObjectEndpoints } from './object-endpoints';
 import type { ObjectRecord, ObjectRelationship, ObjectStore } from './object-store';
-import { parseSinceDatetime } from './paging';
 import * as S from './sample-data';
+import { marketoUiActions } from './marketo-ui';
+import { isoToEpochSeconds, nonNegativeInteger } from './option-values';
 import { MarketoHttpServer } from './server';
 import { countStatuses, WriteLog, type WriteRecord } from './write-log';
-import { RecordSkip } from './write-request';
 
 export type { Activity, ActivityAttribute, LeadChange, LeadChangeField } from './activity-details';
 export type { ActivityType, ActivityAttributeType } from './activity-types';
@@ -347,22 +347,6 @@ const DEFAULTS = {
 
 const DAY_MS = 86_400_000;
 
-function nonNegativeInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new Error(`sandbox option ${name} must be a non-negative integer, got ${value}`);
-  return value;
-}
-
-/**
- * When a lead last changed in any field, in epoch ms: what the bulk lead extract's updatedAt
- * filter uses (the visible updatedAt tracks standard fields only, Marketo says). The sandbox
- * moves updatedAt on every field change, so it serves as that time.
- */
-function isoToEpochSeconds(name: string, iso: string): number {
-  const ms = parseSinceDatetime(iso) ?? Date.parse(iso);
-  if (!Number.isFinite(ms)) throw new Error(`sandbox option ${name} must be an ISO 8601 datetime, got '${iso}'`);
-  return Math.floor(ms / 1000);
-}
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const o = { ...DEFAULTS, ...options };
   const seed = nonNegativeInteger('seed', o.seed);
@@ -527,31 +511,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     writeFile: (spec, write) => (spec.object === 'activities' ? writeActivityFile(spec, write) : writeLeadFile(spec, write)),
   });
 
-  /** Checked values for a helper write: the API's rules, but read-only fields are refused rather than ignored. */
-  const uiValues = (values: Record<string, unknown>): Record<string, LeadValue> => {
-    const prepared = operations.prepare(values);
-    if (prepared instanceof RecordSkip) throw new Error(`${prepared.code} ${prepared.message}`);
-    if (prepared.ignored.length > 0) throw new Error(`lead field(s) ${prepared.ignored.map((f) => `'${f}'`).join(', ')} are read-only`);
-    return prepared.values;
-  };
-  const requireLead = (id: number): void => {
-    if (!leadStore.has(id)) throw new Error(`lead ${id} does not exist`);
-  };
-  const datedSec = (opts: DatedOptions | undefined): number | undefined => (opts?.at === undefined ? undefined : isoToEpochSeconds('at', opts.at));
-  const originOf = (opts: UpdateLeadOptions): ChangeOrigin => {
-    switch (opts.source ?? 'ui') {
-      case 'api':
-        return { kind: 'api', apiUser: opts.apiUser ?? o.apiUser, apiMethodName: F.API_METHOD_SYNC_LEAD, requestId: requestIds.next(now()) };
-      case 'flow':
-        return { kind: 'flow', campaign: S.CAMPAIGNS[3] }; // Operational.Data Normalisation
-      case 'form':
-        return { kind: 'form', formName: S.FORMS[0].name };
-      case 'ui':
-        return { kind: 'ui' };
-      default:
-        throw new Error(`updateLead source must be 'ui', 'flow', 'form' or 'api', got '${String(opts.source)}'`);
-    }
-  };
   const customObjectStore = (name: string): ObjectStore => {
     const found = customObjectStores.get(name);
     if (!found) throw new Error(`no custom object type '${name}' (configured: ${[...customObjectStores.keys()].join(', ') || 'none'})`);
@@ -602,87 +561,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const lead = leadStore.get(id);
       return lead ? { ...lead } : undefined;
     },
-    createLead: (values) => operations.create(uiValues(values), { kind: 'ui' }),
-    updateLead: (id, values, opts = {}) => {
-      requireLead(id);
-      const prepared = uiValues(values);
-      // Through the API, company fields of a linked lead are refused, as Sync Leads refuses them (Leads).
-      const refused = opts.source === 'api' ? operations.companyConflict(prepared, leadStore.get(id)) : undefined;
-      if (refused) throw new Error(`updateLead through the API: ${refused.code} ${refused.message}`);
-      return operations.update(id, prepared, originOf(opts), datedSec(opts));
-    },
-    deleteLead: (id, opts) => {
-      requireLead(id);
-      operations.delete(id, datedSec(opts));
-    },
-    mergeLeads: (winnerId, loserIds, opts) => {
-      for (const id of [winnerId, ...loserIds]) requireLead(id);
-      if (loserIds.length === 0 || loserIds.includes(winnerId)) throw new Error('mergeLeads needs losers other than the winner');
-      operations.merge(winnerId, [...new Set(loserIds)], F.UI_MERGE_SOURCE, datedSec(opts));
-    },
-    changeScore: (id, delta, opts = {}) => {
-      requireLead(id);
-      if (!Number.isInteger(delta) || delta === 0) throw new Error(`changeScore needs a non-zero integer, got ${delta}`);
-      const score = Number(leadStore.currentValue(id, 'leadScore') ?? 0) + delta;
-      operations.changeByActivity(
-        id,
-        F.TYPE_CHANGE_SCORE,
-        'leadScore',
-        score,
-        (change) => details.changeScoreDetails(change, opts.reason ?? 'Visited pricing page'),
-        datedSec(opts),
-      );
-      return score;
-    },
-    changeSegment: (id, segment, opts) => {
-      requireLead(id);
-      const to = S.SEGMENTATION.segments.find((s) => s.name === segment);
-      if (!to) throw new Error(`no segment '${segment}' (segments: ${S.SEGMENTATION.segments.map((s) => s.name).join(', ')})`);
-      return operations.changeByActivity(
-        id,
-        F.TYPE_CHANGE_SEGMENT,
-        S.SEGMENTATION.field,
-        to.name,
-        (change) => details.changeSegmentDetails(change, S.SEGMENTATION, to.id),
-        datedSec(opts),
-      );
-    },
-    changeLeadPartition: (id, partitionId, opts) => {
-      requireLead(id);
-      // The configured partitions, else the sample ones that generated moves use.
-      const to = partitions.list().find((p) => p.id === partitionId) ?? S.LEAD_PARTITIONS.find((p) => p.id === partitionId);
-      if (!to) throw new Error(`no lead partition ${partitionId} (partitions: ${S.LEAD_PARTITIONS.map((p) => p.id).join(', ')})`);
-      return operations.changeByActivity(
-        id,
-        F.TYPE_CHANGE_LEAD_PARTITION,
-        LEAD_PARTITION_FIELD,
-        to.id,
-        (change) => details.changeLeadPartitionDetails(change, to, F.UI_PARTITION_REASON),
-        datedSec(opts),
-      );
-    },
-    addActivityType: (def) => cloneActivityTypes([typeChanges.addType(def)])[0],
-    addActivityAttribute: (typeId, attribute) => cloneActivityTypes([typeChanges.addAttribute(typeId, attribute)])[0],
-    addLeadField: (field) => {
-      const existing = leadStore.fields.getAny(field.name);
-      if (existing && leadStore.fields.isHidden(field.name)) {
-        leadStore.fields.unhide(field.name);
-        return { ...existing };
-      }
-      const added = leadStore.fields.add({
-        displayName: field.displayName,
-        dataType: field.dataType,
-        ...(field.length !== undefined ? { length: field.length } : {}),
-        rest: { name: field.name, readOnly: field.readOnly ?? false },
-        soap: { name: field.name, readOnly: field.readOnly ?? false },
-      });
-      return { ...added };
-    },
-    hideLeadField: (name) => {
-      if (!leadStore.fields.getAny(name)) throw new Error(`no lead field '${name}'`);
-      leadStore.fields.hide(name);
-    },
-    showLeadField: (name) => leadStore.fields.unhide(name),
+    ...marketoUiActions({ leads: leadStore, operations, details, partitions, requestIds, apiUser: o.apiUser, now }),
     companies: () => companyStore.all(),
     customObjects: (name) => customObjectStore(name).all(),
     writeLog: () => writeLog.all(),
