@@ -1,3 +1,4 @@
+import { SEARCHABLE_CUSTOM_FIELD_TYPES, STANDARD_SEARCHABLE_LEAD_FIELDS } from '../marketo/constants';
 import { LeadField } from '../marketo/endpoints';
 import { companyFieldsOnLeads } from '../marketo/company-fields';
 import { COMPANY_LINK_FIELD } from '../marketo/constants';
@@ -18,22 +19,6 @@ export const COMPANY_KEY_FIELD = COMPANY_LINK_FIELD;
 /** Marketo's own lead id: only Sync Leads with updateOnly and lookupField id may carry it (Leads). */
 export const LEAD_ID_FIELD = 'id';
 
-/** Standard lead fields Marketo accepts as lookupField / filterType (Leads); custom ones must be string, email or integer. */
-const STANDARD_LOOKUP_FIELDS = new Set([
-  'id',
-  'email',
-  'cookies',
-  'facebookId',
-  'linkedInId',
-  'twitterId',
-  'leadPartitionId',
-  'sfdcAccountId',
-  'sfdcContactId',
-  'sfdcLeadId',
-  'sfdcLeadOwnerId',
-  'sfdcOpptyId',
-]);
-const LOOKUP_DATA_TYPES = new Set(['string', 'email', 'integer']);
 /** Upserting by key never drops what the sync does not mention, so the overwrite modes cannot be honoured. */
 const SUPPORTED_SYNC_MODES: DestinationSyncMode[] = ['append', 'append_dedup'];
 
@@ -90,7 +75,7 @@ export function leadLookupProblem(fields: LeadField[], lookupField: string): str
   const field = fields.find((f) => f.rest?.name === lookupField);
   if (!field)
     return `'lead_lookup_field' is '${lookupField}', which is not a lead field Marketo's REST API knows (Describe Lead). Use email or the REST name of a custom field.`;
-  if (!STANDARD_LOOKUP_FIELDS.has(lookupField) && !LOOKUP_DATA_TYPES.has(field.dataType)) {
+  if (!STANDARD_SEARCHABLE_LEAD_FIELDS.includes(lookupField) && !SEARCHABLE_CUSTOM_FIELD_TYPES.includes(field.dataType)) {
     return `'lead_lookup_field' is '${lookupField}', a ${field.dataType} field; Marketo only matches leads on email, the standard ids, or a custom string, email or integer field.`;
   }
   return undefined;

@@ -119,6 +119,28 @@ export const LEAD_FIELD_ACTIVITY_TYPES: ReadonlyArray<{ name: string; id: number
   { name: 'Email Bounced', id: 8, why: 'a hard bounce sets emailInvalid and emailInvalidCause' },
 ];
 
+/**
+ * Standard lead fields Marketo accepts as filterType (Get Leads by Filter Type) and lookupField
+ * (Sync Leads); besides these, any custom field of a type in SEARCHABLE_CUSTOM_FIELD_TYPES
+ * (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads).
+ */
+export const STANDARD_SEARCHABLE_LEAD_FIELDS: readonly string[] = [
+  'id',
+  'email',
+  'cookies',
+  'facebookId',
+  'linkedInId',
+  'twitterId',
+  'leadPartitionId',
+  'sfdcAccountId',
+  'sfdcContactId',
+  'sfdcLeadId',
+  'sfdcLeadOwnerId',
+  'sfdcOpptyId',
+];
+/** Data types a custom lead field must have to be searchable (Leads). */
+export const SEARCHABLE_CUSTOM_FIELD_TYPES: readonly string[] = ['string', 'email', 'integer'];
+
 // Asset API browses (programs, smart campaigns, segmentations, static lists):
 // https://developer.adobe.com/marketo-apis/api/asset/
 export const ASSET_MAX_RETURN = 200; // most records per asset browse call (default 20)

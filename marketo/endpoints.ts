@@ -4,6 +4,21 @@ import { MAX_BATCH_SIZE, MAX_FILTER_VALUES } from './constants';
 // Typed wrappers of the Marketo endpoints the connectors use; shapes as in the Lead Database API
 // reference (https://developer.adobe.com/marketo-apis/api/mapi/).
 
+/**
+ * The fields of an activity besides its `id`, in the order Bulk Activity Extract writes them when a
+ * job names no `fields` (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-activity-extract).
+ */
+export const ACTIVITY_EXPORT_FIELDS = [
+  'marketoGUID',
+  'leadId',
+  'activityDate',
+  'activityTypeId',
+  'campaignId',
+  'primaryAttributeValueId',
+  'primaryAttributeValue',
+  'attributes',
+] as const;
+
 export interface Activity {
   id?: number;
   marketoGUID: string;

@@ -29,7 +29,7 @@ export type RecordStatus = 'created' | 'updated' | 'deleted' | 'skipped';
 
 export interface RecordResult {
   seq?: number; // companies and custom objects: input position, 0-based
-  id?: number; // leads and companies; skipped leads carry none [R]
+  id?: number; // leads and companies; skipped leads carry none (seen in recorded Marketo responses)
   marketoGUID?: string; // custom objects
   status: string; // a RecordStatus, or one Marketo adds later (read as not written)
   reasons?: Array<{ code: string; message: string }>;

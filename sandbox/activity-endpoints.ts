@@ -35,7 +35,7 @@ function integerList(ctx: RequestContext, name: string, max: number, required: b
     values.push(Number(v));
   }
   if (values.length > max) {
-    // The real code and message for too many ids are UNVERIFIED [15]; 1003 is the documented guess.
+    // The real code and message for too many ids are not documented; 1003 is the likeliest guess.
     return {
       ok: false,
       envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, `Invalid value for parameter '${name}': at most ${max} values are allowed`),

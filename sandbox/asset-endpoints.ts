@@ -5,7 +5,7 @@
 // * Offset paging: `offset` (default 0) and `maxReturn` (default 20, at most 200); no paging
 //   token, no `moreResult`. A page shorter than maxReturn is the last one.
 // * Nothing (more) to return is success with the warning "No assets found for the given search
-//   criteria." and no `result` key [R]; a segmentation id that does not exist answers 702
+//   criteria." and no `result` key (seen in recorded Marketo responses); a segmentation id that does not exist answers 702
 //   "No data found" (which asset reads answer 702 is UNVERIFIED; clients must take both as empty).
 // * `errors: []` and `warnings: []` are present on success.
 // * `earliestUpdatedAt` / `latestUpdatedAt` select assets created or updated in the range. Whether
@@ -150,7 +150,7 @@ export class AssetEndpoints {
     return browse(req, this.store.segmentations.values(), (s) => !status || s.status === status, segmentationView, false);
   }
 
-  /** Get Static Lists: browse, optionally by date range. Membership changes leave a list's updatedAt alone [R]. */
+  /** Get Static Lists: browse, optionally by date range. Membership changes leave a list's updatedAt alone (seen in recorded Marketo responses). */
   staticLists(req: RequestContext): Envelope {
     return browse(req, this.store.staticLists.values(), () => true, staticListView, true);
   }

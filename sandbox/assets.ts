@@ -102,7 +102,7 @@ const SEGMENTATIONS = [
 ] as const;
 
 export function assetDate(epochSeconds: number): string {
-  // The Asset API writes both `Z` and an offset: "2021-11-23T22:57:24Z+0000" [R].
+  // The Asset API writes both `Z` and an offset: "2021-11-23T22:57:24Z+0000" (seen in recorded Marketo responses).
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z+0000');
 }
 

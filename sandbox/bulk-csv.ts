@@ -5,19 +5,11 @@
 
 import type { Activity } from './activity-details';
 import type { LeadValue } from './leads';
+import { ACTIVITY_EXPORT_FIELDS as DOCUMENTED_ACTIVITY_FIELDS } from '../marketo/endpoints';
 import { textOf } from '../protocol/text';
 
-/** Columns of an activity export when the job names no `fields` (Bulk Activity Extract). */
-export const DEFAULT_ACTIVITY_EXPORT_FIELDS = [
-  'marketoGUID',
-  'leadId',
-  'activityDate',
-  'activityTypeId',
-  'campaignId',
-  'primaryAttributeValueId',
-  'primaryAttributeValue',
-  'attributes',
-] as const;
+/** Columns of an activity export when the job names no `fields` (Bulk Activity Extract; one list with the client's). */
+export const DEFAULT_ACTIVITY_EXPORT_FIELDS: readonly string[] = DOCUMENTED_ACTIVITY_FIELDS;
 
 /** Every column an activity export may name (`actionResult` only when asked for) (Bulk Activity Extract). */
 export const ACTIVITY_EXPORT_FIELDS: ReadonlySet<string> = new Set([...DEFAULT_ACTIVITY_EXPORT_FIELDS, 'actionResult']);

@@ -60,7 +60,7 @@ function parseRange(ctx: RequestContext, raw: unknown, name: string): Checked<{ 
   const start = Date.parse(startAt);
   const end = Date.parse(endAt);
   if (end < start) return invalid(ctx, `Invalid date range: endAt ${endAt} is before startAt ${startAt}`);
-  // The real code and message for a span over 31 days are UNVERIFIED [15]; 1003 is the documented guess.
+  // The real code and message for a span over 31 days are not documented; 1003 is the likeliest guess.
   if (end - start > F.BULK_MAX_DATE_RANGE_DAYS * DAY_MS) return invalid(ctx, `Date range of ${name} must not exceed ${F.BULK_MAX_DATE_RANGE_DAYS} days`);
   return { ok: true, value: { startSec: Math.floor(start / 1000), endSec: Math.floor(end / 1000) } };
 }

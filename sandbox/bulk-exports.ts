@@ -1,4 +1,4 @@
-// Bulk export jobs [9]: the queue shared by lead and activity exports, the job life cycle
+// Bulk export jobs (Bulk Extract): the queue shared by lead and activity exports, the job life cycle
 // Created -> Queued -> Processing -> Completed (or Failed / Cancelled), the daily export
 // allowance metered on file size, and files that expire.
 //
@@ -14,6 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BulkJob } from '../marketo/bulk-export';
 import { centralDayOf } from './limits';
 import * as F from './marketo-facts';
 
@@ -34,19 +35,11 @@ export interface BulkJobSpec {
   activityTypeIds: number[] | null;
 }
 
-/** The status record Marketo returns for a job (Bulk Extract). */
-export interface BulkJobRecord {
-  exportId: string;
+/** The status record Marketo returns for a job (Bulk Extract): the client's, with what the sandbox always fills in. */
+export interface BulkJobRecord extends Omit<BulkJob, 'format' | 'status' | 'createdAt'> {
   format: string;
   status: BulkJobStatus;
   createdAt: string;
-  queuedAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  numberOfRecords?: number;
-  fileSize?: number;
-  fileChecksum?: string;
-  errorMsg?: string;
 }
 
 /** A job as tests see it: the record plus what it exports. */
@@ -223,7 +216,7 @@ export class BulkExports {
   private find(exportId: string, object: BulkObject): Job | undefined {
     const job = this.jobs.get(exportId);
     if (!job || job.spec.object !== object) return undefined;
-    // Statuses are kept for 30 days after a job finished [9].
+    // Statuses are kept for 30 days after a job finished (Bulk Extract).
     if (job.finishedAt !== undefined && this.opts.now() - job.finishedAt > F.BULK_STATUS_RETENTION_DAYS * DAY_MS) return undefined;
     return job;
   }
@@ -316,7 +309,7 @@ export class BulkExports {
     job.fileSize = size;
     job.numberOfRecords = records;
     job.fileChecksum = `sha256:${hash.digest('hex')}`;
-    // The allowance is metered on the size of the files jobs produce [9].
+    // The allowance is metered on the size of the files jobs produce (Bulk Extract).
     this.rollDay();
     this.exportedBytes += size;
   }

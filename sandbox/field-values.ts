@@ -4,7 +4,7 @@
 // Marketo checks every written value against its field's type and skips the record with 1003
 // "Invalid value for field '<f>' and value '<v>'" when it does not fit; recorded rejections:
 // integer 14.1, boolean "other", email "bademail", float "14c", datetime "yesterday",
-// percent "100%" [R]. Accepted values are stored in the form Get Leads serves: numbers as JSON
+// percent "100%" (seen in recorded Marketo responses). Accepted values are stored in the form Get Leads serves: numbers as JSON
 // numbers, booleans as JSON booleans, dates "YYYY-MM-DD", datetimes "2021-11-23T22:57:08Z".
 // `null` or "" store null (Leads).
 

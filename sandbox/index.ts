@@ -562,6 +562,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return lead ? { ...lead } : undefined;
     },
     ...marketoUiActions({ leads: leadStore, operations, details, partitions, requestIds, apiUser: o.apiUser, now }),
+    addActivityType: (def) => cloneActivityTypes([typeChanges.addType(def)])[0],
+    addActivityAttribute: (typeId, attribute) => cloneActivityTypes([typeChanges.addAttribute(typeId, attribute)])[0],
     companies: () => companyStore.all(),
     customObjects: (name) => customObjectStore(name).all(),
     writeLog: () => writeLog.all(),

@@ -1,6 +1,6 @@
 // A lead as Get Leads / Get Lead by Id serve it (Leads): `id` first, then every requested
 // field, with explicit `null` for fields without a value (as recorded), booleans never null
-// (an unset boolean reads false [R]), and the company fields of a lead linked to a company read
+// (an unset boolean reads false (seen in recorded Marketo responses)), and the company fields of a lead linked to a company read
 // from the company record (Leads).
 
 import type { CompanyStore } from './companies';

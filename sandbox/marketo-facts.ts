@@ -82,12 +82,12 @@ export function fieldNotSupportedMessage(name: string): string {
   return `Field '${name}' not supported`;
 }
 
-/** 1003 for a bad field value, exactly as recorded: "Invalid value for field 'integer_field' and value '14.1'" [R]. */
+/** 1003 for a bad field value, exactly as recorded: "Invalid value for field 'integer_field' and value '14.1'" (seen in recorded Marketo responses). */
 export function invalidFieldValueMessage(field: string, value: string): string {
   return `Invalid value for field '${field}' and value '${value}'`;
 }
 
-/** 1003 for a request parameter outside its bounds; the real text is UNVERIFIED [15]. */
+/** 1003 for a request parameter outside its bounds; the real text is not documented. */
 export function tooManyValuesMessage(name: string, max: number): string {
   return `Invalid value for parameter '${name}': at most ${max} values are allowed`;
 }
@@ -148,7 +148,7 @@ export const MAX_WRITE_RECORDS = 300; // `input` records per Sync / Delete call 
 export const MAX_MERGE_LEAD_IDS = 25; // leadIds per Merge Leads call from 2026-03-31 (1080 beyond)
 
 // ---------------------------------------------------------------------------------------------
-// Bulk extract [9]: https://developer.adobe.com/marketo-apis/ (Bulk Extract pages).
+// Bulk extract: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-extract
 // ---------------------------------------------------------------------------------------------
 export const ERR_BULK_EXPORT_LIMIT = '1029'; // three messages: queue full, daily export quota spent, job already queued
 export const ERR_UNSUPPORTED_FILTER = '1035'; // bulk lead filter (updatedAt, smart lists) not enabled for the subscription
@@ -183,7 +183,7 @@ export const BULK_PREFIX = '/bulk/'; // Bulk API: no /rest prefix
 export const IDENTITY_PATH = '/identity/oauth/token';
 
 // ---------------------------------------------------------------------------------------------
-// Activity type ids the connectors rely on [11].
+// Activity type ids the connectors rely on (Activities).
 // ---------------------------------------------------------------------------------------------
 export const TYPE_VISIT_WEBPAGE = 1;
 export const TYPE_FILL_OUT_FORM = 2;
@@ -204,7 +204,7 @@ export const TYPE_INTERESTING_MOMENT = 46;
 export const TYPE_CHANGE_LEAD_PARTITION = 100; // moves the lead to another lead partition (leadPartitionId)
 export const TYPE_CHANGE_STATUS_IN_PROGRESSION = 104;
 export const TYPE_CHANGE_SEGMENT = 108; // moves the lead to another segment of a segmentation
-export const TYPE_CUSTOM_WEBINAR = 100001; // custom activity types use ids like 100001 [11]
+export const TYPE_CUSTOM_WEBINAR = 100001; // custom activity types use ids like 100001 (Activities)
 
 /** Get Lead Changes returns only these two types (Activities). */
 export const LEAD_CHANGE_TYPES: readonly number[] = [TYPE_NEW_LEAD, TYPE_CHANGE_DATA_VALUE];
@@ -212,7 +212,7 @@ export const LEAD_CHANGE_TYPES: readonly number[] = [TYPE_NEW_LEAD, TYPE_CHANGE_
 export const DELETED_LEAD_TYPES: readonly number[] = [TYPE_DELETE_LEAD];
 
 // ---------------------------------------------------------------------------------------------
-// Lead database objects [8].
+// Lead database objects (Leads, Companies, Custom Objects).
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -221,26 +221,9 @@ export const DELETED_LEAD_TYPES: readonly number[] = [TYPE_DELETE_LEAD];
  */
 export const DEFAULT_LEAD_FIELDS: readonly string[] = ['id', 'firstName', 'lastName', 'email', 'updatedAt', 'createdAt'];
 
-/**
- * Standard lead fields usable as filterType / lookupField (Leads); besides these, any custom field
- * of type string, email or integer. Names this instance's Describe lacks simply are not fields.
- */
-export const STANDARD_SEARCHABLE_LEAD_FIELDS: readonly string[] = [
-  'id',
-  'email',
-  'cookies',
-  'facebookId',
-  'linkedInId',
-  'twitterId',
-  'leadPartitionId',
-  'sfdcAccountId',
-  'sfdcContactId',
-  'sfdcLeadId',
-  'sfdcLeadOwnerId',
-  'sfdcOpptyId',
-];
-/** Data types a custom lead field must have to be searchable (Leads). */
-export const SEARCHABLE_CUSTOM_FIELD_TYPES: readonly string[] = ['string', 'email', 'integer'];
+// Standard lead fields usable as filterType / lookupField, and the types of searchable custom
+// fields: facts the connectors rely on too, defined once (Leads).
+export { SEARCHABLE_CUSTOM_FIELD_TYPES, STANDARD_SEARCHABLE_LEAD_FIELDS } from '../marketo/constants';
 
 /**
  * The custom fields of the recorded instance (Describe has no "custom" flag; these are the
@@ -258,7 +241,7 @@ export const RECORDED_CUSTOM_LEAD_FIELDS: readonly string[] = [
   'currency_field',
 ];
 
-/** An unset boolean lead field reads `false`, never null: recorded after creating a lead without it and after writing null [R]. */
+/** An unset boolean lead field reads `false`, never null: recorded after creating a lead without it and after writing null (seen in recorded Marketo responses). */
 export const UNSET_BOOLEAN_READS_FALSE = true;
 
 /** Sync Leads actions (Leads); createOrUpdate is the default. */
@@ -329,7 +312,7 @@ export const ACTIVITIES_SCANNED_PER_CALL = 2000;
 /** Asset browse: `maxReturn` defaults to 20 and may be at most 200 (Asset API reference). */
 export const ASSET_DEFAULT_MAX_RETURN = 20;
 export const ASSET_MAX_MAX_RETURN = 200;
-/** The warning of an asset search with nothing (more) to return: success, no `result` [R]. */
+/** The warning of an asset search with nothing (more) to return: success, no `result` (seen in recorded Marketo responses). */
 export const NO_ASSETS_WARNING = 'No assets found for the given search criteria.';
 /** "No data found": Adobe lists it; some asset reads answer it instead of the warning (Error Codes). */
 export const ERR_NO_DATA_FOUND = '702';

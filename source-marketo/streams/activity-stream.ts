@@ -1,4 +1,4 @@
-import { Activity, ActivityPage } from '../../marketo/endpoints';
+import { Activity, ACTIVITY_EXPORT_FIELDS, ActivityPage } from '../../marketo/endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { toMarketoSecond } from '../dates';
 import { SourceConfig } from '../config';
@@ -25,19 +25,10 @@ export interface ActivityWalk extends WalkSpec {
   partitionsOf?(activity: Activity): string[];
 }
 
-/** The fields every activity has (`activities` records them all; the per-type streams turn `attributes` into columns). */
-export const COMMON_ACTIVITY_FIELDS = [
-  'marketoGUID',
-  'id',
-  'leadId',
-  'activityDate',
-  'activityTypeId',
-  'campaignId',
-  'primaryAttributeValueId',
-  'primaryAttributeValue',
-] as const;
+/** The fields every activity has (`activities` records them all; the per-type streams turn `attributes` into columns): the bulk export's, and `id`. */
+export const COMMON_ACTIVITY_FIELDS: readonly string[] = ['marketoGUID', 'id', ...ACTIVITY_EXPORT_FIELDS.filter((f) => f !== 'marketoGUID' && f !== 'attributes')];
 
-const ACTIVITY_FIELDS = [...COMMON_ACTIVITY_FIELDS, 'attributes'] as const;
+const ACTIVITY_FIELDS = [...COMMON_ACTIVITY_FIELDS, 'attributes'];
 
 /**
  * The streams read through Marketo's date-based paging tokens (activities, lead_changes,

@@ -1,7 +1,9 @@
 import { AssetEndpoints, Asset } from '../../marketo/asset-endpoints';
+import { ASSETS_PERMISSION } from '../../marketo/constants';
+import { JsonSchema, SyncMode } from '../../protocol/types';
 import { secondOf, toMarketoSecond } from '../dates';
 import { changedSince, cursorAfterSweep, newer } from './object-cursor';
-import { ReadContext, StreamEvent } from './stream';
+import { ReadContext, SourceStream, StreamEvent, UpdatedAtStream } from './stream';
 
 /** An Asset API date ("2021-11-23T22:57:24Z+0000", `Z` and an offset) as ISO 8601 UTC; other values unchanged. */
 export function assetDate(value: unknown): unknown {
@@ -29,7 +31,7 @@ export async function* readAssetsSince(
   ctx: ReadContext,
   path: string,
   rawState: Record<string, unknown> | undefined,
-  enrich: (records: Record<string, unknown>[]) => Promise<Record<string, unknown>[]> = (r) => Promise.resolve(r),
+  enrich: Enrich = (r) => Promise.resolve(r),
 ): AsyncGenerator<StreamEvent> {
   const incremental = ctx.syncMode === 'incremental';
   const previous = incremental && typeof rawState?.updatedAt === 'string' ? toMarketoSecond(rawState.updatedAt) : undefined;
@@ -51,4 +53,41 @@ export async function* readAssetsSince(
   }
   const cursor = cursorAfterSweep(previous, { startedAt, newest });
   yield { state: cursor ? { updatedAt: cursor } : {} };
+}
+
+type Enrich = (records: Record<string, unknown>[]) => Promise<Record<string, unknown>[]>;
+
+/** An Asset API stream incremental on the server's `earliestUpdatedAt` filter (readAssetsSince), with a fixed schema. */
+export abstract class UpdatedAssetStream extends UpdatedAtStream {
+  readonly permission = ASSETS_PERMISSION;
+  protected abstract readonly path: string;
+  protected abstract readonly jsonSchema: JsonSchema;
+
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(this.jsonSchema);
+  }
+
+  read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
+    return readAssetsSince(ctx, this.path, state, this.enrich(ctx));
+  }
+
+  /** What to add to the records a browse gives before they are emitted (nothing by default). */
+  protected enrich(_ctx: ReadContext): Enrich | undefined {
+    return undefined;
+  }
+}
+
+/** An Asset API stream without a date filter: a handful of records, read whole every sync. */
+export abstract class WholeAssetStream implements SourceStream {
+  abstract readonly name: string;
+  readonly primaryKey = [['id']];
+  readonly syncModes: SyncMode[] = ['full_refresh'];
+  readonly permission = ASSETS_PERMISSION;
+  protected abstract readonly jsonSchema: JsonSchema;
+
+  schema(): Promise<JsonSchema> {
+    return Promise.resolve(this.jsonSchema);
+  }
+
+  abstract read(ctx: ReadContext): AsyncGenerator<StreamEvent>;
 }

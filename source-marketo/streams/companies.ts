@@ -1,9 +1,9 @@
 import { COMPANIES_PATH, CompanyDescription } from '../../marketo/endpoints';
-import { JsonSchema, SyncMode } from '../../protocol/types';
+import { JsonSchema } from '../../protocol/types';
 import { probeHighestLeadId } from './lead-id-probe';
 import { buildObjectSchema, objectConverters, requestedObjectFields } from './object-schema';
 import { readBySweep } from './object-sweep';
-import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
+import { ReadContext, StreamContext, StreamEvent, UpdatedAtStream } from './stream';
 
 export const COMPANIES_PERMISSION = 'Read-Only Company';
 
@@ -13,11 +13,8 @@ export const COMPANIES_PERMISSION = 'Read-Only Company';
  * and `updatedAt` is not searchable: every sync reads all companies by ranges of 300 ids and emits
  * those changed since the cursor.
  */
-export class CompaniesStream implements SourceStream {
+export class CompaniesStream extends UpdatedAtStream {
   readonly name = 'companies';
-  readonly primaryKey = [['id']];
-  readonly cursorField = ['updatedAt'];
-  readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
   readonly permission = COMPANIES_PERMISSION;
 
   async schema(ctx: StreamContext): Promise<JsonSchema> {

@@ -1,28 +1,20 @@
-import { ASSETS_PERMISSION } from '../../marketo/constants';
-import { JsonSchema, SyncMode } from '../../protocol/types';
 import { PROGRAM_SCHEMA } from './asset-schemas';
-import { assetsOf, readAssetsSince } from './asset-stream';
-import { ReadContext, SourceStream, StreamEvent } from './stream';
+import { assetsOf, UpdatedAssetStream } from './asset-stream';
+import { ReadContext } from './stream';
 
 /**
  * Programs (Get Programs, https://developer.adobe.com/marketo-apis/api/asset/#tag/Programs),
  * incremental on the server's `earliestUpdatedAt` filter. The browse gives no tags or costs, so
  * each program emitted is read once more by id for them.
  */
-export class ProgramsStream implements SourceStream {
+export class ProgramsStream extends UpdatedAssetStream {
   readonly name = 'programs';
-  readonly primaryKey = [['id']];
-  readonly cursorField = ['updatedAt'];
-  readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
-  readonly permission = ASSETS_PERMISSION;
+  protected readonly path = '/rest/asset/v1/programs.json';
+  protected readonly jsonSchema = PROGRAM_SCHEMA;
 
-  schema(): Promise<JsonSchema> {
-    return Promise.resolve(PROGRAM_SCHEMA);
-  }
-
-  read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent> {
+  protected override enrich(ctx: ReadContext) {
     const wantsTagsOrCosts = !ctx.selectedFields || ctx.selectedFields.includes('tags') || ctx.selectedFields.includes('costs');
-    return readAssetsSince(ctx, '/rest/asset/v1/programs.json', state, wantsTagsOrCosts ? (records) => withTagsAndCosts(ctx, records) : undefined);
+    return wantsTagsOrCosts ? (records: Record<string, unknown>[]) => withTagsAndCosts(ctx, records) : undefined;
   }
 }
 

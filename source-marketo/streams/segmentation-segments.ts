@@ -1,24 +1,16 @@
-import { ASSETS_PERMISSION } from '../../marketo/constants';
-import { JsonSchema, SyncMode } from '../../protocol/types';
 import { SEGMENT_SCHEMA } from './asset-schemas';
-import { assetRecord, assetsOf } from './asset-stream';
+import { assetRecord, assetsOf, WholeAssetStream } from './asset-stream';
 import { SEGMENTATIONS_PATH } from './segmentations';
-import { ReadContext, SourceStream, StreamEvent } from './stream';
+import { ReadContext, StreamEvent } from './stream';
 
 /**
  * The segments of every segmentation (Get Segments, one browse per segmentation,
  * https://developer.adobe.com/marketo-apis/api/asset/#tag/Segments). No date filter: read whole
  * every sync. A segmentation deleted between the two reads answers 702, which is an empty list.
  */
-export class SegmentsStream implements SourceStream {
+export class SegmentsStream extends WholeAssetStream {
   readonly name = 'segments';
-  readonly primaryKey = [['id']];
-  readonly syncModes: SyncMode[] = ['full_refresh'];
-  readonly permission = ASSETS_PERMISSION;
-
-  schema(): Promise<JsonSchema> {
-    return Promise.resolve(SEGMENT_SCHEMA);
-  }
+  protected readonly jsonSchema = SEGMENT_SCHEMA;
 
   async *read(ctx: ReadContext): AsyncGenerator<StreamEvent> {
     const assets = assetsOf(ctx);

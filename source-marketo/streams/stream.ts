@@ -93,3 +93,13 @@ export interface SourceStream<S extends object = object> {
    */
   read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<S>>;
 }
+
+/** The shape of most Marketo objects' streams: keyed by `id`, incremental on `updatedAt`. */
+export abstract class UpdatedAtStream<S extends object = object> implements SourceStream<S> {
+  abstract readonly name: string;
+  readonly primaryKey = [['id']];
+  readonly cursorField = ['updatedAt'];
+  readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
+  abstract schema(ctx: StreamContext): Promise<JsonSchema>;
+  abstract read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<S>>;
+}

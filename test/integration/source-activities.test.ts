@@ -3,7 +3,21 @@ import { startSandbox, Sandbox } from '../../sandbox';
 import { checkCatalog, checkRecords, checkSequentialSlices, checkSpec, checkConnection } from '../harness/acceptance';
 import { configuredCatalogFromDiscovered, invalidStreamCatalog } from '../harness/configured-catalog';
 import { writeJsonTemp } from '../harness/run-connector';
-import { SOURCE, START_DATE, catalogFor, committedRecords, discover, guids, nextState, read, run, sourceConfig, uniqueSorted } from './support';
+import {
+  SOURCE,
+  START_DATE,
+  catalogFor,
+  committedRecords,
+  discover,
+  guids,
+  nextState,
+  read,
+  run,
+  sourceConfig,
+  uniqueSorted,
+  ascending,
+  recordIds,
+} from './support';
 
 /** An ISO second `seconds` ago. */
 function recent(seconds: number): string {
@@ -11,6 +25,23 @@ function recent(seconds: number): string {
 }
 
 const ACTIVITY_STREAMS = ['activities', 'lead_changes', 'deleted_leads'];
+/** Every stream discover lists for the sandbox but the per-type activity streams (car_c: its default custom object type), in its order. */
+const EVERY_STREAM = [
+  'activities',
+  'lead_changes',
+  'deleted_leads',
+  'leads',
+  'activity_types',
+  'companies',
+  'programs',
+  'program_members',
+  'smart_campaigns',
+  'segmentations',
+  'segments',
+  'static_lists',
+  'static_list_members',
+  'car_c',
+];
 const LEAD_CHANGE_TYPES = new Set([12, 13, 32]);
 
 /** What each stream must hold, computed from the sandbox's own data. */
@@ -86,22 +117,7 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     // One per-type stream per activity type, right after `activities` (source-activity-types.test.ts looks at them).
     const perType = streams.map((s: any) => s.name).filter((n: string) => n.startsWith('activities_'));
     expect(perType).to.have.length(sandbox.activityTypes().length);
-    expect(streams.map((s: any) => s.name).filter((n: string) => !perType.includes(n))).to.deep.equal([
-      'activities',
-      'lead_changes',
-      'deleted_leads',
-      'leads',
-      'activity_types',
-      'companies',
-      'programs',
-      'program_members',
-      'smart_campaigns',
-      'segmentations',
-      'segments',
-      'static_lists',
-      'static_list_members',
-      'car_c',
-    ]);
+    expect(streams.map((s: any) => s.name).filter((n: string) => !perType.includes(n))).to.deep.equal(EVERY_STREAM);
     // The leads schema is Describe Lead's, live, with the fields of the linked company marked.
     const leads = streams.find((s: any) => s.name === 'leads').json_schema.properties;
     expect(Object.keys(leads)).to.have.length(sandbox.leadFields().filter((f) => f.rest).length + 1);
@@ -214,17 +230,7 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
       expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(want.activities);
       expect(uniqueSorted(guids(result, 'lead_changes'))).to.deep.equal(want.lead_changes);
       expect(result.records('deleted_leads')).to.deep.equal([]);
-      expect(
-        result
-          .records('activity_types')
-          .map((r: any) => r.data.id)
-          .sort(),
-      ).to.deep.equal(
-        sandbox
-          .activityTypes()
-          .map((t) => t.id)
-          .sort(),
-      );
+      expect(recordIds(result, 'activity_types')).to.deep.equal(ascending(sandbox.activityTypes().map((t) => t.id)));
     });
   }
 
@@ -232,49 +238,14 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
     const discovered = await discover(sourceConfig(sandbox));
     const catalog = configuredCatalogFromDiscovered(discovered);
     for (const configured of catalog.streams) (configured as any).sync_mode = 'incremental';
-    expect(catalog.streams.map((s: any) => s.stream.name).filter((n: string) => !n.startsWith('activities_'))).to.deep.equal([
-      'activities',
-      'lead_changes',
-      'deleted_leads',
-      'leads',
-      'activity_types',
-      'companies',
-      'programs',
-      'program_members',
-      'smart_campaigns',
-      'segmentations',
-      'segments',
-      'static_lists',
-      'static_list_members',
-      'car_c',
-    ]);
+    expect(catalog.streams.map((s: any) => s.stream.name).filter((n: string) => !n.startsWith('activities_'))).to.deep.equal(EVERY_STREAM);
     const result = await read(sourceConfig(sandbox), catalog);
     expect(result.traces('ERROR').map((e: any) => e.error.message)).to.deep.equal([]);
     expect(result.exitCode, result.stderr).to.equal(0);
-    expect(
-      result
-        .records('activity_types')
-        .map((r: any) => r.data.id)
-        .sort(),
-    ).to.deep.equal(
-      sandbox
-        .activityTypes()
-        .map((t) => t.id)
-        .sort(),
-    );
+    expect(recordIds(result, 'activity_types')).to.deep.equal(ascending(sandbox.activityTypes().map((t) => t.id)));
     const want = expected(sandbox);
     for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(result, stream)), stream).to.deep.equal(want[stream]);
-    expect(
-      result
-        .records('leads')
-        .map((r: any) => r.data.id)
-        .sort((a: number, b: number) => a - b),
-    ).to.deep.equal(
-      sandbox
-        .leads()
-        .map((l: any) => l.id)
-        .sort((a: number, b: number) => a - b),
-    );
+    expect(recordIds(result, 'leads')).to.deep.equal(sandbox.leads().map((l) => l.id));
     expect(
       result
         .logs()
@@ -320,17 +291,7 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     const typesCatalog = catalogFor(discovered, ['activity_types'], 'full_refresh');
     const types = await read(config, typesCatalog);
     expect(checkRecords(types.messages, typesCatalog)).to.deep.equal([]);
-    expect(
-      types
-        .records('activity_types')
-        .map((r: any) => r.data.id)
-        .sort(),
-    ).to.deep.equal(
-      sandbox
-        .activityTypes()
-        .map((t) => t.id)
-        .sort(),
-    );
+    expect(recordIds(types, 'activity_types')).to.deep.equal(ascending(sandbox.activityTypes().map((t) => t.id)));
 
     // New activities, some stamped in the very second the saved cursor points at. The history
     // ended more than five minutes before the sync, so the cursor moved past its last activity

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startSandbox, Sandbox } from '../../sandbox';
 import { checkRecords } from '../harness/acceptance';
 import { RunResult } from '../harness/run-connector';
-import { catalogFor, committedRecords, discover, nextState, read, sourceConfig } from './support';
+import { catalogFor, committedRecords, discover, nextState, read, sourceConfig, ascending, recordIds } from './support';
 import { textOf } from '../../protocol/text';
 
 const SELECTED = [
@@ -237,12 +237,7 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     // The lead linked before the company changed still holds the old name in `leads`: the join gives the new one.
     expect(table.rows.get(existing[82])!.company).to.equal('Acme Holdings');
     // Only what changed came back: the changed leads, the merge winner, and the tombstones.
-    expect(
-      second
-        .records('leads')
-        .map((r: any) => r.data.id)
-        .sort((a: number, b: number) => a - b),
-    ).to.deep.equal(
+    expect(recordIds(second, 'leads')).to.deep.equal(
       [created[0].id, existing[90], existing[60], existing[91], existing[80], existing[40], created[1].id, created[2].id, existing[41]].sort((a, b) => a - b),
     );
 
@@ -514,11 +509,7 @@ describe('source-marketo leads: calls', function () {
       for (const id of changed) expect(sandbox.updateLead(id, { firstName: `Changed ${id}` })).to.deep.equal(['firstName']);
       sandbox.counters.reset();
       const incremental = await read(config, catalog, nextState(full));
-      expect(
-        leadRecords(incremental)
-          .map((r: any) => r.data.id)
-          .sort((a: number, b: number) => a - b),
-      ).to.deep.equal(changed);
+      expect(ascending(leadRecords(incremental).map((r: any) => r.data.id))).to.deep.equal(changed);
       expect(sandbox.counters.byEndpoint()['GET /rest/v1/leads.json']).to.equal(Math.ceil(650 / 300));
     } finally {
       await sandbox.close();

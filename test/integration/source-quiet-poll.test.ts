@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startSandbox, Sandbox } from '../../sandbox';
 import { RunResult } from '../harness/run-connector';
-import { catalogFor, discover, guids, nextState, read, recent, sourceConfig, uniqueSorted } from './support';
+import { catalogFor, discover, guids, nextState, read, recent, sourceConfig, uniqueSorted, recordIds } from './support';
 
 const INCREMENTAL = ['activities', 'lead_changes', 'deleted_leads', 'leads'];
 
@@ -130,20 +130,8 @@ describe('source-marketo: one walk serves several streams', function () {
     });
     expect(both.records('lead_changes').filter((r: any) => r.data.activityTypeId === 13)).to.have.length(5);
     expect(both.records('deleted_leads').map((r: any) => r.data.leadId)).to.deep.equal([ids[8]]);
-    expect(
-      both
-        .records('leads')
-        .filter((r: any) => r.data._ab_cdc_deleted_at)
-        .map((r: any) => r.data.id)
-        .sort((a: number, b: number) => a - b),
-    ).to.deep.equal([ids[7], ids[8]]);
-    expect(
-      both
-        .records('leads')
-        .filter((r: any) => !r.data._ab_cdc_deleted_at)
-        .map((r: any) => r.data.id)
-        .sort((a: number, b: number) => a - b),
-    ).to.deep.equal([...ids.slice(0, 5), ids[6]]);
+    expect(recordIds(both, 'leads', (d: any) => d._ab_cdc_deleted_at)).to.deep.equal([ids[7], ids[8]]);
+    expect(recordIds(both, 'leads', (d: any) => !d._ab_cdc_deleted_at)).to.deep.equal([...ids.slice(0, 5), ids[6]]);
 
     // The same syncs one stream at a time read the pages again.
     const alone: Record<string, number> = {};

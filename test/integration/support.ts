@@ -61,6 +61,21 @@ export function guids(result: RunResult, stream: string): string[] {
   return result.records(stream).map((r: any) => r.data.marketoGUID);
 }
 
+/** The ids of a stream's records (those `keep` keeps), in ascending order. */
+export function recordIds(result: RunResult, stream: string, keep: (data: any) => boolean = () => true): number[] {
+  return ascending(
+    result
+      .records(stream)
+      .map((r: any) => r.data)
+      .filter(keep)
+      .map((data: any) => data.id),
+  );
+}
+
+export function ascending(values: number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
 /** Asserts no duplicates and returns the sorted values. */
 export function uniqueSorted(values: string[]): string[] {
   const sorted = [...values].sort();

@@ -2,14 +2,7 @@ import { expect } from 'chai';
 import * as sinon from 'sinon';
 import { MarketoClient } from '../../marketo/client';
 import { parseConnection } from '../../marketo/config';
-import {
-  CallBudgetExhaustedError,
-  MarketoAccessDeniedError,
-  MarketoConfigError,
-  MarketoQuotaExhaustedError,
-  MarketoRequestError,
-  MarketoTransientError,
-} from '../../marketo/errors';
+import * as errors from '../../marketo/errors';
 
 const TOKEN = { access_token: 'tok-1:ab', token_type: 'bearer', expires_in: 3599, scope: 'api@x.com' };
 
@@ -100,15 +93,15 @@ describe('MarketoClient', () => {
     const err = await clientWith(stub)
       .get('/rest/v1/activities.json')
       .catch((e) => e);
-    expect(err).to.be.instanceOf(MarketoTransientError);
+    expect(err).to.be.instanceOf(errors.MarketoTransientError);
     expect(restCalls(stub)).to.have.length(8);
   });
 
   it('does not retry what cannot succeed: 603, 607, 1003', async () => {
     const cases: Array<[string, new (...args: never[]) => Error]> = [
-      ['603', MarketoAccessDeniedError],
-      ['607', MarketoQuotaExhaustedError],
-      ['1003', MarketoRequestError],
+      ['603', errors.MarketoAccessDeniedError],
+      ['607', errors.MarketoQuotaExhaustedError],
+      ['1003', errors.MarketoRequestError],
     ];
     for (const [code, type] of cases) {
       const stub = marketo(() => json({ success: false, errors: [{ code, message: 'no' }] }));
@@ -137,7 +130,7 @@ describe('MarketoClient', () => {
       const err = await clientWith(marketo(denied))
         .request(method, path)
         .catch((e) => e);
-      expect(err, path).to.be.instanceOf(MarketoAccessDeniedError);
+      expect(err, path).to.be.instanceOf(errors.MarketoAccessDeniedError);
       expect(err.message, `${method} ${path}`).to.contain(`Give the API user's role the '${permission}' permission`);
     }
     // A long GET goes as POST with _method=GET: still a read.
@@ -153,7 +146,7 @@ describe('MarketoClient', () => {
     const err = await clientWith(stub)
       .get('/rest/v1/leads.json')
       .catch((e) => e);
-    expect(err).to.be.instanceOf(MarketoConfigError);
+    expect(err).to.be.instanceOf(errors.MarketoConfigError);
     expect(err.message).to.contain('Bad client credentials');
     expect(err.message).not.to.contain('secret-456');
   });
@@ -182,7 +175,7 @@ describe('MarketoClient', () => {
     await client.get('/rest/v1/activities.json');
     await client.get('/rest/v1/activities.json');
     const err = await client.get('/rest/v1/activities.json').catch((e) => e);
-    expect(err).to.be.instanceOf(CallBudgetExhaustedError);
+    expect(err).to.be.instanceOf(errors.CallBudgetExhaustedError);
     expect(restCalls(stub)).to.have.length(2);
     expect(client.callsByEndpoint).to.deep.equal({ 'GET /rest/v1/activities.json': 2 });
   });

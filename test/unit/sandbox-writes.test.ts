@@ -427,7 +427,7 @@ describe('sandbox lead database', function () {
       expect((await client.sync([{ id: 99999, firstName: 'X' }], { lookupField: 'id', action: 'updateOnly' })).result).to.deep.equal([
         skipped('1004', 'Lead not found'),
       ]);
-      // The skipped records carry no id [R]; the mixed answer keeps input order.
+      // The skipped records carry no id (seen in recorded Marketo responses); the mixed answer keeps input order.
       const mixed = await client.sync([
         { email: existing.email, firstName: 'Sam' },
         { email: 'm@example.com', email_field: 'bademail' },
