@@ -26,7 +26,11 @@ export interface ActivityWalk extends WalkSpec {
 }
 
 /** The fields every activity has (`activities` records them all; the per-type streams turn `attributes` into columns): the bulk export's, and `id`. */
-export const COMMON_ACTIVITY_FIELDS: readonly string[] = ['marketoGUID', 'id', ...ACTIVITY_EXPORT_FIELDS.filter((f) => f !== 'marketoGUID' && f !== 'attributes')];
+export const COMMON_ACTIVITY_FIELDS: readonly string[] = [
+  'marketoGUID',
+  'id',
+  ...ACTIVITY_EXPORT_FIELDS.filter((f) => f !== 'marketoGUID' && f !== 'attributes'),
+];
 
 const ACTIVITY_FIELDS = [...COMMON_ACTIVITY_FIELDS, 'attributes'];
 
