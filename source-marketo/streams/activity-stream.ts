@@ -9,6 +9,7 @@ import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream'
 import { BulkSpec } from './bulk-backfill';
 import { ActivityHistoryState, BulkHistory } from './bulk-history';
 import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
+import { activityDateOf, EstimateReports, LatestDates } from './walk-progress';
 import { HistoryModel, SamplePage, samplePoints } from './history-estimate';
 
 /** An activity a page brought that the cursor accepted: its date as a Marketo second, and the partition it was accepted in. */
@@ -110,7 +111,7 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     const now = Date.now();
     // Each walk's estimated history, for the progress Airbyte shows; absent for a short one (a poll).
     const models = new Map<ActivityWalk, HistoryModel>();
-    let lastEstimate: number | undefined;
+    const estimates = new EstimateReports(MAX_BATCH_SIZE);
     /** Walks whose model waits for the first page of each time window: those pages are the samples, at no extra call. */
     const waiting = new Map<ActivityWalk, SamplePage[]>();
     if (longHistoryAhead(segments, keys, now)) {
@@ -163,8 +164,7 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
             models.set(walk, HistoryModel.fromSamples(walkSamples, now));
           }),
         );
-        lastEstimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
-        yield { estimate: lastEstimate };
+        yield { estimate: estimates.first(Math.round([...models.values()].reduce((n, m) => n + m.total, 0))) };
       }
       if (
         bulk &&
@@ -183,20 +183,19 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         walks = await this.walks(ctx, bulk.keys);
         models.clear(); // the walks left read only what came after the bulk history: its estimate does not apply
         waiting.clear();
-        lastEstimate = undefined;
+        estimates.forget();
       } else if (dataFrom && count > 1) splitNewest(segments, keys, count, now, dataFrom);
       if (waiting.size > 0 && segments.indexOf(newest) === segments.length - 1) {
         // No window was split off after all: the first pages are all there is.
         for (const [walk, samples] of waiting) models.set(walk, HistoryModel.fromSamples(samples, now));
         waiting.clear();
-        lastEstimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
-        yield { estimate: lastEstimate };
+        yield { estimate: estimates.first(Math.round([...models.values()].reduce((n, m) => n + m.total, 0))) };
       }
     }
 
     // One walk per (window, group); a window is done when all its groups are.
     const running = new Map<Segment, number>();
-    const lastSeen = new Map<WalkSpec, string>();
+    const lastSeen = new LatestDates<WalkSpec>();
     const plans = new Map<WalkSpec, { walk: ActivityWalk; segment: Segment }>();
     const onStuck = (walk: WalkSpec) =>
       ctx.log('WARN', `${this.name}: Marketo kept answering empty pages with the same paging token for ${walk.keys.join(',')}; stopped this walk for now.`);
@@ -247,13 +246,11 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     for await (const page of mergeAsync(iterators)) {
       const { walk, segment } = plans.get(page.walk)!;
       if (noteWindowFirst(page.walk, walk, segment, page.activities, page.done)) {
-        lastEstimate = Math.round([...models.values()].reduce((n, m) => n + m.total, 0));
-        yield { estimate: lastEstimate };
+        yield { estimate: estimates.first(Math.round([...models.values()].reduce((n, m) => n + m.total, 0))) };
       }
       const accepted: AcceptedActivity[] = [];
-      let latest = lastSeen.get(page.walk);
       for (const activity of page.activities) {
-        const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
+        const date = activityDateOf(activity);
         const keys = walk.partitionsOf ? walk.partitionsOf(activity) : [walk.partitionOf(activity)].filter((k): k is string => k !== undefined);
         if (!date || keys.length === 0 || typeof activity.marketoGUID !== 'string') {
           ctx.log(
@@ -263,11 +260,10 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
           continue;
         }
         if (segment.until !== null && date >= segment.until) break; // the next window's
-        if (latest === undefined || date > latest) latest = date;
+        lastSeen.note(page.walk, date);
         for (const key of keys) if (segment.cursor.accept(key, date, activity.marketoGUID)) accepted.push({ activity, date, key });
       }
       const records = await this.pageRecords(ctx, accepted);
-      if (latest !== undefined) lastSeen.set(page.walk, latest);
       if (page.done) {
         doneWalks.add(page.walk);
         if (segment.until === null) segment.cursor.completeWalk(walk.keys, lastSeen.get(page.walk));
@@ -277,13 +273,8 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
       }
       if (records.length > 0) yield { records };
       emitted += records.length;
-      if (lastEstimate !== undefined) {
-        const estimate = projection();
-        if (Math.abs(estimate - lastEstimate) > Math.max(MAX_BATCH_SIZE, lastEstimate * ESTIMATE_CHANGE_TO_REPORT)) {
-          yield { estimate };
-          lastEstimate = estimate;
-        }
-      }
+      const estimate = estimates.next(projection());
+      if (estimate !== undefined) yield { estimate };
       checkpointed = records.length > 0 || page.done;
       if (checkpointed) yield { state: segmentsToState(segments) };
     }
@@ -291,11 +282,6 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
   }
 }
 
-/**
- * A new ESTIMATE is sent when the walks' reading moves the estimate by more than this share (and
- * more than a page): Airbyte shows the latest one, and a message per page would be noise.
- */
-const ESTIMATE_CHANGE_TO_REPORT = 0.2;
 /**
  * Sample pages for the estimate cost a paging token per point and a page per walk: taken only
  * when the first pages promise a history at least ten times their cost.

@@ -9,6 +9,7 @@ import { buildConverters, buildLeadSchema, CDC_DELETED_AT } from './lead-schema'
 import { SourceConfig } from '../config';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { mergeAsync, walkActivities } from './walk';
+import { activityDateOf, EstimateReports, LatestDates } from './walk-progress';
 import { madeByIgnoredApiUser } from './echo-filter';
 import { LiveFieldList } from './vanishing-fields';
 import { LiveIdEstimate, probeHighestLeadId } from './lead-id-probe';
@@ -28,8 +29,6 @@ const EPOCH = '1970-01-01T00:00:00Z';
 /** Ranges of 300 ids read past the last lead found before the full read ends (2 calls). */
 const EMPTY_RANGES_PAST_MAX = 2;
 const DAY_MS = 86_400_000;
-/** A new ESTIMATE when the full read moves the estimate by more than this share (and more than a range of ids). */
-const ESTIMATE_CHANGE_TO_REPORT = 0.2;
 
 interface ScanState {
   startedAt: string;
@@ -82,12 +81,17 @@ export class LeadsStream implements SourceStream<LeadsState> {
     return buildLeadSchema(await ctx.metadata.leadFields(), await companyFieldNames(ctx));
   }
 
+  /**
+   * A read runs up to three phases, each resumable from the state: a full read through bulk lead
+   * exports (readByBulk), or by id ranges through Get Leads (readByScan), then the change walks
+   * (readChanges). A first read, a full refresh or a state older than Marketo's retention starts
+   * with a full read; an incremental state goes straight to the walks.
+   */
   async *read(ctx: ReadContext, rawState: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<LeadsState>> {
     const describe = await ctx.metadata.leadFields();
     const fields = requestedFields(ctx, describe);
-    const converters = buildConverters(describe);
     const state = parseLeadsState(ctx.syncMode === 'incremental' ? rawState : undefined);
-    const fetcher = new LeadFetcher(ctx, fields, converters, state.highestId ?? 0);
+    const fetcher = new LeadFetcher(ctx, fields, buildConverters(describe), state.highestId ?? 0);
     const lookback = this.lookbackSeconds(ctx.config);
     const changeFields = new LiveFieldList(
       fields.filter((f) => f !== 'id'),
@@ -96,12 +100,10 @@ export class LeadsStream implements SourceStream<LeadsState> {
       fetcher.fieldsGone,
     );
     const mirror = await leadMirrorWalks(ctx, changeFields);
-    const tombstones = ctx.config.emitLeadTombstones;
     const walkState = walkCursors(state);
-    let walkFrom: string | undefined;
 
     const firstRead = ctx.syncMode === 'full_refresh' || (!state.scan && !walkState);
-    const stale = !firstRead && !state.scan && walkState ? prunedSince(walkState, mirror.walks, tombstones) : [];
+    const stale = !firstRead && !state.scan && walkState ? prunedSince(walkState, mirror.walks, ctx.config.emitLeadTombstones) : [];
     // A full read through bulk lead exports: resumed from the state, or planned for a first read.
     let bulk = ctx.syncMode === 'incremental' ? parseBulkLeadsState(rawState?.bulk) : undefined;
     let probed: Probed | undefined;
@@ -115,68 +117,91 @@ export class LeadsStream implements SourceStream<LeadsState> {
           `leads: full read through bulk lead exports, windows from ${bulk.next} to ${bulk.until} (instead of about ${Math.ceil(probed.highestId / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX} Get Leads calls), then the change walks.`,
         );
     }
-    if (bulk) {
-      const bulkCtx = {
-        bulk: ctx.bulk!,
-        method: ctx.config.extractionMethod,
-        meter: ctx.exportMeter!,
-        callsLeft: ctx.callsLeft ?? (() => undefined),
-        log: ctx.log,
-        streamName: this.name,
-        fields: fetcher.fieldNames,
-      };
-      for await (const page of readBulkLeads(bulkCtx, bulk, (row) => fetcher.fromFile(row))) {
-        if (page.records.length > 0) yield { records: page.records };
-        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), bulk: page.state, highestId: fetcher.highestId } };
-      }
-      walkFrom = addSeconds(bulk.startedAt, -lookback);
-      if (ctx.syncMode === 'full_refresh') {
-        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), highestId: fetcher.highestId } };
-        return;
-      }
-    } else if (firstRead || state.scan || stale.length > 0) {
-      probed ??= state.scan ? undefined : await probe(ctx);
-      const scan = state.scan ?? startScan(ctx, fetcher, state, stale, probed!);
-      if (state.scan)
-        ctx.log(
-          'INFO',
-          `leads: resuming the full read at lead id ${scan.nextId} of ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`,
-        );
-      // Progress: the leads read so far and those the probe's sample puts ahead (a tombstone for every missing id in a re-scan).
-      const live = probed?.live;
-      const ahead = (): number => {
-        const ids = Math.max(0, scan.maxId - scan.nextId + 1);
-        if (tombstones && scan.tombstonesUpTo) return ids;
-        return live ? live.between(scan.nextId, scan.maxId) : ids * (scan.liveShare ?? 1);
-      };
-      let emitted = 0;
-      let lastEstimate = Math.round(ahead());
-      yield { estimate: lastEstimate };
-      for await (const range of fetcher.scan(scan)) {
-        const records = range.records;
-        if (tombstones && scan.tombstonesUpTo) records.push(...fetcher.missing(range, scan.tombstonesUpTo, scan.startedAt));
-        if (records.length > 0) yield { records };
-        emitted += records.length;
-        const estimate = Math.round(emitted + ahead());
-        if (Math.abs(estimate - lastEstimate) > Math.max(MAX_FILTER_VALUES, lastEstimate * ESTIMATE_CHANGE_TO_REPORT)) {
-          yield { estimate };
-          lastEstimate = estimate;
-        }
-        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), scan: { ...scan }, highestId: fetcher.highestId } };
-      }
-      walkFrom = addSeconds(scan.startedAt, -lookback);
-      if (ctx.syncMode === 'full_refresh') {
-        yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), highestId: fetcher.highestId } };
-        return;
-      }
+    // When a full read began: the walks start a look-back before it.
+    let fullReadFrom: string | undefined;
+    if (bulk) fullReadFrom = yield* this.readByBulk(ctx, fetcher, state, bulk);
+    else if (firstRead || state.scan || stale.length > 0) fullReadFrom = yield* this.readByScan(ctx, fetcher, state, stale, probed);
+    if (fullReadFrom !== undefined && ctx.syncMode === 'full_refresh') {
+      yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), highestId: fetcher.highestId } };
+      return;
     }
-
     // After a full read the walks start a little before it began; else from their own cursors
     // (or, for a legacy state, the updatedAt cursor), a look-back earlier. None walks from the epoch.
     const cursor =
-      walkFrom !== undefined
-        ? new ActivityCursor(undefined, walkFrom, lookback)
+      fullReadFrom !== undefined
+        ? new ActivityCursor(undefined, addSeconds(fullReadFrom, -lookback), lookback)
         : new ActivityCursor(walkState!, addSeconds(walkState!.activityDate, -lookback), lookback);
+    yield* this.readChanges(ctx, fetcher, state, mirror, cursor);
+  }
+
+  /** The full read through bulk lead exports; returns when it began. */
+  private async *readByBulk(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, bulk: BulkLeadsState): AsyncGenerator<StreamEvent<LeadsState>, string> {
+    const bulkCtx = {
+      bulk: ctx.bulk!,
+      method: ctx.config.extractionMethod,
+      meter: ctx.exportMeter!,
+      callsLeft: ctx.callsLeft ?? (() => undefined),
+      log: ctx.log,
+      streamName: this.name,
+      fields: fetcher.fieldNames,
+    };
+    for await (const page of readBulkLeads(bulkCtx, bulk, (row) => fetcher.fromFile(row))) {
+      if (page.records.length > 0) yield { records: page.records };
+      yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), bulk: page.state, highestId: fetcher.highestId } };
+    }
+    return bulk.startedAt;
+  }
+
+  /** The full read by id ranges (a re-scan with tombstones when `stale` walks lost history); returns when it began. */
+  private async *readByScan(
+    ctx: ReadContext,
+    fetcher: LeadFetcher,
+    state: ParsedState,
+    stale: Array<{ walk: LeadMirrorWalk; since: string }>,
+    probed: Probed | undefined,
+  ): AsyncGenerator<StreamEvent<LeadsState>, string> {
+    const tombstones = ctx.config.emitLeadTombstones;
+    probed ??= state.scan ? undefined : await probe(ctx);
+    const scan = state.scan ?? startScan(ctx, fetcher, state, stale, probed!);
+    if (state.scan)
+      ctx.log(
+        'INFO',
+        `leads: resuming the full read at lead id ${scan.nextId} of ${scan.maxId} (${Math.ceil(Math.max(0, scan.maxId - scan.nextId + 1) / MAX_FILTER_VALUES)} calls).`,
+      );
+    // Progress: the leads read so far and those the probe's sample puts ahead (a tombstone for every missing id in a re-scan).
+    const live = probed?.live;
+    const ahead = (): number => {
+      const ids = Math.max(0, scan.maxId - scan.nextId + 1);
+      if (tombstones && scan.tombstonesUpTo) return ids;
+      return live ? live.between(scan.nextId, scan.maxId) : ids * (scan.liveShare ?? 1);
+    };
+    let emitted = 0;
+    const estimates = new EstimateReports(MAX_FILTER_VALUES);
+    yield { estimate: estimates.first(Math.round(ahead())) };
+    for await (const range of fetcher.scan(scan)) {
+      const records = range.records;
+      if (tombstones && scan.tombstonesUpTo) records.push(...fetcher.missing(range, scan.tombstonesUpTo, scan.startedAt));
+      if (records.length > 0) yield { records };
+      emitted += records.length;
+      const estimate = estimates.next(Math.round(emitted + ahead()));
+      if (estimate !== undefined) yield { estimate };
+      yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), scan: { ...scan }, highestId: fetcher.highestId } };
+    }
+    return scan.startedAt;
+  }
+
+  /**
+   * The change walks from `cursor`: leads created, changed or moved are queued and fetched 300 at
+   * a time; deleted and merged-away ones come as tombstones. A STATE after every page that moved a cursor.
+   */
+  private async *readChanges(
+    ctx: ReadContext,
+    fetcher: LeadFetcher,
+    state: ParsedState,
+    mirror: Awaited<ReturnType<typeof leadMirrorWalks>>,
+    cursor: ActivityCursor,
+  ): AsyncGenerator<StreamEvent<LeadsState>> {
+    const lookback = this.lookbackSeconds(ctx.config);
     const queue = new Set<number>(state.pendingLeadIds);
     const checkpoint = (): { state: LeadsState } => ({
       state: {
@@ -188,7 +213,7 @@ export class LeadsStream implements SourceStream<LeadsState> {
     });
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
 
-    const lastSeen = new Map<string, string>();
+    const lastSeen = new LatestDates<string>();
     for await (const page of mergeAsync(
       mirror.walks.map((w) => walkActivities(w, cursor.alignedStartOf(w.keys, ctx.alignedLookbackSeconds ?? lookback), getToken)),
     )) {
@@ -196,8 +221,8 @@ export class LeadsStream implements SourceStream<LeadsState> {
       const gone: Record<string, unknown>[] = [];
       let accepted = 0;
       for (const activity of page.activities) {
-        const date = typeof activity.activityDate === 'string' ? toMarketoSecond(activity.activityDate) : undefined;
-        if (date && (!lastSeen.has(key) || date > lastSeen.get(key)!)) lastSeen.set(key, date);
+        const date = activityDateOf(activity);
+        if (date) lastSeen.note(key, date);
         if (!date || typeof activity.marketoGUID !== 'string') continue;
         if (key === LEAD_FIELD_ACTIVITIES_WALK && !mirror.fieldActivityTypeIds.has(activity.activityTypeId)) continue;
         if (!cursor.accept(key, date, activity.marketoGUID)) continue;
@@ -217,7 +242,7 @@ export class LeadsStream implements SourceStream<LeadsState> {
           gone.push(fetcher.tombstone(activity.leadId, date));
         }
       }
-      if (tombstones && gone.length > 0) yield { records: gone };
+      if (ctx.config.emitLeadTombstones && gone.length > 0) yield { records: gone };
       // Fetch only full batches of 300 while changes keep coming: the fewest calls per lead.
       while (queue.size >= MAX_FILTER_VALUES) {
         const records = await fetcher.fetch(take(queue, MAX_FILTER_VALUES));
