@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSandbox } from '../sandbox';
 import { ACTIVITIES_SCANNED_PER_CALL } from '../sandbox/marketo-facts';
-import { ROOT, runConnectorProcess, writeTemp } from './run-process';
+import { messagesOf, ROOT, runConnectorProcess, runNode, writeTemp } from './run-process';
+import { MAX_BATCH_SIZE, RATE_LIMIT_WINDOW_MS, SUBSCRIPTION_MAX_CALLS_PER_20S, SUBSCRIPTION_MAX_CONCURRENT_CALLS } from '../marketo/constants';
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 import { textOf } from '../protocol/text';
 import { ceilingTable } from './bench-table';
@@ -27,10 +27,22 @@ const WRITE_UNTHROTTLED_ROWS = Number(process.env.BENCH_WRITE_UNTHROTTLED ?? 60_
 const WRITE_STATE_EVERY = Number(process.env.BENCH_WRITE_STATE_EVERY ?? 10_000);
 const BACKFILL_ACTIVITIES = Number(process.env.BENCH_BACKFILL_ACTIVITIES ?? 1_000_000);
 const BACKFILL_LEADS = Number(process.env.BENCH_BACKFILL_LEADS ?? 100_000);
-const RATE_CALLS = 100;
-const RATE_WINDOW_S = 20;
-const CONCURRENCY = 10;
-const PAGE = 300;
+// The bench runs under the whole subscription's limits (the sandbox's defaults), not the half an integration should keep to.
+const RATE_CALLS = SUBSCRIPTION_MAX_CALLS_PER_20S;
+const RATE_WINDOW_S = RATE_LIMIT_WINDOW_MS / 1000;
+const CONCURRENCY = SUBSCRIPTION_MAX_CONCURRENT_CALLS;
+const PAGE = MAX_BATCH_SIZE;
+/** Sandbox flags of the scenarios under limits: Marketo's rate and concurrency limits, the bench's latency, no daily quota. */
+const UNDER_LIMITS = [
+  '--rate-limit',
+  `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
+  '--concurrency',
+  String(CONCURRENCY),
+  '--latency',
+  String(LATENCY_MS),
+  '--daily-quota',
+  'none',
+];
 
 interface ConnectorRun {
   records: number;
@@ -46,7 +58,12 @@ function imageNodeOptions(): string {
 }
 
 /** Runs `read` with stdout counted (not kept), as Airbyte would consume it. */
-function runSource(sandbox: SandboxProcess, streams: string[], extraConfig: Record<string, unknown>, env: Record<string, string> = {}): Promise<ConnectorRun> {
+async function runSource(
+  sandbox: SandboxProcess,
+  streams: string[],
+  extraConfig: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Promise<ConnectorRun> {
   const config = writeTemp('config.json', {
     domain_url: sandbox.url,
     client_id: sandbox.clientId,
@@ -65,51 +82,37 @@ function runSource(sandbox: SandboxProcess, streams: string[], extraConfig: Reco
       destination_sync_mode: 'append',
     })),
   });
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'source-marketo'), 'read', '--config', config, '--catalog', catalog], {
-      env: { ...process.env, NODE_OPTIONS: imageNodeOptions(), ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let records = 0;
-    let tail = '';
-    let peakRssMb: number | undefined;
-    const RECORD = Buffer.from('{"type":"RECORD"');
-    let carry = Buffer.alloc(0);
-    child.stdout.on('data', (data: Buffer) => {
-      // Count records without parsing them (the bench must not be the bottleneck); a marker may
-      // straddle two chunks, hence the carried tail, shorter than the marker so never counted twice.
-      const chunk = Buffer.concat([carry, data]);
-      let at = chunk.indexOf(RECORD);
-      while (at !== -1) {
-        records++;
-        at = chunk.indexOf(RECORD, at + RECORD.length);
-      }
-      carry = chunk.subarray(Math.max(0, chunk.length - (RECORD.length - 1)));
-      tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 4096))).slice(-8192);
-      const m = /peak memory (\d+) MB/.exec(tail);
-      if (m) peakRssMb = Number(m[1]);
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ records, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb, exitCode }));
+  let records = 0;
+  let tail = '';
+  let peakRssMb: number | undefined;
+  const RECORD = Buffer.from('{"type":"RECORD"');
+  let carry = Buffer.alloc(0);
+  const count = (data: Buffer): void => {
+    // Count records without parsing them (the bench must not be the bottleneck); a marker may
+    // straddle two chunks, hence the carried tail, shorter than the marker so never counted twice.
+    const chunk = Buffer.concat([carry, data]);
+    let at = chunk.indexOf(RECORD);
+    while (at !== -1) {
+      records++;
+      at = chunk.indexOf(RECORD, at + RECORD.length);
+    }
+    carry = chunk.subarray(Math.max(0, chunk.length - (RECORD.length - 1)));
+    tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 4096))).slice(-8192);
+    const m = /peak memory (\d+) MB/.exec(tail);
+    if (m) peakRssMb = Number(m[1]);
+  };
+  const run = await runNode(path.join('bin', 'source-marketo'), ['read', '--config', config, '--catalog', catalog], {
+    env: { NODE_OPTIONS: imageNodeOptions(), ...env },
+    onStdout: count,
+    stderr: 'inherit',
   });
+  return { records, seconds: run.seconds, peakRssMb, exitCode: run.exitCode };
 }
 
-function runBaseline(sandbox: SandboxProcess, typeIds: number[]): Promise<ConnectorRun> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'dist', 'scripts', 'bench-baseline.js'), sandbox.url, sandbox.clientId, sandbox.clientSecret, '2020-01-01T00:00:00Z', typeIds.join(',')],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ records: JSON.parse(out).records, seconds: Number(process.hrtime.bigint() - started) / 1e9, exitCode }));
-  });
+async function runBaseline(sandbox: SandboxProcess, typeIds: number[]): Promise<ConnectorRun> {
+  const args = [sandbox.url, sandbox.clientId, sandbox.clientSecret, '2020-01-01T00:00:00Z', typeIds.join(',')];
+  const run = await runNode(path.join('dist', 'scripts', 'bench-baseline.js'), args, { stderr: 'inherit' });
+  return { records: JSON.parse(run.stdout).records, seconds: run.seconds, exitCode: run.exitCode };
 }
 
 async function activityTypeIds(sandbox: SandboxProcess): Promise<number[]> {
@@ -211,20 +214,7 @@ const OTHER_INTEGRATION_CALLS = 60;
  */
 async function shapeUnderLimits(name: string, from: number, adds: ActivityAdd[], generated = 0): Promise<Record<string, unknown>> {
   const startDate = isoSecond(from - 3600_000);
-  const sandbox = await startSandboxProcess([
-    '--activities',
-    String(generated),
-    '--start-date',
-    generated > 0 ? isoSecond(from) : startDate,
-    '--rate-limit',
-    `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
-    '--concurrency',
-    String(CONCURRENCY),
-    '--latency',
-    String(LATENCY_MS),
-    '--daily-quota',
-    'none',
-  ]);
+  const sandbox = await startSandboxProcess(['--activities', String(generated), '--start-date', generated > 0 ? isoSecond(from) : startDate, ...UNDER_LIMITS]);
   try {
     for (const add of adds)
       await fetch(`${sandbox.url}/__sandbox/activities`, { method: 'POST', body: JSON.stringify(add), headers: { 'Content-Type': 'application/json' } });
@@ -296,20 +286,7 @@ function busyWindow(): Promise<Record<string, unknown>> {
 async function underLimits(): Promise<Record<string, unknown>> {
   // Activities ending about now, as on a live subscription (the generator writes ~1.2 a second on average).
   const startDate = new Date(Date.now() - (LIMITED_ACTIVITIES / 1.2) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const sandbox = await startSandboxProcess([
-    '--activities',
-    String(LIMITED_ACTIVITIES),
-    '--start-date',
-    startDate,
-    '--rate-limit',
-    `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
-    '--concurrency',
-    String(CONCURRENCY),
-    '--latency',
-    String(LATENCY_MS),
-    '--daily-quota',
-    'none',
-  ]);
+  const sandbox = await startSandboxProcess(['--activities', String(LIMITED_ACTIVITIES), '--start-date', startDate, ...UNDER_LIMITS]);
   try {
     const run = await runSource(sandbox, ['activities'], {});
     const counters = await sandbox.counters();
@@ -538,7 +515,7 @@ interface WriteRun extends ConnectorRun {
 }
 
 /** Runs `write` with its stdin fed as fast as it reads (pipe backpressure), as the platform does. */
-function runDestination(sandbox: SandboxProcess, rows: number, domain: string, env: Record<string, string> = {}): Promise<WriteRun> {
+async function runDestination(sandbox: SandboxProcess, rows: number, domain: string, env: Record<string, string> = {}): Promise<WriteRun> {
   const config = writeTemp('config.json', {
     domain_url: sandbox.url,
     client_id: sandbox.clientId,
@@ -554,43 +531,21 @@ function runDestination(sandbox: SandboxProcess, rows: number, domain: string, e
       { stream: { name: 'leads', json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' },
     ],
   });
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'destination-marketo'), 'write', '--config', config, '--catalog', catalog], {
-      env: { ...process.env, ...env },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-    child.stdin.on('error', () => undefined); // EPIPE if the destination stops early: its TRACE says why
-    const input = writeInput(rows, domain, WRITE_STATE_EVERY);
-    const feed = (): void => {
-      for (let next = input.next(); !next.done; next = input.next()) {
-        if (!child.stdin.write(next.value)) {
-          child.stdin.once('drain', feed);
-          return;
-        }
-      }
-      child.stdin.end();
-    };
-    feed();
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      const messages = out
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l));
-      const states = messages.filter((m) => m.type === 'STATE');
-      resolve({
-        records: states.reduce((n, m) => n + m.state.destinationStats.recordCount, 0),
-        rejected: states.reduce((n, m) => n + m.state.destinationStats.rejectedRecordCount, 0),
-        states: states.length,
-        errors: messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error.message),
-        seconds: Number(process.hrtime.bigint() - started) / 1e9,
-        exitCode,
-      });
-    });
+  const run = await runNode(path.join('bin', 'destination-marketo'), ['write', '--config', config, '--catalog', catalog], {
+    env,
+    stdin: writeInput(rows, domain, WRITE_STATE_EVERY),
+    stderr: 'inherit',
   });
+  const messages = messagesOf(run.stdout);
+  const states = messages.filter((m) => m.type === 'STATE');
+  return {
+    records: states.reduce((n, m) => n + m.state.destinationStats.recordCount, 0),
+    rejected: states.reduce((n, m) => n + m.state.destinationStats.rejectedRecordCount, 0),
+    states: states.length,
+    errors: messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error.message),
+    seconds: run.seconds,
+    exitCode: run.exitCode,
+  };
 }
 
 /** What the sandbox's write log says the Sync Leads calls did. */
@@ -608,20 +563,7 @@ async function syncLeadsTotals(sandbox: SandboxProcess): Promise<{ calls: number
 }
 
 async function destinationUnderLimits(): Promise<Record<string, unknown>> {
-  const sandbox = await startSandboxProcess([
-    '--activities',
-    '100',
-    '--leads',
-    '10',
-    '--rate-limit',
-    `${RATE_CALLS}/${RATE_WINDOW_S * 1000}`,
-    '--concurrency',
-    String(CONCURRENCY),
-    '--latency',
-    String(LATENCY_MS),
-    '--daily-quota',
-    'none',
-  ]);
+  const sandbox = await startSandboxProcess(['--activities', '100', '--leads', '10', ...UNDER_LIMITS]);
   try {
     const run = await runDestination(sandbox, WRITE_LIMITED_ROWS, 'limited.example.com');
     const counters = await sandbox.counters();
