@@ -6,7 +6,7 @@ import type { ActivityRow, ActivityStore } from './activity-store';
 import type { ActivityType } from './activity-types';
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import type { LeadFieldStore } from './leads';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { RequestContext } from './request-context';
 import { decodePagingToken, encodePagingToken, parseSinceDatetime, positionForSince, type PagePosition } from './paging';
 import { batchSizeOf, listParam, type Parsed } from './params';
@@ -24,13 +24,13 @@ export interface ActivityEndpointContext {
 function integerList(ctx: RequestContext, name: string, max: number, required: boolean): Parsed<number[] | null> {
   const raw = listParam(ctx.params, name);
   if (raw.length === 0) {
-    if (required) return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage(name)) };
+    if (required) return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage(name)) };
     return { ok: true, value: null };
   }
   const values: number[] = [];
   for (const v of raw) {
     if (!/^-?\d+$/.test(v)) {
-      return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(v, 'Integer')) };
+      return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(v, 'Integer')) };
     }
     values.push(Number(v));
   }
@@ -38,7 +38,7 @@ function integerList(ctx: RequestContext, name: string, max: number, required: b
     // The real code and message for too many ids are not documented; 1003 is the likeliest guess.
     return {
       ok: false,
-      envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, `Invalid value for parameter '${name}': at most ${max} values are allowed`),
+      envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_DATA, `Invalid value for parameter '${name}': at most ${max} values are allowed`),
     };
   }
   return { ok: true, value: values };
@@ -47,11 +47,11 @@ function integerList(ctx: RequestContext, name: string, max: number, required: b
 function pagePositionOf(ctx: RequestContext): Parsed<{ token: string; position: PagePosition }> {
   const token = ctx.params.get('nextPageToken');
   if (token === null || token === '') {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('nextPageToken')) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('nextPageToken')) };
   }
   const position = decodePagingToken(token);
   if (!position) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token, 'nextPageToken')) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token, 'nextPageToken')) };
   }
   return { ok: true, value: { token, position } };
 }
@@ -73,7 +73,7 @@ function readPage(
   batchSize: number,
   select: (row: ActivityRow) => unknown,
 ): { items: unknown[]; next: PagePosition; moreResult: boolean } {
-  const blockEnd = store.positionAfter(from, F.ACTIVITIES_SCANNED_PER_CALL);
+  const blockEnd = store.positionAfter(from, MarketoFacts.ACTIVITIES_SCANNED_PER_CALL);
   const cursor = store.cursor(typeIds, from);
   const items: unknown[] = [];
   let next = from;
@@ -125,12 +125,12 @@ export class ActivityEndpoints {
   pagingToken(req: RequestContext): Envelope {
     const since = req.params.get('sinceDatetime');
     if (since === null || since === '') {
-      return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('sinceDatetime'));
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('sinceDatetime'));
     }
     const ms = parseSinceDatetime(since);
     if (ms === undefined) {
       // Marketo's code for an unparsable date is UNVERIFIED; 1001 (type mismatch) is the closest.
-      return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(since, 'datetime'));
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(since, 'datetime'));
     }
     return successEnvelope(req.requestId, undefined, {
       nextPageToken: encodePagingToken(positionForSince(ms, this.ctx.sinceDatetimeInclusive)),
@@ -139,13 +139,13 @@ export class ActivityEndpoints {
 
   /** GET /rest/v1/activities.json?nextPageToken&activityTypeIds[&leadIds&assetIds&batchSize] (Activities) */
   activities(req: RequestContext): Envelope {
-    const types = integerList(req, 'activityTypeIds', F.MAX_ACTIVITY_TYPE_IDS, true);
+    const types = integerList(req, 'activityTypeIds', MarketoFacts.MAX_ACTIVITY_TYPE_IDS, true);
     if (!types.ok) return types.envelope;
     const page = pagePositionOf(req);
     if (!page.ok) return page.envelope;
-    const leadIds = integerList(req, 'leadIds', F.MAX_LEAD_IDS, false);
+    const leadIds = integerList(req, 'leadIds', MarketoFacts.MAX_LEAD_IDS, false);
     if (!leadIds.ok) return leadIds.envelope;
-    const assetIds = integerList(req, 'assetIds', F.MAX_BATCH_SIZE, false);
+    const assetIds = integerList(req, 'assetIds', MarketoFacts.MAX_BATCH_SIZE, false);
     if (!assetIds.ok) return assetIds.envelope;
     const listCheck = this.rejectListId(req);
     if (listCheck) return listCheck;
@@ -173,15 +173,15 @@ export class ActivityEndpoints {
   leadChanges(req: RequestContext): Envelope {
     const fieldNames = listParam(req.params, 'fields');
     if (fieldNames.length === 0) {
-      return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('fields'));
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('fields'));
     }
     for (const name of fieldNames) {
       // Whether Marketo rejects unknown names here is UNVERIFIED; rejecting catches stale configs.
-      if (!this.ctx.fields.get(name)) return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, `Field '${name}' not found`);
+      if (!this.ctx.fields.get(name)) return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, `Field '${name}' not found`);
     }
     const page = pagePositionOf(req);
     if (!page.ok) return page.envelope;
-    const leadIds = integerList(req, 'leadIds', F.MAX_LEAD_IDS, false);
+    const leadIds = integerList(req, 'leadIds', MarketoFacts.MAX_LEAD_IDS, false);
     if (!leadIds.ok) return leadIds.envelope;
     const listCheck = this.rejectListId(req);
     if (listCheck) return listCheck;
@@ -192,7 +192,7 @@ export class ActivityEndpoints {
     const fields = new Set(fieldNames);
     const leadSet = leadIds.value ? new Set(leadIds.value) : null;
     const { details, isPruned } = this.ctx;
-    const result = readPage(this.ctx.store, F.LEAD_CHANGE_TYPES, page.value.position, batchSize.value, (row) => {
+    const result = readPage(this.ctx.store, MarketoFacts.LEAD_CHANGE_TYPES, page.value.position, batchSize.value, (row) => {
       if (leadSet && !leadSet.has(row.leadId)) return undefined;
       if (isPruned?.(row)) return undefined;
       return details.leadChange(row, fields);
@@ -209,7 +209,7 @@ export class ActivityEndpoints {
     if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
     const { details, isPruned } = this.ctx;
     // Deletions older than the retention are gone: the walk passes over them like filtered rows (Activities).
-    const result = readPage(this.ctx.store, F.DELETED_LEAD_TYPES, page.value.position, batchSize.value, (row) =>
+    const result = readPage(this.ctx.store, MarketoFacts.DELETED_LEAD_TYPES, page.value.position, batchSize.value, (row) =>
       isPruned?.(row) ? undefined : details.activity(row),
     );
     return pagedEnvelope(req, result);
@@ -219,7 +219,7 @@ export class ActivityEndpoints {
   private rejectListId(req: RequestContext): Envelope | undefined {
     const listId = req.params.get('listId');
     if (listId === null || listId === '') return undefined;
-    return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, `Static list '${listId}' not found (the sandbox has no static lists)`);
+    return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, `Static list '${listId}' not found (the sandbox has no static lists)`);
   }
 }
 

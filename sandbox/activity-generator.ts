@@ -19,9 +19,9 @@ import {
 } from './activity-details';
 import type { ActivityRow, ActivityStore } from './activity-store';
 import { CHANGEABLE_FIELDS, generateLead, type LeadStore, type LeadValue, preexistingCreatedAt, valueAsText } from './leads';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import { Rng, rngFor } from './prng';
-import * as S from './sample-data';
+import * as SampleData from './sample-data';
 
 /** The lead field holding the lead's partition. */
 export const LEAD_PARTITION_FIELD = 'leadPartitionId';
@@ -114,10 +114,10 @@ export class ActivityGenerator {
     for (let i = 0; i < count; i++) {
       const dateSec = timeline.next();
       let typeId = types[rng.weightedIndex(weights, totalWeight)];
-      if (typeId === F.TYPE_NEW_LEAD && nextPending > leadCount) typeId = F.TYPE_VISIT_WEBPAGE;
-      if (createdUpTo === 0) typeId = F.TYPE_NEW_LEAD; // leadCount 0: nothing else can happen
+      if (typeId === MarketoFacts.TYPE_NEW_LEAD && nextPending > leadCount) typeId = MarketoFacts.TYPE_VISIT_WEBPAGE;
+      if (createdUpTo === 0) typeId = MarketoFacts.TYPE_NEW_LEAD; // leadCount 0: nothing else can happen
       let leadId: number;
-      if (typeId === F.TYPE_NEW_LEAD) {
+      if (typeId === MarketoFacts.TYPE_NEW_LEAD) {
         leadId = nextPending <= leadCount ? nextPending++ : this.leads.allocateId();
         this.leads.insert(generateLead(this.seed, leadId, dateSec));
         createdUpTo = Math.max(createdUpTo, leadId);
@@ -145,8 +145,8 @@ export class ActivityGenerator {
       const dateSec = timeline.next();
       let typeId = types[rng.weightedIndex(weights)];
       let leadId = this.leads.randomLiveId(rng);
-      if (leadId === undefined) typeId = F.TYPE_NEW_LEAD; // no lead left to act on
-      if (typeId === F.TYPE_NEW_LEAD) {
+      if (leadId === undefined) typeId = MarketoFacts.TYPE_NEW_LEAD; // no lead left to act on
+      if (typeId === MarketoFacts.TYPE_NEW_LEAD) {
         leadId = this.leads.allocateId();
         this.leads.insert(generateLead(this.seed, leadId, dateSec));
       }
@@ -164,9 +164,9 @@ export class ActivityGenerator {
     let link: number;
     let row: ActivityRow;
     switch (typeId) {
-      case F.TYPE_CHANGE_DATA_VALUE:
-      case F.TYPE_CHANGE_SCORE: {
-        const field = typeId === F.TYPE_CHANGE_SCORE ? 'leadScore' : changedFieldOf(this.seed, id);
+      case MarketoFacts.TYPE_CHANGE_DATA_VALUE:
+      case MarketoFacts.TYPE_CHANGE_SCORE: {
+        const field = typeId === MarketoFacts.TYPE_CHANGE_SCORE ? 'leadScore' : changedFieldOf(this.seed, id);
         const key = pairKey(leadId, field) as number;
         const previousKey = this.currentValueKey.get(key) ?? 0;
         const current: LeadValue = this.leads.currentValue(leadId, field);
@@ -190,17 +190,17 @@ export class ActivityGenerator {
         this.leads.setField(leadId, field, value, dateSec);
         break;
       }
-      case F.TYPE_CHANGE_SEGMENT:
-      case F.TYPE_CHANGE_LEAD_PARTITION:
+      case MarketoFacts.TYPE_CHANGE_SEGMENT:
+      case MarketoFacts.TYPE_CHANGE_LEAD_PARTITION:
         row = { typeId, id, dateSec, leadId, link: 0 };
         this.moveLead(row, rng);
         break;
-      case F.TYPE_DELETE_LEAD:
+      case MarketoFacts.TYPE_DELETE_LEAD:
         // Generated deletions name leads outside the store (they existed and are gone), so the
         // store's leads stay valid for the other activities.
         row = { typeId, id, dateSec, leadId: this.leads.allocateId(), link: 0 };
         break;
-      case F.TYPE_MERGE_LEADS: {
+      case MarketoFacts.TYPE_MERGE_LEADS: {
         const count = mergedCountOf(this.seed, id);
         link = this.leads.allocateId();
         for (let k = 1; k < count; k++) this.leads.allocateId();
@@ -219,17 +219,17 @@ export class ActivityGenerator {
    * current one, and the activity's details are stored (these moves are rare).
    */
   private moveLead(row: ActivityRow, rng: Rng): void {
-    const segment = row.typeId === F.TYPE_CHANGE_SEGMENT;
-    const field = segment ? S.SEGMENTATION.field : LEAD_PARTITION_FIELD;
+    const segment = row.typeId === MarketoFacts.TYPE_CHANGE_SEGMENT;
+    const field = segment ? SampleData.SEGMENTATION.field : LEAD_PARTITION_FIELD;
     const current = this.leads.currentValue(row.leadId, field);
-    const choices = segment ? S.SEGMENTATION.segments : S.LEAD_PARTITIONS;
+    const choices = segment ? SampleData.SEGMENTATION.segments : SampleData.LEAD_PARTITIONS;
     const others = choices.filter((c) => (segment ? c.name : c.id) !== current);
     const to = others[rng.int(0, others.length - 1)];
     const change = { field, oldValue: current, newValue: segment ? to.name : to.id };
     this.details.setExplicit(
       row.id,
       segment
-        ? this.details.changeSegmentDetails(change, S.SEGMENTATION, to.id)
+        ? this.details.changeSegmentDetails(change, SampleData.SEGMENTATION, to.id)
         : this.details.changeLeadPartitionDetails(change, to, 'Changed by Smart Campaign Operational.Partition Routing action Change Lead Partition'),
     );
     this.leads.setField(row.leadId, field, change.newValue, row.dateSec);

@@ -2,7 +2,7 @@
 // Ids and attribute names are those of standard Marketo types; one custom type (100001) carries
 // `apiName`s, as custom types do.
 
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 
 export interface ActivityAttributeType {
   name: string;
@@ -24,7 +24,7 @@ const attr = (name: string, dataType: string): ActivityAttributeType => ({ name,
 /** In the order Marketo lists them: by id. */
 export const ACTIVITY_TYPES: readonly ActivityType[] = [
   {
-    id: F.TYPE_VISIT_WEBPAGE,
+    id: MarketoFacts.TYPE_VISIT_WEBPAGE,
     name: 'Visit Webpage',
     description: 'User visits a web page',
     primaryAttribute: attr('Webpage ID', 'integer'),
@@ -40,7 +40,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_FILL_OUT_FORM,
+    id: MarketoFacts.TYPE_FILL_OUT_FORM,
     name: 'Fill Out Form',
     description: 'User fills out and submits form on web page',
     primaryAttribute: attr('Webform ID', 'integer'),
@@ -54,21 +54,21 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_SEND_EMAIL,
+    id: MarketoFacts.TYPE_SEND_EMAIL,
     name: 'Send Email',
     description: 'Send Marketo Email to a person',
     primaryAttribute: attr('Mailing ID', 'integer'),
     attributes: [attr('Campaign Run ID', 'integer'), attr('Choice Number', 'integer'), attr('Step ID', 'integer')],
   },
   {
-    id: F.TYPE_EMAIL_DELIVERED,
+    id: MarketoFacts.TYPE_EMAIL_DELIVERED,
     name: 'Email Delivered',
     description: 'Marketo Email is delivered to a person',
     primaryAttribute: attr('Mailing ID', 'integer'),
     attributes: [attr('Campaign Run ID', 'integer'), attr('Choice Number', 'integer'), attr('Step ID', 'integer')],
   },
   {
-    id: F.TYPE_EMAIL_BOUNCED,
+    id: MarketoFacts.TYPE_EMAIL_BOUNCED,
     name: 'Email Bounced',
     description: 'Marketo Email bounces for a person',
     primaryAttribute: attr('Mailing ID', 'integer'),
@@ -83,7 +83,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_UNSUBSCRIBE_EMAIL,
+    id: MarketoFacts.TYPE_UNSUBSCRIBE_EMAIL,
     name: 'Unsubscribe Email',
     description: 'Person unsubscribes from Marketo Emails',
     primaryAttribute: attr('Mailing ID', 'integer'),
@@ -99,7 +99,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_OPEN_EMAIL,
+    id: MarketoFacts.TYPE_OPEN_EMAIL,
     name: 'Open Email',
     description: 'User opens Marketo Email',
     primaryAttribute: attr('Mailing ID', 'integer'),
@@ -114,7 +114,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_CLICK_EMAIL,
+    id: MarketoFacts.TYPE_CLICK_EMAIL,
     name: 'Click Email',
     description: 'User clicks on a link in a Marketo Email',
     primaryAttribute: attr('Mailing ID', 'integer'),
@@ -130,7 +130,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_NEW_LEAD,
+    id: MarketoFacts.TYPE_NEW_LEAD,
     name: 'New Lead',
     description: 'New person/record is added to the lead database',
     primaryAttribute: attr('Lead ID', 'integer'),
@@ -144,7 +144,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_CHANGE_DATA_VALUE,
+    id: MarketoFacts.TYPE_CHANGE_DATA_VALUE,
     name: 'Change Data Value',
     description: 'Changed attribute value for a person',
     primaryAttribute: attr('Attribute Name', 'reference'),
@@ -161,28 +161,28 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_CHANGE_SCORE,
+    id: MarketoFacts.TYPE_CHANGE_SCORE,
     name: 'Change Score',
     description: 'Change a score value for a person',
     primaryAttribute: attr('Score Name', 'reference'),
     attributes: [attr('Change Value', 'string'), attr('New Value', 'integer'), attr('Old Value', 'integer'), attr('Reason', 'text')],
   },
   {
-    id: F.TYPE_ADD_TO_LIST,
+    id: MarketoFacts.TYPE_ADD_TO_LIST,
     name: 'Add to List',
     description: 'Person is added to a static list',
     primaryAttribute: attr('List ID', 'integer'),
     attributes: [attr('Source', 'string')],
   },
   {
-    id: F.TYPE_REMOVE_FROM_LIST,
+    id: MarketoFacts.TYPE_REMOVE_FROM_LIST,
     name: 'Remove from List',
     description: 'Person is removed from a static list',
     primaryAttribute: attr('List ID', 'integer'),
     attributes: [attr('Source', 'string')],
   },
   {
-    id: F.TYPE_MERGE_LEADS,
+    id: MarketoFacts.TYPE_MERGE_LEADS,
     name: 'Merge Leads',
     description: 'Merge two or more person records',
     primaryAttribute: attr('Lead ID', 'integer'),
@@ -196,21 +196,21 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_DELETE_LEAD,
+    id: MarketoFacts.TYPE_DELETE_LEAD,
     name: 'Delete Lead',
     description: 'Delete a person from the lead database',
     primaryAttribute: attr('Lead ID', 'integer'),
     attributes: [attr('Remove from CRM', 'boolean')],
   },
   {
-    id: F.TYPE_INTERESTING_MOMENT,
+    id: MarketoFacts.TYPE_INTERESTING_MOMENT,
     name: 'Interesting Moment',
     description: 'Interesting moment for a person',
     primaryAttribute: attr('Description', 'text'),
     attributes: [attr('Date', 'datetime'), attr('Source', 'string'), attr('Type', 'string')],
   },
   {
-    id: F.TYPE_CHANGE_LEAD_PARTITION,
+    id: MarketoFacts.TYPE_CHANGE_LEAD_PARTITION,
     name: 'Change Lead Partition',
     description: 'Move a person to another lead partition',
     // Attribute names from Adobe's activity event list (Activities); which one is primary is UNVERIFIED.
@@ -218,7 +218,7 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     attributes: [attr('Old Partition ID', 'integer'), attr('Reason', 'text')],
   },
   {
-    id: F.TYPE_CHANGE_STATUS_IN_PROGRESSION,
+    id: MarketoFacts.TYPE_CHANGE_STATUS_IN_PROGRESSION,
     name: 'Change Status in Progression',
     description: "Change a person's program status",
     primaryAttribute: attr('Program ID', 'integer'),
@@ -234,14 +234,14 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
     ],
   },
   {
-    id: F.TYPE_CHANGE_SEGMENT,
+    id: MarketoFacts.TYPE_CHANGE_SEGMENT,
     name: 'Change Segment',
     description: 'Change the segment of a segmentation for a person',
     primaryAttribute: attr('Segmentation ID', 'integer'),
     attributes: [attr('New Segment ID', 'integer')],
   },
   {
-    id: F.TYPE_CUSTOM_WEBINAR,
+    id: MarketoFacts.TYPE_CUSTOM_WEBINAR,
     name: 'Attended Webinar',
     description: 'Custom activity: person attended a webinar (sandbox custom type)',
     apiName: 'attendedWebinar',
@@ -261,30 +261,30 @@ export const ACTIVITY_TYPES: readonly ActivityType[] = [
  * and merges are rare, as in a real subscription.
  */
 export const TYPE_WEIGHTS: Readonly<Record<number, number>> = {
-  [F.TYPE_VISIT_WEBPAGE]: 22,
-  [F.TYPE_FILL_OUT_FORM]: 4,
-  [F.TYPE_SEND_EMAIL]: 10,
-  [F.TYPE_EMAIL_DELIVERED]: 10,
-  [F.TYPE_EMAIL_BOUNCED]: 1,
-  [F.TYPE_UNSUBSCRIBE_EMAIL]: 0.5,
-  [F.TYPE_OPEN_EMAIL]: 8,
-  [F.TYPE_CLICK_EMAIL]: 3,
-  [F.TYPE_NEW_LEAD]: 3,
-  [F.TYPE_CHANGE_DATA_VALUE]: 14,
-  [F.TYPE_CHANGE_SCORE]: 6,
-  [F.TYPE_ADD_TO_LIST]: 3,
+  [MarketoFacts.TYPE_VISIT_WEBPAGE]: 22,
+  [MarketoFacts.TYPE_FILL_OUT_FORM]: 4,
+  [MarketoFacts.TYPE_SEND_EMAIL]: 10,
+  [MarketoFacts.TYPE_EMAIL_DELIVERED]: 10,
+  [MarketoFacts.TYPE_EMAIL_BOUNCED]: 1,
+  [MarketoFacts.TYPE_UNSUBSCRIBE_EMAIL]: 0.5,
+  [MarketoFacts.TYPE_OPEN_EMAIL]: 8,
+  [MarketoFacts.TYPE_CLICK_EMAIL]: 3,
+  [MarketoFacts.TYPE_NEW_LEAD]: 3,
+  [MarketoFacts.TYPE_CHANGE_DATA_VALUE]: 14,
+  [MarketoFacts.TYPE_CHANGE_SCORE]: 6,
+  [MarketoFacts.TYPE_ADD_TO_LIST]: 3,
   // Removals happen only when a test or the UI removes a lead (removeFromList): a zero weight keeps every seed's history.
-  [F.TYPE_REMOVE_FROM_LIST]: 0,
-  [F.TYPE_MERGE_LEADS]: 0.5,
-  [F.TYPE_DELETE_LEAD]: 1,
-  [F.TYPE_INTERESTING_MOMENT]: 3,
-  [F.TYPE_CHANGE_STATUS_IN_PROGRESSION]: 4,
+  [MarketoFacts.TYPE_REMOVE_FROM_LIST]: 0,
+  [MarketoFacts.TYPE_MERGE_LEADS]: 0.5,
+  [MarketoFacts.TYPE_DELETE_LEAD]: 1,
+  [MarketoFacts.TYPE_INTERESTING_MOMENT]: 3,
+  [MarketoFacts.TYPE_CHANGE_STATUS_IN_PROGRESSION]: 4,
   // Segment and partition moves happen in the generated history only when a test asks for them
   // (addActivities typeIds, changeSegment, changeLeadPartition): a zero weight leaves every other
   // seed's history as it was.
-  [F.TYPE_CHANGE_LEAD_PARTITION]: 0,
-  [F.TYPE_CHANGE_SEGMENT]: 0,
-  [F.TYPE_CUSTOM_WEBINAR]: 2,
+  [MarketoFacts.TYPE_CHANGE_LEAD_PARTITION]: 0,
+  [MarketoFacts.TYPE_CHANGE_SEGMENT]: 0,
+  [MarketoFacts.TYPE_CUSTOM_WEBINAR]: 2,
 };
 
 export function cloneActivityTypes(types: readonly ActivityType[] = ACTIVITY_TYPES): ActivityType[] {

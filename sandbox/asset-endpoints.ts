@@ -14,7 +14,7 @@
 
 import { AssetStore, programBrowseView, programByIdView, segmentationView, segmentView, smartCampaignView, staticListView } from './assets';
 import { errorEnvelope, type Envelope } from './envelope';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import { parseSinceDatetime } from './paging';
 import type { Parsed } from './params';
 import type { RequestContext } from './request-context';
@@ -32,14 +32,15 @@ export interface AssetRoute {
 }
 
 function assetEnvelope(req: RequestContext, result: unknown[]): Envelope {
-  if (result.length === 0) return { requestId: req.requestId, success: true, errors: [], warnings: [F.NO_ASSETS_WARNING] };
+  if (result.length === 0) return { requestId: req.requestId, success: true, errors: [], warnings: [MarketoFacts.NO_ASSETS_WARNING] };
   return { requestId: req.requestId, success: true, errors: [], warnings: [], result };
 }
 
 function nonNegativeInt(req: RequestContext, name: string, fallback: number): Parsed<number> {
   const raw = req.params.get(name);
   if (raw === null || raw === '') return { ok: true, value: fallback };
-  if (!/^\d+$/.test(raw)) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(raw, 'Integer')) };
+  if (!/^\d+$/.test(raw))
+    return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(raw, 'Integer')) };
   return { ok: true, value: Number(raw) };
 }
 
@@ -47,10 +48,13 @@ function nonNegativeInt(req: RequestContext, name: string, fallback: number): Pa
 function pageOf(req: RequestContext): Parsed<{ offset: number; maxReturn: number }> {
   const offset = nonNegativeInt(req, 'offset', 0);
   if (!offset.ok) return offset;
-  const maxReturn = nonNegativeInt(req, 'maxReturn', F.ASSET_DEFAULT_MAX_RETURN);
+  const maxReturn = nonNegativeInt(req, 'maxReturn', MarketoFacts.ASSET_DEFAULT_MAX_RETURN);
   if (!maxReturn.ok) return maxReturn;
-  if (maxReturn.value < 1 || maxReturn.value > F.ASSET_MAX_MAX_RETURN) {
-    return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('maxReturn', String(maxReturn.value))) };
+  if (maxReturn.value < 1 || maxReturn.value > MarketoFacts.ASSET_MAX_MAX_RETURN) {
+    return {
+      ok: false,
+      envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidParameterMessage('maxReturn', String(maxReturn.value))),
+    };
   }
   return { ok: true, value: { offset: offset.value, maxReturn: maxReturn.value } };
 }
@@ -65,13 +69,18 @@ function rangeOf(req: RequestContext): Parsed<{ from?: number; to?: number }> {
     const raw = req.params.get(name);
     if (raw === null || raw === '') continue;
     const ms = parseSinceDatetime(raw);
-    if (ms === undefined) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(raw, 'Date')) };
+    if (ms === undefined)
+      return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(raw, 'Date')) };
     out[key] = ms / 1000;
   }
   if (out.from !== undefined && out.to !== undefined && out.from >= out.to) {
     return {
       ok: false,
-      envelope: errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('earliestUpdatedAt', req.params.get('earliestUpdatedAt') ?? '')),
+      envelope: errorEnvelope(
+        req.requestId,
+        MarketoFacts.ERR_INVALID_DATA,
+        MarketoFacts.invalidParameterMessage('earliestUpdatedAt', req.params.get('earliestUpdatedAt') ?? ''),
+      ),
     };
   }
   return { ok: true, value: out };
@@ -128,7 +137,8 @@ export class AssetEndpoints {
       folderId: (p) => String(p.folder.value),
       workspace: (p) => p.workspace,
     };
-    if (filterType && !filters[filterType]) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('filterType', filterType));
+    if (filterType && !filters[filterType])
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidParameterMessage('filterType', filterType));
     const keep = (p: Parameters<typeof programBrowseView>[0]) => (!status || p.status === status) && (!filterType || values.has(filters[filterType](p)));
     return browse(req, this.store.programs.values(), keep, programBrowseView, true);
   }
@@ -158,7 +168,7 @@ export class AssetEndpoints {
   segments(req: RequestContext): Envelope {
     const id = Number(req.pathParams?.[0]);
     const segmentation = this.store.segmentations.get(id);
-    if (!segmentation) return errorEnvelope(req.requestId, F.ERR_NO_DATA_FOUND, F.MSG_NO_DATA_FOUND);
+    if (!segmentation) return errorEnvelope(req.requestId, MarketoFacts.ERR_NO_DATA_FOUND, MarketoFacts.MSG_NO_DATA_FOUND);
     const status = req.params.get('status');
     return browse(req, this.store.segments.values(), (s) => s.segmentationId === id && (!status || segmentation.status === status), segmentView, false);
   }

@@ -5,7 +5,7 @@
 // Shapes: https://developer.adobe.com/marketo-apis/api/asset/ (Programs, Smart Campaigns, Segments).
 
 import { rngFor, type Rng } from './prng';
-import * as S from './sample-data';
+import * as SampleData from './sample-data';
 
 const SALT_ASSETS = 0xa55e7;
 const HISTORY_SECONDS = 2 * 365 * 86_400;
@@ -140,16 +140,16 @@ export class AssetStore {
 
   constructor(seed: number, counts: AssetCounts, beforeSec: number) {
     const rng = rngFor(seed, SALT_ASSETS);
-    let id = S.PROGRAMS[0].id;
+    let id = SampleData.PROGRAMS[0].id;
     for (let n = 0; n < counts.programs; n++, id++) {
-      const known = S.PROGRAMS[n];
+      const known = SampleData.PROGRAMS[n];
       this.programs.set(id, this.newProgram(rng, id, known?.name ?? `Program ${id}`, dates(rng, beforeSec)));
     }
     this.nextProgramId = id;
     const programIds = [...this.programs.keys()];
-    let campaignId = S.CAMPAIGNS[0].id;
+    let campaignId = SampleData.CAMPAIGNS[0].id;
     for (let n = 0; n < counts.smartCampaigns; n++, campaignId++) {
-      const known = S.CAMPAIGNS[n];
+      const known = SampleData.CAMPAIGNS[n];
       const parent = programIds.length > 0 && rng.chance(0.7) ? pick(rng, programIds) : undefined;
       const campaign: SmartCampaign = {
         id: campaignId,
@@ -196,12 +196,12 @@ export class AssetStore {
 
   private generateStaticLists(rng: Rng, count: number, beforeSec: number): void {
     const programIds = [...this.programs.keys()];
-    let id = S.STATIC_LISTS[0].id;
+    let id = SampleData.STATIC_LISTS[0].id;
     for (let n = 0; n < count; n++, id++) {
       const inProgram = programIds.length > 0 && rng.chance(0.5);
       this.staticLists.set(id, {
         id,
-        name: S.STATIC_LISTS[n]?.name ?? `List ${id}`,
+        name: SampleData.STATIC_LISTS[n]?.name ?? `List ${id}`,
         description: rng.chance(0.5) ? '' : `Static list ${id}`,
         ...dates(rng, beforeSec),
         folder: inProgram ? { id: pick(rng, programIds), type: 'Program' } : { id: pick(rng, FOLDERS).value, type: 'Folder' },

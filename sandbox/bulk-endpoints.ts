@@ -6,7 +6,7 @@ import type { BulkExports, BulkJobSpec, BulkObject, Refusal } from './bulk-expor
 import { ACTIVITY_EXPORT_FIELDS, DEFAULT_ACTIVITY_EXPORT_FIELDS } from './bulk-csv';
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import type { LeadFieldStore } from './leads';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { RequestContext } from './request-context';
 import { listParam } from './params';
 import { textOf } from '../protocol/text';
@@ -40,7 +40,7 @@ function refused(ctx: RequestContext, r: Refusal): Envelope {
 }
 
 function invalidData(ctx: RequestContext, message: string): Envelope {
-  return errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, message);
+  return errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_DATA, message);
 }
 
 function invalid(ctx: RequestContext, message: string): { ok: false; envelope: Envelope } {
@@ -54,14 +54,19 @@ function parseRange(ctx: RequestContext, raw: unknown, name: string): Checked<{ 
   if (typeof startAt !== 'string' || !ISO_DATETIME.test(startAt) || typeof endAt !== 'string' || !ISO_DATETIME.test(endAt)) {
     return {
       ok: false,
-      envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(`${String(startAt)}/${String(endAt)}`, 'datetime')),
+      envelope: errorEnvelope(
+        ctx.requestId,
+        MarketoFacts.ERR_INVALID_VALUE_TYPE,
+        MarketoFacts.invalidValueMessage(`${String(startAt)}/${String(endAt)}`, 'datetime'),
+      ),
     };
   }
   const start = Date.parse(startAt);
   const end = Date.parse(endAt);
   if (end < start) return invalid(ctx, `Invalid date range: endAt ${endAt} is before startAt ${startAt}`);
   // The real code and message for a span over 31 days are not documented; 1003 is the likeliest guess.
-  if (end - start > F.BULK_MAX_DATE_RANGE_DAYS * DAY_MS) return invalid(ctx, `Date range of ${name} must not exceed ${F.BULK_MAX_DATE_RANGE_DAYS} days`);
+  if (end - start > MarketoFacts.BULK_MAX_DATE_RANGE_DAYS * DAY_MS)
+    return invalid(ctx, `Date range of ${name} must not exceed ${MarketoFacts.BULK_MAX_DATE_RANGE_DAYS} days`);
   return { ok: true, value: { startSec: Math.floor(start / 1000), endSec: Math.floor(end / 1000) } };
 }
 
@@ -70,9 +75,10 @@ function jsonBody(ctx: RequestContext): Checked<Record<string, unknown>> {
   try {
     body = ctx.body.length === 0 ? {} : JSON.parse(ctx.body.toString('utf8'));
   } catch {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_JSON) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_JSON) };
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_JSON) };
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_JSON) };
   return { ok: true, value: body as Record<string, unknown> };
 }
 
@@ -95,7 +101,7 @@ export class BulkEndpoints {
     if (!format.ok) return format.envelope;
     const filter = body.value.filter as Record<string, unknown> | undefined;
     if (typeof filter !== 'object' || filter === null || filter.createdAt === undefined) {
-      return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('filter.createdAt'));
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('filter.createdAt'));
     }
     const range = parseRange(req, filter.createdAt, 'createdAt');
     if (!range.ok) return range.envelope;
@@ -103,7 +109,7 @@ export class BulkEndpoints {
     if (filter.activityTypeIds !== undefined) {
       const ids = filter.activityTypeIds;
       if (!Array.isArray(ids) || ids.some((id) => !Number.isInteger(id))) return invalidData(req, "Invalid value specified for attribute 'activityTypeIds'");
-      const unsupported = ids.filter((id) => F.BULK_UNSUPPORTED_ACTIVITY_TYPES.includes(id as number));
+      const unsupported = ids.filter((id) => MarketoFacts.BULK_UNSUPPORTED_ACTIVITY_TYPES.includes(id as number));
       if (unsupported.length > 0) return invalidData(req, `Activity type ${unsupported.join(',')} is not supported by the bulk activity extract`);
       typeIds = [...new Set(ids as number[])];
     }
@@ -129,11 +135,12 @@ export class BulkEndpoints {
     const format = formatOf(req, body.value);
     if (!format.ok) return format.envelope;
     const fields = body.value.fields;
-    if (!Array.isArray(fields) || fields.length === 0) return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('fields'));
+    if (!Array.isArray(fields) || fields.length === 0)
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('fields'));
     for (const name of fields) {
       // The code for an unknown field is UNVERIFIED; 1006 is what reads answer for one.
       if (typeof name !== 'string' || !this.ctx.fields.get(name))
-        return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, `Field '${String(name)}' not found`);
+        return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, `Field '${String(name)}' not found`);
     }
     const filter = (body.value.filter ?? {}) as Record<string, unknown>;
     const given = Object.keys(filter).filter((k) => filter[k] !== undefined && filter[k] !== null);
@@ -142,7 +149,7 @@ export class BulkEndpoints {
     }
     const kind = given[0];
     if ((kind === 'updatedAt' && !this.ctx.updatedAtFilter) || kind === 'smartListId' || kind === 'smartListName') {
-      return errorEnvelope(req.requestId, F.ERR_UNSUPPORTED_FILTER, F.MSG_UNSUPPORTED_FILTER);
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_UNSUPPORTED_FILTER, MarketoFacts.MSG_UNSUPPORTED_FILTER);
     }
     if (kind === 'staticListId' || kind === 'staticListName')
       return invalidData(req, `Static list '${String(filter[kind])}' not found (the sandbox has no static lists)`);
@@ -191,7 +198,7 @@ export class BulkEndpoints {
       const text = found === 'not-ready' ? 'File not ready' : found === 'expired' ? 'File has expired' : 'Export not found';
       return { raw: true, status: 404, headers: { 'Content-Type': 'text/plain' }, text };
     }
-    const headers: Record<string, string | number> = { 'Content-Type': F.BULK_FILE_CONTENT_TYPE, 'Accept-Ranges': 'bytes' };
+    const headers: Record<string, string | number> = { 'Content-Type': MarketoFacts.BULK_FILE_CONTENT_TYPE, 'Accept-Ranges': 'bytes' };
     const range = parseByteRange(req.range, found.size);
     if (range === 'unsatisfiable') {
       return { raw: true, status: 416, headers: { 'Content-Type': 'text/plain', 'Content-Range': `bytes */${found.size}` }, text: 'Range Not Satisfiable' };
@@ -215,7 +222,7 @@ export class BulkEndpoints {
 
   private jobEnvelope(req: RequestContext, answer: ReturnType<BulkExports['status']> | Refusal): Envelope {
     // Marketo's answer for an unknown export id is UNVERIFIED; 1003 is the documented guess.
-    if (answer === undefined) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, `Export job not found`);
+    if (answer === undefined) return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, `Export job not found`);
     if ('code' in answer) return refused(req, answer);
     return successEnvelope(req.requestId, [answer]);
   }

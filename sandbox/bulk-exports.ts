@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BulkJob } from '../marketo/bulk-export';
 import { centralDayOf } from './limits';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 
 export type BulkObject = 'activities' | 'leads';
 export type BulkJobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
@@ -118,11 +118,13 @@ export class BulkExports {
     this.advance();
     const job = this.find(exportId, object);
     if (!job) return undefined;
-    if (job.status === 'Queued' || job.status === 'Processing') return { code: F.ERR_BULK_EXPORT_LIMIT, message: F.MSG_JOB_ALREADY_QUEUED };
-    if (job.status !== 'Created') return { code: F.ERR_INVALID_DATA, message: `Export job ${exportId} is ${job.status}; only a Created job can be enqueued` };
+    if (job.status === 'Queued' || job.status === 'Processing')
+      return { code: MarketoFacts.ERR_BULK_EXPORT_LIMIT, message: MarketoFacts.MSG_JOB_ALREADY_QUEUED };
+    if (job.status !== 'Created')
+      return { code: MarketoFacts.ERR_INVALID_DATA, message: `Export job ${exportId} is ${job.status}; only a Created job can be enqueued` };
     const quota = this.quotaRefusal();
     if (quota) return quota;
-    if (this.queue.length >= F.BULK_MAX_QUEUED_JOBS) return { code: F.ERR_BULK_EXPORT_LIMIT, message: F.MSG_TOO_MANY_JOBS };
+    if (this.queue.length >= MarketoFacts.BULK_MAX_QUEUED_JOBS) return { code: MarketoFacts.ERR_BULK_EXPORT_LIMIT, message: MarketoFacts.MSG_TOO_MANY_JOBS };
     job.status = 'Queued';
     job.queuedAt = this.opts.now();
     this.queue.push(job);
@@ -149,7 +151,7 @@ export class BulkExports {
   /** Jobs of the last 7 days, optionally of some statuses (matched ignoring case, as Swagger spells them lower-case). */
   list(object: BulkObject, statuses: string[]): BulkJobRecord[] {
     this.advance();
-    const since = this.opts.now() - F.BULK_FILE_RETENTION_DAYS * DAY_MS;
+    const since = this.opts.now() - MarketoFacts.BULK_FILE_RETENTION_DAYS * DAY_MS;
     const wanted = new Set(statuses.map((s) => s.toLowerCase()));
     return [...this.jobs.values()]
       .filter((j) => j.spec.object === object && j.createdAt >= since && (wanted.size === 0 || wanted.has(j.status.toLowerCase())))
@@ -217,7 +219,7 @@ export class BulkExports {
     const job = this.jobs.get(exportId);
     if (!job || job.spec.object !== object) return undefined;
     // Statuses are kept for 30 days after a job finished (Bulk Extract).
-    if (job.finishedAt !== undefined && this.opts.now() - job.finishedAt > F.BULK_STATUS_RETENTION_DAYS * DAY_MS) return undefined;
+    if (job.finishedAt !== undefined && this.opts.now() - job.finishedAt > MarketoFacts.BULK_STATUS_RETENTION_DAYS * DAY_MS) return undefined;
     return job;
   }
 
@@ -225,7 +227,7 @@ export class BulkExports {
     const mb = this.opts.dailyQuotaMb;
     if (mb === null) return undefined;
     this.rollDay();
-    return this.exportedBytes >= mb * MB ? { code: F.ERR_BULK_EXPORT_LIMIT, message: F.exportQuotaMessage(mb) } : undefined;
+    return this.exportedBytes >= mb * MB ? { code: MarketoFacts.ERR_BULK_EXPORT_LIMIT, message: MarketoFacts.exportQuotaMessage(mb) } : undefined;
   }
 
   private rollDay(): void {
@@ -247,7 +249,7 @@ export class BulkExports {
         const at = (job.startedAt as number) + step;
         if (!next || at < next.at) next = { at, job, kind: 'finish' };
       }
-      if (processing.length < F.BULK_MAX_PROCESSING_JOBS) {
+      if (processing.length < MarketoFacts.BULK_MAX_PROCESSING_JOBS) {
         const waiting = this.queue.find((j) => j.status === 'Queued');
         if (waiting) {
           const at = Math.max((waiting.queuedAt as number) + step, this.replayedTo);

@@ -5,7 +5,7 @@
 // is UNVERIFIED; 1013 is its "object not found" code, 610 is kept for unknown paths).
 
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { ObjectEndpoints } from './object-endpoints';
 import { listParam } from './params';
 import type { RequestContext } from './request-context';
@@ -40,7 +40,7 @@ export class CustomObjectEndpoints {
   private withType(req: RequestContext, handle: (e: ObjectEndpoints) => Envelope): Envelope {
     const name = decodeURIComponent(req.pathParams?.[0] ?? '');
     const endpoints = this.types.get(name);
-    if (!endpoints) return errorEnvelope(req.requestId, F.ERR_OBJECT_NOT_FOUND, F.MSG_OBJECT_NOT_FOUND);
+    if (!endpoints) return errorEnvelope(req.requestId, MarketoFacts.ERR_OBJECT_NOT_FOUND, MarketoFacts.MSG_OBJECT_NOT_FOUND);
     return handle(endpoints);
   }
 }

@@ -32,10 +32,10 @@ import { DEFAULT_LEAD_PARTITIONS, LeadPartitions, type LeadPartition } from './l
 import { LeadView } from './lead-view';
 import { LeadStore, type Lead, type LeadFieldDescription, type LeadValue, type NewLeadField } from './leads';
 import { CallLimiter } from './limits';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import { ObjectEndpoints } from './object-endpoints';
 import type { ObjectRecord, ObjectRelationship, ObjectStore } from './object-store';
-import * as S from './sample-data';
+import * as SampleData from './sample-data';
 import { marketoUiActions } from './marketo-ui';
 import { isoToEpochSeconds, nonNegativeInteger } from './option-values';
 import { MarketoHttpServer } from './server';
@@ -334,10 +334,10 @@ const DEFAULTS = {
   activityCount: 2000,
   leadCount: 200,
   startDate: '2026-01-05T00:00:00Z',
-  tokenTtlSeconds: F.DEFAULT_TOKEN_TTL_SECONDS,
-  rateLimit: { calls: F.DEFAULT_RATE_LIMIT_CALLS, windowMs: F.DEFAULT_RATE_LIMIT_WINDOW_MS },
-  concurrencyLimit: F.DEFAULT_CONCURRENCY_LIMIT,
-  dailyQuota: F.DEFAULT_DAILY_QUOTA,
+  tokenTtlSeconds: MarketoFacts.DEFAULT_TOKEN_TTL_SECONDS,
+  rateLimit: { calls: MarketoFacts.DEFAULT_RATE_LIMIT_CALLS, windowMs: MarketoFacts.DEFAULT_RATE_LIMIT_WINDOW_MS },
+  concurrencyLimit: MarketoFacts.DEFAULT_CONCURRENCY_LIMIT,
+  dailyQuota: MarketoFacts.DEFAULT_DAILY_QUOTA,
   latencyMs: 0,
   sinceDatetimeInclusive: false,
   acceptQueryToken: false,
@@ -357,24 +357,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let clockOffsetMs = 0;
   const now = (): number => baseNow() + clockOffsetMs;
   // Retention follows the clock unless the history is the fixed default one, dated long before the wall clock.
-  const recentHistory = options.now !== undefined || startSec * 1000 >= now() - F.ACTIVITY_RETENTION_DAYS * DAY_MS;
+  const recentHistory = options.now !== undefined || startSec * 1000 >= now() - MarketoFacts.ACTIVITY_RETENTION_DAYS * DAY_MS;
   const retentionOption = (name: string, given: number | null | undefined, days: number): number | null => {
     const value = given !== undefined ? given : recentHistory ? days : null;
     if (value !== null && !(value >= 0)) throw new Error(`sandbox option ${name} must be >= 0 or null, got ${value}`);
     return value;
   };
-  const retentionDays = retentionOption('deletedLeadsRetentionDays', options.deletedLeadsRetentionDays, F.DELETED_LEADS_RETENTION_DAYS);
-  const activityRetentionDays = retentionOption('activityRetentionDays', options.activityRetentionDays, F.ACTIVITY_RETENTION_DAYS);
+  const retentionDays = retentionOption('deletedLeadsRetentionDays', options.deletedLeadsRetentionDays, MarketoFacts.DELETED_LEADS_RETENTION_DAYS);
+  const activityRetentionDays = retentionOption('activityRetentionDays', options.activityRetentionDays, MarketoFacts.ACTIVITY_RETENTION_DAYS);
 
   // Data: leads and activities, generated from the seed; companies and custom objects start empty.
   const leadStore = new LeadStore(leadCount);
   // An approved segmentation shows as a read-only lead field holding the lead's segment.
   leadStore.fields.add({
-    displayName: `${S.SEGMENTATION.name} Segmentation`,
+    displayName: `${SampleData.SEGMENTATION.name} Segmentation`,
     dataType: 'string',
     length: 255,
-    rest: { name: S.SEGMENTATION.field, readOnly: true },
-    soap: { name: S.SEGMENTATION.field, readOnly: true },
+    rest: { name: SampleData.SEGMENTATION.field, readOnly: true },
+    soap: { name: SampleData.SEGMENTATION.field, readOnly: true },
   });
   const store = new ActivityStore();
   const types = cloneActivityTypes(ACTIVITY_TYPES);
@@ -388,10 +388,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const assetStore = new AssetStore(
     seed,
     {
-      programs: nonNegativeInteger('programCount', options.programCount ?? S.PROGRAMS.length),
-      smartCampaigns: nonNegativeInteger('smartCampaignCount', options.smartCampaignCount ?? S.CAMPAIGNS.length),
+      programs: nonNegativeInteger('programCount', options.programCount ?? SampleData.PROGRAMS.length),
+      smartCampaigns: nonNegativeInteger('smartCampaignCount', options.smartCampaignCount ?? SampleData.CAMPAIGNS.length),
       segmentations: nonNegativeInteger('segmentationCount', options.segmentationCount ?? 2),
-      staticLists: nonNegativeInteger('staticListCount', options.staticListCount ?? S.STATIC_LISTS.length),
+      staticLists: nonNegativeInteger('staticListCount', options.staticListCount ?? SampleData.STATIC_LISTS.length),
     },
     startSec,
   );
@@ -407,9 +407,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requestIds = new RequestIds();
 
   /** Delete Lead activities and those of the 90-day types past their retention are gone (Activities). */
-  const ninetyDayTypes = new Set(F.NINETY_DAY_TYPES);
+  const ninetyDayTypes = new Set(MarketoFacts.NINETY_DAY_TYPES);
   const isPruned = (row: ActivityRow): boolean => {
-    const days = row.typeId === F.TYPE_DELETE_LEAD ? retentionDays : ninetyDayTypes.has(row.typeId) ? activityRetentionDays : null;
+    const days = row.typeId === MarketoFacts.TYPE_DELETE_LEAD ? retentionDays : ninetyDayTypes.has(row.typeId) ? activityRetentionDays : null;
     return days !== null && row.dateSec * 1000 < now() - days * DAY_MS;
   };
 
@@ -428,7 +428,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     searchable: options.programMemberSearchableFields,
     onStatusChange: (member: ProgramMember, oldStatus: string, atSec: number) => {
       const program = assetStore.programs.get(member.programId);
-      generator.writeExplicit(F.TYPE_CHANGE_STATUS_IN_PROGRESSION, atSec, member.leadId, {
+      generator.writeExplicit(MarketoFacts.TYPE_CHANGE_STATUS_IN_PROGRESSION, atSec, member.leadId, {
         primaryAttributeValueId: member.programId,
         primaryAttributeValue: program?.name,
         attributes: [
@@ -474,7 +474,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const shuffled: string[] | undefined = options.bulkFileOrder === 'shuffled' ? [] : undefined;
     let count = 0;
     for (let row = cursor.next(); row && row.dateSec <= spec.endSec; row = cursor.next()) {
-      if (F.BULK_UNSUPPORTED_ACTIVITY_TYPES.includes(row.typeId) || isPruned(row)) continue;
+      if (MarketoFacts.BULK_UNSUPPORTED_ACTIVITY_TYPES.includes(row.typeId) || isPruned(row)) continue;
       const line = activityRow(details.activity(row), spec.fields);
       if (shuffled) shuffled.push(line);
       else write(line);
@@ -504,10 +504,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const bulkJobs = new BulkExports({
     now,
-    stepMs: options.bulkExportStepMs ?? F.BULK_STATUS_STEP_MS,
-    dailyQuotaMb: options.bulkExportDailyQuotaMb === undefined ? F.BULK_DEFAULT_DAILY_EXPORT_MB : options.bulkExportDailyQuotaMb,
+    stepMs: options.bulkExportStepMs ?? MarketoFacts.BULK_STATUS_STEP_MS,
+    dailyQuotaMb: options.bulkExportDailyQuotaMb === undefined ? MarketoFacts.BULK_DEFAULT_DAILY_EXPORT_MB : options.bulkExportDailyQuotaMb,
     updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true,
-    fileRetentionDays: options.bulkExportFileRetentionDays ?? F.BULK_FILE_RETENTION_DAYS,
+    fileRetentionDays: options.bulkExportFileRetentionDays ?? MarketoFacts.BULK_FILE_RETENTION_DAYS,
     writeFile: (spec, write) => (spec.object === 'activities' ? writeActivityFile(spec, write) : writeLeadFile(spec, write)),
   });
 
@@ -639,7 +639,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     activityTypes: () => cloneActivityTypes(types),
     leadChanges: function* (fields?: string[]) {
       const wanted = new Set(fields ?? leadStore.fields.describe().flatMap((f) => (f.rest ? [f.rest.name] : [])));
-      const cursor = store.cursor(F.LEAD_CHANGE_TYPES, { ms: -Infinity, id: 0 });
+      const cursor = store.cursor(MarketoFacts.LEAD_CHANGE_TYPES, { ms: -Infinity, id: 0 });
       for (let row = cursor.next(); row; row = cursor.next()) {
         if (isPruned(row)) continue;
         const item = details.leadChange(row, wanted);

@@ -8,7 +8,7 @@ import type { LeadOperations } from './lead-operations';
 import type { LeadPartition, LeadPartitions } from './lead-partitions';
 import type { LeadView } from './lead-view';
 import type { Lead, LeadStore, LeadValue } from './leads';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import { decodeRecordToken, encodeRecordToken } from './paging';
 import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
 import type { RequestContext } from './request-context';
@@ -71,13 +71,15 @@ export class LeadEndpoints {
     const token = req.params.get('nextPageToken');
     if (token !== null && token !== '') {
       const position = decodeRecordToken(LEAD_TOKEN_OBJECT, token);
-      if (position === undefined) return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token, 'nextPageToken'));
+      if (position === undefined)
+        return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token, 'nextPageToken'));
       after = position;
     }
 
     const matches = this.matching(req, filterType.value, values.value);
     if (!matches.ok) return matches.envelope;
-    if (matches.value.length > F.MAX_FILTER_MATCHES) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.MSG_TOO_MANY_RESULTS);
+    if (matches.value.length > MarketoFacts.MAX_FILTER_MATCHES)
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.MSG_TOO_MANY_RESULTS);
 
     const remaining = matches.value.filter((l) => l.id > after);
     const page = remaining.slice(0, batchSize.value);
@@ -100,18 +102,19 @@ export class LeadEndpoints {
   /** 1006 for a name Describe does not list (or a hidden field), 1011 for a field that is not searchable (Leads). */
   private checkSearchable(req: RequestContext, name: string): Envelope | undefined {
     const searchability = this.leads.fields.searchability(name);
-    if (searchability === 'notFound') return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
-    if (searchability === 'notSupported') return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(name));
+    if (searchability === 'notFound') return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name));
+    if (searchability === 'notSupported')
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_SUPPORTED, MarketoFacts.fieldNotSupportedMessage(name));
     return undefined;
   }
 
   /** `fields`: default id, firstName, lastName, email, updatedAt, createdAt; an unknown name is response-level 1006. */
   private requestedFields(req: RequestContext): Parsed<readonly string[]> {
     const names = listParam(req.params, 'fields');
-    if (names.length === 0) return { ok: true, value: F.DEFAULT_LEAD_FIELDS };
+    if (names.length === 0) return { ok: true, value: MarketoFacts.DEFAULT_LEAD_FIELDS };
     for (const name of names) {
       if (!this.leads.fields.get(name)?.rest) {
-        return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name)) };
+        return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name)) };
       }
     }
     return { ok: true, value: names };
@@ -125,7 +128,8 @@ export class LeadEndpoints {
     const wanted = new Set<LeadValue>();
     for (const v of values) {
       if (integer) {
-        if (!/^[+-]?\d+$/.test(v)) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(v, 'Integer')) };
+        if (!/^[+-]?\d+$/.test(v))
+          return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(v, 'Integer')) };
         wanted.add(Number(v));
       } else {
         wanted.add(isEmail ? v.toLowerCase() : v);
@@ -167,20 +171,24 @@ export class LeadEndpoints {
     const parsed = writeBodyOf(req);
     if (!parsed.ok) return parsed.envelope;
     const { body, input } = parsed.value;
-    const action = choiceOf(req, body, 'action', F.LEAD_ACTIONS, 'createOrUpdate');
+    const action = choiceOf(req, body, 'action', MarketoFacts.LEAD_ACTIONS, 'createOrUpdate');
     if (!action.ok) return action.envelope;
     const rawLookup = body['lookupField'];
-    const lookupField = typeof rawLookup === 'string' && rawLookup !== '' ? rawLookup : F.DEFAULT_LEAD_LOOKUP_FIELD;
+    const lookupField = typeof rawLookup === 'string' && rawLookup !== '' ? rawLookup : MarketoFacts.DEFAULT_LEAD_LOOKUP_FIELD;
     const unsearchable = this.checkSearchable(req, lookupField);
     if (unsearchable) return unsearchable;
     if (lookupField === 'id' && action.value !== 'updateOnly') {
       // `id` as lookup field only with updateOnly (Leads); the exact text is UNVERIFIED.
-      return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('lookupField', `id' with action '${action.value}`));
+      return errorEnvelope(
+        req.requestId,
+        MarketoFacts.ERR_INVALID_DATA,
+        MarketoFacts.invalidParameterMessage('lookupField', `id' with action '${action.value}`),
+      );
     }
     const origin: ChangeOrigin = {
       kind: 'api',
       apiUser: req.apiUser ?? '',
-      apiMethodName: F.API_METHOD_SYNC_LEAD,
+      apiMethodName: MarketoFacts.API_METHOD_SYNC_LEAD,
       requestId: req.requestId,
     };
     const rawPartition = body['partitionName'];
@@ -202,7 +210,7 @@ export class LeadEndpoints {
     origin: ChangeOrigin,
     ignored: Set<string>,
   ): RecordSkip | { id: number; status: 'created' | 'updated' } {
-    if (!isRecord(raw)) return new RecordSkip(F.ERR_INVALID_DATA, F.MSG_INVALID_DATA);
+    if (!isRecord(raw)) return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.MSG_INVALID_DATA);
     const ops = this.ctx.operations;
     const byId = lookupField === 'id';
     const prepared = ops.prepare(raw, byId ? ['id'] : []);
@@ -215,30 +223,31 @@ export class LeadEndpoints {
     let lookupValue: LeadValue;
     if (byId) {
       const n = normalizeFieldValue('integer', raw['id'] ?? null);
-      if (!n.ok) return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage('id', valueForMessage(raw['id'])));
+      if (!n.ok) return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidFieldValueMessage('id', valueForMessage(raw['id'])));
       lookupValue = n.value;
     } else {
       lookupValue = values[lookupField] ?? null;
     }
     // A record without its lookup value cannot be matched (Marketo's answer is UNVERIFIED; 1003 chosen).
-    if (lookupValue === null) return new RecordSkip(F.ERR_INVALID_DATA, F.missingLookupValueMessage(lookupField));
+    if (lookupValue === null) return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.missingLookupValueMessage(lookupField));
 
     const matches = ops.findBy(lookupField, lookupValue);
     if (action === 'createOnly') {
-      if (matches.length > 0) return new RecordSkip(F.ERR_LEAD_ALREADY_EXISTS, F.MSG_LEAD_ALREADY_EXISTS);
+      if (matches.length > 0) return new RecordSkip(MarketoFacts.ERR_LEAD_ALREADY_EXISTS, MarketoFacts.MSG_LEAD_ALREADY_EXISTS);
       return this.createChecked(values, partitionName, origin);
     }
-    if (matches.length > 1) return new RecordSkip(F.ERR_MULTIPLE_LEADS_MATCH, F.MSG_MULTIPLE_LEADS_MATCH);
+    if (matches.length > 1) return new RecordSkip(MarketoFacts.ERR_MULTIPLE_LEADS_MATCH, MarketoFacts.MSG_MULTIPLE_LEADS_MATCH);
     if (matches.length === 0) {
-      if (action === 'updateOnly') return new RecordSkip(F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND);
+      if (action === 'updateOnly') return new RecordSkip(MarketoFacts.ERR_LEAD_NOT_FOUND, MarketoFacts.MSG_LEAD_NOT_FOUND);
       return this.createChecked(values, partitionName, origin);
     }
     const id = matches[0];
     // partitionName is honoured by createOnly / createOrUpdate only; such an update must name the lead's own partition.
     if (partitionName !== undefined && action !== 'updateOnly') {
       const named = this.ctx.partitions.byName(partitionName);
-      if (!named) return new RecordSkip(F.ERR_PARTITION_ACCESS_DENIED, F.partitionAccessDeniedMessage(partitionName));
-      if (this.ctx.partitions.idOf(id) !== named.id) return new RecordSkip(F.ERR_PARTITION_UPDATE_NOT_ALLOWED, F.MSG_PARTITION_UPDATE_NOT_ALLOWED);
+      if (!named) return new RecordSkip(MarketoFacts.ERR_PARTITION_ACCESS_DENIED, MarketoFacts.partitionAccessDeniedMessage(partitionName));
+      if (this.ctx.partitions.idOf(id) !== named.id)
+        return new RecordSkip(MarketoFacts.ERR_PARTITION_UPDATE_NOT_ALLOWED, MarketoFacts.MSG_PARTITION_UPDATE_NOT_ALLOWED);
     }
     const conflict = ops.companyConflict(values, this.leads.get(id));
     if (conflict) return conflict;
@@ -262,9 +271,11 @@ export class LeadEndpoints {
   private partitionForCreate(partitionName: string | undefined): LeadPartition | RecordSkip {
     const partitions = this.ctx.partitions;
     if (partitionName === undefined) {
-      return partitions.several ? new RecordSkip(F.ERR_PARTITION_NAME_REQUIRED, F.MSG_PARTITION_NAME_REQUIRED) : partitions.first;
+      return partitions.several ? new RecordSkip(MarketoFacts.ERR_PARTITION_NAME_REQUIRED, MarketoFacts.MSG_PARTITION_NAME_REQUIRED) : partitions.first;
     }
-    return partitions.byName(partitionName) ?? new RecordSkip(F.ERR_PARTITION_ACCESS_DENIED, F.partitionAccessDeniedMessage(partitionName));
+    return (
+      partitions.byName(partitionName) ?? new RecordSkip(MarketoFacts.ERR_PARTITION_ACCESS_DENIED, MarketoFacts.partitionAccessDeniedMessage(partitionName))
+    );
   }
 
   /**
@@ -284,7 +295,8 @@ export class LeadEndpoints {
     let input: unknown[];
     if (body.value === undefined && listParam(req.params, 'id').length > 0) {
       input = listParam(req.params, 'id').map((id) => ({ id }));
-      if (input.length > F.MAX_WRITE_RECORDS) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.tooManyValuesMessage('id', F.MAX_WRITE_RECORDS));
+      if (input.length > MarketoFacts.MAX_WRITE_RECORDS)
+        return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.tooManyValuesMessage('id', MarketoFacts.MAX_WRITE_RECORDS));
     } else {
       const parsed = inputOf(req, body.value ?? {});
       if (!parsed.ok) return parsed.envelope;
@@ -294,11 +306,11 @@ export class LeadEndpoints {
       const id = normalizeFieldValue('integer', isRecord(raw) ? (raw['id'] ?? null) : null);
       if (!id.ok || id.value === null) {
         const shown = isRecord(raw) ? valueForMessage(raw['id'] ?? null) : valueForMessage(raw);
-        return { status: 'skipped', reasons: new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage('id', shown)).reasons() };
+        return { status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidFieldValueMessage('id', shown)).reasons() };
       }
       const leadId = id.value as number;
       if (!this.ctx.operations.delete(leadId)) {
-        return { id: leadId, status: 'skipped', reasons: new RecordSkip(F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND).reasons() };
+        return { id: leadId, status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_LEAD_NOT_FOUND, MarketoFacts.MSG_LEAD_NOT_FOUND).reasons() };
       }
       return { id: leadId, status: 'deleted' };
     });
@@ -330,22 +342,22 @@ export class LeadEndpoints {
   private mergeRecords(req: RequestContext): Envelope {
     const winnerId = Number(req.pathParams?.[0]);
     const raw = [...listParam(req.params, 'leadId'), ...listParam(req.params, 'leadIds')];
-    if (raw.length === 0) return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('leadId'));
+    if (raw.length === 0) return errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('leadId'));
     const loserIds: number[] = [];
     for (const v of raw) {
-      if (!/^\d+$/.test(v)) return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(v, 'Integer'));
+      if (!/^\d+$/.test(v)) return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(v, 'Integer'));
       if (!loserIds.includes(Number(v))) loserIds.push(Number(v));
     }
-    if (loserIds.length > F.MAX_MERGE_LEAD_IDS) {
-      return errorEnvelope(req.requestId, F.ERR_MERGE_TOO_MANY_LEADS, `Merge Leads takes at most ${F.MAX_MERGE_LEAD_IDS} leadIds`);
+    if (loserIds.length > MarketoFacts.MAX_MERGE_LEAD_IDS) {
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_MERGE_TOO_MANY_LEADS, `Merge Leads takes at most ${MarketoFacts.MAX_MERGE_LEAD_IDS} leadIds`);
     }
     if (loserIds.includes(winnerId)) {
-      return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('leadIds', String(winnerId)));
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidParameterMessage('leadIds', String(winnerId)));
     }
     for (const id of [winnerId, ...loserIds]) {
-      if (!this.leads.has(id)) return errorEnvelope(req.requestId, F.ERR_LEAD_NOT_FOUND, F.MSG_LEAD_NOT_FOUND);
+      if (!this.leads.has(id)) return errorEnvelope(req.requestId, MarketoFacts.ERR_LEAD_NOT_FOUND, MarketoFacts.MSG_LEAD_NOT_FOUND);
     }
-    this.ctx.operations.merge(winnerId, loserIds, F.API_SOURCE);
+    this.ctx.operations.merge(winnerId, loserIds, MarketoFacts.API_SOURCE);
     return successEnvelope(req.requestId, undefined);
   }
 

@@ -19,7 +19,7 @@ import type { ActivityGenerator } from './activity-generator';
 import { COMPANY_KEY_FIELD, type CompanyStore } from './companies';
 import { isEmptyValue, normalizeFieldValue, valueForMessage } from './field-values';
 import { fullName, type Lead, type LeadStore, type LeadValue } from './leads';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import { RecordSkip } from './write-request';
 
 /** Lead fields Marketo maintains itself: never taken from a merged-away lead. */
@@ -70,17 +70,17 @@ export class LeadOperations {
     for (const [name, raw] of Object.entries(input)) {
       if (exclude.includes(name)) continue;
       const field = this.ctx.leads.fields.get(name);
-      if (!field?.rest) return new RecordSkip(F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
+      if (!field?.rest) return new RecordSkip(MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name));
       if (name === 'id') {
         // Describe calls `id` writable, but a record may carry it only as updateOnly's lookup value (Leads; Error Codes).
-        return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(raw)));
+        return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidFieldValueMessage(name, valueForMessage(raw)));
       }
       if (field.rest.readOnly) {
         ignored.push(name);
         continue;
       }
       const normalized = normalizeFieldValue(field.dataType, raw);
-      if (!normalized.ok) return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(raw)));
+      if (!normalized.ok) return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidFieldValueMessage(name, valueForMessage(raw)));
       values[name] = normalized.value;
     }
     return { values, ignored };
@@ -95,7 +95,7 @@ export class LeadOperations {
     if (!this.ctx.companies.linkedTo(externalId ?? null)) return undefined;
     const companyFields = this.ctx.companies.companyFieldNames();
     if (!companyFields.some((f) => f in values)) return undefined;
-    return new RecordSkip(F.ERR_COMPANY_UPDATE_NOT_ALLOWED, F.MSG_COMPANY_UPDATE_NOT_ALLOWED);
+    return new RecordSkip(MarketoFacts.ERR_COMPANY_UPDATE_NOT_ALLOWED, MarketoFacts.MSG_COMPANY_UPDATE_NOT_ALLOWED);
   }
 
   /** Ids of the live leads whose `field` holds `value` (emails compared case-insensitively), ascending. */
@@ -125,7 +125,7 @@ export class LeadOperations {
     leads.insert(lead);
     // Its values do not derive from the seed: later generated changes must read them from the store.
     generator.markAllExplicit(id);
-    generator.writeExplicit(F.TYPE_NEW_LEAD, sec, id, details.newLeadDetails(lead, sec, newLeadSourceType(origin)));
+    generator.writeExplicit(MarketoFacts.TYPE_NEW_LEAD, sec, id, details.newLeadDetails(lead, sec, newLeadSourceType(origin)));
     return { ...lead };
   }
 
@@ -150,7 +150,7 @@ export class LeadOperations {
         leads.touch(id, sec);
       } else leads.setField(id, field, newValue, sec);
       generator.markExplicitValue(id, field);
-      generator.writeExplicit(F.TYPE_CHANGE_DATA_VALUE, datedSec ?? sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
+      generator.writeExplicit(MarketoFacts.TYPE_CHANGE_DATA_VALUE, datedSec ?? sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
       changed.push(field);
     }
     return changed;
@@ -183,7 +183,7 @@ export class LeadOperations {
   delete(id: number, datedSec?: number): boolean {
     const lead = this.ctx.leads.remove(id);
     if (!lead) return false;
-    this.ctx.generator.writeExplicit(F.TYPE_DELETE_LEAD, datedSec ?? this.nowSec(), id, this.ctx.details.deleteLeadDetails(lead));
+    this.ctx.generator.writeExplicit(MarketoFacts.TYPE_DELETE_LEAD, datedSec ?? this.nowSec(), id, this.ctx.details.deleteLeadDetails(lead));
     return true;
   }
 
@@ -207,7 +207,7 @@ export class LeadOperations {
     leads.touch(winnerId, sec);
     const winner = leads.get(winnerId) as Lead;
     generator.writeExplicit(
-      F.TYPE_MERGE_LEADS,
+      MarketoFacts.TYPE_MERGE_LEADS,
       datedSec ?? sec,
       winnerId,
       details.mergeLeadsDetails(winner, loserIds, { masterUpdated: filled, mergeSource }),
@@ -227,11 +227,11 @@ export class LeadOperations {
 function newLeadSourceType(origin: ChangeOrigin): string {
   switch (origin.kind) {
     case 'api':
-      return F.API_SOURCE;
+      return MarketoFacts.API_SOURCE;
     case 'form':
-      return F.FORM_SOURCE;
+      return MarketoFacts.FORM_SOURCE;
     default:
-      return F.UI_NEW_LEAD_SOURCE_TYPE;
+      return MarketoFacts.UI_NEW_LEAD_SOURCE_TYPE;
   }
 }
 

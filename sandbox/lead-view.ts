@@ -6,7 +6,7 @@
 import type { CompanyStore } from './companies';
 import { COMPANY_KEY_FIELD } from './companies';
 import type { Lead, LeadStore, LeadValue } from './leads';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 
 export class LeadView {
   constructor(
@@ -29,7 +29,7 @@ export class LeadView {
   private value(lead: Readonly<Lead>, field: string, company: Readonly<Record<string, LeadValue>> | undefined): LeadValue {
     const stored = company ? company[field] : lead[field];
     if (stored !== undefined && stored !== null) return stored;
-    if (F.UNSET_BOOLEAN_READS_FALSE && this.leads.fields.getAny(field)?.dataType === 'boolean') return false;
+    if (MarketoFacts.UNSET_BOOLEAN_READS_FALSE && this.leads.fields.getAny(field)?.dataType === 'boolean') return false;
     return null;
   }
 }

@@ -10,7 +10,7 @@ import recordedDescribe from './data/describe-lead.json';
 import { RECORDED_CUSTOM_LEAD_FIELDS, SEARCHABLE_CUSTOM_FIELD_TYPES, STANDARD_SEARCHABLE_LEAD_FIELDS } from './marketo-facts';
 import type { LeadField as LeadFieldDescription } from '../marketo/endpoints';
 import { mixSeed, Rng } from './prng';
-import * as S from './sample-data';
+import * as SampleData from './sample-data';
 
 /** A Describe Lead field: the same wire shape the client reads ((Leads): `rest` is absent when REST cannot use the field). */
 export type { LeadFieldDescription };
@@ -168,44 +168,44 @@ export const CHANGEABLE_FIELDS = [
 export function generateFieldValue(field: string, rng: Rng, leadId: number): LeadValue {
   switch (field) {
     case 'firstName':
-      return rng.pick(S.FIRST_NAMES);
+      return rng.pick(SampleData.FIRST_NAMES);
     case 'lastName':
-      return rng.pick(S.LAST_NAMES);
+      return rng.pick(SampleData.LAST_NAMES);
     case 'email':
       // The lead id keeps emails unique across leads, as a dedupe key must be.
-      return `${slug(rng.pick(S.FIRST_NAMES))}.${slug(rng.pick(S.LAST_NAMES))}.${leadId}@${rng.pick(S.COMPANY_DOMAINS)}`;
+      return `${slug(rng.pick(SampleData.FIRST_NAMES))}.${slug(rng.pick(SampleData.LAST_NAMES))}.${leadId}@${rng.pick(SampleData.COMPANY_DOMAINS)}`;
     case 'title':
-      return rng.pick(S.TITLES);
+      return rng.pick(SampleData.TITLES);
     case 'company':
-      return rng.pick(S.COMPANIES);
+      return rng.pick(SampleData.COMPANIES);
     case 'phone':
     case 'mobilePhone':
       return `+1 ${rng.int(200, 989)}-555-${String(rng.int(0, 9999)).padStart(4, '0')}`;
     case 'city':
-      return rng.pick(S.LOCATIONS).city;
+      return rng.pick(SampleData.LOCATIONS).city;
     case 'state':
-      return rng.pick(S.LOCATIONS).state;
+      return rng.pick(SampleData.LOCATIONS).state;
     case 'country':
-      return rng.pick(S.LOCATIONS).country;
+      return rng.pick(SampleData.LOCATIONS).country;
     case 'postalCode':
-      return rng.pick(S.LOCATIONS).postalCode;
+      return rng.pick(SampleData.LOCATIONS).postalCode;
     case 'industry':
-      return rng.pick(S.INDUSTRIES);
+      return rng.pick(SampleData.INDUSTRIES);
     case 'leadSource':
-      return rng.pick(S.LEAD_SOURCES);
+      return rng.pick(SampleData.LEAD_SOURCES);
     case 'leadStatus':
-      return rng.pick(S.LEAD_STATUSES);
+      return rng.pick(SampleData.LEAD_STATUSES);
     case 'rating':
-      return rng.pick(S.RATINGS);
+      return rng.pick(SampleData.RATINGS);
     case 'department':
-      return rng.pick(S.DEPARTMENTS);
+      return rng.pick(SampleData.DEPARTMENTS);
     case 'numberOfEmployees':
       return rng.pick([5, 12, 50, 120, 250, 800, 1500, 5000, 12000]);
     case 'annualRevenue':
     case 'currency_field':
       return rng.int(10, 50000) * 1000;
     case 'website':
-      return `https://www.${rng.pick(S.COMPANY_DOMAINS)}`;
+      return `https://www.${rng.pick(SampleData.COMPANY_DOMAINS)}`;
     case 'unsubscribed':
     case 'doNotCall':
     case 'boolean_field':
@@ -219,7 +219,7 @@ export function generateFieldValue(field: string, rng: Rng, leadId: number): Lea
     case 'percent_field':
       return rng.int(0, 100);
     case 'textarea_field':
-      return `Note ${rng.hex(6)}:\nmet at ${rng.pick(S.LOCATIONS).city}; interested in ${rng.pick(S.INDUSTRIES).toLowerCase()} use cases.`;
+      return `Note ${rng.hex(6)}:\nmet at ${rng.pick(SampleData.LOCATIONS).city}; interested in ${rng.pick(SampleData.INDUSTRIES).toLowerCase()} use cases.`;
     case 'datetime_field':
       return isoSeconds(1767225600 + rng.int(0, 365 * 86400)); // some time in 2026
     default:
@@ -270,7 +270,7 @@ export function initialFieldValue(seed: number, leadId: number, field: string): 
     const first = initialFieldValue(seed, leadId, 'firstName') as string;
     const last = initialFieldValue(seed, leadId, 'lastName') as string;
     const rng = new Rng(mixSeed(seed, SALT_LEAD_FIELD, leadId, nameHash(field)));
-    return `${slug(first)}.${slug(last)}.${leadId}@${rng.pick(S.COMPANY_DOMAINS)}`;
+    return `${slug(first)}.${slug(last)}.${leadId}@${rng.pick(SampleData.COMPANY_DOMAINS)}`;
   }
   if (field === 'unsubscribed' || field === 'doNotCall') {
     const rng = new Rng(mixSeed(seed, SALT_LEAD_FIELD, leadId, nameHash(field)));

@@ -8,7 +8,7 @@ import type { ActivityGenerator } from './activity-generator';
 import type { ActivityStore } from './activity-store';
 import type { AssetStore } from './assets';
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { LeadView } from './lead-view';
 import type { LeadStore } from './leads';
 import { decodeRecordToken, encodeRecordToken } from './paging';
@@ -31,12 +31,12 @@ export class ListMembership {
   /** Lead ids in the list, ascending. */
   members(listId: number): number[] {
     const latest = new Map<number, number>();
-    const cursor = this.ctx.store.cursor([F.TYPE_ADD_TO_LIST, F.TYPE_REMOVE_FROM_LIST], { ms: -Infinity, id: 0 });
+    const cursor = this.ctx.store.cursor([MarketoFacts.TYPE_ADD_TO_LIST, MarketoFacts.TYPE_REMOVE_FROM_LIST], { ms: -Infinity, id: 0 });
     for (let row = cursor.next(); row; row = cursor.next()) {
       if (this.ctx.details.activity(row).primaryAttributeValueId === listId) latest.set(row.leadId, row.typeId);
     }
     return [...latest]
-      .filter(([id, type]) => type === F.TYPE_ADD_TO_LIST && this.ctx.leads.has(id))
+      .filter(([id, type]) => type === MarketoFacts.TYPE_ADD_TO_LIST && this.ctx.leads.has(id))
       .map(([id]) => id)
       .sort((a, b) => a - b);
   }
@@ -49,7 +49,7 @@ export class ListMembership {
     const changed = leadIds.filter((id) => this.ctx.leads.has(id) && current.has(id) !== add);
     const sec = Math.floor(this.ctx.now() / 1000);
     for (const leadId of changed) {
-      this.ctx.generator.writeExplicit(add ? F.TYPE_ADD_TO_LIST : F.TYPE_REMOVE_FROM_LIST, sec, leadId, {
+      this.ctx.generator.writeExplicit(add ? MarketoFacts.TYPE_ADD_TO_LIST : MarketoFacts.TYPE_REMOVE_FROM_LIST, sec, leadId, {
         primaryAttributeValueId: listId,
         primaryAttributeValue: list.name,
         attributes: [{ name: 'Source', value: 'Marketo Flow Action' }],
@@ -64,17 +64,19 @@ export class ListMembership {
    */
   getLeadsByList(req: RequestContext): Envelope {
     const listId = Number(req.pathParams?.[0]);
-    if (!this.ctx.assets.staticLists.has(listId)) return errorEnvelope(req.requestId, F.ERR_OBJECT_NOT_FOUND, 'Static list not found');
+    if (!this.ctx.assets.staticLists.has(listId)) return errorEnvelope(req.requestId, MarketoFacts.ERR_OBJECT_NOT_FOUND, 'Static list not found');
     const names = listParam(req.params, 'fields');
     for (const name of names) {
-      if (!this.ctx.leads.fields.get(name)?.rest) return errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
+      if (!this.ctx.leads.fields.get(name)?.rest)
+        return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name));
     }
-    const fields = names.length > 0 ? names : F.DEFAULT_LEAD_FIELDS;
+    const fields = names.length > 0 ? names : MarketoFacts.DEFAULT_LEAD_FIELDS;
     const batchSize = batchSizeOf(req);
     if (!batchSize.ok) return batchSize.envelope;
     const token = req.params.get('nextPageToken');
     const offset = token ? decodeRecordToken(`list${listId}`, token) : 0;
-    if (offset === undefined) return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token ?? '', 'nextPageToken'));
+    if (offset === undefined)
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token ?? '', 'nextPageToken'));
     const members = this.members(listId);
     const page = members.slice(offset, offset + batchSize.value).map((id) => this.ctx.view.record(this.ctx.leads.get(id)!, fields));
     const end = offset + page.length;

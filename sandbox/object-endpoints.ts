@@ -12,7 +12,7 @@
 
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import { normalizeFieldValue, valueForMessage, type FieldValue } from './field-values';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { ObjectField, ObjectRecord, ObjectRelationship, ObjectStore } from './object-store';
 import { decodeRecordToken, encodeRecordToken } from './paging';
 import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
@@ -105,17 +105,17 @@ export class ObjectEndpoints {
   /** The fields a filterType stands for: one field, or the dedupe fields (maybe compound). */
   private filterFields(req: RequestContext, filterType: string): Parsed<string[]> {
     const d = this.store.definition;
-    if (filterType === F.DEDUPE_BY_ID_FIELD) return { ok: true, value: [d.idField] };
-    if (filterType === F.DEDUPE_BY_DEDUPE_FIELDS) return { ok: true, value: [...d.dedupeFields] };
+    if (filterType === MarketoFacts.DEDUPE_BY_ID_FIELD) return { ok: true, value: [d.idField] };
+    if (filterType === MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS) return { ok: true, value: [...d.dedupeFields] };
     if (!this.store.field(filterType)) {
-      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(filterType)) };
+      return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(filterType)) };
     }
     const searchable =
       filterType === d.idField ||
       d.searchableFields.some((s) => s.length === 1 && s[0] === filterType) ||
       (d.dedupeFields.length === 1 && d.dedupeFields[0] === filterType);
     if (!searchable) {
-      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(filterType)) };
+      return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_SUPPORTED, MarketoFacts.fieldNotSupportedMessage(filterType)) };
     }
     return { ok: true, value: [filterType] };
   }
@@ -125,7 +125,7 @@ export class ObjectEndpoints {
     if (names.length === 0) return { ok: true, value: [...this.store.definition.defaultFields] };
     for (const name of names) {
       if (!this.store.field(name)) {
-        return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name)) };
+        return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name)) };
       }
     }
     return { ok: true, value: names };
@@ -136,7 +136,10 @@ export class ObjectEndpoints {
     if (token === null || token === '') return { ok: true, value: 0 };
     const offset = decodeRecordToken(this.store.definition.name, token);
     if (offset === undefined) {
-      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token, 'nextPageToken')) };
+      return {
+        ok: false,
+        envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token, 'nextPageToken')),
+      };
     }
     return { ok: true, value: offset };
   }
@@ -158,10 +161,13 @@ export class ObjectEndpoints {
     const body = jsonBodyOf(req);
     const input = body.ok ? body.value?.['input'] : undefined;
     if (!Array.isArray(input) || input.length === 0) {
-      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('input')) };
+      return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('input')) };
     }
-    if (input.length > F.MAX_FILTER_VALUES) {
-      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.tooManyValuesMessage('input', F.MAX_FILTER_VALUES)) };
+    if (input.length > MarketoFacts.MAX_FILTER_VALUES) {
+      return {
+        ok: false,
+        envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.tooManyValuesMessage('input', MarketoFacts.MAX_FILTER_VALUES)),
+      };
     }
     const out: Array<{ seq: number; record: ObjectRecord }> = [];
     const seen = new Set<ObjectRecord>();
@@ -209,15 +215,25 @@ export class ObjectEndpoints {
     const parsed = writeBodyOf(req);
     if (!parsed.ok) return parsed.envelope;
     const { body, input } = parsed.value;
-    const action = choiceOf(req, body, 'action', F.OBJECT_ACTIONS, 'createOrUpdate');
+    const action = choiceOf(req, body, 'action', MarketoFacts.OBJECT_ACTIONS, 'createOrUpdate');
     if (!action.ok) return action.envelope;
-    const dedupeBy = choiceOf(req, body, 'dedupeBy', [F.DEDUPE_BY_DEDUPE_FIELDS, F.DEDUPE_BY_ID_FIELD], F.DEDUPE_BY_DEDUPE_FIELDS);
+    const dedupeBy = choiceOf(
+      req,
+      body,
+      'dedupeBy',
+      [MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS, MarketoFacts.DEDUPE_BY_ID_FIELD],
+      MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS,
+    );
     if (!dedupeBy.ok) return dedupeBy.envelope;
     const d = this.store.definition;
-    if (dedupeBy.value === F.DEDUPE_BY_ID_FIELD && !d.idFieldActions.includes(action.value)) {
-      return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('dedupeBy', `${dedupeBy.value}' with action '${action.value}`));
+    if (dedupeBy.value === MarketoFacts.DEDUPE_BY_ID_FIELD && !d.idFieldActions.includes(action.value)) {
+      return errorEnvelope(
+        req.requestId,
+        MarketoFacts.ERR_INVALID_DATA,
+        MarketoFacts.invalidParameterMessage('dedupeBy', `${dedupeBy.value}' with action '${action.value}`),
+      );
     }
-    const byId = dedupeBy.value === F.DEDUPE_BY_ID_FIELD;
+    const byId = dedupeBy.value === MarketoFacts.DEDUPE_BY_ID_FIELD;
     const keyFields = byId ? [d.idField] : d.dedupeFields;
     const now = isoSecond(this.ctx.now());
     const seenKeys = new Set<string>();
@@ -237,38 +253,39 @@ export class ObjectEndpoints {
     seenKeys: Set<string>,
     now: string,
   ): RecordSkip | { record: ObjectRecord; status: 'created' | 'updated' } {
-    if (!isRecord(raw)) return new RecordSkip(F.ERR_INVALID_DATA, F.MSG_INVALID_DATA);
+    if (!isRecord(raw)) return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.MSG_INVALID_DATA);
     const key = this.keyOf(raw, keyFields);
     if (key instanceof RecordSkip) return key;
     for (const name of keyFields) {
-      if (!this.linkHolds(name, key[name] ?? null)) return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(raw[name])));
+      if (!this.linkHolds(name, key[name] ?? null))
+        return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidFieldValueMessage(name, valueForMessage(raw[name])));
     }
     const keyText = JSON.stringify(keyFields.map((f) => key[f]));
-    if (seenKeys.has(keyText)) return new RecordSkip(F.ERR_DUPLICATE_IN_INPUT, F.MSG_DUPLICATE_IN_INPUT);
+    if (seenKeys.has(keyText)) return new RecordSkip(MarketoFacts.ERR_DUPLICATE_IN_INPUT, MarketoFacts.MSG_DUPLICATE_IN_INPUT);
     seenKeys.add(keyText);
 
     const values: ObjectRecord = {};
     for (const [name, value] of Object.entries(raw)) {
       if (keyFields.includes(name)) continue;
       const field = this.store.field(name);
-      if (!field) return new RecordSkip(F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name));
+      if (!field) return new RecordSkip(MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name));
       // Fields that are not updateable (idField, dedupe fields, dates) are ignored, like read-only lead fields.
       if (!field.updateable) continue;
       const normalized = normalizeFieldValue(field.dataType, value);
       if (!normalized.ok || !this.linkHolds(name, normalized.value)) {
-        return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(value)));
+        return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidFieldValueMessage(name, valueForMessage(value)));
       }
       values[name] = normalized.value;
     }
 
     const existing = byId ? this.store.byId(key[this.store.definition.idField] ?? null) : this.store.byKey(key);
     if (existing) {
-      if (action === 'createOnly') return new RecordSkip(F.ERR_OBJECT_ALREADY_EXISTS, F.MSG_OBJECT_ALREADY_EXISTS);
+      if (action === 'createOnly') return new RecordSkip(MarketoFacts.ERR_OBJECT_ALREADY_EXISTS, MarketoFacts.MSG_OBJECT_ALREADY_EXISTS);
       this.store.update(existing, values, now);
       return { record: existing, status: 'updated' };
     }
     // A record named by its idField cannot be created under that id.
-    if (action === 'updateOnly' || byId) return new RecordSkip(F.ERR_OBJECT_NOT_FOUND, this.store.definition.notFoundMessage);
+    if (action === 'updateOnly' || byId) return new RecordSkip(MarketoFacts.ERR_OBJECT_NOT_FOUND, this.store.definition.notFoundMessage);
     return { record: this.store.create({ ...key, ...values }, now), status: 'created' };
   }
 
@@ -276,17 +293,23 @@ export class ObjectEndpoints {
     const parsed = writeBodyOf(req);
     if (!parsed.ok) return parsed.envelope;
     const { body, input } = parsed.value;
-    const deleteBy = choiceOf(req, body, 'deleteBy', [F.DEDUPE_BY_DEDUPE_FIELDS, F.DEDUPE_BY_ID_FIELD], F.DEDUPE_BY_DEDUPE_FIELDS);
+    const deleteBy = choiceOf(
+      req,
+      body,
+      'deleteBy',
+      [MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS, MarketoFacts.DEDUPE_BY_ID_FIELD],
+      MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS,
+    );
     if (!deleteBy.ok) return deleteBy.envelope;
     const d = this.store.definition;
-    const byId = deleteBy.value === F.DEDUPE_BY_ID_FIELD;
+    const byId = deleteBy.value === MarketoFacts.DEDUPE_BY_ID_FIELD;
     const keyFields = byId ? [d.idField] : d.dedupeFields;
     const results = input.map((raw, seq): Result => {
-      if (!isRecord(raw)) return { seq, status: 'skipped', reasons: new RecordSkip(F.ERR_INVALID_DATA, F.MSG_INVALID_DATA).reasons() };
+      if (!isRecord(raw)) return { seq, status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.MSG_INVALID_DATA).reasons() };
       const key = this.keyOf(raw, keyFields);
       if (key instanceof RecordSkip) return { seq, status: 'skipped', reasons: key.reasons() };
       const record = byId ? this.store.byId(key[d.idField] ?? null) : this.store.byKey(key);
-      if (!record) return { seq, status: 'skipped', reasons: new RecordSkip(F.ERR_OBJECT_NOT_FOUND, d.notFoundMessage).reasons() };
+      if (!record) return { seq, status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_OBJECT_NOT_FOUND, d.notFoundMessage).reasons() };
       this.store.remove(record);
       return { seq, [d.idField]: record[d.idField], status: 'deleted' };
     });
@@ -298,11 +321,11 @@ export class ObjectEndpoints {
     const key: ObjectRecord = {};
     for (const name of keyFields) {
       const value = raw[name];
-      if (isBlank(value)) return new RecordSkip(F.ERR_INVALID_DATA, F.missingDedupeValueMessage(name));
+      if (isBlank(value)) return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.missingDedupeValueMessage(name));
       const field = this.store.field(name) as ObjectField;
       const normalized = normalizeFieldValue(field.dataType, value);
       if (!normalized.ok || normalized.value === null) {
-        return new RecordSkip(F.ERR_INVALID_DATA, F.invalidFieldValueMessage(name, valueForMessage(value)));
+        return new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidFieldValueMessage(name, valueForMessage(value)));
       }
       key[name] = normalized.value;
     }
@@ -320,7 +343,7 @@ export class ObjectEndpoints {
     const body = jsonBodyOf(req);
     const parsed = body.ok ? body.value : undefined;
     const input = parsed?.['input'];
-    const action = operation === 'sync' ? (parsed?.['action'] ?? 'createOrUpdate') : (parsed?.['deleteBy'] ?? F.DEDUPE_BY_DEDUPE_FIELDS);
+    const action = operation === 'sync' ? (parsed?.['action'] ?? 'createOrUpdate') : (parsed?.['deleteBy'] ?? MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS);
     const results = (envelope.result ?? []) as Array<{ status?: unknown }>;
     this.ctx.writeLog.add({
       at: this.ctx.now(),

@@ -5,7 +5,7 @@
 import type { FieldValue } from './field-values';
 import type { ObjectField, ObjectStore } from './object-store';
 import { rngFor, type Rng } from './prng';
-import * as S from './sample-data';
+import * as SampleData from './sample-data';
 
 const SALT_COMPANIES = 0xc0a1;
 const SALT_CUSTOM_OBJECTS = 0xc0b2;
@@ -30,13 +30,13 @@ function addDated(store: ObjectStore, rng: Rng, values: Record<string, FieldValu
 export function generateCompanies(store: ObjectStore, count: number, seed: number, beforeSec: number): void {
   const rng = rngFor(seed, SALT_COMPANIES);
   for (let n = 1; n <= count; n++) {
-    const name = `${pick(rng, S.COMPANIES)}${n > S.COMPANIES.length ? ` ${n}` : ''}`;
-    const location = pick(rng, S.LOCATIONS) as unknown as Record<string, string>;
+    const name = `${pick(rng, SampleData.COMPANIES)}${n > SampleData.COMPANIES.length ? ` ${n}` : ''}`;
+    const location = pick(rng, SampleData.LOCATIONS) as unknown as Record<string, string>;
     const values: Record<string, FieldValue> = { externalCompanyId: `ACC-${String(n).padStart(6, '0')}`, company: name };
     if (rng.chance(0.8)) values['annualRevenue'] = rng.int(1, 5000) * 10_000;
     if (rng.chance(0.8)) values['numberOfEmployees'] = rng.int(1, 20_000);
-    if (rng.chance(0.7)) values['industry'] = pick(rng, S.INDUSTRIES);
-    if (rng.chance(0.5)) values['website'] = `https://${pick(rng, S.COMPANY_DOMAINS)}`;
+    if (rng.chance(0.7)) values['industry'] = pick(rng, SampleData.INDUSTRIES);
+    if (rng.chance(0.5)) values['website'] = `https://${pick(rng, SampleData.COMPANY_DOMAINS)}`;
     if (rng.chance(0.5)) values['mainPhone'] = `+1 555 ${String(rng.int(0, 9_999_999)).padStart(7, '0')}`;
     if (location['city']) values['billingCity'] = location['city'];
     if (location['country']) values['billingCountry'] = location['country'];
@@ -61,11 +61,11 @@ function valueFor(field: ObjectField, rng: Rng, n: number, unique: boolean, lead
     case 'datetime':
       return isoSecond(1_600_000_000 + rng.int(0, 150_000_000));
     case 'email':
-      return `${pick(rng, S.FIRST_NAMES).toLowerCase()}.${n}@${pick(rng, S.COMPANY_DOMAINS)}`;
+      return `${pick(rng, SampleData.FIRST_NAMES).toLowerCase()}.${n}@${pick(rng, SampleData.COMPANY_DOMAINS)}`;
     case 'link':
       return leadIds.length > 0 ? pick(rng, leadIds) : undefined;
     default:
-      return `${pick(rng, S.COMPANIES)} ${field.name} ${rng.int(1, 99)}`;
+      return `${pick(rng, SampleData.COMPANIES)} ${field.name} ${rng.int(1, 99)}`;
   }
 }
 

@@ -2,7 +2,7 @@
 // and/or repeated values, batchSize with its default and maximum (Integration Best Practices; Activities; Leads).
 
 import { errorEnvelope, type Envelope } from './envelope';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { RequestContext } from './request-context';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; envelope: Envelope };
@@ -19,18 +19,18 @@ export function listParam(params: URLSearchParams, name: string): string[] {
 /** batchSize: default and maximum 300; larger values are served as 300; non-numeric or < 1: 1001. */
 export function batchSizeOf(ctx: RequestContext): Parsed<number> {
   const raw = ctx.params.get('batchSize');
-  if (raw === null || raw === '') return { ok: true, value: F.MAX_BATCH_SIZE };
+  if (raw === null || raw === '') return { ok: true, value: MarketoFacts.MAX_BATCH_SIZE };
   if (!/^\d+$/.test(raw) || Number(raw) < 1) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(raw, 'Integer')) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(raw, 'Integer')) };
   }
-  return { ok: true, value: Math.min(Number(raw), F.MAX_BATCH_SIZE) };
+  return { ok: true, value: Math.min(Number(raw), MarketoFacts.MAX_BATCH_SIZE) };
 }
 
 /** A required parameter's value, or 1002 "Missing value for required parameter". */
 export function requiredParam(ctx: RequestContext, name: string): Parsed<string> {
   const value = ctx.params.get(name);
   if (value === null || value.trim() === '') {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage(name)) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage(name)) };
   }
   return { ok: true, value: value.trim() };
 }
@@ -39,10 +39,13 @@ export function requiredParam(ctx: RequestContext, name: string): Parsed<string>
 export function filterValuesOf(ctx: RequestContext): Parsed<string[]> {
   const values = listParam(ctx.params, 'filterValues');
   if (values.length === 0) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('filterValues')) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('filterValues')) };
   }
-  if (values.length > F.MAX_FILTER_VALUES) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, F.tooManyValuesMessage('filterValues', F.MAX_FILTER_VALUES)) };
+  if (values.length > MarketoFacts.MAX_FILTER_VALUES) {
+    return {
+      ok: false,
+      envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.tooManyValuesMessage('filterValues', MarketoFacts.MAX_FILTER_VALUES)),
+    };
   }
   return { ok: true, value: values };
 }

@@ -22,13 +22,13 @@
 //   milliseconds is refused (1001).
 
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import { decodeRecordToken, encodeRecordToken, parseSinceDatetime } from './paging';
 import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
 import { isRecord, writeBodyOf } from './write-request';
 import { rngFor } from './prng';
 import type { RequestContext } from './request-context';
-import * as S from './sample-data';
+import * as SampleData from './sample-data';
 import { textOf } from '../protocol/text';
 
 const SALT_MEMBERS = 0x9e3b;
@@ -96,7 +96,7 @@ export const DEFAULT_MEMBERSHIP_QUERY_LIMIT = 100_000;
 const ERR_MEMBERSHIP_UNCHANGED = '1037';
 
 /** The statuses of the sample channel a member can hold ("Not in Program" is the absence of a membership). */
-const MEMBER_STATUSES = S.PROGRAM_STATUSES.filter(([, name]) => name !== 'Not in Program');
+const MEMBER_STATUSES = SampleData.PROGRAM_STATUSES.filter(([, name]) => name !== 'Not in Program');
 
 export interface ProgramMember {
   programId: number;
@@ -321,13 +321,14 @@ export class ProgramMemberEndpoints {
     if (!parsed.ok) return parsed.envelope;
     const statusName = parsed.value.body['statusName'];
     if (typeof statusName !== 'string' || statusName === '')
-      return errorEnvelope(req.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('statusName'));
-    if (!this.store.hasProgram(programId)) return errorEnvelope(req.requestId, F.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
-    if (!this.store.isStatus(statusName)) return errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('statusName', statusName));
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('statusName'));
+    if (!this.store.hasProgram(programId)) return errorEnvelope(req.requestId, MarketoFacts.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
+    if (!this.store.isStatus(statusName))
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidParameterMessage('statusName', statusName));
     const result = parsed.value.input.map((raw, seq) => {
       const leadId = isRecord(raw) ? raw['leadId'] : undefined;
       if (typeof leadId !== 'number' || !this.store.leadExists(leadId))
-        return { seq, status: 'skipped', reasons: [{ code: F.ERR_LEAD_NOT_FOUND, message: 'Lead not found' }] };
+        return { seq, status: 'skipped', reasons: [{ code: MarketoFacts.ERR_LEAD_NOT_FOUND, message: 'Lead not found' }] };
       const before = this.store.member(programId, leadId);
       if (before?.statusName === statusName)
         return { seq, leadId, status: 'skipped', reasons: [{ code: ERR_MEMBERSHIP_UNCHANGED, message: 'Lead already in this status' }] };
@@ -342,7 +343,7 @@ export class ProgramMemberEndpoints {
     const programId = Number(req.pathParams?.[0]);
     const parsed = writeBodyOf(req);
     if (!parsed.ok) return parsed.envelope;
-    if (!this.store.hasProgram(programId)) return errorEnvelope(req.requestId, F.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
+    if (!this.store.hasProgram(programId)) return errorEnvelope(req.requestId, MarketoFacts.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
     const result = parsed.value.input.map((raw, seq) => {
       const leadId = isRecord(raw) ? raw['leadId'] : undefined;
       if (typeof leadId === 'number' && this.store.remove(programId, [leadId]).length === 1) return { seq, leadId, status: 'deleted' };
@@ -379,17 +380,18 @@ export class ProgramMemberEndpoints {
     if (!batchSize.ok) return batchSize.envelope;
     const token = req.params.get('nextPageToken');
     const offset = token ? decodeRecordToken(`program${programId}`, token) : 0;
-    if (offset === undefined) return errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(token ?? '', 'nextPageToken'));
+    if (offset === undefined)
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token ?? '', 'nextPageToken'));
     const keep = this.filterOf(req, filterType.value, values.value);
     if (!keep.ok) return keep.envelope;
     if (!this.store.hasProgram(programId)) {
-      return errorEnvelope(req.requestId, F.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
+      return errorEnvelope(req.requestId, MarketoFacts.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
     }
     const matching = this.store.list(programId).filter(keep.value);
     if (filterType.value !== 'leadId' && matching.length > this.store.queryLimit) {
       return errorEnvelope(
         req.requestId,
-        F.ERR_INVALID_DATA,
+        MarketoFacts.ERR_INVALID_DATA,
         `Matching membership size: ${matching.length.toLocaleString('en-US')} exceeds the limit allowed (${this.store.queryLimit.toLocaleString('en-US')}) for this api`,
       );
     }
@@ -404,7 +406,7 @@ export class ProgramMemberEndpoints {
     const names = listParam(req.params, 'fields');
     for (const name of names) {
       if (!PROGRAM_MEMBER_FIELDS.some((f) => f.name === name))
-        return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(name)) };
+        return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name)) };
     }
     return { ok: true, value: names.length > 0 ? names : DEFAULT_FIELDS };
   }
@@ -417,19 +419,26 @@ export class ProgramMemberEndpoints {
         const raw = requiredParam(req, name);
         if (!raw.ok) return raw;
         const sec = strictSecond(raw.value);
-        if (sec === undefined) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_VALUE_TYPE, F.invalidValueMessage(raw.value, 'Date')) };
+        if (sec === undefined)
+          return {
+            ok: false,
+            envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(raw.value, 'Date')),
+          };
         bounds.push(sec);
       }
       const [from, to] = bounds;
       if (from >= to || to - from > UPDATED_AT_MAX_RANGE_SECONDS) {
-        return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage('endAt', req.params.get('endAt') ?? '')) };
+        return {
+          ok: false,
+          envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidParameterMessage('endAt', req.params.get('endAt') ?? '')),
+        };
       }
       return { ok: true, value: (m) => m.updatedSec > from && m.updatedSec < to };
     }
     const field = PROGRAM_MEMBER_FIELDS.find((f) => f.name === filterType);
-    if (!field) return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_FOUND, F.fieldNotFoundMessage(filterType)) };
+    if (!field) return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(filterType)) };
     if (!this.store.searchable.includes(filterType)) {
-      return { ok: false, envelope: errorEnvelope(req.requestId, F.ERR_FIELD_NOT_SUPPORTED, F.fieldNotSupportedMessage(filterType)) };
+      return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_SUPPORTED, MarketoFacts.fieldNotSupportedMessage(filterType)) };
     }
     const wanted = new Set(values.map((v) => (field.dataType === 'boolean' ? v.toLowerCase() : v)));
     return { ok: true, value: (m) => wanted.has(textOf(this.store.view(m, [filterType])[filterType] ?? '')) };

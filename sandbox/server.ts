@@ -27,7 +27,7 @@ import type { LeadEndpoints } from './lead-endpoints';
 import type { CallLimiter } from './limits';
 import type { CustomObjectEndpoints } from './custom-object-endpoints';
 import type { ObjectEndpoints } from './object-endpoints';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { ProgramMemberEndpoints } from './program-members';
 import type { RequestContext } from './request-context';
 import { textOf } from '../protocol/text';
@@ -194,11 +194,11 @@ export class MarketoHttpServer {
       await this.deps.admin(req, res, path, query, body);
       return;
     }
-    if (path === F.IDENTITY_PATH) {
+    if (path === MarketoFacts.IDENTITY_PATH) {
       await this.identity(req, res, path, query);
       return;
     }
-    if (!path.startsWith(F.REST_PREFIX) && !path.startsWith(F.BULK_PREFIX)) {
+    if (!path.startsWith(MarketoFacts.REST_PREFIX) && !path.startsWith(MarketoFacts.BULK_PREFIX)) {
       // Outside the API the host answers a plain 404, not an envelope.
       await readBody(req, HARD_BODY_LIMIT_BYTES);
       writeHtmlError(res, 404, HTTP_REASONS[404]);
@@ -262,8 +262,8 @@ export class MarketoHttpServer {
     });
 
     try {
-      const { body, tooLarge } = await readBody(req, F.MAX_BODY_BYTES);
-      if (Buffer.byteLength(target, 'utf8') > F.MAX_URI_BYTES) {
+      const { body, tooLarge } = await readBody(req, MarketoFacts.MAX_BODY_BYTES);
+      if (Buffer.byteLength(target, 'utf8') > MarketoFacts.MAX_URI_BYTES) {
         this.sendHttpError(res, 414, finish);
         return;
       }
@@ -280,7 +280,7 @@ export class MarketoHttpServer {
         finish(200, envelope.errors?.[0]?.code);
       };
       if (request.invalidJson) {
-        send(errorEnvelope(this.requestId(), F.ERR_INVALID_JSON));
+        send(errorEnvelope(this.requestId(), MarketoFacts.ERR_INVALID_JSON));
         return;
       }
 
@@ -334,8 +334,8 @@ export class MarketoHttpServer {
       }
     } catch {
       if (!res.headersSent) {
-        writeJson(res, 200, errorEnvelope(this.requestId(), F.ERR_SYSTEM_ERROR));
-        finish(200, F.ERR_SYSTEM_ERROR);
+        writeJson(res, 200, errorEnvelope(this.requestId(), MarketoFacts.ERR_SYSTEM_ERROR));
+        finish(200, MarketoFacts.ERR_SYSTEM_ERROR);
       }
     }
   }
@@ -392,17 +392,17 @@ export class MarketoHttpServer {
     if (header === undefined) {
       // The access_token parameter is deprecated and being removed (Authentication): by default treated as absent.
       const fromQuery = params.get('access_token');
-      if (!this.deps.acceptQueryToken || fromQuery === null) return F.ERR_ACCESS_TOKEN_INVALID;
+      if (!this.deps.acceptQueryToken || fromQuery === null) return MarketoFacts.ERR_ACCESS_TOKEN_INVALID;
       token = fromQuery;
     } else {
       const m = /^\s*Bearer(?:\s+(.*))?$/i.exec(header);
-      if (!m) return header.trim() === '' ? F.ERR_ACCESS_TOKEN_EMPTY : F.ERR_ACCESS_TOKEN_INVALID;
+      if (!m) return header.trim() === '' ? MarketoFacts.ERR_ACCESS_TOKEN_EMPTY : MarketoFacts.ERR_ACCESS_TOKEN_INVALID;
       token = (m[1] ?? '').trim();
     }
-    if (token === '') return F.ERR_ACCESS_TOKEN_EMPTY;
+    if (token === '') return MarketoFacts.ERR_ACCESS_TOKEN_EMPTY;
     const check = this.deps.tokens.check(token);
-    if (check === 'invalid') return F.ERR_ACCESS_TOKEN_INVALID;
-    if (check === 'expired') return F.ERR_ACCESS_TOKEN_EXPIRED;
+    if (check === 'invalid') return MarketoFacts.ERR_ACCESS_TOKEN_INVALID;
+    if (check === 'expired') return MarketoFacts.ERR_ACCESS_TOKEN_EXPIRED;
     return undefined;
   }
 
@@ -416,9 +416,9 @@ export class MarketoHttpServer {
         if (m) candidates.push({ route, params: m.slice(1) });
       }
     }
-    if (candidates.length === 0) return errorEnvelope(ctx.requestId, F.ERR_NOT_FOUND);
+    if (candidates.length === 0) return errorEnvelope(ctx.requestId, MarketoFacts.ERR_NOT_FOUND);
     const match = candidates.find((c) => c.route.method === method);
-    if (!match) return errorEnvelope(ctx.requestId, F.ERR_METHOD_NOT_SUPPORTED, `Request method '${method}' not supported`);
+    if (!match) return errorEnvelope(ctx.requestId, MarketoFacts.ERR_METHOD_NOT_SUPPORTED, `Request method '${method}' not supported`);
     return match.route.handle({ ...ctx, pathParams: match.params });
   }
 }

@@ -6,7 +6,7 @@
 // text is UNVERIFIED). Results come one per input record, in input order.
 
 import { errorEnvelope, type MarketoError } from './envelope';
-import * as F from './marketo-facts';
+import * as MarketoFacts from './marketo-facts';
 import type { Parsed } from './params';
 import type { RequestContext } from './request-context';
 import { textOf } from '../protocol/text';
@@ -22,16 +22,16 @@ export interface WriteBody {
 export function jsonBodyOf(ctx: RequestContext): Parsed<Record<string, unknown> | undefined> {
   if (ctx.body.length === 0) return { ok: true, value: undefined };
   if (!/json/i.test(ctx.contentType ?? '')) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_CONTENT_TYPE) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_CONTENT_TYPE) };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(ctx.body.toString('utf8'));
   } catch {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_JSON) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_JSON) };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_JSON) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_JSON) };
   }
   return { ok: true, value: parsed as Record<string, unknown> };
 }
@@ -47,10 +47,13 @@ export function writeBodyOf(ctx: RequestContext): Parsed<WriteBody> {
 export function inputOf(ctx: RequestContext, body: Record<string, unknown>): Parsed<WriteBody> {
   const input = body['input'];
   if (!Array.isArray(input) || input.length === 0) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_MISSING_PARAMETER, F.missingParameterMessage('input')) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('input')) };
   }
-  if (input.length > F.MAX_WRITE_RECORDS) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, F.tooManyValuesMessage('input', F.MAX_WRITE_RECORDS)) };
+  if (input.length > MarketoFacts.MAX_WRITE_RECORDS) {
+    return {
+      ok: false,
+      envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.tooManyValuesMessage('input', MarketoFacts.MAX_WRITE_RECORDS)),
+    };
   }
   return { ok: true, value: { body, input } };
 }
@@ -60,7 +63,7 @@ export function choiceOf(ctx: RequestContext, body: Record<string, unknown>, nam
   const raw = body[name];
   if (raw === undefined || raw === null || raw === '') return { ok: true, value: fallback };
   if (typeof raw !== 'string' || !allowed.includes(raw)) {
-    return { ok: false, envelope: errorEnvelope(ctx.requestId, F.ERR_INVALID_DATA, F.invalidParameterMessage(name, textOf(raw))) };
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.invalidParameterMessage(name, textOf(raw))) };
   }
   return { ok: true, value: raw };
 }
