@@ -11,12 +11,12 @@
 // completes, so downloads of any size and `Range` requests are served from disk.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BulkJob } from '../marketo/bulk-export';
 import { centralDayOf } from './limits';
 import * as MarketoFacts from './marketo-facts';
+import { makeTempFolder, removeTempFolder } from './temp-folders';
 
 export type BulkObject = 'activities' | 'leads';
 export type BulkJobStatus = 'Created' | 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Cancelled';
@@ -211,7 +211,7 @@ export class BulkExports {
   }
 
   close(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) removeTempFolder(this.dir);
     this.dir = undefined;
   }
 
@@ -279,7 +279,7 @@ export class BulkExports {
       job.errorMsg = 'Export failed: internal error';
       return;
     }
-    this.dir ??= mkdtempSync(join(tmpdir(), 'marketo-airbyte-sandbox-bulk-'));
+    this.dir ??= makeTempFolder('sandbox-bulk');
     const path = join(this.dir, `${job.exportId}.csv`);
     const fd = openSync(path, 'w');
     const hash = createHash('sha256');

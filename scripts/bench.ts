@@ -8,6 +8,7 @@ import { MAX_BATCH_SIZE, RATE_LIMIT_WINDOW_MS, SUBSCRIPTION_MAX_CALLS_PER_20S, S
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 import { textOf } from '../protocol/text';
 import { ceilingTable } from './bench-table';
+import { sweepOrphanTempFolders } from '../sandbox/temp-folders';
 
 /**
  * `npm run bench`: throughput, API calls per 1,000 records and peak memory of the source, and
@@ -631,6 +632,7 @@ async function destinationUnthrottled(): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
+  sweepOrphanTempFolders(); // what earlier runs, killed before they could clean up, left in the temp folder
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   // BENCH_ONLY=quiet-poll,limits,shapes,bursts,busy-window,unthrottled,memory,backfill,write-limits,write-unthrottled picks scenarios (all by default).
   const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, runConnectorProcess } from './run-process';
 import { textOf } from '../protocol/text';
+import { sweepOrphanTempFolders } from '../sandbox/temp-folders';
 
 /**
  * `npm run demo`: both connectors end to end against the bundled sandbox. The source: check,
@@ -11,6 +12,7 @@ import { textOf } from '../protocol/text';
  * Marketo cannot take, companies, cars, a delete), and what Marketo holds afterwards.
  */
 async function main(): Promise<void> {
+  sweepOrphanTempFolders(); // what earlier runs, killed before they could clean up, left in the temp folder
   const out = new DemoOutput(process.env.DEMO_OUTPUT ?? path.join(ROOT, 'demo-output'));
   // Activities of the last half hour or so, as on a live subscription (the generator writes ~1.2 a second).
   const startDate = new Date(Math.floor(Date.now() / 1000 - 2500 / 1.2) * 1000).toISOString().replace('.000Z', 'Z');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempFolder } from '../sandbox/temp-folders';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -81,28 +81,9 @@ export async function runConnectorProcess(bin: string, args: string[], stdin?: s
   return { code: result.exitCode, messages: messagesOf(result.stdout), stderr: result.stderr };
 }
 
-/**
- * Prefix of every temp folder the project makes (bench, tests, the sandbox's export files), so
- * that one can tell ours in the system's temp folder; each is removed when its maker is done.
- */
-export const TEMP_PREFIX = 'marketo-airbyte-';
-
-/** Temp folders this process made (configs hold the sandbox secret): removed when it exits, so the bench leaves nothing behind. */
-const madeDirs: string[] = [];
-
-function removeOnExit(dir: string): void {
-  if (madeDirs.length === 0) {
-    process.on('exit', () => {
-      for (const made of madeDirs) fs.rmSync(made, { recursive: true, force: true });
-    });
-  }
-  madeDirs.push(dir);
-}
-
+/** Writes `value` as JSON into a temp folder of its own (configs hold the sandbox secret), removed when the bench exits. */
 export function writeTemp(name: string, value: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
-  removeOnExit(dir);
-  const file = path.join(dir, name);
+  const file = path.join(makeTempFolder('bench'), name);
   fs.writeFileSync(file, JSON.stringify(value, null, 2));
   return file;
 }

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { startSandbox, Sandbox } from '../../sandbox';
+import { makeTempFolder, removeTempFolder } from '../../sandbox/temp-folders';
 import { checkCatalog, checkConnection, checkRecords, checkSpec } from '../harness/acceptance';
 import { configuredCatalogFromDiscovered } from '../harness/configured-catalog';
 import { dockerImageConfig } from '../harness/checks/dockerfile';
@@ -65,7 +65,7 @@ describe("the packed connectors, installed with production dependencies only (th
   const timings: Record<string, number> = {};
 
   before(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-airbyte-pack-'));
+    workDir = makeTempFolder('pack');
     appDir = path.join(workDir, 'integration_code');
     fs.mkdirSync(appDir);
     let t = Date.now();
@@ -83,7 +83,7 @@ describe("the packed connectors, installed with production dependencies only (th
 
   after(async () => {
     await sandbox?.close();
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+    if (workDir) removeTempFolder(workDir);
     console.log(`      (npm pack ${timings.pack} ms, install ${timings.install} ms)`);
   });
 

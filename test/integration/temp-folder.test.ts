@@ -1,18 +1,26 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { findRepoRoot } from '../harness/repo-root';
 import { runConnector, RunResult } from '../harness/run-connector';
+import { makeTempFolder, removeTempFolder } from '../../sandbox/temp-folders';
 
 // `npm test`, `npm run demo` and `npm run bench` leave nothing of ours in the system's temp
 // folder. Each process under test runs with TMPDIR (what os.tmpdir() reads) set to a folder of
 // its own, so only what that process made is counted, whatever other processes on the machine
-// are writing to /tmp meanwhile; afterwards that folder must be empty.
+// are writing to /tmp meanwhile; afterwards that folder must hold only what it held of live
+// processes. Each starts by sweeping the folders of dead processes: one is planted beforehand.
 
 const root = findRepoRoot();
-/** What every temp folder of the project is named after (scripts/run-process.ts TEMP_PREFIX). */
+/** What every temp folder of the project is named after (TEMP_PREFIX of sandbox/temp-folders.ts). */
 const PREFIX = 'marketo-airbyte-';
+/** The one module that makes temp folders (named after their maker's pid, swept when it is gone). */
+const MAKER = path.join('sandbox', 'temp-folders.ts');
+/** How long the three runs may take together: they run at once, on a machine other runs may share. */
+const RUNS_TIMEOUT_MS = 280_000;
+/** The name's end of the folder planted as a live process's. */
+const LIVE = 'live';
 
 function sourcesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -31,24 +39,38 @@ function jsonl(file: string): any[] {
     .map((l) => JSON.parse(l));
 }
 
+/** The id of a process that has ended: a folder named after it is an orphan. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid;
+}
+
 describe('npm test, npm run demo and npm run bench leave nothing in the system temp folder', function () {
-  this.timeout(120_000);
+  this.timeout(RUNS_TIMEOUT_MS + 20_000);
   let work: string;
   /** The processes under test, started together (each with a temp folder of its own) so the suite waits for the longest only. */
   const runs = new Map<string, Promise<{ result: RunResult; tmp: string }>>();
   before(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}test-tmpdir-`));
+    work = makeTempFolder('test-tmpdir');
     const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const sweep = path.join(root, 'dist', 'test', 'harness', 'sweep-temp-folders.js');
     const testFiles = ['unit/harness.test.js', 'unit/sandbox-bulk.test.js', 'integration/first-hour.test.js'].map((f) => path.join(root, 'dist', 'test', f));
     const started: Array<[string, string[], Record<string, string>]> = [
       ['demo', [path.join(root, 'dist', 'scripts', 'demo.js')], { DEMO_OUTPUT: path.join(work, 'demo-output') }],
       ['bench', [path.join(root, 'dist', 'scripts', 'bench.js')], { BENCH_ONLY: 'quiet-poll' }],
-      ['tests', [mocha, '--no-config', '--timeout', '60000', '--exit', '--reporter', 'dot', '--grep', 'harness|bulk|by hand', ...testFiles], {}],
+      // As npm test runs them (.mocharc.json: the sweep first, 60 s a test), with room for a loaded machine.
+      [
+        'tests',
+        [mocha, '--no-config', '--require', sweep, '--timeout', '120000', '--exit', '--reporter', 'dot', '--grep', 'harness|bulk|by hand', ...testFiles],
+        {},
+      ],
     ];
     for (const [name, args, env] of started) {
       const tmp = path.join(work, `tmp-${name}`);
       fs.mkdirSync(tmp);
-      const run = runConnector(process.execPath, args, { env: { TMPDIR: tmp, TMP: tmp, TEMP: tmp, ...env }, timeoutMs: 110_000 }).then((result) => ({
+      // Left by a killed run (removed at start-up), and a live run's (kept): this test process is alive.
+      fs.mkdirSync(path.join(tmp, `${PREFIX}${deadPid()}-test-orphan`));
+      fs.mkdirSync(path.join(tmp, `${PREFIX}${process.pid}-test-${LIVE}`));
+      const run = runConnector(process.execPath, args, { env: { TMPDIR: tmp, TMP: tmp, TEMP: tmp, ...env }, timeoutMs: RUNS_TIMEOUT_MS }).then((result) => ({
         result,
         tmp,
       }));
@@ -58,26 +80,26 @@ describe('npm test, npm run demo and npm run bench leave nothing in the system t
   });
   after(async () => {
     await Promise.allSettled(runs.values());
-    fs.rmSync(work, { recursive: true, force: true });
+    removeTempFolder(work);
   });
 
-  it(`every temp folder the project makes is named ${PREFIX}…, so ours can be told apart`, () => {
+  it(`every temp folder the project makes is made by ${MAKER}: named ${PREFIX}<pid>-…, so ours and their maker can be told apart`, () => {
     const offenders: string[] = [];
     for (const file of sourcesUnder(root)) {
+      if (path.relative(root, file) === MAKER) continue;
       const lines = fs.readFileSync(file, 'utf8').split('\n');
       lines.forEach((line, i) => {
-        if (/mkdtemp(Sync)?\(/.test(line) && !line.includes(`'${PREFIX}`) && !line.includes('TEMP_PREFIX') && !line.includes('PREFIX}'))
-          offenders.push(`${path.relative(root, file)}:${i + 1}`);
+        if (/\bmkdtemp\w*\s*\(/.test(line)) offenders.push(`${path.relative(root, file)}:${i + 1}`);
       });
     }
     expect(offenders).to.deep.equal([]);
   });
 
-  it('npm run demo: keeps what it read in its output folder, prints where, the counts and the commands by hand; nothing in the temp folder', async () => {
+  it('npm run demo: keeps what it read in its output folder, prints where, the counts and the commands by hand; nothing of its own left in the temp folder, the folder of a dead run swept', async () => {
     const out = path.join(work, 'demo-output');
     const { result, tmp } = await runs.get('demo')!;
     expect(result.exitCode, result.stderr).to.equal(0);
-    expect(fs.readdirSync(tmp)).to.deep.equal([]);
+    expect(fs.readdirSync(tmp)).to.deep.equal([`${PREFIX}${process.pid}-test-${LIVE}`]);
     const printed = result.stdoutLines.join('\n');
 
     // Every record of both reads is in its stream's file, in the order read.
@@ -116,17 +138,17 @@ describe('npm test, npm run demo and npm run bench leave nothing in the system t
       for (const [, file] of command.matchAll(/(?:--config|--catalog|--state|<) (\S+)/g)) expect(fs.existsSync(file), `${command}: ${file}`).to.equal(true);
   });
 
-  it('npm run bench (its quiet-poll scenario: a sandbox process, config, catalog and state files): nothing in the temp folder', async () => {
+  it('npm run bench (its quiet-poll scenario: a sandbox process, config, catalog and state files): nothing of its own left, the folder of a dead run swept', async () => {
     const { result, tmp } = await runs.get('bench')!;
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(result.stdoutLines.join('\n')).to.match(/source quiet poll, all five streams +- +none: counts calls/);
-    expect(fs.readdirSync(tmp)).to.deep.equal([]);
+    expect(fs.readdirSync(tmp)).to.deep.equal([`${PREFIX}${process.pid}-test-${LIVE}`]);
   });
 
-  it('test files that make temp folders (fake connectors, bulk export files, connectors run with config files): nothing in the temp folder', async () => {
+  it('test files that make temp folders (fake connectors, bulk export files, connectors run with config files): nothing of their own left, the folder of a dead run swept at start-up', async () => {
     const { result, tmp } = await runs.get('tests')!;
     expect(result.exitCode, result.stdoutLines.join('\n')).to.equal(0);
     expect(result.stdoutLines.join('\n')).to.match(/\d+ passing/);
-    expect(fs.readdirSync(tmp)).to.deep.equal([]);
+    expect(fs.readdirSync(tmp)).to.deep.equal([`${PREFIX}${process.pid}-test-${LIVE}`]);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AssertionError, expect } from 'chai';
+import { makeTempFolder, removeTempFolder } from '../../sandbox/temp-folders';
 import { loadProtocolSchema, officialSchemaSkipReason, protocolSchemaDir, validateAirbyteMessage } from '../harness/protocol-schema';
 import { assertProtocol, runConnector, stateFileFromMessages, writeJsonTemp } from '../harness/run-connector';
 import { checkCatalog, checkConnection, checkImageStatics, checkRecords, checkSequentialSlices, checkSpec, isCatDateTime } from '../harness/acceptance';
@@ -145,12 +146,12 @@ describe('harness: runConnector', () => {
   let fake: string;
   let dir: string;
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'marketo-airbyte-harness-fake-'));
+    dir = makeTempFolder('harness-fake');
     fake = path.join(dir, 'fake-connector');
     // Deliberately not executable: the runner starts node-shebang scripts with process.execPath.
     fs.writeFileSync(fake, FAKE_CONNECTOR, { mode: 0o644 });
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => removeTempFolder(dir));
 
   it('collects lines, messages, stderr and exit code, with typed accessors', async () => {
     const result = await runConnector(fake, ['read', '--config', 'x.json']);
