@@ -1,3 +1,4 @@
+import { isJsonObject } from '../protocol/json';
 import { ConnectorError } from '../protocol/cli';
 import { AirbyteRecordMessage, AirbyteStateMessage } from '../protocol/types';
 
@@ -7,12 +8,11 @@ import { AirbyteRecordMessage, AirbyteStateMessage } from '../protocol/types';
  */
 export class BadInputError extends ConnectorError {}
 
-/** What `write` acts on; other message types on stdin (LOG, TRACE…) are ignored. */
-export type InputMessage = { type: 'RECORD'; record: AirbyteRecordMessage } | { type: 'STATE'; state: AirbyteStateMessage } | { type: 'OTHER' };
+/** What `write` reads of a RECORD: where it goes and its row (`emitted_at` is not used, so not required). */
+export type InputRecord = Pick<AirbyteRecordMessage, 'stream' | 'namespace' | 'data'>;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** What `write` acts on; other message types on stdin (LOG, TRACE…) are ignored. */
+export type InputMessage = { type: 'RECORD'; record: InputRecord } | { type: 'STATE'; state: AirbyteStateMessage } | { type: 'OTHER' };
 
 /**
  * One stdin line as an Airbyte message. Messages never quote the line itself: it may hold
@@ -25,18 +25,20 @@ export function parseInputLine(line: string, lineNumber: number): InputMessage {
   } catch {
     throw new BadInputError(`Input line ${lineNumber} is not JSON. Every line on stdin must be one Airbyte message.`, 'system_error');
   }
-  if (!isObject(message) || typeof message.type !== 'string') {
+  if (!isJsonObject(message) || typeof message.type !== 'string') {
     throw new BadInputError(`Input line ${lineNumber} is not an Airbyte message: it has no "type".`, 'system_error');
   }
   if (message.type === 'RECORD') {
-    const record = message.record;
-    if (!isObject(record) || typeof record.stream !== 'string' || !isObject(record.data)) {
+    const record = isJsonObject(message.record) ? message.record : {};
+    const { stream, namespace, data } = record;
+    if (typeof stream !== 'string' || !isJsonObject(data)) {
       throw new BadInputError(`Input line ${lineNumber} is a RECORD without a stream name or without a data object.`, 'system_error');
     }
-    return { type: 'RECORD', record: record as unknown as AirbyteRecordMessage };
+    // A namespace that is not a string (null, as some platforms send) means none, as streamKey reads it.
+    return { type: 'RECORD', record: typeof namespace === 'string' ? { stream, namespace, data } : { stream, data } };
   }
   if (message.type === 'STATE') {
-    if (!isObject(message.state)) throw new BadInputError(`Input line ${lineNumber} is a STATE without a state object.`, 'system_error');
+    if (!isJsonObject(message.state)) throw new BadInputError(`Input line ${lineNumber} is a STATE without a state object.`, 'system_error');
     return { type: 'STATE', state: message.state };
   }
   return { type: 'OTHER' };

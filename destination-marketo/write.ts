@@ -2,12 +2,11 @@ import { ClientOptions } from '../marketo/client';
 import { CallBudgetExhaustedError } from '../marketo/errors';
 import { ConnectorError } from '../protocol/cli';
 import { MessageWriter } from '../protocol/output';
-import { AirbyteRecordMessage } from '../protocol/types';
 import { ObjectBatch, PendingRow } from './batcher';
 import { ChangeFilter, readsCurrentValues } from './changes';
 import { parseDestinationConfig } from './config';
 import { connectDestination } from './connect';
-import { BadInputError, parseInputLine } from './input';
+import { BadInputError, InputRecord, parseInputLine } from './input';
 import { configuredStreams, Log, resolveTargets, WriteTarget } from './objects';
 import { RowPreparer } from './prepare';
 import { RowTicket, StateEcho, streamKey } from './state-echo';
@@ -97,7 +96,7 @@ export class WriteSession {
     }
   }
 
-  private async record(record: AirbyteRecordMessage, lineNumber: number): Promise<void> {
+  private async record(record: InputRecord, lineNumber: number): Promise<void> {
     const lane = this.lanes.get(record.stream);
     if (!lane) {
       throw new BadInputError(

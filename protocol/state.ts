@@ -1,11 +1,8 @@
+import { isJsonObject } from './json';
 import { AirbyteStateMessage } from './types';
 import { ConnectorError } from './cli';
 
 export type StreamStates = Map<string, Record<string, unknown>>;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads the state Airbyte hands to `read`: a list of per-stream STATE messages (current protocol),
@@ -16,23 +13,23 @@ export function parseInputState(input: unknown): StreamStates {
   if (input === null || input === undefined) return states;
   if (Array.isArray(input)) {
     for (const item of input as unknown[]) {
-      if (!isObject(item)) continue;
+      if (!isJsonObject(item)) continue;
       const message = item as AirbyteStateMessage;
       if (message.type === 'STREAM' || (!message.type && message.stream)) {
         const name = message.stream?.stream_descriptor?.name;
-        if (name && isObject(message.stream?.stream_state)) states.set(name, message.stream.stream_state);
+        if (name && isJsonObject(message.stream?.stream_state)) states.set(name, message.stream.stream_state);
       } else if (message.type === 'GLOBAL' && message.global) {
         for (const s of message.global.stream_states ?? []) {
-          if (s.stream_descriptor?.name && isObject(s.stream_state)) states.set(s.stream_descriptor.name, s.stream_state);
+          if (s.stream_descriptor?.name && isJsonObject(s.stream_state)) states.set(s.stream_descriptor.name, s.stream_state);
         }
-      } else if (isObject(message.data)) {
+      } else if (isJsonObject(message.data)) {
         mergeLegacy(states, message.data);
       }
     }
     return states;
   }
-  if (isObject(input)) {
-    mergeLegacy(states, isObject(input.data) && Object.keys(input).length === 1 ? input.data : input);
+  if (isJsonObject(input)) {
+    mergeLegacy(states, isJsonObject(input.data) && Object.keys(input).length === 1 ? input.data : input);
     return states;
   }
   throw new ConnectorError('The state file must hold a JSON list of STATE messages or an object keyed by stream name.', 'config_error');
@@ -40,6 +37,6 @@ export function parseInputState(input: unknown): StreamStates {
 
 function mergeLegacy(states: StreamStates, data: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(data)) {
-    if (isObject(value)) states.set(name, value);
+    if (isJsonObject(value)) states.set(name, value);
   }
 }

@@ -10,6 +10,27 @@ import type { ActivityAttribute, AttributeValue } from './activity-details';
 import type { ActivityRow } from './activity-store';
 import { rngFor, type Rng } from './prng';
 
+/** A custom activity type as an admin creates it (Custom Activities). */
+export interface NewActivityType {
+  name: string;
+  apiName?: string;
+  description?: string;
+  primaryAttribute: ActivityAttributeType;
+  attributes?: ActivityAttributeType[];
+}
+
+/** Whether a request body has the shape of a new activity type (addType checks what the shape cannot say: names taken, limits). */
+export function isNewActivityType(def: Record<string, unknown>): def is Record<string, unknown> & NewActivityType {
+  const optionalText = (value: unknown) => value === undefined || typeof value === 'string';
+  return (
+    typeof def.name === 'string' &&
+    optionalText(def.apiName) &&
+    optionalText(def.description) &&
+    isAttribute(def.primaryAttribute) &&
+    (def.attributes === undefined || (Array.isArray(def.attributes) && def.attributes.every(isAttribute)))
+  );
+}
+
 /** Custom activity types get ids from here on (Marketo's examples use 100001 and up; Custom Activities). */
 export const FIRST_CUSTOM_TYPE_ID = 100_001;
 /** Marketo allows 10 custom activity types (1027, "Max activity type limit reached"; Custom Activities). */
@@ -43,13 +64,7 @@ export class ActivityTypeChanges {
   ) {}
 
   /** A new custom activity type (approved), its primary attribute and secondary attributes included. */
-  addType(def: {
-    name: string;
-    apiName?: string;
-    description?: string;
-    primaryAttribute: ActivityAttributeType;
-    attributes?: ActivityAttributeType[];
-  }): ActivityType {
+  addType(def: NewActivityType): ActivityType {
     if (typeof def?.name !== 'string' || def.name === '' || !isAttribute(def.primaryAttribute))
       throw new Error('an activity type needs a name and a primaryAttribute {name, dataType}');
     if (this.types.some((t) => t.name === def.name)) throw new Error(`an activity type named '${def.name}' exists`);

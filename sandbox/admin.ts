@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJson } from './envelope';
 import { faultFromJson } from './faults';
+import { isNewActivityType } from './activity-type-changes';
 import type { Sandbox } from './index';
 
 /** The part of the Sandbox the admin endpoints drive. */
@@ -186,16 +187,16 @@ export function createAdminHandler(control: SandboxControl) {
           return writeJson(res, 200, HELP);
         case 'GET /__sandbox/counters': {
           const windowMs = Number(query.get('windowMs') ?? 20_000);
-          const c = control.counters;
+          const counters = control.counters;
           return writeJson(res, 200, {
-            total: c.total(),
-            byEndpoint: c.byEndpoint(),
-            errorsByCode: c.errorsByCode(),
-            maxConcurrentSeen: c.maxConcurrentSeen(),
-            maxCallsInAnyWindow: { windowMs, calls: c.maxCallsInAnyWindow(windowMs) },
+            total: counters.total(),
+            byEndpoint: counters.byEndpoint(),
+            errorsByCode: counters.errorsByCode(),
+            maxConcurrentSeen: counters.maxConcurrentSeen(),
+            maxCallsInAnyWindow: { windowMs, calls: counters.maxCallsInAnyWindow(windowMs) },
             dailyCallsUsed: control.dailyCallsUsed(),
             activityCount: control.activityCount(),
-            ...(query.get('calls') === 'true' ? { calls: c.calls() } : {}),
+            ...(query.get('calls') === 'true' ? { calls: counters.calls() } : {}),
           });
         }
         case 'POST /__sandbox/reset-counters':
@@ -244,8 +245,15 @@ export function createAdminHandler(control: SandboxControl) {
           return writeJson(res, 200, control.leads());
         case 'POST /__sandbox/leads':
           return writeJson(res, 200, control.createLead(parseObject(body)));
-        case 'POST /__sandbox/activity-types':
-          return writeJson(res, 200, control.addActivityType(parseObject(body) as unknown as Parameters<SandboxControl['addActivityType']>[0]));
+        case 'POST /__sandbox/activity-types': {
+          const def = parseObject(body);
+          if (!isNewActivityType(def)) {
+            return writeJson(res, 400, {
+              error: 'body must be {"name", "apiName"?, "description"?, "primaryAttribute": {"name", "dataType"}, "attributes"?: [...]}',
+            });
+          }
+          return writeJson(res, 200, control.addActivityType(def));
+        }
         case 'POST /__sandbox/activity-types/attributes': {
           const { typeId, ...attribute } = parseObject(body) as { typeId?: unknown; name?: unknown; dataType?: unknown; apiName?: unknown };
           if (typeof typeId !== 'number' || typeof attribute.name !== 'string' || typeof attribute.dataType !== 'string') {

@@ -36,15 +36,18 @@ export function attributesObject(activity: Activity): Record<string, unknown> {
 
 /** One activity row for the given columns. Bulk files carry no action result for activities the sandbox generates: all succeeded. */
 export function activityRow(activity: Activity, fields: readonly string[]): string {
+  // The other columns are the activity's own fields, by name.
+  const { attributes, ...rest } = activity;
+  const head: Record<string, unknown> = rest;
   return csvLine(
     fields.map((f) => {
       switch (f) {
         case 'attributes':
-          return activity.attributes.length > 0 ? JSON.stringify(attributesObject(activity)) : null;
+          return attributes.length > 0 ? JSON.stringify(attributesObject(activity)) : null;
         case 'actionResult':
           return 'succeeded';
         default:
-          return (activity as unknown as Record<string, unknown>)[f];
+          return head[f];
       }
     }),
   );

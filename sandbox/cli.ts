@@ -38,13 +38,11 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --help
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
+/** A command line the sandbox cannot read: said on stderr above the usage, exit code 2. */
+export class UsageError extends Error {}
 
 function integer(flag: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value)) fail(`${flag} needs a non-negative integer`);
+  if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${flag} needs a non-negative integer`);
   return Number(value);
 }
 
@@ -52,108 +50,92 @@ function orNone(flag: string, value: string | undefined): number | null {
   return value === 'none' ? null : integer(flag, value);
 }
 
-export function parseArgs(argv: readonly string[]): SandboxOptions {
-  const o: SandboxOptions = { port: 8089 };
+function text(flag: string, value: string | undefined): string {
+  if (value === undefined) throw new UsageError(`${flag} needs a value`);
+  return value;
+}
+
+function rateLimit(flag: string, value: string | undefined): SandboxOptions['rateLimit'] {
+  if (value === 'none') return null;
+  const match = /^(\d+)\/(\d+)$/.exec(value ?? '');
+  if (!match) throw new UsageError(`${flag} needs CALLS/WINDOW_MS (e.g. 100/20000) or none`);
+  return { calls: Number(match[1]), windowMs: Number(match[2]) };
+}
+
+function leadPartitions(flag: string, value: string | undefined): SandboxOptions['leadPartitions'] {
+  return text(flag, value)
+    .split(',')
+    .map((name, i) => ({ id: i + 1, name: name.trim() }));
+}
+
+/** The flags that take a value: each reads its value into the options it sets. */
+const VALUE_FLAGS = new Map<string, (flag: string, value: string | undefined) => SandboxOptions>(
+  Object.entries({
+    '--port': (flag, value) => ({ port: integer(flag, value) }),
+    '--host': (flag, value) => ({ host: text(flag, value) }),
+    '--seed': (flag, value) => ({ seed: integer(flag, value) }),
+    '--activities': (flag, value) => ({ activityCount: integer(flag, value) }),
+    '--leads': (flag, value) => ({ leadCount: integer(flag, value) }),
+    '--companies': (flag, value) => ({ companyCount: integer(flag, value) }),
+    '--custom-objects': (flag, value) => ({ customObjectCount: integer(flag, value) }),
+    '--start-date': (flag, value) => ({ startDate: text(flag, value) }),
+    '--lead-partitions': (flag, value) => ({ leadPartitions: leadPartitions(flag, value) }),
+    '--client-id': (flag, value) => ({ clientId: text(flag, value) }),
+    '--client-secret': (flag, value) => ({ clientSecret: text(flag, value) }),
+    '--api-user': (flag, value) => ({ apiUser: text(flag, value) }),
+    '--token-ttl': (flag, value) => ({ tokenTtlSeconds: integer(flag, value) }),
+    '--rate-limit': (flag, value) => ({ rateLimit: rateLimit(flag, value) }),
+    '--concurrency': (flag, value) => ({ concurrencyLimit: orNone(flag, value) }),
+    '--daily-quota': (flag, value) => ({ dailyQuota: orNone(flag, value) }),
+    '--latency': (flag, value) => ({ latencyMs: integer(flag, value) }),
+    '--deleted-leads-retention-days': (flag, value) => ({ deletedLeadsRetentionDays: orNone(flag, value) }),
+    '--bulk-step-ms': (flag, value) => ({ bulkExportStepMs: integer(flag, value) }),
+    '--bulk-export-mb': (flag, value) => ({ bulkExportDailyQuotaMb: orNone(flag, value) }),
+  }),
+);
+
+/** The flags that stand alone, and the options each sets. */
+const SWITCHES = new Map<string, SandboxOptions>(
+  Object.entries({
+    '--since-inclusive': { sinceDatetimeInclusive: true },
+    '--accept-query-token': { acceptQueryToken: true },
+    '--no-gzip': { gzip: false },
+    '--omit-activity-ids': { omitActivityIds: true },
+    '--no-bulk-updated-at': { bulkLeadUpdatedAtFilter: false },
+  }),
+);
+
+/** The options a command line asks for, or 'help'; throws a UsageError for what it cannot read. */
+export function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
+  const options: SandboxOptions = { port: 8089 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const value = (): string | undefined => argv[++i];
-    switch (flag) {
-      case '--port':
-        o.port = integer(flag, value());
-        break;
-      case '--host':
-        o.host = value() ?? fail(`${flag} needs a value`);
-        break;
-      case '--seed':
-        o.seed = integer(flag, value());
-        break;
-      case '--activities':
-        o.activityCount = integer(flag, value());
-        break;
-      case '--leads':
-        o.leadCount = integer(flag, value());
-        break;
-      case '--companies':
-        o.companyCount = integer(flag, value());
-        break;
-      case '--custom-objects':
-        o.customObjectCount = integer(flag, value());
-        break;
-      case '--start-date':
-        o.startDate = value() ?? fail(`${flag} needs a value`);
-        break;
-      case '--lead-partitions':
-        o.leadPartitions = (value() ?? fail(`${flag} needs a value`)).split(',').map((name, i) => ({ id: i + 1, name: name.trim() }));
-        break;
-      case '--client-id':
-        o.clientId = value() ?? fail(`${flag} needs a value`);
-        break;
-      case '--client-secret':
-        o.clientSecret = value() ?? fail(`${flag} needs a value`);
-        break;
-      case '--api-user':
-        o.apiUser = value() ?? fail(`${flag} needs a value`);
-        break;
-      case '--token-ttl':
-        o.tokenTtlSeconds = integer(flag, value());
-        break;
-      case '--rate-limit': {
-        const v = value();
-        if (v === 'none') o.rateLimit = null;
-        else {
-          const m = /^(\d+)\/(\d+)$/.exec(v ?? '');
-          if (!m) fail(`${flag} needs CALLS/WINDOW_MS (e.g. 100/20000) or none`);
-          o.rateLimit = { calls: Number(m[1]), windowMs: Number(m[2]) };
-        }
-        break;
-      }
-      case '--concurrency':
-        o.concurrencyLimit = orNone(flag, value());
-        break;
-      case '--daily-quota':
-        o.dailyQuota = orNone(flag, value());
-        break;
-      case '--latency':
-        o.latencyMs = integer(flag, value());
-        break;
-      case '--since-inclusive':
-        o.sinceDatetimeInclusive = true;
-        break;
-      case '--accept-query-token':
-        o.acceptQueryToken = true;
-        break;
-      case '--no-gzip':
-        o.gzip = false;
-        break;
-      case '--omit-activity-ids':
-        o.omitActivityIds = true;
-        break;
-      case '--deleted-leads-retention-days':
-        o.deletedLeadsRetentionDays = orNone(flag, value());
-        break;
-      case '--bulk-step-ms':
-        o.bulkExportStepMs = integer(flag, value());
-        break;
-      case '--bulk-export-mb':
-        o.bulkExportDailyQuotaMb = orNone(flag, value());
-        break;
-      case '--no-bulk-updated-at':
-        o.bulkLeadUpdatedAtFilter = false;
-        break;
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        process.exit(0);
-        break;
-      default:
-        fail(`unknown option ${flag}`);
-    }
+    if (flag === '--help' || flag === '-h') return 'help';
+    const switched = SWITCHES.get(flag);
+    const read = VALUE_FLAGS.get(flag);
+    if (switched) Object.assign(options, switched);
+    else if (read) Object.assign(options, read(flag, argv[++i]));
+    else throw new UsageError(`unknown option ${flag}`);
   }
-  return o;
+  return options;
+}
+
+/** The options of this process's command line; prints the usage and exits on --help or on a line it cannot read. */
+function commandLineOptions(): SandboxOptions {
+  try {
+    const options = parseArgs(process.argv.slice(2));
+    if (options !== 'help') return options;
+    process.stdout.write(USAGE);
+    process.exit(0);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = commandLineOptions();
   const started = Date.now();
   const sandbox = await startSandbox(options);
   const info = {

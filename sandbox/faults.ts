@@ -1,6 +1,7 @@
 // Injected faults: queued by tests, consumed in order by the requests they match.
 
 import { textOf } from '../protocol/text';
+import { isJsonObject } from '../protocol/json';
 
 export type Fault =
   /** A Marketo envelope error: HTTP 200, success:false, errors:[{code, message}]. */
@@ -59,25 +60,24 @@ export class FaultQueue {
 
 /** A fault described in JSON (admin endpoint): `path` is a regex source string. */
 export function faultFromJson(input: unknown): Fault {
-  if (typeof input !== 'object' || input === null) throw new Error('a fault must be a JSON object');
-  const o = input as Record<string, unknown>;
-  const path = o.path === undefined || o.path === null ? undefined : new RegExp(textOf(o.path));
-  const times = o.times === undefined || o.times === null ? undefined : Number(o.times);
-  switch (o.kind) {
+  if (!isJsonObject(input)) throw new Error('a fault must be a JSON object');
+  const path = input.path === undefined || input.path === null ? undefined : new RegExp(textOf(input.path));
+  const times = input.times === undefined || input.times === null ? undefined : Number(input.times);
+  switch (input.kind) {
     case 'error':
-      if (o.code === undefined) throw new Error("an 'error' fault needs a code");
-      return { kind: 'error', code: textOf(o.code), message: o.message === undefined ? undefined : textOf(o.message), times, path };
+      if (input.code === undefined) throw new Error("an 'error' fault needs a code");
+      return { kind: 'error', code: textOf(input.code), message: input.message === undefined ? undefined : textOf(input.message), times, path };
     case 'http':
-      if (typeof o.status !== 'number') throw new Error("an 'http' fault needs a numeric status");
-      return { kind: 'http', status: o.status, times, path };
+      if (typeof input.status !== 'number') throw new Error("an 'http' fault needs a numeric status");
+      return { kind: 'http', status: input.status, times, path };
     case 'drop':
       return { kind: 'drop', times, path };
     case 'slow':
-      if (typeof o.ms !== 'number') throw new Error("a 'slow' fault needs a numeric ms");
-      return { kind: 'slow', ms: o.ms, times, path };
+      if (typeof input.ms !== 'number') throw new Error("a 'slow' fault needs a numeric ms");
+      return { kind: 'slow', ms: input.ms, times, path };
     case 'emptyPage':
       return { kind: 'emptyPage', times, path };
     default:
-      throw new Error(`unknown fault kind '${String(o.kind)}' (error, http, drop, slow, emptyPage)`);
+      throw new Error(`unknown fault kind '${String(input.kind)}' (error, http, drop, slow, emptyPage)`);
   }
 }

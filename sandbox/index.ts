@@ -8,7 +8,7 @@ import { ActivityEndpoints } from './activity-endpoints';
 import { ActivityGenerator, LEAD_PARTITION_FIELD } from './activity-generator';
 import { ActivityStore, type ActivityRow } from './activity-store';
 import { ACTIVITY_TYPES, cloneActivityTypes, type ActivityAttributeType, type ActivityType } from './activity-types';
-import { ActivityTypeChanges } from './activity-type-changes';
+import { ActivityTypeChanges, type NewActivityType } from './activity-type-changes';
 import { createAdminHandler, type SandboxControl } from './admin';
 import { TokenStore } from './auth';
 import { activityRow, csvLine, leadRow } from './bulk-csv';
@@ -44,14 +44,7 @@ import { countStatuses, WriteLog, type WriteRecord } from './write-log';
 export type { Activity, ActivityAttribute, LeadChange, LeadChangeField } from './activity-details';
 export type { ActivityType, ActivityAttributeType } from './activity-types';
 
-/** A custom activity type as an admin creates it (Custom Activities). */
-export interface NewActivityType {
-  name: string;
-  apiName?: string;
-  description?: string;
-  primaryAttribute: ActivityAttributeType;
-  attributes?: ActivityAttributeType[];
-}
+export type { NewActivityType } from './activity-type-changes';
 export type { CallRecord } from './counters';
 export type { BulkJobView, BulkJobStatus, BulkObject } from './bulk-exports';
 export type { Fault } from './faults';
@@ -348,11 +341,11 @@ const DEFAULTS = {
 const DAY_MS = 86_400_000;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const o = { ...DEFAULTS, ...options };
-  const seed = nonNegativeInteger('seed', o.seed);
-  const activityCount = nonNegativeInteger('activityCount', o.activityCount);
-  const leadCount = nonNegativeInteger('leadCount', o.leadCount);
-  const startSec = isoToEpochSeconds('startDate', o.startDate);
+  const settings = { ...DEFAULTS, ...options };
+  const seed = nonNegativeInteger('seed', settings.seed);
+  const activityCount = nonNegativeInteger('activityCount', settings.activityCount);
+  const leadCount = nonNegativeInteger('leadCount', settings.leadCount);
+  const startSec = isoToEpochSeconds('startDate', settings.startDate);
   const baseNow: () => number = options.now ?? Date.now;
   let clockOffsetMs = 0;
   const now = (): number => baseNow() + clockOffsetMs;
@@ -379,7 +372,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new ActivityStore();
   const types = cloneActivityTypes(ACTIVITY_TYPES);
   const typeChanges = new ActivityTypeChanges(seed, types, (): number => generator.peekNextId());
-  const details = new ActivityDetails({ seed, apiUser: o.apiUser, fields: leadStore.fields, omitActivityIds: o.omitActivityIds, typeChanges });
+  const details = new ActivityDetails({ seed, apiUser: settings.apiUser, fields: leadStore.fields, omitActivityIds: settings.omitActivityIds, typeChanges });
   const generator: ActivityGenerator = new ActivityGenerator(seed, store, leadStore, details, now);
   generator.generateInitial(activityCount, leadCount, startSec);
   const companyStore = new CompanyStore();
@@ -449,16 +442,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // Behaviour: identity, limits, faults, counters.
   const tokens = new TokenStore({
-    clientId: o.clientId,
-    clientSecret: o.clientSecret,
-    apiUser: o.apiUser,
-    ttlSeconds: o.tokenTtlSeconds,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    apiUser: settings.apiUser,
+    ttlSeconds: settings.tokenTtlSeconds,
     now,
   });
   const limiter = new CallLimiter({
-    rateLimit: o.rateLimit,
-    concurrencyLimit: o.concurrencyLimit,
-    dailyQuota: o.dailyQuota,
+    rateLimit: settings.rateLimit,
+    concurrencyLimit: settings.concurrencyLimit,
+    dailyQuota: settings.dailyQuota,
     now,
   });
   const log = new CallLog();
@@ -561,7 +554,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const lead = leadStore.get(id);
       return lead ? { ...lead } : undefined;
     },
-    ...marketoUiActions({ leads: leadStore, operations, details, partitions, requestIds, apiUser: o.apiUser, now }),
+    ...marketoUiActions({ leads: leadStore, operations, details, partitions, requestIds, apiUser: settings.apiUser, now }),
     addActivityType: (def) => cloneActivityTypes([typeChanges.addType(def)])[0],
     addActivityAttribute: (typeId, attribute) => cloneActivityTypes([typeChanges.addAttribute(typeId, attribute)])[0],
     companies: () => companyStore.all(),
@@ -587,7 +580,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       details,
       types: () => cloneActivityTypes(types),
       fields: leadStore.fields,
-      sinceDatetimeInclusive: o.sinceDatetimeInclusive,
+      sinceDatetimeInclusive: settings.sinceDatetimeInclusive,
       isPruned,
     }),
     leads: new LeadEndpoints({ leads: leadStore, view, operations, writeLog, partitions, now }),
@@ -615,20 +608,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     }),
     bulk: new BulkEndpoints({ jobs: bulkJobs, fields: leadStore.fields, updatedAtFilter: options.bulkLeadUpdatedAtFilter ?? true }),
-    latencyMs: o.latencyMs,
-    acceptQueryToken: o.acceptQueryToken,
-    gzip: o.gzip,
+    latencyMs: settings.latencyMs,
+    acceptQueryToken: settings.acceptQueryToken,
+    gzip: settings.gzip,
     now,
     admin: createAdminHandler(control),
   });
-  const url = await server.listen(o.port, o.host);
+  const url = await server.listen(settings.port, settings.host);
 
   return {
     ...control,
     url,
-    clientId: o.clientId,
-    clientSecret: o.clientSecret,
-    apiUser: o.apiUser,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    apiUser: settings.apiUser,
     close: async () => {
       await server.close();
       bulkJobs.close();

@@ -31,7 +31,7 @@ export type LeadValue = string | number | boolean | null;
 export type Lead = { id: number } & Record<string, LeadValue>;
 
 /** The 100 recorded fields, in the recorded order. */
-export const RECORDED_LEAD_FIELDS: readonly LeadFieldDescription[] = (recordedDescribe as unknown as { result: LeadFieldDescription[] }).result;
+export const RECORDED_LEAD_FIELDS: readonly LeadFieldDescription[] = recordedDescribe.result;
 
 /** Whether a name can be used as filterType / lookupField (Leads). */
 export type Searchability = 'searchable' | 'notFound' | 'notSupported';

@@ -31,15 +31,15 @@ export function generateCompanies(store: ObjectStore, count: number, seed: numbe
   const rng = rngFor(seed, SALT_COMPANIES);
   for (let n = 1; n <= count; n++) {
     const name = `${pick(rng, SampleData.COMPANIES)}${n > SampleData.COMPANIES.length ? ` ${n}` : ''}`;
-    const location = pick(rng, SampleData.LOCATIONS) as unknown as Record<string, string>;
+    const location = pick(rng, SampleData.LOCATIONS);
     const values: Record<string, FieldValue> = { externalCompanyId: `ACC-${String(n).padStart(6, '0')}`, company: name };
     if (rng.chance(0.8)) values['annualRevenue'] = rng.int(1, 5000) * 10_000;
     if (rng.chance(0.8)) values['numberOfEmployees'] = rng.int(1, 20_000);
     if (rng.chance(0.7)) values['industry'] = pick(rng, SampleData.INDUSTRIES);
     if (rng.chance(0.5)) values['website'] = `https://${pick(rng, SampleData.COMPANY_DOMAINS)}`;
     if (rng.chance(0.5)) values['mainPhone'] = `+1 555 ${String(rng.int(0, 9_999_999)).padStart(7, '0')}`;
-    if (location['city']) values['billingCity'] = location['city'];
-    if (location['country']) values['billingCountry'] = location['country'];
+    if (location.city) values['billingCity'] = location.city;
+    if (location.country) values['billingCountry'] = location.country;
     addDated(store, rng, values, beforeSec);
   }
 }

@@ -448,7 +448,7 @@ async function backfill(): Promise<Record<string, unknown>> {
     ]);
     try {
       const run = await runSource(sandbox, ['activities', 'leads'], { extraction_method: method }, { ...UNTHROTTLE_ENV, MARKETO_BULK_POLL_MS: '500' });
-      const counters = (await sandbox.counters()) as unknown as { total: number; byEndpoint: Record<string, number> };
+      const counters = await sandbox.counters();
       const bulk = (await (await fetch(`${sandbox.url}/__sandbox/bulk-exports`)).json()) as { jobs: unknown[]; exportedBytesToday: number };
       const bulkCalls = Object.entries(counters.byEndpoint)
         .filter(([k]) => k.includes('/bulk/'))

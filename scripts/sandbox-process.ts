@@ -10,6 +10,7 @@ export interface SandboxProcess {
   child: ChildProcess;
   counters(): Promise<{
     total: number;
+    byEndpoint: Record<string, number>;
     errorsByCode: Record<string, number>;
     maxConcurrentSeen: number;
     maxCallsInAnyWindow: { windowMs: number; calls: number };

@@ -228,20 +228,25 @@ export class ActivityCursor {
 const PRUNE_EVERY = 10_000;
 
 function parseState(state: unknown): ActivityStreamState {
-  const out: ActivityStreamState = { partitions: {} };
-  if (typeof state !== 'object' || state === null) return out;
+  if (typeof state !== 'object' || state === null) return { partitions: {} };
   const raw = state as Record<string, unknown>;
+  const out: ActivityStreamState = { partitions: parsePartitionCursors(raw.partitions) };
   if (typeof raw.activityDate === 'string') out.activityDate = toMarketoSecond(raw.activityDate);
-  if (typeof raw.partitions === 'object' && raw.partitions !== null) {
-    for (const [key, value] of Object.entries(raw.partitions as Record<string, unknown>)) {
-      const cursor = value as Partial<PartitionCursor>;
-      const date = typeof cursor?.activityDate === 'string' ? toMarketoSecond(cursor.activityDate) : undefined;
-      if (!date) continue;
-      out.partitions[key] = { activityDate: date, marketoGUIDs: Array.isArray(cursor.marketoGUIDs) ? cursor.marketoGUIDs.map(String) : [] };
-      if (cursor.recentGUIDs && typeof cursor.recentGUIDs === 'object') out.partitions[key].recentGUIDs = cursor.recentGUIDs;
-      const floor = typeof cursor.floor === 'string' ? toMarketoSecond(cursor.floor) : undefined;
-      if (floor) out.partitions[key].floor = floor;
-    }
+  return out;
+}
+
+/** A saved `partitions` object: the cursors with a date, dates in Marketo's spelling; anything else is left out (that partition starts over). */
+export function parsePartitionCursors(partitions: unknown): Record<string, PartitionCursor> {
+  const out: Record<string, PartitionCursor> = {};
+  if (typeof partitions !== 'object' || partitions === null) return out;
+  for (const [key, value] of Object.entries(partitions)) {
+    const cursor = value as Partial<PartitionCursor>;
+    const date = typeof cursor?.activityDate === 'string' ? toMarketoSecond(cursor.activityDate) : undefined;
+    if (!date) continue;
+    out[key] = { activityDate: date, marketoGUIDs: Array.isArray(cursor.marketoGUIDs) ? cursor.marketoGUIDs.map(String) : [] };
+    if (cursor.recentGUIDs && typeof cursor.recentGUIDs === 'object') out[key].recentGUIDs = cursor.recentGUIDs;
+    const floor = typeof cursor.floor === 'string' ? toMarketoSecond(cursor.floor) : undefined;
+    if (floor) out[key].floor = floor;
   }
   return out;
 }

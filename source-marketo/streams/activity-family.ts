@@ -1,11 +1,13 @@
 import { BULK_UNSUPPORTED_ACTIVITY_TYPES } from '../../marketo/constants';
 import { Activity } from '../../marketo/endpoints';
+import { isJsonObject } from '../../protocol/json';
 import { JsonSchema, SyncMode } from '../../protocol/types';
 import { ActivityLikeStream, ActivityWalk } from './activity-stream';
-import { BulkSpec } from './bulk-backfill';
+import { BulkSpec, parseBulkState } from './bulk-backfill';
 import { typeGroupWalks } from './activity-type-groups';
-import { PartitionCursor } from './activity-cursor';
+import { parsePartitionCursors, PartitionCursor } from './activity-cursor';
 import { ActivityHistoryState } from './bulk-history';
+import { WindowState } from './segments';
 import { ReadContext, SourceStream, StreamEvent } from './stream';
 
 /**
@@ -71,8 +73,8 @@ export async function* readFamily(ctx: ReadContext, members: FamilyMemberRead[])
 
 /** What must agree for two states to be read in one pass: their windows' bounds and their bulk history. */
 function passSignature(state: Record<string, unknown> | undefined): string {
-  const s = (state ?? {}) as unknown as ActivityHistoryState;
-  const windows = Array.isArray(s.windows) ? s.windows.map((w) => [w.from, w.until, w.done === true]) : [];
+  const s = savedHistory(state);
+  const windows = (s.windows ?? []).map((w) => [w.from, w.until, w.done === true]);
   return JSON.stringify({ until: windows.length > 0 ? (s.until ?? null) : null, windows, bulk: s.bulk ?? null });
 }
 
@@ -104,7 +106,8 @@ class FamilyPass extends ActivityLikeStream {
     const state = mergeStates(this.members.map((m) => ({ name: m.stream.name, typeIds: this.typeIds.get(m.stream.name)!, state: m.state })));
     const estimateTo =
       this.members.find((m) => m.stream.name === 'activities')?.stream.name ?? (this.members.length === 1 ? this.members[0].stream.name : undefined);
-    for await (const event of this.read({ ...ctx, syncMode: 'incremental' }, state as unknown as Record<string, unknown>)) {
+    // The merged state goes through read as a saved state would (read parses what it is given).
+    for await (const event of this.read({ ...ctx, syncMode: 'incremental' }, isJsonObject(state) ? state : undefined)) {
       if ('records' in event) {
         const byStream = new Map<string, Record<string, unknown>[]>();
         for (const record of event.records) {
@@ -173,13 +176,36 @@ function prefixed(member: MemberState, partitions: Record<string, PartitionCurso
   return out;
 }
 
+/**
+ * A member's saved state, as far as it has the shape the connector writes: cursors with a date,
+ * windows with a start, a bulk history with its jobs. What is left out reads as not there (that
+ * partition or window starts over), as read would read it.
+ */
+export function savedHistory(state: Record<string, unknown> | undefined): Partial<ActivityHistoryState> {
+  if (!state) return {};
+  const out: Partial<ActivityHistoryState> = {};
+  if (state.partitions !== undefined) out.partitions = parsePartitionCursors(state.partitions);
+  if (typeof state.activityDate === 'string') out.activityDate = state.activityDate;
+  if (typeof state.until === 'string' || state.until === null) out.until = state.until;
+  if (Array.isArray(state.windows)) out.windows = state.windows.flatMap((w: unknown) => (isJsonObject(w) ? savedWindow(w) : []));
+  const bulk = state.bulk === undefined ? undefined : parseBulkState(state.bulk);
+  if (bulk) out.bulk = bulk;
+  return out;
+}
+
+function savedWindow(window: Record<string, unknown>): WindowState[] {
+  const { from, until, done, partitions } = window;
+  if (typeof from !== 'string') return [];
+  return [{ from, until: typeof until === 'string' ? until : null, ...(done === true ? { done } : {}), partitions: parsePartitionCursors(partitions) }];
+}
+
 /** The state of the pass, from its members' states (their windows agree: see passSignature). */
 export function mergeStates(members: MemberState[]): ActivityHistoryState {
   const merged: ActivityHistoryState = { partitions: {} };
   for (const member of members) {
-    const s = (member.state ?? {}) as unknown as ActivityHistoryState;
-    Object.assign(merged.partitions, prefixed(member, s.partitions, typeof s.activityDate === 'string' ? s.activityDate : undefined));
-    if (Array.isArray(s.windows) && s.windows.length > 0) {
+    const s = savedHistory(member.state);
+    Object.assign(merged.partitions, prefixed(member, s.partitions, s.activityDate));
+    if (s.windows && s.windows.length > 0) {
       merged.until = s.until;
       merged.windows ??= s.windows.map((w) => ({ ...w, partitions: {} }));
       s.windows.forEach((w, i) => Object.assign(merged.windows![i].partitions, prefixed(member, w.partitions)));

@@ -15,7 +15,7 @@ export interface Segment {
   done: boolean;
 }
 
-interface WindowState {
+export interface WindowState {
   from: string;
   until: string | null;
   done?: boolean;

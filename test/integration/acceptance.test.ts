@@ -19,7 +19,8 @@ import { textOf } from '../../protocol/text';
  * Airbyte's Connector Acceptance Tests, run on every `npm test` the way CAT runs them: from each
  * connector's acceptance-test-config.yml, with the files it names under integration_tests/, against
  * the Marketo sandbox seeded as integration_tests/source-marketo/sandbox.json says. Check ids (S1,
- * C1, D1, B6, I2, F2…) are those of ../shared/airbyte-acceptance-checks.md.
+ * C1, D1, B6, I2, F2…) are those of test/harness/checks/, named after Airbyte's "Connector
+ * Acceptance Tests Reference" (https://docs.airbyte.com/connector-development/testing-connectors/connector-acceptance-tests-reference).
  *
  * `npm run acceptance:update` (UPDATE_ACCEPTANCE_FILES=1) rewrites expected_records.jsonl and the
  * stream definitions in configured_catalog.json from the sandbox, then runs the checks on them.

@@ -94,7 +94,7 @@ function readSpec(name: string): any {
   return JSON.parse(fs.readFileSync(path.join(root, 'specs', `${name}.json`), 'utf8')).connectionSpecification;
 }
 
-/** The headings Airbyte's docs template puts in this order (../shared/airbyte-acceptance-checks.md §10). */
+/** The headings Airbyte's docs template puts in this order (CAT's documentation checks: "Connector Acceptance Tests Reference", https://docs.airbyte.com/connector-development/testing-connectors/connector-acceptance-tests-reference). */
 const TEMPLATE_HEADINGS = [
   'Marketo',
   'Prerequisites',
