@@ -20,13 +20,33 @@ export class Throttle {
   private inFlight = 0;
   private waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
+  /** No call starts before this instant: Marketo refused one for the subscription's rate (see holdFor). */
+  private heldUntil = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly maxCalls: number,
     private readonly maxConcurrent: number,
-    private readonly windowMs: number = RATE_LIMIT_WINDOW_MS,
+    readonly windowMs: number = RATE_LIMIT_WINDOW_MS,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Marketo refused a call with 606: the subscription's window is full of calls this throttle
+   * cannot see (other integrations', or an earlier sync's, whose process had its own throttle).
+   * Every call of ours waits `ms`, not only the refused one: Marketo counts refused calls in the
+   * window too, so calls sent meanwhile would only be refused and keep the window full.
+   */
+  holdFor(ms: number): void {
+    const until = this.now() + ms;
+    if (until <= this.heldUntil) return;
+    this.heldUntil = until;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.wakeAll();
+    }, ms + 1);
+  }
 
   /** Waits for a slot; the returned function must be called when the call ends (its answer is in, or it failed). */
   async acquire(): Promise<() => void> {
@@ -53,6 +73,7 @@ export class Throttle {
 
   private tryStart(): WindowEntry | undefined {
     this.expire();
+    if (this.now() < this.heldUntil) return undefined;
     if (this.inFlight >= this.maxConcurrent || this.window.length >= this.maxCalls) return undefined;
     this.inFlight++;
     const entry: WindowEntry = {};

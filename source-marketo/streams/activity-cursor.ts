@@ -196,6 +196,25 @@ export class ActivityCursor {
     return window;
   }
 
+  /**
+   * The cursor of the rest of a window split again at `from` while only the walks over `keys` still
+   * read it (see window-splits.ts): those start at `from`, as in windowFrom. The other walks have
+   * read the whole window: in a bounded part they start at `from` too (nothing of theirs lies
+   * there that they did not emit, and only a resumed sync walks it), and in the open-ended part
+   * they keep their place, where completeWalk put the start of the next sync.
+   */
+  splitFrom(from: string, keys: string[], allKeys: string[], openEnded: boolean): ActivityCursor {
+    const others = [...new Set([...allKeys, ...this.partitions.keys()])].filter((key) => !keys.includes(key));
+    const part = this.windowFrom(from, openEnded ? keys : [...keys, ...others]);
+    if (openEnded) {
+      for (const key of others) {
+        const own = this.partitions.get(key);
+        if (own) part.partitions.set(key, { activityDate: own.activityDate, seen: new Map(own.seen), floor: own.floor });
+      }
+    }
+    return part;
+  }
+
   toState(): ActivityStreamState {
     const partitions: Record<string, PartitionCursor> = {};
     let low: string | undefined;

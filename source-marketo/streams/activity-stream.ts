@@ -1,6 +1,6 @@
 import { Activity, ACTIVITY_EXPORT_FIELDS, ActivityPage } from '../../marketo/endpoints';
 import { JsonSchema, SyncMode } from '../../protocol/types';
-import { toMarketoSecond } from '../dates';
+import { secondOf, toMarketoSecond } from '../dates';
 import { SourceConfig } from '../config';
 import { ActivityCursor } from './activity-cursor';
 import { loadSegments, Segment, segmentsToState, splitNewest, longHistoryAhead, windowCount } from './segments';
@@ -8,9 +8,10 @@ import { MAX_BATCH_SIZE } from '../../marketo/constants';
 import { ReadContext, SourceStream, StreamContext, StreamEvent } from './stream';
 import { BulkSpec } from './bulk-backfill';
 import { ActivityHistoryState, BulkHistory } from './bulk-history';
-import { FirstPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
+import { FirstPage, WalkPage, WalkSpec, mergeAsync, readFirstPage, walkActivities } from './walk';
 import { activityDateOf, EstimateReports, LatestDates } from './walk-progress';
 import { HistoryModel, SamplePage, samplePoints } from './history-estimate';
+import { resplitBounds } from './window-splits';
 
 /** An activity a page brought that the cursor accepted: its date as a Marketo second, and the partition it was accepted in. */
 export interface AcceptedActivity {
@@ -196,20 +197,20 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     // One walk per (window, group); a window is done when all its groups are.
     const running = new Map<Segment, number>();
     const lastSeen = new LatestDates<WalkSpec>();
-    const plans = new Map<WalkSpec, { walk: ActivityWalk; segment: Segment }>();
+    /** Each walk: its group, its window, and whether it reads a window split off while the sync ran (window-splits.ts). */
+    const plans = new Map<WalkSpec, { walk: ActivityWalk; segment: Segment; splitOff?: true }>();
     const onStuck = (walk: WalkSpec) =>
       ctx.log('WARN', `${this.name}: Marketo kept answering empty pages with the same paging token for ${walk.keys.join(',')}; stopped this walk for now.`);
-    const iterators = segments
-      .filter((s) => !s.done)
-      .flatMap((segment) =>
-        walks.map((walk) => {
-          const spec: WalkSpec = { ...walk };
-          plans.set(spec, { walk, segment });
-          running.set(segment, (running.get(segment) ?? 0) + 1);
-          const first = segment === newest ? firstPages.get(walk) : undefined;
-          return walkActivities(spec, startOf(segment, walk.keys), getToken, onStuck, segment.until, first);
-        }),
-      );
+    /** Starts a walk of `walk`'s group over `segment`; mergeAsync takes in the ones started while it runs. */
+    const iterators: AsyncIterator<WalkPage>[] = [];
+    const startWalk = (walk: ActivityWalk, segment: Segment, splitOff?: true) => {
+      const spec: WalkSpec = { ...walk };
+      plans.set(spec, splitOff ? { walk, segment, splitOff } : { walk, segment });
+      running.set(segment, (running.get(segment) ?? 0) + 1);
+      const first = segment === newest ? firstPages.get(walk) : undefined;
+      iterators.push(walkActivities(spec, startOf(segment, walk.keys), getToken, onStuck, () => segment.until, first));
+    };
+    for (const segment of segments.filter((s) => !s.done)) for (const walk of walks) startWalk(walk, segment);
     if (segments.length > 1)
       ctx.log('INFO', `${this.name}: reading ${segments.filter((s) => !s.done).length} time windows in parallel, ${walks.length} type group(s) each.`);
 
@@ -226,20 +227,56 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
       return Math.round(emitted + ahead);
     };
     const doneWalks = new Set<WalkSpec>();
+    /** Each walk's pages and first activity so far: the density of its window's history. */
+    const pagesRead = new Map<WalkSpec, { pages: number; firstDate?: string }>();
 
     // The first page of each later window, in window order, completes the samples of a waiting walk.
     const windowFirsts = new Map<WalkSpec, SamplePage>();
     const noteWindowFirst = (spec: WalkSpec, walk: ActivityWalk, segment: Segment, activities: Activity[], done: boolean): boolean => {
       const samples = waiting.get(walk);
       const after = (s: Segment) => segments.indexOf(s) > segments.indexOf(newest);
-      if (!samples || !after(segment) || windowFirsts.has(spec)) return false;
+      if (!samples || !after(segment) || windowFirsts.has(spec) || plans.get(spec)?.splitOff) return false;
       windowFirsts.set(spec, { since: startOf(segment, walk.keys), activities, moreResult: !done });
-      const later = [...plans].filter(([, p]) => p.walk === walk && after(p.segment));
+      const later = [...plans].filter(([, p]) => p.walk === walk && after(p.segment) && !p.splitOff);
       if (!later.every(([other]) => windowFirsts.has(other))) return false;
       const ordered = later.sort(([, a], [, b]) => segments.indexOf(a.segment) - segments.indexOf(b.segment)).map(([other]) => windowFirsts.get(other)!);
       models.set(walk, HistoryModel.fromSamples([...samples, ...ordered], now));
       waiting.delete(walk);
       return waiting.size === 0;
+    };
+
+    /**
+     * When fewer walks run than fill the allowed rate, the rest of the window of the page just read
+     * is split into parts read by walks of their own (window-splits.ts): the window ends at the
+     * first bound for the walks reading it, and each part gets a walk of each of their groups.
+     */
+    const resplit = (segment: Segment, pagesRead: number, coveredMs: number): void => {
+      if (segment.done) return;
+      const inWindow = [...plans].filter(([spec, p]) => p.segment === segment && !doneWalks.has(spec));
+      const position = Math.max(...inWindow.map(([spec, p]) => Date.parse(lastSeen.get(spec) ?? startOf(segment, p.walk.keys))));
+      const end = segment.until === null ? Date.now() : Date.parse(segment.until);
+      const bounds = resplitBounds({
+        running: plans.size - doneWalks.size,
+        inWindow: inWindow.length,
+        targetWalks: targetParallelWalks(ctx),
+        position,
+        end,
+        pagesRead,
+        coveredMs,
+      });
+      if (bounds.length === 0) return;
+      const readers = inWindow.map(([, p]) => p.walk);
+      const readerKeys = readers.flatMap((w) => w.keys);
+      const allKeys = walks.flatMap((w) => w.keys);
+      const ends = [...bounds.slice(1), segment.until];
+      const parts = bounds.map((from, i) => ({ until: ends[i], cursor: segment.cursor.splitFrom(from, readerKeys, allKeys, ends[i] === null), done: false }));
+      segment.until = bounds[0];
+      segments.splice(segments.indexOf(segment) + 1, 0, ...parts);
+      for (const part of parts) for (const walk of readers) startWalk(walk, part, true);
+      ctx.log(
+        'INFO',
+        `${this.name}: ${inWindow.length} walk(s) left reading a window, at ${secondOf(position)}; ${parts.length} more window(s) split off its rest, read in parallel.`,
+      );
     };
 
     let checkpointed = false;
@@ -270,6 +307,14 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         const left = running.get(segment)! - 1;
         running.set(segment, left);
         if (left === 0 && segment.until !== null) segment.done = true;
+      } else {
+        // Pages counted from the first that held an activity: the empty history before it is no density.
+        const read = pagesRead.get(page.walk) ?? { pages: 0 };
+        read.firstDate ??= page.activities.length > 0 ? activityDateOf(page.activities[0]) : undefined;
+        if (read.firstDate) read.pages++;
+        pagesRead.set(page.walk, read);
+        const at = lastSeen.get(page.walk);
+        if (at && read.firstDate) resplit(segment, read.pages, Date.parse(at) - Date.parse(read.firstDate));
       }
       if (records.length > 0) yield { records };
       emitted += records.length;
@@ -295,8 +340,11 @@ const SAMPLE_CALLS_SHARE = 0.1;
  */
 const TARGET_PARALLEL_WALKS = 4;
 
+function targetParallelWalks(ctx: ReadContext): number {
+  return Math.min(ctx.config.connection.maxConcurrentCalls, TARGET_PARALLEL_WALKS);
+}
+
 function windowsPerGroup(ctx: ReadContext, groups: number): number {
   if (groups === 0) return 1;
-  const walks = Math.min(ctx.config.connection.maxConcurrentCalls, TARGET_PARALLEL_WALKS);
-  return Math.max(1, Math.ceil(walks / groups));
+  return Math.max(1, Math.ceil(targetParallelWalks(ctx) / groups));
 }

@@ -38,7 +38,7 @@ export async function* walkActivities(
   since: string,
   getPagingToken: (sinceDatetime: string) => Promise<string>,
   onStuck?: (walk: WalkSpec) => void,
-  until?: string | null,
+  endOf?: string | null | (() => string | null),
   firstPage?: FirstPage,
 ): AsyncGenerator<WalkPage> {
   let token = firstPage?.token ?? (await getPagingToken(addSeconds(since, -1)));
@@ -47,6 +47,8 @@ export async function* walkActivities(
   for (;;) {
     const page = prefetched ?? (await walk.fetchPage(token));
     prefetched = undefined;
+    // Read at each page: a window split again while its walk runs ends earlier (window-splits.ts).
+    const until = typeof endOf === 'function' ? endOf() : endOf;
     // Pages come oldest first: once the last activity reaches `until`, the window is read (the
     // consumer drops what lies beyond it; the next window emits those).
     const last = page.activities[page.activities.length - 1];
@@ -69,7 +71,8 @@ export async function* walkActivities(
 
 /**
  * Runs several async iterators at once and yields their values as they come. Each iterator has at
- * most one value in flight, so memory stays bounded by the number of iterators.
+ * most one value in flight, so memory stays bounded by the number of iterators. Iterators the
+ * consumer appends to `iterators` while it handles a value join the merge when it asks for the next.
  */
 export async function* mergeAsync<T>(iterators: AsyncIterator<T>[]): AsyncGenerator<T> {
   type Settled = { index: number; result?: IteratorResult<T>; error?: unknown };
@@ -83,7 +86,11 @@ export async function* mergeAsync<T>(iterators: AsyncIterator<T>[]): AsyncGenera
         (error: unknown) => ({ index, error }),
       ),
     );
-  iterators.forEach((_, index) => pull(index));
+  let started = 0;
+  const startAdded = () => {
+    while (started < iterators.length) pull(started++);
+  };
+  startAdded();
   try {
     while (pending.size > 0) {
       const { index, result, error } = await Promise.race(pending.values());
@@ -94,6 +101,7 @@ export async function* mergeAsync<T>(iterators: AsyncIterator<T>[]): AsyncGenera
       }
       pull(index); // prefetch the next page while the consumer handles this one
       yield result.value;
+      startAdded();
     }
   } finally {
     // On an error or an early stop, end the other walks so they make no further calls.

@@ -3,6 +3,7 @@ import { startSandbox, Sandbox } from '../../sandbox';
 import { checkCatalog, checkRecords, checkSequentialSlices, checkSpec, checkConnection } from '../harness/acceptance';
 import { configuredCatalogFromDiscovered, invalidStreamCatalog } from '../harness/configured-catalog';
 import { writeJsonTemp } from '../harness/run-connector';
+import { SandboxClient } from '../harness/sandbox-client';
 import {
   SOURCE,
   START_DATE,
@@ -485,6 +486,37 @@ describe('source-marketo throttle against the sandbox limits', function () {
       expect(sandbox.counters.maxConcurrentSeen()).to.be.at.most(3);
       expect(sandbox.counters.errorsByCode()['606'] ?? 0).to.equal(0);
       expect(sandbox.counters.errorsByCode()['615'] ?? 0).to.equal(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+describe('source-marketo: a sync that starts in a rate window others filled', function () {
+  this.timeout(120_000);
+  it('waits for the window on a 606, every call held a quarter of it, and loses nothing (the retry knobs do not shorten it)', async () => {
+    // A 2 s window stands in for Marketo's 20 s. Another integration (or the previous sync, whose
+    // process had its own throttle) spent 11 of the 12 calls just before the sync starts.
+    const sandbox = await startSandbox({ seed: 4, activityCount: 1500, leadCount: 50, rateLimit: { calls: 12, windowMs: 2000 }, concurrencyLimit: 3 });
+    try {
+      const config = sourceConfig(sandbox, { max_calls_per_20s: 12, max_concurrent_calls: 3 });
+      const discovered = await discover(config);
+      await new Promise((r) => setTimeout(r, 2300)); // let discover's calls leave the window
+      const other = await SandboxClient.connect(sandbox);
+      for (let i = 0; i < 11; i++) await other.get('/rest/v1/activities/types.json');
+      sandbox.counters.reset();
+      const result = await read(config, catalogFor(discovered, ['activities']), undefined, { env: { MARKETO_RATE_WINDOW_MS: '2000' } });
+      expect(result.exitCode, result.stderr).to.equal(0);
+      expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(expected(sandbox).activities);
+      const refused = sandbox.counters.errorsByCode()['606'];
+      expect(refused).to.be.within(1, 7);
+      const waits = result
+        .logs()
+        .map((l: any) => /^Marketo: 606 .* retry \d+ in ([\d.]+) s\.$/.exec(l.message))
+        .filter(Boolean)
+        .map((m: any) => Number(m[1]));
+      expect(waits).to.have.length(refused);
+      for (const wait of waits) expect(wait).to.be.at.least(0.5); // a quarter of the window, though FAST_ENV caps backoffs at 0.2 s
     } finally {
       await sandbox.close();
     }

@@ -12,7 +12,8 @@ function json(body: unknown, status = 200): Response {
 
 function clientWith(fetchFn: sinon.SinonStub, extra: Record<string, unknown> = {}): MarketoClient {
   const connection = parseConnection({ domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'id-123', client_secret: 'secret-456', ...extra });
-  return new MarketoClient(connection, { fetchFn: fetchFn as unknown as typeof fetch, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+  // A 606 waits a quarter of the rate window: 2 ms of this one.
+  return new MarketoClient(connection, { fetchFn: fetchFn as unknown as typeof fetch, retry: { baseDelayMs: 1, maxDelayMs: 2 }, rateWindowMs: 8 });
 }
 
 /** A fetch stub answering the identity endpoint with TOKEN and REST calls from `answers` in order. */
@@ -95,6 +96,29 @@ describe('MarketoClient', () => {
       .catch((e) => e);
     expect(err).to.be.instanceOf(errors.MarketoTransientError);
     expect(restCalls(stub)).to.have.length(8);
+  });
+
+  it('a 606 holds every call of the client for a quarter of the rate window, whatever the retry policy says', async () => {
+    const started: number[] = [];
+    let refused = false;
+    const stub = sinon.stub().callsFake(async (url: URL) => {
+      if (String(url).includes('/identity/oauth/token')) return json(TOKEN);
+      started.push(Date.now());
+      if (!refused) {
+        refused = true;
+        return json({ success: false, errors: [{ code: '606', message: "Max rate limit '100' exceeded with in '20' secs" }] });
+      }
+      return json({ success: true, result: [] });
+    });
+    const connection = parseConnection({ domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'id', client_secret: 'secret' });
+    const client = new MarketoClient(connection, { fetchFn: stub as unknown as typeof fetch, retry: { baseDelayMs: 1, maxDelayMs: 2 }, rateWindowMs: 400 });
+    const first = client.get('/rest/v1/activities.json');
+    await new Promise((r) => setTimeout(r, 20));
+    const t0 = started[0];
+    await Promise.all([first, client.get('/rest/v1/leads.json'), client.get('/rest/v1/leads.json')]);
+    // The refused call and the two asked for meanwhile all start a quarter of the window (100 ms) after the 606.
+    expect(started).to.have.length(4);
+    for (const at of started.slice(1)) expect(at - t0).to.be.at.least(95);
   });
 
   it('does not retry what cannot succeed: 603, 607, 1003', async () => {

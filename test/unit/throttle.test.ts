@@ -23,4 +23,23 @@ describe('Throttle', () => {
     (await p4)();
     expect(fourth).to.equal(true);
   });
+
+  it('holds every call while a hold lasts; a shorter hold never shortens a longer one', async () => {
+    const throttle = new Throttle(100, 10, 20_000);
+    const t0 = Date.now();
+    throttle.holdFor(120);
+    throttle.holdFor(10);
+    const starts = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const release = await throttle.acquire();
+        release();
+        return Date.now() - t0;
+      }),
+    );
+    for (const at of starts) expect(at).to.be.at.least(115);
+    // Once it is over, calls start at once.
+    const t1 = Date.now();
+    (await throttle.acquire())();
+    expect(Date.now() - t1).to.be.below(50);
+  });
 });
