@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startSandbox, Sandbox } from '../../sandbox';
 import { checkCatalog, checkRecords, checkSequentialSlices, checkSpec, checkConnection } from '../harness/acceptance';
 import { configuredCatalogFromDiscovered, invalidStreamCatalog } from '../harness/configured-catalog';
-import { writeJsonTemp } from '../harness/run-connector';
+import { RunResult, writeJsonTemp } from '../harness/run-connector';
 import { SandboxClient } from '../harness/sandbox-client';
 import {
   SOURCE,
@@ -523,6 +523,21 @@ describe('source-marketo: a sync that starts in a rate window others filled', fu
   });
 });
 
+/**
+ * A sync of `activities` killed mid-way, resumed from its last STATE: the resumed one emits nothing
+ * the killed one committed and everything else of `want`; the sync after it nothing, and every window is finished.
+ */
+async function expectResumedExactly(config: Record<string, unknown>, catalog: unknown, killed: RunResult, want: string[]): Promise<void> {
+  const resumed = await read(config, catalog, nextState(killed));
+  expect(resumed.exitCode, resumed.stderr).to.equal(0);
+  const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
+  expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
+  expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
+  const again = await read(config, catalog, nextState(resumed));
+  expect(again.records()).to.deep.equal([]);
+  expect((nextState(resumed)[0] as any).stream.stream_state.windows).to.equal(undefined);
+}
+
 describe('source-marketo: a long history read in parallel time windows', function () {
   this.timeout(120_000);
   it('splits months of history into windows, checkpoints each, and a killed sync resumes every window exactly', async () => {
@@ -555,16 +570,64 @@ describe('source-marketo: a long history read in parallel time windows', functio
       const midState: any = nextState(killed)[0];
       // Windows finish in any order; the ones not finished at the kill are all in the state.
       expect(midState.stream.stream_state.windows, 'windows saved in the state').to.have.length.within(1, 3);
-      const resumed = await read(config, catalog, nextState(killed));
-      expect(resumed.exitCode, resumed.stderr).to.equal(0);
-      const committed = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
-      expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
-      expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
+      await expectResumedExactly(config, catalog, killed, want);
+    } finally {
+      await sandbox.close();
+    }
+  });
 
-      // And nothing more the time after: every window is finished.
-      const again = await read(config, catalog, nextState(resumed));
-      expect(again.records()).to.deep.equal([]);
-      expect((nextState(resumed)[0] as any).stream.stream_state.windows).to.equal(undefined);
+  it('splits the rest of a window again when its walk is left alone, and a sync killed after that resumes every part exactly', async () => {
+    // 30 pages over two hours: too few for two windows of 25 pages, so one walk reads them, fewer than the rate needs.
+    const sandbox = await startSandbox({ seed: 8, activityCount: 0, leadCount: 200, startDate: recent(86400), rateLimit: null });
+    try {
+      sandbox.addActivities(9000, { at: recent(7500), typeIds: [1, 10] });
+      const config = sourceConfig(sandbox, { activity_type_ids: [1, 10], extraction_method: 'rest' });
+      const catalog = catalogFor(await discover(config), ['activities']);
+      const want = [...sandbox.activities()]
+        .filter((a) => [1, 10].includes(a.activityTypeId))
+        .map((a) => a.marketoGUID)
+        .sort();
+      const splits = (result: RunResult) =>
+        result
+          .logs()
+          .map((l: any) =>
+            /^activities: \d walk\(s\) left reading a window, at \S+; (\d+) more window\(s\) split off its rest, read in parallel\.$/.exec(l.message),
+          )
+          .filter((m): m is RegExpExecArray => m !== null)
+          .map((m) => Number(m[1]));
+
+      sandbox.counters.reset();
+      const full = await read(config, catalog);
+      expect(full.exitCode, full.stderr).to.equal(0);
+      expect(uniqueSorted(guids(full, 'activities'))).to.deep.equal(want);
+      expect(guids(full, 'activities')).to.have.length(want.length); // nothing emitted twice
+      expect(full.logs().filter((l: any) => /time windows/.test(l.message))).to.deep.equal([]);
+      const splitOff = splits(full).reduce((n, k) => n + k, 0);
+      expect(splitOff).to.be.within(1, 3);
+      expect((nextState(full)[0] as any).stream.stream_state.windows).to.equal(undefined);
+      const tokens = () => sandbox.counters.byEndpoint()['GET /rest/v1/activities/pagingtoken.json'];
+      const pages = () => sandbox.counters.byEndpoint()['GET /rest/v1/activities.json'];
+      const [splitTokens, splitPages] = [tokens(), pages()];
+      // The split's cost, against the same sync with one call at a time (nothing to split for): a paging token per part, at most one part-filled page each.
+      sandbox.counters.reset();
+      const alone = await read({ ...config, max_concurrent_calls: 1 }, catalog);
+      expect(uniqueSorted(guids(alone, 'activities'))).to.deep.equal(want);
+      expect(splits(alone)).to.deep.equal([]);
+      expect(splitTokens - tokens()).to.equal(splitOff);
+      expect(splitPages - pages()).to.be.within(0, splitOff);
+
+      let split = false;
+      let statesAfter = 0;
+      const killed = await read(config, catalog, undefined, {
+        killAfter: (m) => {
+          if (m.type === 'LOG' && /split off its rest/.test(m.log.message)) split = true;
+          return split && m.type === 'STATE' && ++statesAfter === 3;
+        },
+      });
+      expect(killed.signal).to.equal('SIGKILL');
+      const midState: any = nextState(killed)[0];
+      expect(midState.stream.stream_state.windows.length, 'the split-off windows are saved').to.be.at.least(2);
+      await expectResumedExactly(config, catalog, killed, want);
     } finally {
       await sandbox.close();
     }
