@@ -8,6 +8,7 @@ import { MAX_BATCH_SIZE, RATE_LIMIT_WINDOW_MS, SUBSCRIPTION_MAX_CALLS_PER_20S, S
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 import { textOf } from '../protocol/text';
 import { ceilingTable } from './bench-table';
+import { leadsDaily } from './bench-leads-daily';
 import { sweepOrphanTempFolders } from '../sandbox/temp-folders';
 
 /**
@@ -634,7 +635,7 @@ async function destinationUnthrottled(): Promise<Record<string, unknown>> {
 async function main(): Promise<void> {
   sweepOrphanTempFolders(); // what earlier runs, killed before they could clean up, left in the temp folder
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  // BENCH_ONLY=quiet-poll,limits,shapes,bursts,busy-window,unthrottled,memory,backfill,write-limits,write-unthrottled picks scenarios (all by default).
+  // BENCH_ONLY=quiet-poll,limits,shapes,bursts,busy-window,unthrottled,memory,backfill,write-limits,write-unthrottled,leads-daily picks scenarios (all by default).
   const scenarios: Array<[string, () => Promise<Record<string, unknown>>]> = [
     ['quiet-poll', quietPoll],
     ['limits', underLimits],
@@ -646,6 +647,7 @@ async function main(): Promise<void> {
     ['backfill', backfill],
     ['write-limits', destinationUnderLimits],
     ['write-unthrottled', destinationUnthrottled],
+    ['leads-daily', leadsDaily],
   ];
   const only = process.env.BENCH_ONLY?.split(',') ?? scenarios.map(([name]) => name);
   const results: Array<Record<string, unknown>> = [];
