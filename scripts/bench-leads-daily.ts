@@ -38,47 +38,73 @@ async function post(sandbox: SandboxProcess, route: string, body: unknown, metho
   if (!response.ok) throw new Error(`${method} /__sandbox/${route}: ${response.status} ${await response.text()}`);
 }
 
+/** The day is laid in slots of five minutes, so that a sync of the last 5 or 15 minutes finds its share of it. */
+const SLOT_MS = 5 * 60_000;
+const SLOTS_PER_HOUR = HOUR_MS / SLOT_MS;
+
 /**
- * The day, hour by hour in date order (so activity ids grow with dates, as Marketo logs them): the
- * hour's share of generated activities, then its segment and partition moves, UI deletions and
- * merges, dated after them. Returns the activities logged.
+ * The day before `dayEnd`, slot by slot in date order (so activity ids grow with dates, as Marketo
+ * logs them): the slot's share of generated activities, then, four minutes in, its share of the
+ * hour's segment and partition moves, UI deletions and merges. Returns the activities logged.
  */
-async function addDay(sandbox: SandboxProcess, dayStart: number): Promise<number> {
-  const before = ((await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { activityCount: number }).activityCount;
+async function addDay(sandbox: SandboxProcess, dayEnd: number): Promise<number> {
+  const activityCount = async () => ((await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { activityCount: number }).activityCount;
+  const before = await activityCount();
   const special = 24 * (2 * MOVES_PER_HOUR + UI_DELETIONS_PER_HOUR + UI_MERGES_PER_HOUR * 2);
-  const perHour = Math.floor((DAY_ACTIVITIES - special) / 24);
+  const slots = 24 * SLOTS_PER_HOUR;
+  const perSlot = Math.floor((DAY_ACTIVITIES - special) / slots);
   const leads = (await (await fetch(`${sandbox.url}/__sandbox/leads`)).json()) as Array<{ id: number }>;
   // Leads the UI deletes or merges: distinct, taken from the whole database, never touched twice.
   const ids = leads.map((l) => l.id).filter((id) => id % 7 === 3);
   let next = 0;
-  for (let hour = 0; hour < 24; hour++) {
-    const at = dayStart + hour * HOUR_MS;
-    await post(sandbox, 'activities', { n: perHour + (hour === 23 ? DAY_ACTIVITIES - special - 24 * perHour : 0), at: isoSecond(at) });
-    // The generator logs about 1.2 activities a second: the hour's traffic ends before its 45th minute.
-    let second = at + 45 * 60_000;
+  for (let slot = 0; slot < slots; slot++) {
+    const at = dayEnd - DAY_MS + slot * SLOT_MS;
+    const n = perSlot + (slot === slots - 1 ? DAY_ACTIVITIES - special - slots * perSlot : 0);
+    await post(sandbox, 'activities', { n, at: isoSecond(at) });
+    // The generator logs about 1.2 activities a second: the slot's traffic is over by its fourth minute.
+    let second = at + 4 * 60_000;
     const dated = () => `at=${isoSecond((second += 1000))}`;
-    await post(sandbox, 'activities', { n: MOVES_PER_HOUR, at: isoSecond((second += 1000)), typeIds: [TYPE_CHANGE_SEGMENT] });
-    await post(sandbox, 'activities', { n: MOVES_PER_HOUR, at: isoSecond((second += 60_000)), typeIds: [TYPE_CHANGE_LEAD_PARTITION] });
-    second += 60_000;
-    for (let k = 0; k < UI_DELETIONS_PER_HOUR; k++) await post(sandbox, `leads/${ids[next++]}?${dated()}`, {}, 'DELETE');
-    for (let k = 0; k < UI_MERGES_PER_HOUR; k++) {
+    const inHour = slot % SLOTS_PER_HOUR;
+    if (inHour < 2 * MOVES_PER_HOUR)
+      await post(sandbox, 'activities', {
+        n: 1,
+        at: isoSecond((second += 1000)),
+        typeIds: [inHour % 2 === 0 ? TYPE_CHANGE_SEGMENT : TYPE_CHANGE_LEAD_PARTITION],
+      });
+    if (inHour % 2 === 0 && inHour / 2 < UI_DELETIONS_PER_HOUR) await post(sandbox, `leads/${ids[next++]}?${dated()}`, {}, 'DELETE');
+    if (inHour % 4 === 1 && (inHour - 1) / 4 < UI_MERGES_PER_HOUR) {
       const winner = ids[next++];
       await post(sandbox, `leads/${winner}/merge?${dated()}`, { leadIds: [ids[next++]] });
     }
   }
-  const after = ((await (await fetch(`${sandbox.url}/__sandbox/counters`)).json()) as { activityCount: number }).activityCount;
-  return after - before;
+  return (await activityCount()) - before;
 }
 
-/** The state of a sync with every walk's cursor moved `ms` back, as a later sync would find it. */
+/** The earliest cursor of a sync's state: where the next sync's walks start. */
+function earliestCursor(states: any[]): number {
+  const dates: number[] = [];
+  for (const state of states) {
+    const s = state.stream.stream_state;
+    if (typeof s.activityDate === 'string') dates.push(Date.parse(s.activityDate));
+    for (const partition of Object.values<any>(s.partitions ?? {}))
+      if (typeof partition.activityDate === 'string') dates.push(Date.parse(partition.activityDate));
+  }
+  return Math.min(...dates);
+}
+
+/**
+ * The first syncs' state with every walk's cursor at `ms` before the earliest of them, as a sync
+ * `ms` later finds it (one second for all walks, as a sync of all the streams leaves them: the
+ * first syncs of the lead streams and of `activities` ended seconds apart).
+ */
 function aged(states: any[], ms: number): any[] {
   const copy = JSON.parse(JSON.stringify(states)) as any[];
-  const back = (iso: string) => isoSecond(Date.parse(iso) - ms);
+  const cursor = isoSecond(earliestCursor(states) - ms);
   for (const state of copy) {
     const s = state.stream.stream_state;
-    if (typeof s.activityDate === 'string') s.activityDate = back(s.activityDate);
+    if (typeof s.activityDate === 'string') s.activityDate = cursor;
     for (const partition of Object.values<any>(s.partitions ?? {})) {
-      partition.activityDate = back(partition.activityDate);
+      partition.activityDate = cursor;
       partition.marketoGUIDs = [];
       if (partition.recentGUIDs) partition.recentGUIDs = {};
       delete partition.floor;
@@ -152,6 +178,14 @@ const SELECTIONS: Array<[string, string[]]> = [
   ['all_four', ['activities', ...STREAMS]],
 ];
 
+/** How far back each later sync's cursors are (the time since the first sync), and what it reads. */
+const PERIODS: Array<[string, number, Array<[string, string[]]>]> = [
+  ['daily', DAY_MS, SELECTIONS],
+  ['hourly', HOUR_MS, SELECTIONS],
+  ['every_15_min', 15 * 60_000, SELECTIONS.filter(([name]) => name === 'lead_streams' || name === 'all_four')],
+  ['every_5_min', 5 * 60_000, SELECTIONS.filter(([name]) => name === 'lead_streams' || name === 'all_four')],
+];
+
 export async function leadsDaily(): Promise<Record<string, unknown>> {
   const started = Date.now();
   const historyStart = isoSecond(started - 3 * DAY_MS);
@@ -161,7 +195,8 @@ export async function leadsDaily(): Promise<Record<string, unknown>> {
     // `activities` alone, for its state only: its first sync reads the history, which is not this scenario's subject.
     const firstActivities = await sync(sandbox, ['activities']);
     const firstStates = [...first.states, ...firstActivities.states];
-    const day = await addDay(sandbox, Date.now() - DAY_MS);
+    // The day ends where the first sync's walks stopped, so that a sync a period later reads the period's last share of it.
+    const day = await addDay(sandbox, earliestCursor(firstStates));
     const out: Record<string, unknown> = {
       scenario: `source leads, lead_changes and deleted_leads: ${LEADS} leads, then a day of ${day} activities`,
       first_sync_calls: first.total,
@@ -170,13 +205,12 @@ export async function leadsDaily(): Promise<Record<string, unknown>> {
       first_sync_full_read: first.fullRead,
     };
     const exitCodes = [first.exitCode, firstActivities.exitCode];
-    for (const [period, ms] of [
-      ['daily', DAY_MS],
-      ['hourly', HOUR_MS],
-    ] as const) {
-      for (const [name, streams] of SELECTIONS) {
+    for (const [period, ms, selections] of PERIODS) {
+      for (const [name, streams] of selections) {
         const cost = await sync(sandbox, streams, aged(firstStates, ms));
         out[`${period}_${name}_calls`] = cost.total;
+        // One sync of the period's last share of the day, times the syncs of a day: an estimate, the day being even.
+        if (ms < DAY_MS) out[`${period}_${name}_calls_a_day`] = `≈ ${((DAY_MS / ms) * cost.total).toLocaleString('en-US')}`;
         out[`${period}_${name}_by_endpoint`] = cost.calls;
         out[`${period}_${name}_records`] = cost.records;
         exitCodes.push(cost.exitCode);
