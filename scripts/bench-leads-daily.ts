@@ -195,6 +195,9 @@ export async function leadsDaily(): Promise<Record<string, unknown>> {
     // `activities` alone, for its state only: its first sync reads the history, which is not this scenario's subject.
     const firstActivities = await sync(sandbox, ['activities']);
     const firstStates = [...first.states, ...firstActivities.states];
+    // Each lead stream's first sync alone, before the day (reads change nothing in Marketo: one sandbox serves them all).
+    const firstAlone = [];
+    for (const stream of STREAMS) firstAlone.push([stream, await sync(sandbox, [stream])] as const);
     // The day ends where the first sync's walks stopped, so that a sync a period later reads the period's last share of it.
     const day = await addDay(sandbox, earliestCursor(firstStates));
     const out: Record<string, unknown> = {
@@ -205,6 +208,11 @@ export async function leadsDaily(): Promise<Record<string, unknown>> {
       first_sync_full_read: first.fullRead,
     };
     const exitCodes = [first.exitCode, firstActivities.exitCode];
+    for (const [stream, alone] of firstAlone) {
+      out[`first_${stream}_alone_calls`] = alone.total;
+      out[`first_${stream}_alone_by_endpoint`] = alone.calls;
+      exitCodes.push(alone.exitCode);
+    }
     for (const [period, ms, selections] of PERIODS) {
       for (const [name, streams] of selections) {
         const cost = await sync(sandbox, streams, aged(firstStates, ms));
