@@ -9,7 +9,7 @@ import type { LeadFieldStore } from './leads';
 import * as MarketoFacts from './marketo-facts';
 import type { RequestContext } from './request-context';
 import { decodePagingToken, encodePagingToken, parseSinceDatetime, positionForSince, type PagePosition } from './paging';
-import { batchSizeOf, listParam, type Parsed } from './params';
+import { batchSizeOf, checked, listParam, type Parsed } from './params';
 
 export interface ActivityEndpointContext {
   store: ActivityStore;
@@ -139,25 +139,23 @@ export class ActivityEndpoints {
 
   /** GET /rest/v1/activities.json?nextPageToken&activityTypeIds[&leadIds&assetIds&batchSize] (Activities) */
   activities(req: RequestContext): Envelope {
-    const types = integerList(req, 'activityTypeIds', MarketoFacts.MAX_ACTIVITY_TYPE_IDS, true);
-    if (!types.ok) return types.envelope;
-    const page = pagePositionOf(req);
-    if (!page.ok) return page.envelope;
-    const leadIds = integerList(req, 'leadIds', MarketoFacts.MAX_LEAD_IDS, false);
-    if (!leadIds.ok) return leadIds.envelope;
-    const assetIds = integerList(req, 'assetIds', MarketoFacts.MAX_BATCH_SIZE, false);
-    if (!assetIds.ok) return assetIds.envelope;
-    const listCheck = this.rejectListId(req);
-    if (listCheck) return listCheck;
-    const batchSize = batchSizeOf(req);
-    if (!batchSize.ok) return batchSize.envelope;
-    if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
+    const params = checked({
+      types: integerList(req, 'activityTypeIds', MarketoFacts.MAX_ACTIVITY_TYPE_IDS, true),
+      page: pagePositionOf(req),
+      leadIds: integerList(req, 'leadIds', MarketoFacts.MAX_LEAD_IDS, false),
+      assetIds: integerList(req, 'assetIds', MarketoFacts.MAX_BATCH_SIZE, false),
+      noListId: this.noListId(req),
+      batchSize: batchSizeOf(req),
+    });
+    if (!params.ok) return params.envelope;
+    const { types, page, leadIds, assetIds, batchSize } = params.value;
+    if (req.emptyPage) return emptyPageEnvelope(req, page.token);
 
-    const leadSet = leadIds.value ? new Set(leadIds.value) : null;
-    const assetSet = assetIds.value ? new Set(assetIds.value) : null;
+    const leadSet = leadIds ? new Set(leadIds) : null;
+    const assetSet = assetIds ? new Set(assetIds) : null;
     const { details } = this.ctx;
     const pruned = this.ctx.isPruned;
-    const result = readPage(this.ctx.store, types.value ?? [], page.value.position, batchSize.value, (row) => {
+    const result = readPage(this.ctx.store, types ?? [], page.position, batchSize, (row) => {
       if (leadSet && !leadSet.has(row.leadId)) return undefined;
       if (pruned?.(row)) return undefined;
       const activity = details.activity(row);
@@ -179,20 +177,20 @@ export class ActivityEndpoints {
       // Whether Marketo rejects unknown names here is UNVERIFIED; rejecting catches stale configs.
       if (!this.ctx.fields.get(name)) return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, `Field '${name}' not found`);
     }
-    const page = pagePositionOf(req);
-    if (!page.ok) return page.envelope;
-    const leadIds = integerList(req, 'leadIds', MarketoFacts.MAX_LEAD_IDS, false);
-    if (!leadIds.ok) return leadIds.envelope;
-    const listCheck = this.rejectListId(req);
-    if (listCheck) return listCheck;
-    const batchSize = batchSizeOf(req);
-    if (!batchSize.ok) return batchSize.envelope;
-    if (req.emptyPage) return emptyPageEnvelope(req, page.value.token);
+    const params = checked({
+      page: pagePositionOf(req),
+      leadIds: integerList(req, 'leadIds', MarketoFacts.MAX_LEAD_IDS, false),
+      noListId: this.noListId(req),
+      batchSize: batchSizeOf(req),
+    });
+    if (!params.ok) return params.envelope;
+    const { page, leadIds, batchSize } = params.value;
+    if (req.emptyPage) return emptyPageEnvelope(req, page.token);
 
     const fields = new Set(fieldNames);
-    const leadSet = leadIds.value ? new Set(leadIds.value) : null;
+    const leadSet = leadIds ? new Set(leadIds) : null;
     const { details, isPruned } = this.ctx;
-    const result = readPage(this.ctx.store, MarketoFacts.LEAD_CHANGE_TYPES, page.value.position, batchSize.value, (row) => {
+    const result = readPage(this.ctx.store, MarketoFacts.LEAD_CHANGE_TYPES, page.position, batchSize, (row) => {
       if (leadSet && !leadSet.has(row.leadId)) return undefined;
       if (isPruned?.(row)) return undefined;
       return details.leadChange(row, fields);
@@ -215,11 +213,14 @@ export class ActivityEndpoints {
     return pagedEnvelope(req, result);
   }
 
-  /** The sandbox has no static lists yet: say so rather than silently ignore the filter. */
-  private rejectListId(req: RequestContext): Envelope | undefined {
+  /** listId: the sandbox has no static lists to filter activities by, so it says so rather than ignore the filter. */
+  private noListId(req: RequestContext): Parsed<null> {
     const listId = req.params.get('listId');
-    if (listId === null || listId === '') return undefined;
-    return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, `Static list '${listId}' not found (the sandbox has no static lists)`);
+    if (listId === null || listId === '') return { ok: true, value: null };
+    return {
+      ok: false,
+      envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, `Static list '${listId}' not found (the sandbox has no static lists)`),
+    };
   }
 }
 

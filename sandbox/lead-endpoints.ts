@@ -9,8 +9,8 @@ import type { LeadPartition, LeadPartitions } from './lead-partitions';
 import type { LeadView } from './lead-view';
 import type { Lead, LeadStore, LeadValue } from './leads';
 import * as MarketoFacts from './marketo-facts';
-import { decodeRecordToken, encodeRecordToken } from './paging';
-import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
+import { encodeRecordToken } from './paging';
+import { filterReadOf, listParam, requiredParam, type Parsed } from './params';
 import type { RequestContext } from './request-context';
 import { countStatuses, type WriteLog } from './write-log';
 import { choiceOf, inputOf, isRecord, jsonBodyOf, RecordSkip, writeBodyOf } from './write-request';
@@ -57,33 +57,18 @@ export class LeadEndpoints {
    * moreResult and a nextPageToken, the last page neither (as recorded responses).
    */
   getLeads(req: RequestContext): Envelope {
-    const filterType = requiredParam(req, 'filterType');
-    if (!filterType.ok) return filterType.envelope;
-    const searchable = this.checkSearchable(req, filterType.value);
-    if (searchable) return searchable;
-    const values = filterValuesOf(req);
-    if (!values.ok) return values.envelope;
-    const fields = this.requestedFields(req);
-    if (!fields.ok) return fields.envelope;
-    const batchSize = batchSizeOf(req);
-    if (!batchSize.ok) return batchSize.envelope;
-    let after = 0;
-    const token = req.params.get('nextPageToken');
-    if (token !== null && token !== '') {
-      const position = decodeRecordToken(LEAD_TOKEN_OBJECT, token);
-      if (position === undefined)
-        return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token, 'nextPageToken'));
-      after = position;
-    }
+    const params = filterReadOf(req, this.searchableFilterType(req), this.requestedFields(req), LEAD_TOKEN_OBJECT);
+    if (!params.ok) return params.envelope;
+    const { filterType, values, fields, batchSize, offset: after } = params.value;
 
-    const matches = this.matching(req, filterType.value, values.value);
+    const matches = this.matching(req, filterType, values);
     if (!matches.ok) return matches.envelope;
     if (matches.value.length > MarketoFacts.MAX_FILTER_MATCHES)
       return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.MSG_TOO_MANY_RESULTS);
 
     const remaining = matches.value.filter((l) => l.id > after);
-    const page = remaining.slice(0, batchSize.value);
-    const result = page.map((lead) => this.ctx.view.record(lead, fields.value));
+    const page = remaining.slice(0, batchSize);
+    const result = page.map((lead) => this.ctx.view.record(lead, fields));
     if (remaining.length > page.length) {
       const last = page[page.length - 1];
       return successEnvelope(req.requestId, result, { nextPageToken: encodeRecordToken(LEAD_TOKEN_OBJECT, last.id), moreResult: true });
@@ -100,6 +85,14 @@ export class LeadEndpoints {
   }
 
   /** 1006 for a name Describe does not list (or a hidden field), 1011 for a field that is not searchable (Leads). */
+  /** filterType: required, and a field Get Leads can search by. */
+  private searchableFilterType(req: RequestContext): Parsed<string> {
+    const filterType = requiredParam(req, 'filterType');
+    if (!filterType.ok) return filterType;
+    const unsearchable = this.checkSearchable(req, filterType.value);
+    return unsearchable ? { ok: false, envelope: unsearchable } : filterType;
+  }
+
   private checkSearchable(req: RequestContext, name: string): Envelope | undefined {
     const searchability = this.leads.fields.searchability(name);
     if (searchability === 'notFound') return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name));
@@ -162,9 +155,7 @@ export class LeadEndpoints {
   syncLeads(req: RequestContext): Envelope {
     if ((req.params.get('_method') ?? '').toUpperCase() === 'DELETE') return this.deleteLeads(req);
     const ignored = new Set<string>();
-    const envelope = this.syncRecords(req, ignored);
-    this.log(req, 'sync', envelope, { ignoredFields: [...ignored] });
-    return envelope;
+    return this.logged(req, 'sync', this.syncRecords(req, ignored), { ignoredFields: [...ignored] });
   }
 
   private syncRecords(req: RequestContext, ignored: Set<string>): Envelope {
@@ -284,9 +275,7 @@ export class LeadEndpoints {
    * results do (Marketo's answer is UNVERIFIED).
    */
   deleteLeads(req: RequestContext): Envelope {
-    const envelope = this.deleteRecords(req);
-    this.log(req, 'delete', envelope);
-    return envelope;
+    return this.logged(req, 'delete', this.deleteRecords(req));
   }
 
   private deleteRecords(req: RequestContext): Envelope {
@@ -361,7 +350,8 @@ export class LeadEndpoints {
     return successEnvelope(req.requestId, undefined);
   }
 
-  private log(req: RequestContext, operation: 'sync' | 'delete', envelope: Envelope, extra: { ignoredFields?: string[] } = {}): void {
+  /** Records a write in the write log; returns its answer. */
+  private logged(req: RequestContext, operation: 'sync' | 'delete', envelope: Envelope, extra: { ignoredFields?: string[] } = {}): Envelope {
     const body = jsonBodyOf(req);
     const parsed = body.ok ? body.value : undefined;
     const input = parsed?.['input'];
@@ -377,6 +367,7 @@ export class LeadEndpoints {
       ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),
       ...(extra.ignoredFields && extra.ignoredFields.length > 0 ? { ignoredFields: extra.ignoredFields } : {}),
     });
+    return envelope;
   }
 }
 

@@ -11,8 +11,8 @@ import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import * as MarketoFacts from './marketo-facts';
 import type { LeadView } from './lead-view';
 import type { LeadStore } from './leads';
-import { decodeRecordToken, encodeRecordToken } from './paging';
-import { batchSizeOf, listParam } from './params';
+import { encodeRecordToken } from './paging';
+import { batchSizeOf, checked, listParam, recordOffsetOf } from './params';
 import type { RequestContext } from './request-context';
 
 export interface ListMembershipContext {
@@ -71,14 +71,11 @@ export class ListMembership {
         return errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(name));
     }
     const fields = names.length > 0 ? names : MarketoFacts.DEFAULT_LEAD_FIELDS;
-    const batchSize = batchSizeOf(req);
-    if (!batchSize.ok) return batchSize.envelope;
-    const token = req.params.get('nextPageToken');
-    const offset = token ? decodeRecordToken(`list${listId}`, token) : 0;
-    if (offset === undefined)
-      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token ?? '', 'nextPageToken'));
+    const params = checked({ batchSize: batchSizeOf(req), offset: recordOffsetOf(req, `list${listId}`) });
+    if (!params.ok) return params.envelope;
+    const { batchSize, offset } = params.value;
     const members = this.members(listId);
-    const page = members.slice(offset, offset + batchSize.value).map((id) => this.ctx.view.record(this.ctx.leads.get(id)!, fields));
+    const page = members.slice(offset, offset + batchSize).map((id) => this.ctx.view.record(this.ctx.leads.get(id)!, fields));
     const end = offset + page.length;
     return end < members.length
       ? successEnvelope(req.requestId, page, { nextPageToken: encodeRecordToken(`list${listId}`, end), moreResult: true })

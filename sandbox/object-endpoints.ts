@@ -14,11 +14,11 @@ import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import { normalizeFieldValue, valueForMessage, type FieldValue } from './field-values';
 import * as MarketoFacts from './marketo-facts';
 import type { ObjectField, ObjectRecord, ObjectRelationship, ObjectStore } from './object-store';
-import { decodeRecordToken, encodeRecordToken } from './paging';
-import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
+import { encodeRecordToken } from './paging';
+import { batchSizeOf, filterValuesOf, listParam, recordOffsetOf, requiredParam, type Parsed } from './params';
 import type { RequestContext } from './request-context';
 import { countStatuses, type WriteLog } from './write-log';
-import { choiceOf, isRecord, jsonBodyOf, RecordSkip, writeBodyOf } from './write-request';
+import { choiceOf, inputOf, isRecord, jsonBodyOf, RecordSkip, writeBodyOf } from './write-request';
 import { textOf } from '../protocol/text';
 
 export interface ObjectEndpointContext {
@@ -83,7 +83,7 @@ export class ObjectEndpoints {
     if (!fields.ok) return fields.envelope;
     const batchSize = batchSizeOf(req);
     if (!batchSize.ok) return batchSize.envelope;
-    const offset = this.offsetOf(req);
+    const offset = recordOffsetOf(req, this.store.definition.name);
     if (!offset.ok) return offset.envelope;
 
     const matches = keyFields.value.length === 1 ? this.matchValues(req, keyFields.value[0]) : this.matchCompound(req, keyFields.value);
@@ -131,19 +131,6 @@ export class ObjectEndpoints {
     return { ok: true, value: names };
   }
 
-  private offsetOf(req: RequestContext): Parsed<number> {
-    const token = req.params.get('nextPageToken');
-    if (token === null || token === '') return { ok: true, value: 0 };
-    const offset = decodeRecordToken(this.store.definition.name, token);
-    if (offset === undefined) {
-      return {
-        ok: false,
-        envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token, 'nextPageToken')),
-      };
-    }
-    return { ok: true, value: offset };
-  }
-
   /** filterValues of one field, compared in the field's stored form; values of the wrong type match nothing. */
   private matchValues(req: RequestContext, field: string): Parsed<Array<{ seq: number; record: ObjectRecord }>> {
     const values = filterValuesOf(req);
@@ -158,17 +145,11 @@ export class ObjectEndpoints {
 
   /** A compound key: JSON `input` records carrying every key field, sent with POST _method=GET (Custom Objects). */
   private matchCompound(req: RequestContext, keyFields: string[]): Parsed<Array<{ seq: number; record: ObjectRecord }>> {
+    // A body that does not parse reads as one without input (1002), as it did before.
     const body = jsonBodyOf(req);
-    const input = body.ok ? body.value?.['input'] : undefined;
-    if (!Array.isArray(input) || input.length === 0) {
-      return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('input')) };
-    }
-    if (input.length > MarketoFacts.MAX_FILTER_VALUES) {
-      return {
-        ok: false,
-        envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.tooManyValuesMessage('input', MarketoFacts.MAX_FILTER_VALUES)),
-      };
-    }
+    const parsed = inputOf(req, (body.ok ? body.value : undefined) ?? {}, MarketoFacts.MAX_FILTER_VALUES);
+    if (!parsed.ok) return parsed;
+    const { input } = parsed.value;
     const out: Array<{ seq: number; record: ObjectRecord }> = [];
     const seen = new Set<ObjectRecord>();
     input.forEach((raw, seq) => {
@@ -200,15 +181,11 @@ export class ObjectEndpoints {
   // -------------------------------------------------------------------------------------------
 
   sync(req: RequestContext): Envelope {
-    const envelope = this.syncRecords(req);
-    this.log(req, 'sync', envelope);
-    return envelope;
+    return this.logged(req, 'sync', this.syncRecords(req));
   }
 
   delete(req: RequestContext): Envelope {
-    const envelope = this.deleteRecords(req);
-    this.log(req, 'delete', envelope);
-    return envelope;
+    return this.logged(req, 'delete', this.deleteRecords(req));
   }
 
   private syncRecords(req: RequestContext): Envelope {
@@ -217,24 +194,17 @@ export class ObjectEndpoints {
     const { body, input } = parsed.value;
     const action = choiceOf(req, body, 'action', MarketoFacts.OBJECT_ACTIONS, 'createOrUpdate');
     if (!action.ok) return action.envelope;
-    const dedupeBy = choiceOf(
-      req,
-      body,
-      'dedupeBy',
-      [MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS, MarketoFacts.DEDUPE_BY_ID_FIELD],
-      MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS,
-    );
+    const dedupeBy = this.keyChoice(req, body, 'dedupeBy');
     if (!dedupeBy.ok) return dedupeBy.envelope;
+    const { byId, keyFields } = dedupeBy.value;
     const d = this.store.definition;
-    if (dedupeBy.value === MarketoFacts.DEDUPE_BY_ID_FIELD && !d.idFieldActions.includes(action.value)) {
+    if (byId && !d.idFieldActions.includes(action.value)) {
       return errorEnvelope(
         req.requestId,
         MarketoFacts.ERR_INVALID_DATA,
-        MarketoFacts.invalidParameterMessage('dedupeBy', `${dedupeBy.value}' with action '${action.value}`),
+        MarketoFacts.invalidParameterMessage('dedupeBy', `${MarketoFacts.DEDUPE_BY_ID_FIELD}' with action '${action.value}`),
       );
     }
-    const byId = dedupeBy.value === MarketoFacts.DEDUPE_BY_ID_FIELD;
-    const keyFields = byId ? [d.idField] : d.dedupeFields;
     const now = isoSecond(this.ctx.now());
     const seenKeys = new Set<string>();
     const results = input.map((raw, seq): Result => {
@@ -293,17 +263,10 @@ export class ObjectEndpoints {
     const parsed = writeBodyOf(req);
     if (!parsed.ok) return parsed.envelope;
     const { body, input } = parsed.value;
-    const deleteBy = choiceOf(
-      req,
-      body,
-      'deleteBy',
-      [MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS, MarketoFacts.DEDUPE_BY_ID_FIELD],
-      MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS,
-    );
+    const deleteBy = this.keyChoice(req, body, 'deleteBy');
     if (!deleteBy.ok) return deleteBy.envelope;
+    const { byId, keyFields } = deleteBy.value;
     const d = this.store.definition;
-    const byId = deleteBy.value === MarketoFacts.DEDUPE_BY_ID_FIELD;
-    const keyFields = byId ? [d.idField] : d.dedupeFields;
     const results = input.map((raw, seq): Result => {
       if (!isRecord(raw)) return { seq, status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.MSG_INVALID_DATA).reasons() };
       const key = this.keyOf(raw, keyFields);
@@ -314,6 +277,15 @@ export class ObjectEndpoints {
       return { seq, [d.idField]: record[d.idField], status: 'deleted' };
     });
     return successEnvelope(req.requestId, results);
+  }
+
+  /** `dedupeBy` / `deleteBy`: whether records are named by the idField or by the dedupe fields (the default), and those fields. */
+  private keyChoice(req: RequestContext, body: Record<string, unknown>, name: 'dedupeBy' | 'deleteBy'): Parsed<{ byId: boolean; keyFields: string[] }> {
+    const choice = choiceOf(req, body, name, [MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS, MarketoFacts.DEDUPE_BY_ID_FIELD], MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS);
+    if (!choice.ok) return choice;
+    const byId = choice.value === MarketoFacts.DEDUPE_BY_ID_FIELD;
+    const d = this.store.definition;
+    return { ok: true, value: { byId, keyFields: byId ? [d.idField] : d.dedupeFields } };
   }
 
   /** The key of an input record in stored form: every key field present and valid. */
@@ -339,7 +311,8 @@ export class ObjectEndpoints {
     return !link || this.ctx.relatedExists(link.relatedTo, value);
   }
 
-  private log(req: RequestContext, operation: 'sync' | 'delete', envelope: Envelope): void {
+  /** Records a write in the write log; returns its answer. */
+  private logged(req: RequestContext, operation: 'sync' | 'delete', envelope: Envelope): Envelope {
     const body = jsonBodyOf(req);
     const parsed = body.ok ? body.value : undefined;
     const input = parsed?.['input'];
@@ -355,6 +328,7 @@ export class ObjectEndpoints {
       ...countStatuses(results),
       ...(envelope.errors?.[0] ? { error: envelope.errors[0].code } : {}),
     });
+    return envelope;
   }
 }
 

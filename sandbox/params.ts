@@ -3,6 +3,7 @@
 
 import { errorEnvelope, type Envelope } from './envelope';
 import * as MarketoFacts from './marketo-facts';
+import { decodeRecordToken } from './paging';
 import type { RequestContext } from './request-context';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; envelope: Envelope };
@@ -48,6 +49,50 @@ export function filterValuesOf(ctx: RequestContext): Parsed<string[]> {
     };
   }
   return { ok: true, value: values };
+}
+
+/**
+ * The checks of a request's parameters, in the order they are listed: the first failure's envelope
+ * (what Marketo answers when several parameters are wrong), or every checked value by name. The
+ * checks only read the request, so running them all first changes nothing.
+ */
+export function checked<T extends Record<string, unknown>>(checks: { [K in keyof T]: Parsed<T[K]> }): Parsed<T> {
+  const values: Partial<T> = {};
+  for (const key of Object.keys(checks) as Array<keyof T>) {
+    const check = checks[key];
+    if (!check.ok) return check;
+    values[key] = check.value;
+  }
+  return { ok: true, value: values as T };
+}
+
+/** nextPageToken of a read paged by position (Get Leads, Get Leads by List, Get Program Members, objects): 0 without one; 1001 for a token of another read. */
+export function recordOffsetOf(ctx: RequestContext, object: string): Parsed<number> {
+  const token = ctx.params.get('nextPageToken');
+  if (token === null || token === '') return { ok: true, value: 0 };
+  const offset = decodeRecordToken(object, token);
+  if (offset === undefined) {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token, 'nextPageToken')) };
+  }
+  return { ok: true, value: offset };
+}
+
+/** The parameters of a read by filterType and filterValues, checked in this order. */
+export interface FilterRead {
+  filterType: string;
+  values: string[];
+  fields: readonly string[];
+  batchSize: number;
+  /** Where the page starts (nextPageToken). */
+  offset: number;
+}
+
+/**
+ * Checks a read by filterType and filterValues (Get Leads, Get Program Members): the endpoint's
+ * own checks of filterType and fields, filterValues, batchSize, and the nextPageToken of `tokenObject`.
+ */
+export function filterReadOf(ctx: RequestContext, filterType: Parsed<string>, fields: Parsed<readonly string[]>, tokenObject: string): Parsed<FilterRead> {
+  return checked({ filterType, values: filterValuesOf(ctx), fields, batchSize: batchSizeOf(ctx), offset: recordOffsetOf(ctx, tokenObject) });
 }
 
 // Marketo documentation cited above by page name:

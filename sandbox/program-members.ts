@@ -23,8 +23,8 @@
 
 import { errorEnvelope, successEnvelope, type Envelope } from './envelope';
 import * as MarketoFacts from './marketo-facts';
-import { decodeRecordToken, encodeRecordToken, parseSinceDatetime } from './paging';
-import { batchSizeOf, filterValuesOf, listParam, requiredParam, type Parsed } from './params';
+import { encodeRecordToken, parseSinceDatetime } from './paging';
+import { filterReadOf, listParam, requiredParam, type Parsed } from './params';
 import { isRecord, writeBodyOf } from './write-request';
 import { rngFor } from './prng';
 import type { RequestContext } from './request-context';
@@ -370,32 +370,23 @@ export class ProgramMemberEndpoints {
 
   get(req: RequestContext): Envelope {
     const programId = Number(req.pathParams?.[0]);
-    const filterType = requiredParam(req, 'filterType');
-    if (!filterType.ok) return filterType.envelope;
-    const values = filterValuesOf(req);
-    if (!values.ok) return values.envelope;
-    const fields = this.fieldsOf(req);
-    if (!fields.ok) return fields.envelope;
-    const batchSize = batchSizeOf(req);
-    if (!batchSize.ok) return batchSize.envelope;
-    const token = req.params.get('nextPageToken');
-    const offset = token ? decodeRecordToken(`program${programId}`, token) : 0;
-    if (offset === undefined)
-      return errorEnvelope(req.requestId, MarketoFacts.ERR_INVALID_VALUE_TYPE, MarketoFacts.invalidValueMessage(token ?? '', 'nextPageToken'));
-    const keep = this.filterOf(req, filterType.value, values.value);
+    const params = filterReadOf(req, requiredParam(req, 'filterType'), this.fieldsOf(req), `program${programId}`);
+    if (!params.ok) return params.envelope;
+    const { filterType, values, fields, batchSize, offset } = params.value;
+    const keep = this.filterOf(req, filterType, values);
     if (!keep.ok) return keep.envelope;
     if (!this.store.hasProgram(programId)) {
       return errorEnvelope(req.requestId, MarketoFacts.ERR_OBJECT_NOT_FOUND, `Program '${programId}' not found`);
     }
     const matching = this.store.list(programId).filter(keep.value);
-    if (filterType.value !== 'leadId' && matching.length > this.store.queryLimit) {
+    if (filterType !== 'leadId' && matching.length > this.store.queryLimit) {
       return errorEnvelope(
         req.requestId,
         MarketoFacts.ERR_INVALID_DATA,
         `Matching membership size: ${matching.length.toLocaleString('en-US')} exceeds the limit allowed (${this.store.queryLimit.toLocaleString('en-US')}) for this api`,
       );
     }
-    const page = matching.slice(offset, offset + batchSize.value).map((m, i) => ({ seq: i, ...this.store.view(m, fields.value) }));
+    const page = matching.slice(offset, offset + batchSize).map((m, i) => ({ seq: i, ...this.store.view(m, fields) }));
     const end = offset + page.length;
     return end < matching.length
       ? successEnvelope(req.requestId, page, { nextPageToken: encodeRecordToken(`program${programId}`, end), moreResult: true })

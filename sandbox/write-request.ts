@@ -43,17 +43,17 @@ export function writeBodyOf(ctx: RequestContext): Parsed<WriteBody> {
   return inputOf(ctx, parsed.value ?? {});
 }
 
-/** Checks `input` of an already parsed body: present, an array, 1..300 records. */
-export function inputOf(ctx: RequestContext, body: Record<string, unknown>): Parsed<WriteBody> {
+/**
+ * Checks `input` of an already parsed body: present, an array, 1 to `max` records (300 for a
+ * write; a read by compound keys allows as many as filterValues).
+ */
+export function inputOf(ctx: RequestContext, body: Record<string, unknown>, max: number = MarketoFacts.MAX_WRITE_RECORDS): Parsed<WriteBody> {
   const input = body['input'];
   if (!Array.isArray(input) || input.length === 0) {
     return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_MISSING_PARAMETER, MarketoFacts.missingParameterMessage('input')) };
   }
-  if (input.length > MarketoFacts.MAX_WRITE_RECORDS) {
-    return {
-      ok: false,
-      envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.tooManyValuesMessage('input', MarketoFacts.MAX_WRITE_RECORDS)),
-    };
+  if (input.length > max) {
+    return { ok: false, envelope: errorEnvelope(ctx.requestId, MarketoFacts.ERR_INVALID_DATA, MarketoFacts.tooManyValuesMessage('input', max)) };
   }
   return { ok: true, value: { body, input } };
 }

@@ -45,6 +45,8 @@ export interface RunResult {
   traces(type?: string): any[];
   /** `log` payloads. */
   logs(): any[];
+  /** The messages of the `log` payloads, optionally of one level (WARN, INFO…). */
+  logMessages(level?: string): string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 55_000;
@@ -191,6 +193,10 @@ function makeResult(data: ResultData): RunResult {
     states: (stream) => payloads('STATE', 'state').filter((s) => stream === undefined || s.stream?.stream_descriptor?.name === stream),
     traces: (type) => payloads('TRACE', 'trace').filter((t) => type === undefined || t.type === type),
     logs: () => payloads('LOG', 'log'),
+    logMessages: (level) =>
+      payloads('LOG', 'log')
+        .filter((l) => level === undefined || l.level === level)
+        .map((l) => l.message),
   };
 }
 

@@ -101,3 +101,9 @@ export class SandboxClient {
     return (await this.walk((token) => `${path}?nextPageToken=${token}${extra}`, start)).items;
   }
 }
+
+/** A lead field as Describe Lead lists it, the same name in REST and SOAP, its id next after the highest of `fields`. */
+export function describedField(fields: Json[], field: { name: string; displayName: string; dataType: string; length: number; readOnly: boolean }): Json {
+  const { name, displayName, dataType, length, readOnly } = field;
+  return { id: Math.max(...fields.map((f) => f.id)) + 1, displayName, dataType, length, rest: { name, readOnly }, soap: { name, readOnly } };
+}

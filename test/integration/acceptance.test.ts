@@ -12,6 +12,7 @@ import {
 import { checkCatalog, checkConnection, checkImageStatics, checkRecords, checkSequentialSlices, checkSpec, ExpectedConnection } from '../harness/acceptance';
 import { invalidStreamCatalog } from '../harness/configured-catalog';
 import { findRepoRoot } from '../harness/repo-root';
+import { readJsonLines } from '../harness/json-lines';
 import { assertProtocol, runConnector, RunResult, stateFileFromMessages, writeJsonTemp } from '../harness/run-connector';
 import { textOf } from '../../protocol/text';
 
@@ -196,14 +197,6 @@ interface ExpectedRecord {
   stream: string;
   data: Record<string, unknown>;
   emitted_at: number;
-}
-
-function readExpectedRecords(file: string): ExpectedRecord[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
 }
 
 /** EXPECTED_PER_STREAM records per stream, spread over the key order; streams of EXPECTED_FIELDS keep only those fields. */
@@ -483,7 +476,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
       expect(withoutRecords, 'B3: streams without records').to.deep.equal([]);
 
       if (test.expect_records?.path) {
-        const expected = readExpectedRecords(cat.resolve(test.expect_records.path));
+        const expected = readJsonLines<ExpectedRecord>(cat.resolve(test.expect_records.path));
         // What `high` strictness requires: expected records for every stream that is not allowed to be empty.
         const uncovered = catalog.streams.map((s: Json) => s.stream.name).filter((n: string) => !empty.includes(n) && !expected.some((r) => r.stream === n));
         expect(uncovered, 'streams without expected records').to.deep.equal([]);
@@ -510,7 +503,7 @@ describe('source-marketo: CAT discovery, basic read, incremental and full refres
       .filter((r: Json) => r.data._ab_cdc_deleted_at == null)
       .map((r: Json) => r.data.id);
     expect([...new Set(ids)].sort((a, b) => a - b)).to.deep.equal(sandbox.leads().map((l) => l.id));
-    const expected = readExpectedRecords(cat.resolve(test.expect_records.path)).filter((r) => r.stream === LEADS);
+    const expected = readJsonLines<ExpectedRecord>(cat.resolve(test.expect_records.path)).filter((r) => r.stream === LEADS);
     expect(checkExpectedRecords(expected, result.records(), catalog)).to.deep.equal([]);
   });
 

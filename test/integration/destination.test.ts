@@ -103,12 +103,6 @@ function echoedStates(result: RunResult): Array<{ stream: string; cursor: unknow
   }));
 }
 
-const logMessages = (result: RunResult, level?: string): string[] =>
-  result
-    .logs()
-    .filter((l: any) => !level || l.level === level)
-    .map((l: any) => l.message);
-
 function without<T extends Row>(record: T, keys: string[]): Row {
   const out: Row = { ...record };
   for (const key of keys) delete out[key];
@@ -291,7 +285,7 @@ describe('destination-marketo against the sandbox: an exact write', function () 
 
     // Each rejected row: one WARN with its key and reason, before the state of its window (batches
     // are written concurrently, so rows of different windows may be reported in any order).
-    const warnings = logMessages(result, 'WARN').filter((m) => m.includes(': rejected: '));
+    const warnings = result.logMessages('WARN').filter((m) => m.includes(': rejected: '));
     expect(warnings).to.have.members([
       "Stream 'leads', input line 3, email=bob@example.com: rejected: column 'integer_field' needs a whole number; got text that is not a number.",
       "Stream 'leads', input line 8, email=" +
@@ -314,14 +308,14 @@ describe('destination-marketo against the sandbox: an exact write', function () 
       expect(warned, text).to.be.lessThan(echoed);
     }
     // Columns that are not written are named once each, with why.
-    const columnWarnings = logMessages(result, 'WARN').filter((m) => /^Stream '[^']+': column /.test(m));
+    const columnWarnings = result.logMessages('WARN').filter((m) => /^Stream '[^']+': column /.test(m));
     expect(columnWarnings).to.have.members([
       "Stream 'leads': column 'favouriteColour' is not a field of Marketo leads; it is not written. (Shown once per column.)",
       "Stream 'leads': column 'createdAt' is read-only in Marketo leads; it is not written. (Shown once per column.)",
       "Stream 'leads': column 'company' is a company field: Marketo refuses it on leads linked to a company (1021), so it is left out of rows that have an externalCompanyId. Send company fields through the 'companies' stream. (Shown once per column.)",
       "Stream 'leads': column 'annualRevenue' is a company field: Marketo refuses it on leads linked to a company (1021), so it is left out of rows that have an externalCompanyId. Send company fields through the 'companies' stream. (Shown once per column.)",
     ]);
-    expect(logMessages(result, 'INFO')).to.include.members([
+    expect(result.logMessages('INFO')).to.include.members([
       "Stream 'leads': 13 records: 3 created, 3 updated, 1 deleted, 1 delete of records Marketo did not have, 3 rejected, 2 replaced by a later row with the same key.",
       "Stream 'companies': 7 records: 3 created, 1 updated, 1 deleted, 1 delete of records Marketo did not have, 1 rejected, 0 replaced by a later row with the same key.",
       "Stream 'car_c': 8 records: 3 created, 1 updated, 1 deleted, 1 delete of records Marketo did not have, 2 rejected, 0 replaced by a later row with the same key.",
@@ -434,7 +428,7 @@ describe('destination-marketo against the sandbox: batches and API calls', funct
     const leads = leadsByEmail(sandbox);
     expect(input.records.filter((r) => !holds(leads, r.data))).to.deep.equal([]);
     expect(echoedStates(result)).to.deep.equal([{ stream: 'leads', cursor: 'end', recordCount: 700, rejectedRecordCount: 0 }]);
-    expect(logMessages(result, 'INFO')).to.include(
+    expect(result.logMessages('INFO')).to.include(
       'Marketo API calls: 5 (POST /rest/v1/leads.json: 3, GET /rest/v1/leads/describe.json: 1, GET /rest/v1/companies/describe.json: 1).',
     );
   });
@@ -600,7 +594,7 @@ describe('destination-marketo against the sandbox: malformed input and catalogs'
     expect(sandbox.customObjects('car_c').map((c) => [c.vin, c.make])).to.deep.equal([['V-1', 'Fiat']]);
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
     expect(echoedStates(result).map((s) => s.rejectedRecordCount)).to.deep.equal([0, 1, 1]);
-    expect(logMessages(result, 'WARN')).to.deep.equal([
+    expect(result.logMessages('WARN')).to.deep.equal([
       "Stream 'leads', input line 4, row 3: rejected: no value for 'email', the lead_lookup_field; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
       "Stream 'car_c', input line 6, row 2: rejected: no value for 'vin', the dedupe field of custom object 'car_c'; a row needs it to be matched to a Marketo record (fix the source data or the mapping).",
     ]);
@@ -677,7 +671,7 @@ describe('destination-marketo against the sandbox: whole-request faults during a
     const outcomes = leadCalls.map((c) => String(c.code ?? c.status));
     expect(outcomes.filter((o) => o !== '602')).to.have.members(['200', '606', '615', '502', '0', '200', '200']);
     expect(outcomes.filter((o) => o === '602').length).to.be.within(1, 2); // each batch in flight meets the expired token at most once
-    const retries = logMessages(result, 'WARN').filter((m) => m.startsWith('Marketo: '));
+    const retries = result.logMessages('WARN').filter((m) => m.startsWith('Marketo: '));
     expect(retries.map((m) => m.replace(/; retry \d in [\d.]+ s\.$/, ''))).to.have.members([
       "Marketo: 606 Max rate limit '100' exceeded with in '20' secs on POST /rest/v1/leads.json",
       'Marketo: 615 Concurrent access limit reached on POST /rest/v1/leads.json',
@@ -762,13 +756,13 @@ describe('destination-marketo against the sandbox: deletes', function () {
     ).to.deep.equal([5, 7, 8, 9]);
 
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
-    expect(logMessages(result, 'INFO')).to.include.members([
+    expect(result.logMessages('INFO')).to.include.members([
       "Stream 'leads', warehouseId=W-89: 2 Marketo leads hold this warehouseId; all of them are deleted.",
       "Stream 'leads': 8 records: 1 created, 1 updated, 3 deleted, 1 delete of records Marketo did not have, 0 rejected, 2 replaced by a later row with the same key.",
       "Stream 'companies': 4 records: 2 created, 0 updated, 1 deleted, 1 delete of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
       "Stream 'car_c': 4 records: 2 created, 0 updated, 1 deleted, 1 delete of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
     ]);
-    expect(logMessages(result, 'WARN')).to.deep.equal([]);
+    expect(result.logMessages('WARN')).to.deep.equal([]);
   });
 });
 
@@ -830,7 +824,7 @@ describe('destination-marketo against the sandbox: lead partitions', function ()
     expect(sandbox.leads().filter((l) => l.email === 'nuevo@example.com')).to.deep.equal([]);
     expect(sandbox.lead(existing.id)?.title).to.equal('Updated');
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
-    expect(logMessages(result, 'WARN')).to.deep.equal([
+    expect(result.logMessages('WARN')).to.deep.equal([
       "Stream 'leads', input line 1, email=nuevo@example.com: rejected: 1009 Partition name must be specified (this Marketo instance has several lead partitions: set lead_partition_name to the one new leads belong in).",
     ]);
   });
@@ -846,7 +840,7 @@ describe('destination-marketo against the sandbox: lead partitions', function ()
     expect(sandbox.leadPartitionOf(created.id)).to.deep.equal(partitions[1]);
     expect(sandbox.lead(existing.id)?.title).to.not.equal('Updated');
     expect(echoedStates(result)).to.deep.equal(input.expectedStates());
-    expect(logMessages(result, 'WARN')).to.deep.equal([
+    expect(result.logMessages('WARN')).to.deep.equal([
       `Stream 'leads', input line 2, email=${String(existing.email)}: rejected: 1010 Partition update not allowed (the lead lives in another partition than lead_partition_name).`,
     ]);
     // The setting costs one Get Lead Partitions per sync.
@@ -873,7 +867,7 @@ describe('destination-marketo against the sandbox: lead partitions', function ()
 
     const unset = await run(DESTINATION, ['check', '--config', writeJsonTemp(destinationConfig(sandbox))]);
     expect(unset.messages.find((m) => m.type === 'CONNECTION_STATUS').connectionStatus).to.deep.equal({ status: 'SUCCEEDED' });
-    expect(logMessages(unset, 'WARN')).to.deep.equal([
+    expect(unset.logMessages('WARN')).to.deep.equal([
       "This Marketo instance has 2 lead partitions ('Default', 'Mexico'): Marketo refuses to create a lead without a partition name (1009). Set lead_partition_name to the one new leads belong in.",
     ]);
   });

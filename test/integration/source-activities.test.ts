@@ -18,6 +18,9 @@ import {
   uniqueSorted,
   ascending,
   recordIds,
+  sandboxPerTest,
+  readDenied,
+  errorTraces,
 } from './support';
 
 /** An ISO second `seconds` ago. */
@@ -133,7 +136,7 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
     const catalog = catalogFor(discovered, ['activities', 'lead_changes']);
     const badSecret = await read(sourceConfig(sandbox, { client_secret: 'not-the-secret-1234' }), catalog);
     expect(badSecret.exitCode).to.equal(1);
-    // A connection failure of the whole read, before any stream starts (first-hour.test.ts has the details).
+    // A connection failure of the whole read, before any stream starts (by-hand.test.ts has the details).
     expect(badSecret.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.message])).to.deep.equal([
       [
         'config_error',
@@ -153,11 +156,9 @@ describe('source-marketo against the sandbox: spec, check, discover', function (
   it('a stream the API user may not read (603) fails alone, with the permission to grant; the others complete', async () => {
     const discovered = await discover(sourceConfig(sandbox));
     const catalog = catalogFor(discovered, ['leads', 'deleted_leads']);
-    sandbox.faults.inject({ kind: 'error', code: '603', message: 'Access denied', times: 1000, path: /\/rest\/v1\/leads\.json/ });
-    const result = await read(sourceConfig(sandbox), catalog);
-    sandbox.faults.clear();
+    const result = await readDenied(sandbox, catalog, /\/rest\/v1\/leads\.json/);
     expect(result.exitCode).to.equal(1);
-    expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor?.name, e.error.message])).to.deep.equal([
+    expect(errorTraces(result)).to.deep.equal([
       [
         'config_error',
         'leads',
@@ -208,11 +209,9 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
         sync_mode: s.stream.name === 'activity_types' ? 'full_refresh' : 'incremental',
       }));
       const catalog = { streams: order.map((name) => configured.find((s: any) => s.stream.name === name)) };
-      sandbox.faults.inject({ kind: 'error', code: '603', message: 'Access denied', times: 1000, path: /deletedleads\.json/ });
-      const result = await read(sourceConfig(sandbox), catalog);
-      sandbox.faults.clear();
+      const result = await readDenied(sandbox, catalog, /deletedleads\.json/);
       expect(result.exitCode).to.equal(1);
-      expect(result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor?.name, e.error.message])).to.deep.equal([
+      expect(errorTraces(result)).to.deep.equal([
         [
           'config_error',
           'deleted_leads',
@@ -247,12 +246,9 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
     const want = expected(sandbox);
     for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(result, stream)), stream).to.deep.equal(want[stream]);
     expect(recordIds(result, 'leads')).to.deep.equal(sandbox.leads().map((l) => l.id));
-    expect(
-      result
-        .logs()
-        .filter((l: any) => l.level === 'WARN')
-        .map((l: any) => l.message),
-    ).to.include("Stream 'activity_types' supports only full_refresh; it is configured as incremental, so it is read in full.");
+    expect(result.logMessages('WARN')).to.include(
+      "Stream 'activity_types' supports only full_refresh; it is configured as incremental, so it is read in full.",
+    );
   });
 
   it('a stream configured with a sync mode that does not exist is still refused', async () => {
@@ -270,47 +266,40 @@ describe('source-marketo against the sandbox: a denied stream fails alone, full-
 
 describe('source-marketo against the sandbox: incremental activities and lead changes', function () {
   this.timeout(120_000);
-  let sandbox: Sandbox;
-  let discovered: any;
+  // Activities of the last hour, as a live subscription has them.
+  const env = sandboxPerTest(() => ({ seed: 11, activityCount: 3000, leadCount: 150, startDate: recent(3600) }));
 
-  beforeEach(async () => {
-    // Activities of the last hour, as a live subscription has them.
-    sandbox = await startSandbox({ seed: 11, activityCount: 3000, leadCount: 150, startDate: recent(3600) });
-    discovered = await discover(sourceConfig(sandbox));
-  });
-  afterEach(() => sandbox.close());
-
-  it('a full read returns exactly the sandbox activities, and the next read exactly what was added, including in the cursor second', async () => {
-    const config = sourceConfig(sandbox);
-    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+  it('a full read returns exactly the env.sandbox activities, and the next read exactly what was added, including in the cursor second', async () => {
+    const config = sourceConfig(env.sandbox);
+    const catalog = catalogFor(env.discovered, ACTIVITY_STREAMS);
     const first = await read(config, catalog);
     expect(first.exitCode, first.stderr).to.equal(0);
     expect(checkRecords(first.messages, catalog)).to.deep.equal([]);
     expect(checkSequentialSlices(first.messages)).to.deep.equal([]);
-    const want = expected(sandbox);
+    const want = expected(env.sandbox);
     for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(first, stream)), stream).to.deep.equal(want[stream]);
-    const typesCatalog = catalogFor(discovered, ['activity_types'], 'full_refresh');
+    const typesCatalog = catalogFor(env.discovered, ['activity_types'], 'full_refresh');
     const types = await read(config, typesCatalog);
     expect(checkRecords(types.messages, typesCatalog)).to.deep.equal([]);
-    expect(recordIds(types, 'activity_types')).to.deep.equal(ascending(sandbox.activityTypes().map((t) => t.id)));
+    expect(recordIds(types, 'activity_types')).to.deep.equal(ascending(env.sandbox.activityTypes().map((t) => t.id)));
 
     // New activities, some stamped in the very second the saved cursor points at. The history
     // ended more than five minutes before the sync, so the cursor moved past its last activity
     // to the second every quiet walk of the sync stops at.
     const state = nextState(first);
     const cursorSecond = (state.find((s: any) => s.stream.stream_descriptor.name === 'activities') as any).stream.stream_state.activityDate;
-    const lastSecond = [...sandbox.activities()]
+    const lastSecond = [...env.sandbox.activities()]
       .map((a) => a.activityDate)
       .sort()
       .pop()!;
     expect(cursorSecond > lastSecond).to.equal(true);
-    const added = [...sandbox.addActivities(40, { at: cursorSecond }), ...sandbox.addActivities(40)];
+    const added = [...env.sandbox.addActivities(40, { at: cursorSecond }), ...env.sandbox.addActivities(40)];
     expect(added.filter((a) => a.activityDate === cursorSecond).length).to.be.greaterThan(0);
 
     const second = await read(config, catalog, state);
     expect(second.exitCode, second.stderr).to.equal(0);
     expect(checkRecords(second.messages, catalog)).to.deep.equal([]);
-    const wantAfter = expected(sandbox);
+    const wantAfter = expected(env.sandbox);
     for (const stream of ACTIVITY_STREAMS) {
       const newOnes = wantAfter[stream].filter((g) => !want[stream].includes(g));
       expect(uniqueSorted(guids(second, stream)), stream).to.deep.equal(newOnes);
@@ -319,22 +308,22 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
   });
 
   it('with a look-back, activities Marketo commits late (dated before the cursor) are read once, and nothing else again', async () => {
-    const config = sourceConfig(sandbox, { activity_lookback_minutes: 10 });
-    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    const config = sourceConfig(env.sandbox, { activity_lookback_minutes: 10 });
+    const catalog = catalogFor(env.discovered, ACTIVITY_STREAMS);
     const first = await read(config, catalog);
-    const want = expected(sandbox);
+    const want = expected(env.sandbox);
     for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(first, stream)), stream).to.deep.equal(want[stream]);
-    const lastSecond = [...sandbox.activities()]
+    const lastSecond = [...env.sandbox.activities()]
       .map((a) => a.activityDate)
       .sort()
       .pop()!;
     const lateFrom = new Date(Date.parse(lastSecond) - 180_000).toISOString().replace('.000Z', 'Z');
-    const late = sandbox.addActivities(30, { at: lateFrom, typeIds: [1, 6, 13] });
+    const late = env.sandbox.addActivities(30, { at: lateFrom, typeIds: [1, 6, 13] });
     expect(late.every((a) => a.activityDate < lastSecond)).to.equal(true);
 
     const second = await read(config, catalog, nextState(first));
     expect(second.exitCode, second.stderr).to.equal(0);
-    const wantAfter = expected(sandbox);
+    const wantAfter = expected(env.sandbox);
     for (const stream of ACTIVITY_STREAMS) {
       const newOnes = wantAfter[stream].filter((g) => !want[stream].includes(g));
       expect(uniqueSorted(guids(second, stream)), stream).to.deep.equal(newOnes);
@@ -345,42 +334,42 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
   });
 
   it('the same exact result with faults injected and a token that expires mid-sync', async () => {
-    const config = sourceConfig(sandbox);
-    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    const config = sourceConfig(env.sandbox);
+    const catalog = catalogFor(env.discovered, ACTIVITY_STREAMS);
     // Faults hit the paging calls of every stream, each kind at most a few times in a row.
-    sandbox.faults.inject({ kind: 'error', code: '606', times: 2, path: /\/activities\.json/ });
-    sandbox.faults.inject({ kind: 'error', code: '615', times: 2, path: /leadchanges\.json/ });
-    sandbox.faults.inject({ kind: 'error', code: '604', times: 1, path: /deletedleads\.json/ });
-    sandbox.faults.inject({ kind: 'http', status: 502, times: 2, path: /\/activities\.json/ });
-    sandbox.faults.inject({ kind: 'drop', times: 2, path: /leadchanges\.json/ });
-    sandbox.faults.inject({ kind: 'emptyPage', times: 3, path: /\/activities\.json/ });
+    env.sandbox.faults.inject({ kind: 'error', code: '606', times: 2, path: /\/activities\.json/ });
+    env.sandbox.faults.inject({ kind: 'error', code: '615', times: 2, path: /leadchanges\.json/ });
+    env.sandbox.faults.inject({ kind: 'error', code: '604', times: 1, path: /deletedleads\.json/ });
+    env.sandbox.faults.inject({ kind: 'http', status: 502, times: 2, path: /\/activities\.json/ });
+    env.sandbox.faults.inject({ kind: 'drop', times: 2, path: /leadchanges\.json/ });
+    env.sandbox.faults.inject({ kind: 'emptyPage', times: 3, path: /\/activities\.json/ });
     let expiredOnce = false;
     const result = await read(config, catalog, undefined, {
       killAfter: (msg) => {
         // Expire every token once the sync is under way: the next call must renew and retry.
         if (!expiredOnce && msg.type === 'STATE') {
           expiredOnce = true;
-          sandbox.expireAllTokens();
+          env.sandbox.expireAllTokens();
         }
         return false;
       },
     });
     expect(result.exitCode, result.stderr).to.equal(0);
-    const want = expected(sandbox);
+    const want = expected(env.sandbox);
     for (const stream of ACTIVITY_STREAMS) expect(uniqueSorted(guids(result, stream)), stream).to.deep.equal(want[stream]);
-    expect(sandbox.counters.errorsByCode()['602'] ?? 0).to.be.greaterThan(0);
+    expect(env.sandbox.counters.errorsByCode()['602'] ?? 0).to.be.greaterThan(0);
     const retries = result.logs().filter((l: any) => /retry \d+ in/.test(l.message));
     expect(retries.length).to.equal(9);
   });
 
   it('a 606 storm (the shared rate limit spent by other integrations) slows the sync but loses nothing', async () => {
-    const config = sourceConfig(sandbox);
-    const catalog = catalogFor(discovered, ['activities']);
-    sandbox.faults.inject({ kind: 'error', code: '606', times: 6, path: /\/activities\.json/ });
+    const config = sourceConfig(env.sandbox);
+    const catalog = catalogFor(env.discovered, ['activities']);
+    env.sandbox.faults.inject({ kind: 'error', code: '606', times: 6, path: /\/activities\.json/ });
     const result = await read(config, catalog);
     expect(result.exitCode, result.stderr).to.equal(0);
-    expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(expected(sandbox).activities);
-    expect(sandbox.counters.errorsByCode()['606']).to.equal(6);
+    expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(expected(env.sandbox).activities);
+    expect(env.sandbox.counters.errorsByCode()['606']).to.equal(6);
     const retries = result
       .logs()
       .map((l: any) => l.message)
@@ -389,14 +378,14 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
   });
 
   it('a sync killed with SIGKILL and restarted from its last STATE loses nothing and repeats nothing committed', async () => {
-    const config = sourceConfig(sandbox, { max_concurrent_calls: 2 });
-    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    const config = sourceConfig(env.sandbox, { max_concurrent_calls: 2 });
+    const catalog = catalogFor(env.discovered, ACTIVITY_STREAMS);
     let states = 0;
     const killed = await read(config, catalog, undefined, { killAfter: (msg) => msg.type === 'STATE' && ++states === 4 });
     expect(killed.signal).to.equal('SIGKILL');
     const resumed = await read(config, catalog, nextState(killed));
     expect(resumed.exitCode, resumed.stderr).to.equal(0);
-    const want = expected(sandbox);
+    const want = expected(env.sandbox);
     for (const stream of ACTIVITY_STREAMS) {
       const committed = committedRecords(killed, stream).map((r) => r.data.marketoGUID);
       const again = guids(resumed, stream);
@@ -409,19 +398,19 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
   });
 
   it('607 stops the sync cleanly with state saved, and the next sync finishes the job', async () => {
-    const config = sourceConfig(sandbox);
-    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
-    sandbox.setDailyCallsUsed(50_000 - 8);
+    const config = sourceConfig(env.sandbox);
+    const catalog = catalogFor(env.discovered, ACTIVITY_STREAMS);
+    env.sandbox.setDailyCallsUsed(50_000 - 8);
     const stopped = await read(config, catalog);
     expect(stopped.exitCode).to.equal(1);
     const errors = stopped.traces('ERROR');
     expect(errors).to.have.length(1);
     expect(errors[0].error.failure_type).to.equal('transient_error');
     expect(errors[0].error.message).to.match(/daily API quota/);
-    sandbox.setDailyCallsUsed(0);
+    env.sandbox.setDailyCallsUsed(0);
     const resumed = await read(config, catalog, nextState(stopped));
     expect(resumed.exitCode, resumed.stderr).to.equal(0);
-    const want = expected(sandbox);
+    const want = expected(env.sandbox);
     for (const stream of ACTIVITY_STREAMS) {
       const committed = committedRecords(stopped, stream).map((r) => r.data.marketoGUID);
       expect(uniqueSorted([...committed, ...guids(resumed, stream)]), stream).to.deep.equal(want[stream]);
@@ -429,24 +418,24 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
   });
 
   it('daily_call_budget stops cleanly (exit 0, state saved) and the next sync resumes', async () => {
-    const config = sourceConfig(sandbox, { daily_call_budget: 6 });
-    const catalog = catalogFor(discovered, ['activities']);
+    const config = sourceConfig(env.sandbox, { daily_call_budget: 6 });
+    const catalog = catalogFor(env.discovered, ['activities']);
     const stopped = await read(config, catalog);
     expect(stopped.exitCode).to.equal(0);
     expect(stopped.traces('ERROR')).to.deep.equal([]);
     const statuses = stopped.traces('STREAM_STATUS').map((t: any) => t.stream_status.status);
     expect(statuses).to.deep.equal(['STARTED', 'RUNNING', 'INCOMPLETE']);
     expect(stopped.logs().some((l: any) => /daily_call_budget of 6 calls is spent/.test(l.message))).to.equal(true);
-    const resumed = await read(sourceConfig(sandbox), catalog, nextState(stopped));
+    const resumed = await read(sourceConfig(env.sandbox), catalog, nextState(stopped));
     const committed = committedRecords(stopped, 'activities').map((r) => r.data.marketoGUID);
     expect(committed.length).to.be.greaterThan(0);
-    expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(expected(sandbox).activities);
+    expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(expected(env.sandbox).activities);
   });
 
   it('accepts a legacy state and an abnormally large cursor (no records, a state)', async () => {
-    const catalog = catalogFor(discovered, ACTIVITY_STREAMS);
+    const catalog = catalogFor(env.discovered, ACTIVITY_STREAMS);
     const future = await read(
-      sourceConfig(sandbox),
+      sourceConfig(env.sandbox),
       catalog,
       ACTIVITY_STREAMS.map((name) => ({
         type: 'STREAM',
@@ -456,7 +445,7 @@ describe('source-marketo against the sandbox: incremental activities and lead ch
     expect(future.exitCode).to.equal(0);
     expect(future.records()).to.deep.equal([]);
     expect(future.states().length).to.be.at.least(3);
-    const legacy = await read(sourceConfig(sandbox), catalog, { activities: { activityDate: '2099-12-31T00:00:00Z' } });
+    const legacy = await read(sourceConfig(env.sandbox), catalog, { activities: { activityDate: '2099-12-31T00:00:00Z' } });
     expect(legacy.exitCode).to.equal(0);
     expect(legacy.records('activities')).to.deep.equal([]);
   });

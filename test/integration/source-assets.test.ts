@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startSandbox, Sandbox } from '../../sandbox';
 import { checkRecords } from '../harness/acceptance';
 import { RunResult } from '../harness/run-connector';
-import { catalogFor, discover, nextState, read, sourceConfig } from './support';
+import { catalogFor, discover, nextState, read, sourceConfig, fullReadOf, laggingSandbox } from './support';
 
 const HOUR = 3600_000;
 
@@ -31,12 +31,11 @@ function calls(sandbox: Sandbox, endpoint: string | RegExp): number {
 describe('source-marketo programs, smart campaigns, segmentations and segments (Asset API)', function () {
   this.timeout(180_000);
   let sandbox: Sandbox;
-  let lagMs = 2 * HOUR;
+  const lag = { ms: 2 * HOUR };
   let discovered: any;
 
   before(async () => {
-    lagMs = 2 * HOUR;
-    sandbox = await startSandbox({
+    sandbox = await laggingSandbox(lag, 2 * HOUR, {
       seed: 44,
       leadCount: 50,
       activityCount: 300,
@@ -45,7 +44,6 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
       segmentationCount: 3,
       staticListCount: 240,
       rateLimit: null,
-      now: () => Date.now() - lagMs,
     });
     discovered = await discover(sourceConfig(sandbox));
   });
@@ -93,7 +91,7 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
     expect(emitted(idle, 'programs')).to.deep.equal([]);
     expect(sandbox.counters.byEndpoint()).to.deep.equal({ 'GET /rest/asset/v1/programs.json': 1 }); // "No assets found" is an empty answer
 
-    lagMs = HOUR;
+    lag.ms = HOUR;
     sandbox.assets.updateProgram(1201, { tags: [{ tagType: 'Region', tagValue: 'APAC' }], costs: [{ startDate: '2026-01-01', cost: 900, note: 'Venue' }] });
     sandbox.assets.updateProgram(1400, { name: 'Renamed' });
     const created = sandbox.assets.createProgram('Launch 2027');
@@ -106,30 +104,24 @@ describe('source-marketo programs, smart campaigns, segmentations and segments (
   });
 
   it('smart_campaigns: full, then only what changed', async () => {
-    lagMs = 2 * HOUR;
-    const catalog = catalogFor(discovered, ['smart_campaigns']);
-    sandbox.counters.reset();
-    const full = await read(sourceConfig(sandbox), catalog);
-    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    lag.ms = 2 * HOUR;
+    const { full, catalog } = await fullReadOf(sandbox, discovered, 'smart_campaigns');
     expect(byId(emitted(full, 'smart_campaigns'))).to.deep.equal(byId(sandbox.assets.smartCampaigns().map(normalised)));
     expect(calls(sandbox, 'GET /rest/asset/v1/smartCampaigns.json')).to.equal(2);
 
-    lagMs = HOUR / 2;
+    lag.ms = HOUR / 2;
     sandbox.assets.updateSmartCampaign(3101, { isActive: true, status: 'Active' });
     const incremental = await read(sourceConfig(sandbox), catalog, nextState(full));
     expect(emitted(incremental, 'smart_campaigns')).to.deep.equal([normalised(sandbox.assets.smartCampaigns().find((c) => c.id === 3101)!)]);
   });
 
   it('static_lists: full, then only the lists edited since (membership changes do not touch a list)', async () => {
-    lagMs = 2 * HOUR;
-    const catalog = catalogFor(discovered, ['static_lists']);
-    sandbox.counters.reset();
-    const full = await read(sourceConfig(sandbox), catalog);
-    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    lag.ms = 2 * HOUR;
+    const { full, catalog } = await fullReadOf(sandbox, discovered, 'static_lists');
     expect(byId(emitted(full, 'static_lists'))).to.deep.equal(byId(sandbox.assets.staticLists().map(normalised)));
     expect(calls(sandbox, 'GET /rest/asset/v1/staticLists.json')).to.equal(2); // 200 + 40
 
-    lagMs = HOUR / 4;
+    lag.ms = HOUR / 4;
     sandbox.assets.renameStaticList(2002, 'Newsletter Subscribers (EU)');
     sandbox.counters.reset();
     const incremental = await read(sourceConfig(sandbox), catalog, nextState(full));
@@ -185,10 +177,7 @@ describe('source-marketo static_list_members: membership with tombstones, kept e
 
   it('a full read, then an incremental read that re-reads only the lists that changed, give exactly the sandbox membership', async () => {
     const discovered = await discover(sourceConfig(sandbox));
-    const catalog = catalogFor(discovered, ['static_list_members']);
-    sandbox.counters.reset();
-    const full = await read(sourceConfig(sandbox), catalog);
-    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+    const { full, catalog } = await fullReadOf(sandbox, discovered, 'static_list_members');
     const table = new Set<string>();
     apply(table, emitted(full, 'static_list_members'));
     expect(table).to.deep.equal(marketo());

@@ -28,6 +28,20 @@ async function historySandbox(opts: Parameters<typeof startSandbox>[0] = {}, per
   return sandbox;
 }
 
+/** The config and activities catalog of a bulk sync of the history's activities of `typeIds`. */
+async function bulkSync(sandbox: Sandbox, typeIds: number[]): Promise<{ config: Record<string, unknown>; catalog: any }> {
+  const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: typeIds });
+  return { config, catalog: catalogFor(await discover(config), ['activities']) };
+}
+
+/** The GUIDs of the sandbox's activities of these types, sorted. */
+function guidsOfTypes(sandbox: Sandbox, typeIds: number[]): string[] {
+  return [...sandbox.activities()]
+    .filter((a) => typeIds.includes(a.activityTypeId))
+    .map((a) => a.marketoGUID)
+    .sort();
+}
+
 /** Records of a stream by marketoGUID, for comparing two reads record for record. */
 function byGuid(records: any[]): Record<string, unknown> {
   return Object.fromEntries(records.map((r) => [r.data.marketoGUID, r.data]));
@@ -120,8 +134,7 @@ describe('source-marketo: history through bulk exports', function () {
 
   it('a sync killed while its job is processing resumes by polling that job: no second job for the window, nothing lost, nothing twice', async () => {
     sandbox = await historySandbox({ bulkExportStepMs: 2500 });
-    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2, 6, 10, 13] });
-    const catalog = catalogFor(await discover(config), ['activities']);
+    const { config, catalog } = await bulkSync(sandbox, [1, 2, 6, 10, 13]);
     const killed = await read(config, catalog, undefined, {
       env: BULK_ENV,
       // After the first day's file (which measures the history), jobs go three ahead: the second
@@ -138,18 +151,14 @@ describe('source-marketo: history through bulk exports', function () {
     const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
     expect(resumed.exitCode, resumed.stderr).to.equal(0);
     expect(jobsPerWindow(sandbox)).to.deep.equal([1, 1, 1, 1]);
-    const want = [...sandbox.activities()]
-      .filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId))
-      .map((a) => a.marketoGUID)
-      .sort();
+    const want = guidsOfTypes(sandbox, [1, 2, 6, 10, 13]);
     expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
     expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
   });
 
   it('a sync killed with a file half read resumes the same file from the byte after its last STATE', async () => {
     sandbox = await historySandbox({ bulkExportStepMs: 0 });
-    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2, 6, 10, 13] });
-    const catalog = catalogFor(await discover(config), ['activities']);
+    const { config, catalog } = await bulkSync(sandbox, [1, 2, 6, 10, 13]);
     const killed = await read(config, catalog, undefined, {
       env: BULK_ENV,
       killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.[0]?.offset ?? 0) > 0,
@@ -172,10 +181,7 @@ describe('source-marketo: history through bulk exports', function () {
     // The half-read file is downloaded once more (from its offset), never re-exported.
     expect(sandbox.bulkExports.jobs().find((j) => j.exportId === halfRead.exportId)!.downloads).to.equal(2);
     expect(sandbox.bulkExports.jobs()).to.have.length(4);
-    const want = [...sandbox.activities()]
-      .filter((a) => [1, 2, 6, 10, 13].includes(a.activityTypeId))
-      .map((a) => a.marketoGUID)
-      .sort();
+    const want = guidsOfTypes(sandbox, [1, 2, 6, 10, 13]);
     expect(guids(resumed, 'activities').filter((g) => committed.includes(g))).to.deep.equal([]);
     expect(uniqueSorted([...committed, ...guids(resumed, 'activities')])).to.deep.equal(want);
   });
@@ -188,8 +194,7 @@ describe('source-marketo: history through bulk exports', function () {
       opts: Parameters<typeof startSandbox>[0] = {},
     ): Promise<{ config: Record<string, unknown>; catalog: any; killed: any; halfRead: any; committed: string[] }> {
       sandbox = await historySandbox({ bulkExportStepMs: 0, ...opts });
-      const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: TYPES });
-      const catalog = catalogFor(await discover(config), ['activities']);
+      const { config, catalog } = await bulkSync(sandbox, TYPES);
       const killed = await read(config, catalog, undefined, {
         env: BULK_ENV,
         killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.[0]?.offset ?? 0) > 0,
@@ -291,8 +296,7 @@ describe('source-marketo: history through bulk exports', function () {
 
   it('a job whose file expired before a resumed sync read it is recreated once, with a LOG; nothing lost, nothing twice', async () => {
     sandbox = await historySandbox({ bulkExportStepMs: 0 });
-    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2] });
-    const catalog = catalogFor(await discover(config), ['activities']);
+    const { config, catalog } = await bulkSync(sandbox, [1, 2]);
     const killed = await read(config, catalog, undefined, {
       env: BULK_ENV,
       killAfter: (m) => m.type === 'STATE' && (m.state.stream?.stream_state?.bulk?.jobs?.length ?? 0) >= 2,
@@ -309,18 +313,14 @@ describe('source-marketo: history through bulk exports', function () {
     expect(warnings).to.have.length.within(1, 2);
     for (const w of warnings) expect(w).to.match(/its file has expired/);
     expect(sandbox.bulkExports.jobs()).to.have.length(4 + warnings.length);
-    const want = [...sandbox.activities()]
-      .filter((a) => [1, 2].includes(a.activityTypeId))
-      .map((a) => a.marketoGUID)
-      .sort();
+    const want = guidsOfTypes(sandbox, [1, 2]);
     expect(uniqueSorted([...guids(killed, 'activities'), ...guids(resumed, 'activities')])).to.deep.equal(want);
   });
 
   it('a failed job is recreated once, with a LOG', async () => {
     sandbox = await historySandbox({ bulkExportStepMs: 0 });
     sandbox.bulkExports.failNext(1);
-    const config = sourceConfig(sandbox, { start_date: recent(100 * DAY_S), extraction_method: 'bulk', activity_type_ids: [1, 2] });
-    const catalog = catalogFor(await discover(config), ['activities']);
+    const { config, catalog } = await bulkSync(sandbox, [1, 2]);
     const result = await read(config, catalog, undefined, { env: BULK_ENV });
     expect(result.exitCode, result.stderr).to.equal(0);
     const warnings = result
@@ -330,10 +330,7 @@ describe('source-marketo: history through bulk exports', function () {
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.match(/ended Failed/);
     expect(sandbox.bulkExports.jobs()).to.have.length(5);
-    const want = [...sandbox.activities()]
-      .filter((a) => [1, 2].includes(a.activityTypeId))
-      .map((a) => a.marketoGUID)
-      .sort();
+    const want = guidsOfTypes(sandbox, [1, 2]);
     expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(want);
   });
 
@@ -344,10 +341,7 @@ describe('source-marketo: history through bulk exports', function () {
     sandbox.bulkExports.setExportedBytesToday(5 * 1024 * 1024);
     const stopped = await read(config, catalog, undefined, { env: BULK_ENV });
     expect(stopped.exitCode, stopped.stderr).to.equal(0);
-    const warn = stopped
-      .logs()
-      .filter((l: any) => l.level === 'WARN')
-      .map((l: any) => l.message);
+    const warn = stopped.logMessages('WARN');
     expect(
       warn.some((m: string) => /activities: stopped after 0 records: .*1029 Export daily quota 5MB exceeded/.test(m)),
       warn.join('\n'),

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { startSandbox, Sandbox } from '../../sandbox';
+import { startSandbox, Sandbox, SandboxOptions } from '../../sandbox';
 import { checkRecords } from '../harness/acceptance';
 import { RunResult } from '../harness/run-connector';
-import { catalogFor, committedRecords, discover, nextState, read, sourceConfig, ascending, recordIds } from './support';
+import { catalogFor, committedRecords, discover, nextState, read, sourceConfig, ascending, recordIds, sandboxPerTest } from './support';
 import { textOf } from '../../protocol/text';
 
 const SELECTED = [
@@ -156,19 +156,12 @@ function leadRecords(result: RunResult): any[] {
 
 describe('source-marketo leads: the warehouse mirrors Marketo', function () {
   this.timeout(120_000);
-  let sandbox: Sandbox;
-  let discovered: any;
+  const env = sandboxPerTest(() => ({ seed: 21, leadCount: 180, activityCount: 1500, startDate: recent(2 * 86400) }));
 
-  beforeEach(async () => {
-    sandbox = await startSandbox({ seed: 21, leadCount: 180, activityCount: 1500, startDate: recent(2 * 86400) });
-    discovered = await discover(sourceConfig(sandbox));
-  });
-  afterEach(() => sandbox.close());
-
-  it('one full and two incremental syncs, applied by cursor to a table keyed by id, give exactly the sandbox leads, field for field', async () => {
-    const config = sourceConfig(sandbox);
-    const catalog = leadsCatalog(discovered, SELECTED, ['companies']);
-    await syncCompanies(sandbox, [
+  it('one full and two incremental syncs, applied by cursor to a table keyed by id, give exactly the env.sandbox leads, field for field', async () => {
+    const config = sourceConfig(env.sandbox);
+    const catalog = leadsCatalog(env.discovered, SELECTED, ['companies']);
+    await syncCompanies(env.sandbox, [
       { externalCompanyId: 'C-1', company: 'Acme Holdings' },
       { externalCompanyId: 'C-2', company: 'Globex' },
     ]);
@@ -179,25 +172,25 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     const table = new Table().apply(extracted(leadRecords(full)));
     const companies = new Table().apply(extracted(full.records('companies')));
     expect([...companies.rows.values()].map((c) => c.company)).to.deep.equal(['Acme Holdings', 'Globex']);
-    await expectTableMirrorsMarketo(table, sandbox, companies);
+    await expectTableMirrorsMarketo(table, env.sandbox, companies);
 
     // Creates, changes of every kind that moves a lead value, a company link, a merge and deletes,
     // each leaving the activities Marketo writes; one change committed late, dated 4 minutes
     // before the full read began.
-    const created = [1, 2, 3, 4, 5].map((i) => sandbox.createLead({ email: `new.lead.${i}@example.com`, firstName: `New${i}`, leadScore: i }));
-    const existing = sandbox
+    const created = [1, 2, 3, 4, 5].map((i) => env.sandbox.createLead({ email: `new.lead.${i}@example.com`, firstName: `New${i}`, leadScore: i }));
+    const existing = env.sandbox
       .leads()
       .map((l) => l.id)
       .filter((id) => !created.some((c) => c.id === id));
-    for (const id of existing.slice(0, 10)) sandbox.updateLead(id, { firstName: `Changed${id}` });
-    for (const id of existing.slice(50, 56)) sandbox.changeScore(id, 15);
-    expect(existing.slice(60, 63).map((id) => sandbox.changeSegment(id, 'EMEA'))).to.deep.equal([true, true, true]);
-    expect(existing.slice(70, 72).map((id) => sandbox.changeLeadPartition(id, 2))).to.deep.equal([true, true]);
-    sandbox.updateLead(existing[80], { externalCompanyId: 'C-1' });
-    sandbox.updateLead(existing[82], { externalCompanyId: 'C-1' });
-    sandbox.updateLead(existing[81], { title: 'Committed late' }, { at: iso(beforeFull - 240_000) });
-    sandbox.mergeLeads(existing[20], [existing[21], existing[22]]);
-    for (const id of existing.slice(30, 33)) sandbox.deleteLead(id);
+    for (const id of existing.slice(0, 10)) env.sandbox.updateLead(id, { firstName: `Changed${id}` });
+    for (const id of existing.slice(50, 56)) env.sandbox.changeScore(id, 15);
+    expect(existing.slice(60, 63).map((id) => env.sandbox.changeSegment(id, 'EMEA'))).to.deep.equal([true, true, true]);
+    expect(existing.slice(70, 72).map((id) => env.sandbox.changeLeadPartition(id, 2))).to.deep.equal([true, true]);
+    env.sandbox.updateLead(existing[80], { externalCompanyId: 'C-1' });
+    env.sandbox.updateLead(existing[82], { externalCompanyId: 'C-1' });
+    env.sandbox.updateLead(existing[81], { title: 'Committed late' }, { at: iso(beforeFull - 240_000) });
+    env.sandbox.mergeLeads(existing[20], [existing[21], existing[22]]);
+    for (const id of existing.slice(30, 33)) env.sandbox.deleteLead(id);
     const beforeFirst = Date.now();
     const first = await read(config, catalog, nextState(full));
     expect(checkRecords(first.messages, catalog)).to.deep.equal([]);
@@ -211,7 +204,7 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     }
     table.apply(extracted([], leadRecords(first)));
     companies.apply(extracted([], first.records('companies')));
-    await expectTableMirrorsMarketo(table, sandbox, companies);
+    await expectTableMirrorsMarketo(table, env.sandbox, companies);
     expect(table.rows.get(existing[80])!.company).to.equal('Acme Holdings');
     expect(table.rows.get(existing[60])!.segmentation_region).to.equal('EMEA');
     expect(table.rows.get(existing[70])!.leadPartitionId).to.equal('2');
@@ -219,21 +212,21 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     // Second round: a score change, a segment move, a partition move, a company switch, a change
     // of the company record itself (no lead activity: only the companies stream sees it), a merge,
     // a deletion, and a change committed late (dated before the first incremental began).
-    await syncCompanies(sandbox, [{ externalCompanyId: 'C-1', company: 'Acme Group' }]);
-    sandbox.updateLead(created[0].id, { lastName: 'Later' });
-    sandbox.changeScore(existing[90], -7);
-    sandbox.changeSegment(existing[60], 'APAC');
-    sandbox.changeLeadPartition(existing[91], 3);
-    sandbox.updateLead(existing[80], { externalCompanyId: 'C-2' });
-    sandbox.updateLead(existing[40], { unsubscribed: true }, { at: iso(beforeFirst - 120_000) });
-    sandbox.deleteLead(created[1].id);
-    sandbox.mergeLeads(created[2].id, [existing[41]]);
+    await syncCompanies(env.sandbox, [{ externalCompanyId: 'C-1', company: 'Acme Group' }]);
+    env.sandbox.updateLead(created[0].id, { lastName: 'Later' });
+    env.sandbox.changeScore(existing[90], -7);
+    env.sandbox.changeSegment(existing[60], 'APAC');
+    env.sandbox.changeLeadPartition(existing[91], 3);
+    env.sandbox.updateLead(existing[80], { externalCompanyId: 'C-2' });
+    env.sandbox.updateLead(existing[40], { unsubscribed: true }, { at: iso(beforeFirst - 120_000) });
+    env.sandbox.deleteLead(created[1].id);
+    env.sandbox.mergeLeads(created[2].id, [existing[41]]);
     const second = await read(config, catalog, nextState(first));
     table.apply(extracted([], [], leadRecords(second)));
     companies.apply(extracted([], [], second.records('companies')));
     expect(second.records('companies').map((r: any) => r.data.company)).to.include('Acme Group');
     expect([...companies.rows.values()].map((c) => c.company)).to.deep.equal(['Acme Group', 'Globex']);
-    await expectTableMirrorsMarketo(table, sandbox, companies);
+    await expectTableMirrorsMarketo(table, env.sandbox, companies);
     // The lead linked before the company changed still holds the old name in `leads`: the join gives the new one.
     expect(table.rows.get(existing[82])!.company).to.equal('Acme Holdings');
     // Only what changed came back: the changed leads, the merge winner, and the tombstones.
@@ -248,8 +241,8 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
   });
 
   it('a state older than Marketo keeps changes and deletions: a re-scan, said in a LOG with its cost, and the table is still exact', async () => {
-    const config = sourceConfig(sandbox);
-    const catalog = leadsCatalog(discovered);
+    const config = sourceConfig(env.sandbox);
+    const catalog = leadsCatalog(env.discovered);
     const full = await read(config, catalog);
     const table = new Table().apply(extracted(leadRecords(full)));
     const highestId = Math.max(...leadRecords(full).map((r: any) => r.data.id));
@@ -257,18 +250,15 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     // The connection was paused for 100 days. Meanwhile a lead changed 95 days ago and another was
     // deleted 20 days ago: Marketo has pruned both activities (90 and 14 days).
     const paused = agedState(nextState(full), 100);
-    const ids = sandbox.leads().map((l) => l.id);
-    sandbox.updateLead(ids[5], { firstName: 'Pruned' }, { at: recent(95 * 86400) });
-    sandbox.deleteLead(ids[6], { at: recent(20 * 86400) });
-    sandbox.changeScore(ids[7], 9);
-    sandbox.counters.reset();
+    const ids = env.sandbox.leads().map((l) => l.id);
+    env.sandbox.updateLead(ids[5], { firstName: 'Pruned' }, { at: recent(95 * 86400) });
+    env.sandbox.deleteLead(ids[6], { at: recent(20 * 86400) });
+    env.sandbox.changeScore(ids[7], 9);
+    env.sandbox.counters.reset();
     const rescan = await read(config, catalog, paused);
     const records = leadRecords(rescan);
     const since = recent(100 * 86400).slice(0, 10);
-    const warnings = rescan
-      .logs()
-      .filter((l: any) => l.level === 'WARN')
-      .map((l: any) => l.message.replace(/\d{4}-\d{2}-\d{2}T[\d:]+Z/g, (d: string) => d.slice(0, 10)));
+    const warnings = rescan.logMessages('WARN').map((m) => m.replace(/\d{4}-\d{2}-\d{2}T[\d:]+Z/g, (d: string) => d.slice(0, 10)));
     const calls = Math.ceil(highestId / 300) + 2;
     expect(warnings).to.deep.equal([
       `leads: the saved state is older than Marketo's retention: lead changes since ${since} (Marketo keeps them 90 days); score, segment, partition and merge activities since ${since} (Marketo keeps them 90 days); deletions since ${since} (Marketo keeps them 14 days). ` +
@@ -276,91 +266,83 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
         `about ${calls} Get Leads calls for ids 1 to ${highestId} and past it, after ${PROBE_CALLS_180} to find the highest lead id (${highestId}). Sync more often than every 14 days to avoid this.`,
     ]);
     // Plus one: the walks then start ten minutes before the re-scan began, where the score change is.
-    expect(sandbox.counters.byEndpoint()['GET /rest/v1/leads.json']).to.equal(PROBE_CALLS_180 + calls + 1);
+    expect(env.sandbox.counters.byEndpoint()['GET /rest/v1/leads.json']).to.equal(PROBE_CALLS_180 + calls + 1);
     // Every id up to the highest that Marketo no longer holds comes as a tombstone dated when the re-scan began.
-    const live = new Set(sandbox.leads().map((l) => l.id));
+    const live = new Set(env.sandbox.leads().map((l) => l.id));
     const gone = records.filter((r: any) => r.data._ab_cdc_deleted_at);
     expect(gone.map((r: any) => r.data.id)).to.deep.equal(Array.from({ length: highestId }, (_, i) => i + 1).filter((id) => !live.has(id)));
     expect(gone.map((r: any) => r.data.id)).to.include(ids[6]);
     table.apply(extracted([], records));
-    await expectTableMirrorsMarketo(table, sandbox);
+    await expectTableMirrorsMarketo(table, env.sandbox);
     expect(table.rows.get(ids[5])!.firstName).to.equal('Pruned');
 
     // The next sync follows changes again, from where the re-scan began.
-    sandbox.updateLead(ids[8], { title: 'After the re-scan' });
+    env.sandbox.updateLead(ids[8], { title: 'After the re-scan' });
     const next = await read(config, catalog, nextState(rescan));
-    expect(next.logs().filter((l: any) => l.level === 'WARN')).to.deep.equal([]);
+    expect(next.logMessages('WARN')).to.deep.equal([]);
     expect(leadRecords(next).map((r: any) => r.data.id)).to.deep.equal([ids[8]]);
     table.apply(extracted([], [], leadRecords(next)));
-    await expectTableMirrorsMarketo(table, sandbox);
+    await expectTableMirrorsMarketo(table, env.sandbox);
   });
 
   it('emit_lead_tombstones: false keeps deleted and merged-away leads out of the leads stream', async () => {
-    const config = sourceConfig(sandbox, { emit_lead_tombstones: false });
-    const catalog = leadsCatalog(discovered);
+    const config = sourceConfig(env.sandbox, { emit_lead_tombstones: false });
+    const catalog = leadsCatalog(env.discovered);
     const full = await read(config, catalog);
-    const ids = sandbox.leads().map((l) => l.id);
-    sandbox.deleteLead(ids[0]);
-    sandbox.mergeLeads(ids[1], [ids[2]]);
+    const ids = env.sandbox.leads().map((l) => l.id);
+    env.sandbox.deleteLead(ids[0]);
+    env.sandbox.mergeLeads(ids[1], [ids[2]]);
     const next = await read(config, catalog, nextState(full));
     expect(leadRecords(next).map((r: any) => r.data.id)).to.deep.equal([ids[1]]);
   });
 
   it('a field added and a selected one hidden between discover and read: green, new field absent, hidden one reported', async () => {
-    const catalog = leadsCatalog(discovered, [...SELECTED, 'department']);
-    sandbox.addLeadField({ name: 'loyaltyTier', displayName: 'Loyalty Tier', dataType: 'string', length: 50 });
-    sandbox.hideLeadField('department');
-    const result = await read(sourceConfig(sandbox), catalog);
+    const catalog = leadsCatalog(env.discovered, [...SELECTED, 'department']);
+    env.sandbox.addLeadField({ name: 'loyaltyTier', displayName: 'Loyalty Tier', dataType: 'string', length: 50 });
+    env.sandbox.hideLeadField('department');
+    const result = await read(sourceConfig(env.sandbox), catalog);
     const records = leadRecords(result);
-    expect(records.length).to.equal(sandbox.leads().length);
+    expect(records.length).to.equal(env.sandbox.leads().length);
     expect(records.every((r: any) => !('loyaltyTier' in r.data) && !('department' in r.data))).to.equal(true);
-    const warnings = result
-      .logs()
-      .filter((l: any) => l.level === 'WARN')
-      .map((l: any) => l.message);
+    const warnings = result.logMessages('WARN');
     expect(warnings).to.deep.equal([
       'leads: these selected fields no longer exist in Marketo (hidden or deleted) and are left out of this sync: department. Refresh the source schema to drop them.',
     ]);
     const statuses = result.traces('STREAM_STATUS').map((t: any) => t.stream_status.status);
     expect(statuses).to.deep.equal(['STARTED', 'RUNNING', 'COMPLETE']);
     // The next discover shows the new field and no longer the hidden one.
-    const again = await discover(sourceConfig(sandbox));
+    const again = await discover(sourceConfig(env.sandbox));
     const properties = again.streams.find((s: any) => s.name === 'leads').json_schema.properties;
     expect(properties).to.have.property('loyaltyTier');
     expect(properties).not.to.have.property('department');
   });
 
   it('a selected field hidden in the middle of a sync: the sync stays green, says so once, and goes on without it', async () => {
-    await sandbox.close();
-    sandbox = await startSandbox({ seed: 22, leadCount: 700, activityCount: 300, startDate: recent(86400) });
-    const catalog = leadsCatalog(await discover(sourceConfig(sandbox)), [...SELECTED, 'department']);
+    await env.sandbox.close();
+    env.sandbox = await startSandbox({ seed: 22, leadCount: 700, activityCount: 300, startDate: recent(86400) });
+    const catalog = leadsCatalog(await discover(sourceConfig(env.sandbox)), [...SELECTED, 'department']);
     let hidden = false;
-    const result = await read(sourceConfig(sandbox, { max_concurrent_calls: 1 }), catalog, undefined, {
+    const result = await read(sourceConfig(env.sandbox, { max_concurrent_calls: 1 }), catalog, undefined, {
       killAfter: (m) => {
         if (!hidden && m.type === 'STATE') {
           hidden = true;
-          sandbox.hideLeadField('department');
+          env.sandbox.hideLeadField('department');
         }
         return false;
       },
     });
     const records = leadRecords(result);
-    expect(records.length).to.equal(sandbox.leads().length);
+    expect(records.length).to.equal(env.sandbox.leads().length);
     expect(records[0].data).to.have.property('department');
     expect(records[records.length - 1].data).not.to.have.property('department');
-    expect(
-      result
-        .logs()
-        .filter((l: any) => l.level === 'WARN')
-        .map((l: any) => l.message),
-    ).to.deep.equal([
+    expect(result.logMessages('WARN')).to.deep.equal([
       "leads: the lead field 'department' disappeared from Marketo during the sync (hidden or deleted); it is left out from here on. Refresh the source schema to drop it.",
     ]);
   });
 
   it('a killed full read and a killed incremental read resume without losing a lead', async () => {
-    const config = sourceConfig(sandbox, { max_concurrent_calls: 1 });
-    const catalog = leadsCatalog(discovered);
+    const config = sourceConfig(env.sandbox, { max_concurrent_calls: 1 });
+    const catalog = leadsCatalog(env.discovered);
     const table = new Table();
     let states = 0;
     const killedScan = await read(config, catalog, undefined, { killAfter: (m) => m.type === 'STATE' && ++states === 1 });
@@ -369,19 +351,19 @@ describe('source-marketo leads: the warehouse mirrors Marketo', function () {
     table.apply(extracted(committedRecords(killedScan, 'leads')));
     const resumed = await read(config, catalog, nextState(killedScan));
     table.apply(extracted([], leadRecords(resumed)));
-    await expectTableMirrorsMarketo(table, sandbox);
+    await expectTableMirrorsMarketo(table, env.sandbox);
 
-    for (const id of sandbox
+    for (const id of env.sandbox
       .leads()
       .map((l) => l.id)
       .slice(0, 120))
-      sandbox.updateLead(id, { firstName: `Renamed${id}` });
+      env.sandbox.updateLead(id, { firstName: `Renamed${id}` });
     states = 0;
     const killedIncremental = await read(config, catalog, nextState(resumed), { killAfter: (m) => m.type === 'STATE' && ++states === 2 });
     table.apply(extracted([], [], committedRecords(killedIncremental, 'leads')));
     const finished = await read(config, catalog, nextState(killedIncremental.signal ? killedIncremental : resumed));
     table.apply(extracted([], [], [], leadRecords(finished)));
-    await expectTableMirrorsMarketo(table, sandbox);
+    await expectTableMirrorsMarketo(table, env.sandbox);
   });
 });
 
@@ -473,13 +455,24 @@ describe('source-marketo lead_changes: changes of company fields carry the compa
   });
 });
 
+/** Runs `body` with a sandbox of its own (closed afterwards, whatever happens), the source's config for it and the leads catalog. */
+async function withLeadsSandbox(
+  options: SandboxOptions,
+  body: (sandbox: Sandbox, config: Record<string, unknown>, catalog: any) => Promise<void>,
+): Promise<void> {
+  const sandbox = await startSandbox(options);
+  try {
+    const config = sourceConfig(sandbox);
+    await body(sandbox, config, leadsCatalog(await discover(config)));
+  } finally {
+    await sandbox.close();
+  }
+}
+
 describe('source-marketo leads: calls', function () {
   this.timeout(120_000);
   it('a sync with nothing new emits no lead and walks only from its cursors (one token for the 3 walks, 3 pages, no Get Leads)', async () => {
-    const sandbox = await startSandbox({ seed: 4, leadCount: 50, activityCount: 400, startDate: recent(3600) });
-    try {
-      const config = sourceConfig(sandbox);
-      const catalog = leadsCatalog(await discover(config));
+    await withLeadsSandbox({ seed: 4, leadCount: 50, activityCount: 400, startDate: recent(3600) }, async (sandbox, config, catalog) => {
       const full = await read(config, catalog);
       const second = await read(config, catalog, nextState(full));
       sandbox.counters.reset();
@@ -491,16 +484,11 @@ describe('source-marketo leads: calls', function () {
       expect(calls['GET /rest/v1/activities.json']).to.equal(1);
       expect(calls['GET /rest/v1/activities/deletedleads.json']).to.equal(1);
       expect(calls['GET /rest/v1/leads.json'] ?? 0).to.equal(0);
-    } finally {
-      await sandbox.close();
-    }
+    });
   });
 
   it('fetches N changed leads in ceil(N / 300) Get Leads calls', async () => {
-    const sandbox = await startSandbox({ seed: 8, leadCount: 900, activityCount: 300, startDate: recent(86400) });
-    try {
-      const config = sourceConfig(sandbox);
-      const catalog = leadsCatalog(await discover(config));
+    await withLeadsSandbox({ seed: 8, leadCount: 900, activityCount: 300, startDate: recent(86400) }, async (sandbox, config, catalog) => {
       const full = await read(config, catalog);
       const changed = sandbox
         .leads()
@@ -511,16 +499,11 @@ describe('source-marketo leads: calls', function () {
       const incremental = await read(config, catalog, nextState(full));
       expect(ascending(leadRecords(incremental).map((r: any) => r.data.id))).to.deep.equal(changed);
       expect(sandbox.counters.byEndpoint()['GET /rest/v1/leads.json']).to.equal(Math.ceil(650 / 300));
-    } finally {
-      await sandbox.close();
-    }
+    });
   });
 
   it('a first read finds the highest lead id in 4 Get Leads calls, then reads ceil(M / 300) + 2 id ranges, and reads no activity history', async () => {
-    const sandbox = await startSandbox({ seed: 12, leadCount: 3000, activityCount: 300, startDate: recent(86400) });
-    try {
-      const config = sourceConfig(sandbox);
-      const catalog = leadsCatalog(await discover(config));
+    await withLeadsSandbox({ seed: 12, leadCount: 3000, activityCount: 300, startDate: recent(86400) }, async (sandbox, config, catalog) => {
       sandbox.counters.reset();
       const full = await read(config, catalog);
       expect(leadRecords(full)).to.have.length(3000);
@@ -540,16 +523,11 @@ describe('source-marketo leads: calls', function () {
         'GET /rest/v1/activities.json': 1,
         'GET /rest/v1/activities/deletedleads.json': 1,
       });
-    } finally {
-      await sandbox.close();
-    }
+    });
   });
 
   it('a day of 9,000 activities: the walks over rare types page through sparse blocks (exact calls)', async () => {
-    const sandbox = await startSandbox({ seed: 13, leadCount: 200, activityCount: 9000, startDate: recent(4 * 3600) });
-    try {
-      const config = sourceConfig(sandbox);
-      const catalog = leadsCatalog(await discover(config));
+    await withLeadsSandbox({ seed: 13, leadCount: 200, activityCount: 9000, startDate: recent(4 * 3600) }, async (sandbox, config, catalog) => {
       const full = await read(config, catalog);
       sandbox.counters.reset();
       // A daily sync: every walk cursor a day back, so the walks read the whole history.
@@ -560,9 +538,7 @@ describe('source-marketo leads: calls', function () {
         tombstones: records.filter((r: any) => r.data._ab_cdc_deleted_at).length,
       };
       expect({ rows, calls: sandbox.counters.byEndpoint() }).to.deep.equal({ rows: SPARSE_ROWS, calls: SPARSE_CALLS });
-    } finally {
-      await sandbox.close();
-    }
+    });
   });
 });
 

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { startSandbox, Sandbox } from '../../sandbox';
-import { checkRecords } from '../harness/acceptance';
+import { Sandbox } from '../../sandbox';
 import { RunResult } from '../harness/run-connector';
 import { probeHighestLeadId } from '../../source-marketo/streams/lead-id-probe';
 import { syncObjects, marketoCall } from './marketo-rest';
-import { catalogFor, discover, nextState, read, sourceConfig } from './support';
+import { catalogFor, discover, nextState, read, sourceConfig, fullReadOf, laggingSandbox } from './support';
+import { COMPANY_FIELD_NAMES } from '../harness/marketo-objects';
 
 const HOUR = 3600_000;
 
@@ -40,16 +40,14 @@ describe('source-marketo companies and custom objects: read back record for reco
   this.timeout(180_000);
   let sandbox: Sandbox;
   // The sandbox clock runs behind ours, so what the test writes is older than the overlap a sweep keeps before its start.
-  let lagMs = 2 * HOUR;
+  const lag = { ms: 2 * HOUR };
 
   beforeEach(async () => {
-    lagMs = 2 * HOUR;
-    sandbox = await startSandbox({
+    sandbox = await laggingSandbox(lag, 2 * HOUR, {
+      startDate: recent(2 * 86400),
       seed: 33,
       leadCount: 700,
       activityCount: 1500,
-      startDate: recent(2 * 86400),
-      now: () => Date.now() - lagMs,
       deletedLeadsRetentionDays: null,
     });
   });
@@ -60,7 +58,7 @@ describe('source-marketo companies and custom objects: read back record for reco
     const companies = catalog.streams.find((s: any) => s.name === 'companies');
     expect(companies.source_defined_primary_key).to.deep.equal([['id']]);
     expect(companies.default_cursor_field).to.deep.equal(['updatedAt']);
-    expect(Object.keys(companies.json_schema.properties)).to.have.members(companyFieldNames);
+    expect(Object.keys(companies.json_schema.properties)).to.have.members(COMPANY_FIELD_NAMES);
     expect(companies.json_schema.properties.annualRevenue.type).to.deep.equal(['null', 'number']);
     const cars = catalog.streams.find((s: any) => s.name === 'car_c');
     expect(cars.source_defined_primary_key).to.deep.equal([['vin']]);
@@ -95,13 +93,8 @@ describe('source-marketo companies and custom objects: read back record for reco
     );
     // Delete a whole range of 300 ids in the middle: the sweep must read past the gap.
     await marketoCall(sandbox, 'POST', '/rest/v1/companies/delete.json', { deleteBy: 'idField', input: created.slice(300, 600).map((r) => ({ id: r.id })) });
-    const discovered = await discover(sourceConfig(sandbox));
-    const catalog = catalogFor(discovered, ['companies']);
+    const { full, catalog } = await fullReadOf(sandbox, await discover(sourceConfig(sandbox)), 'companies');
     const fields = Object.keys(catalog.streams[0].stream.json_schema.properties);
-
-    sandbox.counters.reset();
-    const full = await read(sourceConfig(sandbox), catalog);
-    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
     const rows = emitted(full, 'companies');
     const marketo = sandbox.companies();
     expect(rows.length).to.equal(350);
@@ -122,7 +115,7 @@ describe('source-marketo companies and custom objects: read back record for reco
     expect(calls(sandbox, 'GET /rest/v1/companies.json')).to.equal(sweepCalls);
 
     // Later (in Marketo's clock), two companies change and one is created.
-    lagMs = HOUR;
+    lag.ms = HOUR;
     await syncObjects(sandbox, '/rest/v1/companies.json', [
       { externalCompanyId: 'EXT-5', company: 'Renamed Five' },
       { externalCompanyId: 'EXT-640', numberOfEmployees: 12345 },
@@ -149,13 +142,8 @@ describe('source-marketo companies and custom objects: read back record for reco
       ...leadIds.slice(-30).map((id) => ({ vin: `VIN-${id}-late`, make: 'Kia', purchasedAt: '2025-03-04T05:06:07Z', leadId: id })),
     ];
     await syncObjects(sandbox, '/rest/v1/customobjects/car_c.json', cars);
-    const discovered = await discover(sourceConfig(sandbox));
-    const catalog = catalogFor(discovered, ['car_c']);
+    const { full, catalog } = await fullReadOf(sandbox, await discover(sourceConfig(sandbox)), 'car_c');
     const fields = Object.keys(catalog.streams[0].stream.json_schema.properties);
-
-    sandbox.counters.reset();
-    const full = await read(sourceConfig(sandbox), catalog);
-    expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
     const rows = emitted(full, 'car_c');
     expect(rows.length).to.equal(430);
     // The highest lead id (700) from a probe of Get Leads, then lead ids 1-300 (400 cars: two pages), 301-600, 601-900, and two empty ranges past the last car.
@@ -173,7 +161,7 @@ describe('source-marketo companies and custom objects: read back record for reco
       ),
     );
 
-    lagMs = HOUR;
+    lag.ms = HOUR;
     await syncObjects(sandbox, '/rest/v1/customobjects/car_c.json', [
       { vin: `VIN-${leadIds[3]}-1`, model: 'XC90' },
       { vin: 'VIN-new', make: 'Saab', leadId: leadIds[leadIds.length - 1] },
@@ -197,19 +185,3 @@ describe('source-marketo companies and custom objects: read back record for reco
     expect(result.traces('ERROR')[0].error.message).to.contain("Give the API user's role the 'Read-Only Company' permission");
   });
 });
-
-const companyFieldNames = [
-  'externalCompanyId',
-  'id',
-  'company',
-  'annualRevenue',
-  'numberOfEmployees',
-  'industry',
-  'sicCode',
-  'website',
-  'mainPhone',
-  'billingCity',
-  'billingCountry',
-  'createdAt',
-  'updatedAt',
-];

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { Sandbox } from '../../sandbox';
+import { Sandbox, SandboxOptions, startSandbox } from '../../sandbox';
 import { assertProtocol, runConnector, RunOptions, RunResult, stateFileFromMessages, writeJsonTemp } from '../harness/run-connector';
 import { configuredCatalogFromDiscovered } from '../harness/configured-catalog';
+import { checkRecords } from '../harness/acceptance';
 
 export const SOURCE = 'bin/source-marketo';
 export const DESTINATION = 'bin/destination-marketo';
@@ -25,6 +26,31 @@ export function sourceConfig(sandbox: Sandbox, extra: Record<string, unknown> = 
     max_concurrent_calls: 10,
     ...extra,
   };
+}
+
+/**
+ * A sandbox for each test of a describe, started before it (its options made then, so that dates
+ * like `recent(3600)` are the test's) with the source's discovered catalog, and closed after it.
+ */
+export function sandboxPerTest(options: () => SandboxOptions): { sandbox: Sandbox; discovered: any } {
+  // Both are set by beforeEach, before any test reads them.
+  const env = {} as { sandbox: Sandbox; discovered: any };
+  beforeEach(async () => {
+    env.sandbox = await startSandbox(options());
+    env.discovered = await discover(sourceConfig(env.sandbox));
+  });
+  afterEach(() => env.sandbox.close());
+  return env;
+}
+
+/**
+ * A sandbox whose clock runs `lag.ms` behind ours, so that what a test writes is older than the
+ * overlap a sweep keeps before its start (`startLagMs` when it starts); a test moves the sandbox's
+ * time on by shortening the lag.
+ */
+export function laggingSandbox(lag: { ms: number }, startLagMs: number, options: SandboxOptions): Promise<Sandbox> {
+  lag.ms = startLagMs;
+  return startSandbox({ ...options, now: () => Date.now() - lag.ms });
 }
 
 /** Runs a connector command and checks that every stdout line is a valid AirbyteMessage. */
@@ -99,4 +125,28 @@ export function committedRecords(result: RunResult, stream: string): any[] {
     }
   }
   return committed;
+}
+
+/** A read in which Marketo answers 603 "Access denied" to every call on `path` (a permission the API user lacks). */
+export async function readDenied(sandbox: Sandbox, catalog: any, path: RegExp, config = sourceConfig(sandbox)): Promise<RunResult> {
+  sandbox.faults.inject({ kind: 'error', code: '603', message: 'Access denied', times: 1000, path });
+  try {
+    return await read(config, catalog);
+  } finally {
+    sandbox.faults.clear();
+  }
+}
+
+/** Each ERROR trace of a run as [failure_type, stream name, message]. */
+export function errorTraces(result: RunResult): Array<[string, string | undefined, string]> {
+  return result.traces('ERROR').map((e: any) => [e.error.failure_type, e.error.stream_descriptor?.name, e.error.message]);
+}
+
+/** A full read of one stream, the sandbox's call counters reset before it: its result, every record checked against the catalog, and that catalog. */
+export async function fullReadOf(sandbox: Sandbox, discovered: any, stream: string): Promise<{ full: RunResult; catalog: any }> {
+  const catalog = catalogFor(discovered, [stream]);
+  sandbox.counters.reset();
+  const full = await read(sourceConfig(sandbox), catalog);
+  expect(checkRecords(full.messages, catalog)).to.deep.equal([]);
+  return { full, catalog };
 }

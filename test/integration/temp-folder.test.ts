@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findRepoRoot } from '../harness/repo-root';
+import { readJsonLines } from '../harness/json-lines';
 import { runConnector, RunResult } from '../harness/run-connector';
 import { makeTempFolder, removeTempFolder } from '../../sandbox/temp-folders';
 
@@ -30,15 +31,6 @@ function sourcesUnder(dir: string): string[] {
   });
 }
 
-/** Lines of a JSONL file, parsed. */
-function jsonl(file: string): any[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
-}
-
 /** The id of a process that has ended: a folder named after it is an orphan. */
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid;
@@ -53,7 +45,7 @@ describe('npm test, npm run demo and npm run bench leave nothing in the system t
     work = makeTempFolder('test-tmpdir');
     const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
     const sweep = path.join(root, 'dist', 'test', 'harness', 'sweep-temp-folders.js');
-    const testFiles = ['unit/harness.test.js', 'unit/sandbox-bulk.test.js', 'integration/first-hour.test.js'].map((f) => path.join(root, 'dist', 'test', f));
+    const testFiles = ['unit/harness.test.js', 'unit/sandbox-bulk.test.js', 'integration/by-hand.test.js'].map((f) => path.join(root, 'dist', 'test', f));
     const started: Array<[string, string[], Record<string, string>]> = [
       ['demo', [path.join(root, 'dist', 'scripts', 'demo.js')], { DEMO_OUTPUT: path.join(work, 'demo-output') }],
       ['bench', [path.join(root, 'dist', 'scripts', 'bench.js')], { BENCH_ONLY: 'quiet-poll' }],
@@ -103,26 +95,26 @@ describe('npm test, npm run demo and npm run bench leave nothing in the system t
     const printed = result.stdoutLines.join('\n');
 
     // Every record of both reads is in its stream's file, in the order read.
-    const read = [1, 2].flatMap((n) => jsonl(path.join(out, 'source', `read-${n}.jsonl`)));
+    const read = [1, 2].flatMap((n) => readJsonLines(path.join(out, 'source', `read-${n}.jsonl`)));
     const streams = fs.readdirSync(path.join(out, 'streams')).map((f) => f.replace(/\.jsonl$/, ''));
     expect(streams).to.include.members(['activities', 'leads', 'lead_changes', 'deleted_leads']);
     for (const stream of streams) {
       const want = read.filter((m) => m.type === 'RECORD' && m.record.stream === stream).map((m) => m.record.data);
-      expect(jsonl(path.join(out, 'streams', `${stream}.jsonl`)), stream).to.deep.equal(want);
+      expect(readJsonLines(path.join(out, 'streams', `${stream}.jsonl`)), stream).to.deep.equal(want);
       expect(printed, stream).to.match(new RegExp(`\\n  ${stream} +${want.length} `));
     }
     // The leads table: the last row of each id, none whose last row is a tombstone.
     const last = new Map<number, any>();
-    for (const row of jsonl(path.join(out, 'streams', 'leads.jsonl'))) last.set(row.id, row);
+    for (const row of readJsonLines(path.join(out, 'streams', 'leads.jsonl'))) last.set(row.id, row);
     const live = [...last.values()].filter((r) => r._ab_cdc_deleted_at == null);
     expect(live.length).to.be.lessThan(last.size, 'the demo history deletes leads');
-    const table = jsonl(path.join(out, 'tables', 'leads.jsonl'));
+    const table = readJsonLines(path.join(out, 'tables', 'leads.jsonl'));
     expect(table.map((r) => r.id).sort((a, b) => a - b)).to.deep.equal(live.map((r) => r.id).sort((a, b) => a - b));
     expect(table).to.have.deep.members(live);
     expect(printed).to.contain(`the leads table: ${live.length} leads`);
 
     // The state and the destination's files; the commands by hand name files that exist, pointing at `npm run sandbox`.
-    expect(jsonl(path.join(out, 'destination', 'output.jsonl')).filter((m) => m.type === 'STATE')).to.have.length(4);
+    expect(readJsonLines(path.join(out, 'destination', 'output.jsonl')).filter((m) => m.type === 'STATE')).to.have.length(4);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'source', 'state.json'), 'utf8'))).to.be.an('array').that.is.not.empty;
     for (const config of ['source/config.json', 'destination/config.json'])
       expect(JSON.parse(fs.readFileSync(path.join(out, config), 'utf8')).domain_url).to.equal('http://127.0.0.1:8089');
@@ -150,5 +142,17 @@ describe('npm test, npm run demo and npm run bench leave nothing in the system t
     expect(result.exitCode, result.stdoutLines.join('\n')).to.equal(0);
     expect(result.stdoutLines.join('\n')).to.match(/\d+ passing/);
     expect(fs.readdirSync(tmp)).to.deep.equal([`${PREFIX}${process.pid}-test-${LIVE}`]);
+  });
+});
+
+describe('demo and bench leave nothing in the system temp folder', () => {
+  it('the config, catalog and state files they write are removed when the process exits', async () => {
+    const runProcess = path.join(findRepoRoot(), 'dist', 'scripts', 'run-process.js');
+    const script = `const { writeTemp } = require(${JSON.stringify(runProcess)}); console.log(writeTemp('config.json', { client_secret: 's' })); console.log(writeTemp('state.json', []));`;
+    const result = await runConnector(process.execPath, ['-e', script]);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    const files = result.stdoutLines.filter((l) => l.trim() !== '');
+    expect(files).to.have.length(2);
+    for (const file of files) expect(fs.existsSync(path.dirname(file)), file).to.equal(false);
   });
 });

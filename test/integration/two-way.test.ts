@@ -128,10 +128,7 @@ describe('two-way synchronisation against the sandbox', function () {
     expect(newestRun.logs().map((l: any) => l.message)).to.include(
       "Stream 'leads', compared with Marketo's current values: 1 unchanged (not sent), 0 created, 1 updated, 0 rejected; 2 fields kept as Marketo has them because it changed them after the row (newest_wins).",
     );
-    const debug = newestRun
-      .logs()
-      .filter((l: any) => l.level === 'DEBUG')
-      .map((l: any) => l.message);
+    const debug = newestRun.logMessages('DEBUG');
     expect(debug).to.deep.equal(
       ['firstName', 'title'].map(
         (f) => `Stream 'leads', email=${String(newest.email)}: field '${f}' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
@@ -166,12 +163,7 @@ describe('two-way synchronisation against the sandbox', function () {
       'GET /rest/v1/activities/leadchanges.json': 1,
       [SYNC_LEADS]: 1,
     });
-    expect(
-      result
-        .logs()
-        .filter((l: any) => l.level === 'DEBUG')
-        .map((l: any) => l.message),
-    ).to.deep.equal([
+    expect(result.logMessages('DEBUG')).to.deep.equal([
       `Stream 'leads', email=${String(lead.email)}: field 'integer_field' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
       `Stream 'leads', email=${String(other.email)}: field 'title' kept as Marketo has it: Marketo changed this field after the row (newest_wins).`,
     ]);

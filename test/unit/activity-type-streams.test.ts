@@ -79,31 +79,23 @@ describe('per-type activity streams: names', () => {
 });
 
 describe('per-type activity streams: attribute dataType → JSON type', () => {
-  const table: Array<[string, unknown]> = [
-    ['string', { type: ['null', 'string'] }],
-    ['text', { type: ['null', 'string'] }],
-    ['email', { type: ['null', 'string'] }],
-    ['phone', { type: ['null', 'string'] }],
-    ['url', { type: ['null', 'string'] }],
-    ['link', { type: ['null', 'string'] }],
-    ['reference', { type: ['null', 'string'] }],
-    ['integer', { type: ['null', 'integer'] }],
-    ['score', { type: ['null', 'integer'] }],
-    ['float', { type: ['null', 'number'] }],
-    ['currency', { type: ['null', 'number'] }],
-    ['percent', { type: ['null', 'number'] }],
-    ['boolean', { type: ['null', 'boolean'] }],
-    ['date', { type: ['null', 'string'], format: 'date' }],
-    ['datetime', { type: ['null', 'string'], format: 'date-time' }],
-    ['array', { type: ['null', 'array'], items: { type: ['null', 'string', 'number', 'integer', 'boolean'] } }],
-    ['hologram', { type: ['null', 'string'] }], // unknown: text, never a failed sync
-    ['Integer', { type: ['null', 'integer'] }],
+  const table: Array<[string[], unknown]> = [
+    // 'hologram': a type nobody knows is text, never a failed sync; the case of a name does not matter.
+    [['string', 'text', 'email', 'phone', 'url', 'link', 'reference', 'hologram'], { type: ['null', 'string'] }],
+    [['integer', 'score', 'Integer'], { type: ['null', 'integer'] }],
+    [['float', 'currency', 'percent'], { type: ['null', 'number'] }],
+    [['boolean'], { type: ['null', 'boolean'] }],
+    [['date'], { type: ['null', 'string'], format: 'date' }],
+    [['datetime'], { type: ['null', 'string'], format: 'date-time' }],
+    [['array'], { type: ['null', 'array'], items: { type: ['null', 'string', 'number', 'integer', 'boolean'] } }],
   ];
-  for (const [dataType, schema] of table) {
-    it(`${dataType} → ${JSON.stringify(schema)}`, () => {
-      const { description: _d, ...rest } = attributeSchema(dataType, 'd') as Record<string, unknown>;
-      expect(rest).to.deep.equal(schema);
-    });
+  for (const [dataTypes, schema] of table) {
+    for (const dataType of dataTypes) {
+      it(`${dataType} → ${JSON.stringify(schema)}`, () => {
+        const { description: _d, ...rest } = attributeSchema(dataType, 'd') as Record<string, unknown>;
+        expect(rest).to.deep.equal(schema);
+      });
+    }
   }
   it('the table covers every dataType Get Activity Types is known to return', () => {
     for (const t of [

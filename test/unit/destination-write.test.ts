@@ -187,6 +187,22 @@ interface Run {
   states(): any[];
 }
 
+/** A fake Marketo holding these leads, each [id, email]. */
+function holdingLeads(...leads: Array<[number, string]>): (fake: FakeMarketo) => void {
+  return (fake) => {
+    fake.leads = leads.map(([id, email]) => ({ id, email }));
+  };
+}
+
+/** A run that looked up the emails `lookedUp` (one Get Leads call) and deleted the leads `ids` (one Delete Leads call), every record counted and none rejected. */
+function expectLeadDeletes(run: Run, lookedUp: string, ids: number[], recordCount: number): void {
+  expect(run.error).to.equal(undefined);
+  expect(run.fake.writeCalls().map((c) => c.endpoint)).to.deep.equal(['GET /rest/v1/leads.json', 'POST /rest/v1/leads/delete.json']);
+  expect(run.fake.calls.find((c) => c.endpoint === 'GET /rest/v1/leads.json')!.query.filterValues).to.equal(lookedUp);
+  expect(run.fake.bodiesOf('POST /rest/v1/leads/delete.json')).to.deep.equal([{ input: ids.map((id) => ({ id })) }]);
+  expect(run.states()[0].destinationStats).to.deep.equal({ recordCount, rejectedRecordCount: 0 });
+}
+
 async function runWrite(opts: { lines: string[]; streams?: string[]; config?: Record<string, unknown>; fake?: (fake: FakeMarketo) => void }): Promise<Run> {
   const chunks: string[] = [];
   const out = new Writable({
@@ -653,19 +669,9 @@ describe('destination write: deletes', () => {
     const deleted = { _ab_cdc_deleted_at: '2024-05-01T00:00:00Z' };
     const run = await runWrite({
       lines: [lead('a@x.com', deleted), lead('gone@x.com', deleted), lead('dup@x.com', deleted), streamState('leads', 1)],
-      fake: (fake) => {
-        fake.leads = [
-          { id: 11, email: 'A@x.com' },
-          { id: 12, email: 'dup@x.com' },
-          { id: 13, email: 'dup@x.com' },
-        ];
-      },
+      fake: holdingLeads([11, 'A@x.com'], [12, 'dup@x.com'], [13, 'dup@x.com']),
     });
-    expect(run.error).to.equal(undefined);
-    expect(run.fake.writeCalls().map((c) => c.endpoint)).to.deep.equal(['GET /rest/v1/leads.json', 'POST /rest/v1/leads/delete.json']);
-    expect(run.fake.calls.find((c) => c.endpoint === 'GET /rest/v1/leads.json')!.query.filterValues).to.equal('a@x.com,gone@x.com,dup@x.com');
-    expect(run.fake.bodiesOf('POST /rest/v1/leads/delete.json')).to.deep.equal([{ input: [{ id: 11 }, { id: 12 }, { id: 13 }] }]);
-    expect(run.states()[0].destinationStats).to.deep.equal({ recordCount: 3, rejectedRecordCount: 0 });
+    expectLeadDeletes(run, 'a@x.com,gone@x.com,dup@x.com', [11, 12, 13], 3);
     expect(run.logs('INFO')).to.include("Stream 'leads', email=dup@x.com: 2 Marketo leads hold this email; all of them are deleted.");
     expect(run.logs('INFO')).to.include(
       "Stream 'leads': 3 records: 0 created, 0 updated, 2 deleted, 1 delete of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
@@ -682,19 +688,9 @@ describe('destination write: deletes', () => {
         lead('c@x.com', deleted), // no id: looked up by email
         streamState('leads', 1),
       ],
-      fake: (fake) => {
-        fake.leads = [
-          { id: 11, email: 'a@x.com' },
-          { id: 12, email: 'other@x.com' },
-          { id: 13, email: 'c@x.com' },
-        ];
-      },
+      fake: holdingLeads([11, 'a@x.com'], [12, 'other@x.com'], [13, 'c@x.com']),
     });
-    expect(run.error).to.equal(undefined);
-    expect(run.fake.writeCalls().map((c) => c.endpoint)).to.deep.equal(['GET /rest/v1/leads.json', 'POST /rest/v1/leads/delete.json']);
-    expect(run.fake.calls.find((c) => c.endpoint === 'GET /rest/v1/leads.json')!.query.filterValues).to.equal('c@x.com');
-    expect(run.fake.bodiesOf('POST /rest/v1/leads/delete.json')).to.deep.equal([{ input: [{ id: 11 }, { id: 12 }, { id: 99 }, { id: 13 }] }]);
-    expect(run.states()[0].destinationStats).to.deep.equal({ recordCount: 4, rejectedRecordCount: 0 });
+    expectLeadDeletes(run, 'c@x.com', [11, 12, 99, 13], 4);
     expect(run.logs('INFO')).to.include(
       "Stream 'leads': 4 records: 0 created, 0 updated, 3 deleted, 1 delete of records Marketo did not have, 0 rejected, 0 replaced by a later row with the same key.",
     );

@@ -94,6 +94,23 @@ function readSpec(name: string): any {
   return JSON.parse(fs.readFileSync(path.join(root, 'specs', `${name}.json`), 'utf8')).connectionSpecification;
 }
 
+/**
+ * Checks a table of Marketo dataTypes (`dataType` | JSON type | format) against what the code maps
+ * each to; a row whose dataType is not in backticks stands for "any other" type. Returns the
+ * dataTypes the table documents.
+ */
+function expectTypeRows(rows: string[][], mapping: (dataType: string) => { type: string; format?: string }): Set<string> {
+  const documented = new Set<string>();
+  for (const [dataType, jsonType, format] of rows) {
+    const name = ticked(dataType)[0] ?? 'x-not-a-marketo-type'; // "any other"
+    documented.add(name);
+    const mapped = mapping(name);
+    expect(ticked(jsonType), `${name}: JSON type`).to.deep.equal([mapped.type]);
+    expect(ticked(format), `${name}: format`).to.deep.equal(mapped.format ? [mapped.format] : []);
+  }
+  return documented;
+}
+
 /** The headings Airbyte's docs template puts in this order (CAT's documentation checks: "Connector Acceptance Tests Reference", https://docs.airbyte.com/connector-development/testing-connectors/connector-acceptance-tests-reference). */
 const TEMPLATE_HEADINGS = [
   'Marketo',
@@ -217,28 +234,14 @@ describe('docs/source-marketo.md: streams, types and errors', () => {
 
   it('Per-type activity streams: the attribute dataType table says what the schema does, for every type the connector maps', () => {
     const rows = page.rows('Per-type activity streams').filter((r) => r.length === 4 && !ticked(r[0])[0]?.startsWith('activities'));
-    const documented = new Set<string>();
-    for (const [dataType, jsonType, format] of rows) {
-      const name = ticked(dataType)[0] ?? 'x-not-a-marketo-type'; // "any other"
-      documented.add(name);
-      const mapped = attributeJsonType(name);
-      expect(ticked(jsonType), `${name}: JSON type`).to.deep.equal([mapped.type]);
-      expect(ticked(format), `${name}: format`).to.deep.equal(mapped.format ? [mapped.format] : []);
-    }
+    const documented = expectTypeRows(rows, attributeJsonType);
     expect(Object.keys(ATTRIBUTE_DATA_TYPES).filter((t) => !documented.has(t))).to.deep.equal([]);
     expect(documented.has('x-not-a-marketo-type')).to.equal(true);
   });
 
   it('the Data type map says what the leads schema does for each Marketo dataType, and covers every type Describe Lead reports', () => {
     const rows = page.rows('Data type map');
-    const documented = new Set<string>();
-    for (const [dataType, jsonType, format] of rows) {
-      const name = ticked(dataType)[0] ?? 'x-not-a-marketo-type'; // "any other"
-      documented.add(name);
-      const mapped = jsonTypeOf(name);
-      expect(ticked(jsonType), `${name}: JSON type`).to.deep.equal([mapped.type]);
-      expect(ticked(format), `${name}: format`).to.deep.equal(mapped.format ? [mapped.format] : []);
-    }
+    const documented = expectTypeRows(rows, jsonTypeOf);
     const recorded = JSON.parse(fs.readFileSync(path.join(root, 'sandbox', 'data', 'describe-lead.json'), 'utf8')).result as { dataType: string }[];
     const missing = [...new Set(recorded.map((f) => f.dataType))].filter((t) => !documented.has(t));
     expect(missing, 'dataTypes of the recorded Describe Lead not in the map').to.deep.equal([]);

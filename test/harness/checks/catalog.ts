@@ -1,6 +1,6 @@
 import { newDraft07Ajv } from '../ajv-setup';
 import { isObject, JsonEntry, nodeAt, pointer, walkJson } from '../json-walk';
-import { Failures } from './failures';
+import { Failures, payloadOf } from './failures';
 import { propertyAtPath } from './schema-structure';
 import { checkAdditionalProperties } from './spec';
 
@@ -51,16 +51,9 @@ export function checkCatalog(catalog: unknown): string[] {
 }
 
 function extractStreams(input: unknown, failures: Failures): unknown[] | undefined {
-  if (Array.isArray(input)) {
-    const catalogs = input.filter((m) => isObject(m) && m.type === 'CATALOG');
-    if (catalogs.length !== 1) {
-      failures.add(`D1: expected exactly one CATALOG message, got ${catalogs.length}`);
-      return undefined;
-    }
-    input = catalogs[0];
-  }
-  if (isObject(input) && input.type === 'CATALOG') input = input.catalog;
-  const streams = isObject(input) ? input.streams : undefined;
+  const catalog = payloadOf(input, 'CATALOG', 'catalog', 'D1', failures);
+  if (!catalog) return undefined;
+  const streams = isObject(catalog.payload) ? catalog.payload.streams : undefined;
   if (!Array.isArray(streams) || streams.length === 0) {
     failures.add('D1: the catalog has no streams');
     return undefined;

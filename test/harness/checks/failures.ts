@@ -1,3 +1,5 @@
+import { isObject } from '../json-walk';
+
 /**
  * Collects failure strings for one check run. A connector bug usually repeats on every record;
  * capping each (check, subject) pair keeps the report readable while still saying how many.
@@ -21,4 +23,26 @@ export class Failures {
       .map(([group, n]) => `${group}: … and ${n - this.perGroupLimit} more like these`);
     return [...this.list, ...hidden];
   }
+}
+
+/**
+ * What a check is given: the connector's output lines, of which exactly one must be a `type`
+ * message (else a failure under `id`), that message, or its payload (`field`) alone.
+ */
+export function payloadOf(
+  input: unknown,
+  type: 'SPEC' | 'CATALOG',
+  field: 'spec' | 'catalog',
+  id: string,
+  failures: Failures,
+): { payload: unknown } | undefined {
+  if (Array.isArray(input)) {
+    const messages = input.filter((m) => isObject(m) && m.type === type);
+    if (messages.length !== 1) {
+      failures.add(`${id}: expected exactly one ${type} message, got ${messages.length}`);
+      return undefined;
+    }
+    input = messages[0];
+  }
+  return { payload: isObject(input) && input.type === type ? input[field] : input };
 }

@@ -1,7 +1,7 @@
 import addFormats from 'ajv-formats';
 import { formatAjvErrors, newDraft07Ajv } from '../ajv-setup';
 import { canonicalJson, isObject, isPropertyName, JsonEntry, nodeAt, pointer, walkJson } from '../json-walk';
-import { Failures } from './failures';
+import { Failures, payloadOf } from './failures';
 import { expectedSchemaStructure } from './schema-structure';
 import { textOf } from '../../../protocol/text';
 
@@ -83,20 +83,13 @@ export function checkSpec(spec: unknown, sampleConfig?: unknown): string[] {
 }
 
 function extractSpec(input: unknown, failures: Failures): Record<string, unknown> | undefined {
-  if (Array.isArray(input)) {
-    const specs = input.filter((m) => isObject(m) && m.type === 'SPEC');
-    if (specs.length !== 1) {
-      failures.add(`S0: expected exactly one SPEC message, got ${specs.length}`);
-      return undefined;
-    }
-    input = specs[0];
-  }
-  if (isObject(input) && input.type === 'SPEC') input = input.spec;
-  if (!isObject(input)) {
+  const spec = payloadOf(input, 'SPEC', 'spec', 'S0', failures);
+  if (!spec) return undefined;
+  if (!isObject(spec.payload)) {
     failures.add('S0: no spec object given');
     return undefined;
   }
-  return input;
+  return spec.payload;
 }
 
 /** S1. Formats are checked too (CAT's plain jsonschema.validate ignores them): a sample config
