@@ -9,6 +9,7 @@ import type { ActivityAttributeType, ActivityType } from './activity-types';
 import type { ActivityAttribute, AttributeValue } from './activity-details';
 import type { ActivityRow } from './activity-store';
 import { rngFor, type Rng } from './prng';
+import { isJsonObject } from '../protocol/json';
 
 /** A custom activity type as an admin creates it (Custom Activities). */
 export interface NewActivityType {
@@ -125,9 +126,8 @@ export class ActivityTypeChanges {
   }
 }
 
-function isAttribute(a: unknown): a is ActivityAttributeType {
-  const x = a as Partial<ActivityAttributeType> | undefined;
-  return typeof x?.name === 'string' && x.name !== '' && typeof x.dataType === 'string';
+function isAttribute(value: unknown): value is ActivityAttributeType {
+  return isJsonObject(value) && typeof value.name === 'string' && value.name !== '' && typeof value.dataType === 'string';
 }
 
 /** A value of this dataType as an activity carries it; numbers and booleans come as text one time in three. */

@@ -262,19 +262,19 @@ export function createAdminHandler(control: SandboxControl) {
           return writeJson(res, 200, control.addActivityAttribute(typeId, attribute as { name: string; dataType: string; apiName?: string }));
         }
         case 'POST /__sandbox/lead-fields': {
-          const f = parseObject(body);
-          if (typeof f['name'] !== 'string' || typeof f['dataType'] !== 'string') {
+          const field = parseObject(body);
+          if (typeof field['name'] !== 'string' || typeof field['dataType'] !== 'string') {
             return writeJson(res, 400, { error: 'body must be {"name", "displayName", "dataType", "length"?, "readOnly"?}' });
           }
           return writeJson(
             res,
             200,
             control.addLeadField({
-              name: f['name'],
-              displayName: typeof f['displayName'] === 'string' ? f['displayName'] : f['name'],
-              dataType: f['dataType'],
-              ...(typeof f['length'] === 'number' ? { length: f['length'] } : {}),
-              ...(typeof f['readOnly'] === 'boolean' ? { readOnly: f['readOnly'] } : {}),
+              name: field['name'],
+              displayName: typeof field['displayName'] === 'string' ? field['displayName'] : field['name'],
+              dataType: field['dataType'],
+              ...(typeof field['length'] === 'number' ? { length: field['length'] } : {}),
+              ...(typeof field['readOnly'] === 'boolean' ? { readOnly: field['readOnly'] } : {}),
             }),
           );
         }

@@ -51,18 +51,18 @@ export class ObjectEndpoints {
 
   /** The type's metadata as List Custom Objects (without fields) and Describe (with) show it (Companies; Custom Objects). */
   metadata(withFields: boolean): Record<string, unknown> {
-    const d = this.store.definition;
-    const out: Record<string, unknown> = { name: d.name };
-    if (d.displayName !== undefined) out['displayName'] = d.displayName;
-    if (d.pluralName !== undefined) out['pluralName'] = d.pluralName;
-    out['description'] = d.description;
-    out['createdAt'] = d.createdAt;
-    out['updatedAt'] = d.updatedAt;
-    out['idField'] = d.idField;
-    out['dedupeFields'] = [...d.dedupeFields];
-    out['searchableFields'] = d.searchableFields.map((s) => [...s]);
-    if (d.relationships) out['relationships'] = d.relationships.map((r) => ({ ...r, relatedTo: { ...r.relatedTo } }));
-    if (withFields) out['fields'] = d.fields.map((f) => ({ ...f }));
+    const definition = this.store.definition;
+    const out: Record<string, unknown> = { name: definition.name };
+    if (definition.displayName !== undefined) out['displayName'] = definition.displayName;
+    if (definition.pluralName !== undefined) out['pluralName'] = definition.pluralName;
+    out['description'] = definition.description;
+    out['createdAt'] = definition.createdAt;
+    out['updatedAt'] = definition.updatedAt;
+    out['idField'] = definition.idField;
+    out['dedupeFields'] = [...definition.dedupeFields];
+    out['searchableFields'] = definition.searchableFields.map((s) => [...s]);
+    if (definition.relationships) out['relationships'] = definition.relationships.map((r) => ({ ...r, relatedTo: { ...r.relatedTo } }));
+    if (withFields) out['fields'] = definition.fields.map((f) => ({ ...f }));
     return out;
   }
 
@@ -104,16 +104,16 @@ export class ObjectEndpoints {
 
   /** The fields a filterType stands for: one field, or the dedupe fields (maybe compound). */
   private filterFields(req: RequestContext, filterType: string): Parsed<string[]> {
-    const d = this.store.definition;
-    if (filterType === MarketoFacts.DEDUPE_BY_ID_FIELD) return { ok: true, value: [d.idField] };
-    if (filterType === MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS) return { ok: true, value: [...d.dedupeFields] };
+    const definition = this.store.definition;
+    if (filterType === MarketoFacts.DEDUPE_BY_ID_FIELD) return { ok: true, value: [definition.idField] };
+    if (filterType === MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS) return { ok: true, value: [...definition.dedupeFields] };
     if (!this.store.field(filterType)) {
       return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_FOUND, MarketoFacts.fieldNotFoundMessage(filterType)) };
     }
     const searchable =
-      filterType === d.idField ||
-      d.searchableFields.some((s) => s.length === 1 && s[0] === filterType) ||
-      (d.dedupeFields.length === 1 && d.dedupeFields[0] === filterType);
+      filterType === definition.idField ||
+      definition.searchableFields.some((s) => s.length === 1 && s[0] === filterType) ||
+      (definition.dedupeFields.length === 1 && definition.dedupeFields[0] === filterType);
     if (!searchable) {
       return { ok: false, envelope: errorEnvelope(req.requestId, MarketoFacts.ERR_FIELD_NOT_SUPPORTED, MarketoFacts.fieldNotSupportedMessage(filterType)) };
     }
@@ -197,8 +197,8 @@ export class ObjectEndpoints {
     const dedupeBy = this.keyChoice(req, body, 'dedupeBy');
     if (!dedupeBy.ok) return dedupeBy.envelope;
     const { byId, keyFields } = dedupeBy.value;
-    const d = this.store.definition;
-    if (byId && !d.idFieldActions.includes(action.value)) {
+    const definition = this.store.definition;
+    if (byId && !definition.idFieldActions.includes(action.value)) {
       return errorEnvelope(
         req.requestId,
         MarketoFacts.ERR_INVALID_DATA,
@@ -210,7 +210,7 @@ export class ObjectEndpoints {
     const results = input.map((raw, seq): Result => {
       const outcome = this.syncOne(raw, keyFields, byId, action.value, seenKeys, now);
       if (outcome instanceof RecordSkip) return { seq, status: 'skipped', reasons: outcome.reasons() };
-      return { seq, [d.idField]: outcome.record[d.idField], status: outcome.status };
+      return { seq, [definition.idField]: outcome.record[definition.idField], status: outcome.status };
     });
     return successEnvelope(req.requestId, results);
   }
@@ -266,15 +266,15 @@ export class ObjectEndpoints {
     const deleteBy = this.keyChoice(req, body, 'deleteBy');
     if (!deleteBy.ok) return deleteBy.envelope;
     const { byId, keyFields } = deleteBy.value;
-    const d = this.store.definition;
+    const definition = this.store.definition;
     const results = input.map((raw, seq): Result => {
       if (!isRecord(raw)) return { seq, status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_INVALID_DATA, MarketoFacts.MSG_INVALID_DATA).reasons() };
       const key = this.keyOf(raw, keyFields);
       if (key instanceof RecordSkip) return { seq, status: 'skipped', reasons: key.reasons() };
-      const record = byId ? this.store.byId(key[d.idField] ?? null) : this.store.byKey(key);
-      if (!record) return { seq, status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_OBJECT_NOT_FOUND, d.notFoundMessage).reasons() };
+      const record = byId ? this.store.byId(key[definition.idField] ?? null) : this.store.byKey(key);
+      if (!record) return { seq, status: 'skipped', reasons: new RecordSkip(MarketoFacts.ERR_OBJECT_NOT_FOUND, definition.notFoundMessage).reasons() };
       this.store.remove(record);
-      return { seq, [d.idField]: record[d.idField], status: 'deleted' };
+      return { seq, [definition.idField]: record[definition.idField], status: 'deleted' };
     });
     return successEnvelope(req.requestId, results);
   }
@@ -284,8 +284,8 @@ export class ObjectEndpoints {
     const choice = choiceOf(req, body, name, [MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS, MarketoFacts.DEDUPE_BY_ID_FIELD], MarketoFacts.DEDUPE_BY_DEDUPE_FIELDS);
     if (!choice.ok) return choice;
     const byId = choice.value === MarketoFacts.DEDUPE_BY_ID_FIELD;
-    const d = this.store.definition;
-    return { ok: true, value: { byId, keyFields: byId ? [d.idField] : d.dedupeFields } };
+    const definition = this.store.definition;
+    return { ok: true, value: { byId, keyFields: byId ? [definition.idField] : definition.dedupeFields } };
   }
 
   /** The key of an input record in stored form: every key field present and valid. */

@@ -80,14 +80,14 @@ export function generateCustomObjects(
   let typeIndex = 0;
   for (const [name, store] of stores) {
     const rng = rngFor(seed, SALT_CUSTOM_OBJECTS, typeIndex++);
-    const d = store.definition;
-    const own = d.fields.filter((f) => f.name !== d.idField && f.name !== 'createdAt' && f.name !== 'updatedAt');
+    const definition = store.definition;
+    const own = definition.fields.filter((f) => f.name !== definition.idField && f.name !== 'createdAt' && f.name !== 'updatedAt');
     for (let n = 1; n <= count; n++) {
       const values: Record<string, FieldValue> = {};
       for (const field of own) {
-        const linksLeadId = d.relationships?.some((r) => r.field === field.name && r.relatedTo.name === 'Lead' && r.relatedTo.field === 'id');
+        const linksLeadId = definition.relationships?.some((r) => r.field === field.name && r.relatedTo.name === 'Lead' && r.relatedTo.field === 'id');
         if (field.dataType === 'link' && !linksLeadId) continue;
-        const value = valueFor(field, rng, n, d.dedupeFields.includes(field.name), leadIds, name);
+        const value = valueFor(field, rng, n, definition.dedupeFields.includes(field.name), leadIds, name);
         if (value !== undefined) values[field.name] = value;
       }
       addDated(store, rng, values, beforeSec);

@@ -73,9 +73,9 @@ export async function* readFamily(ctx: ReadContext, members: FamilyMemberRead[])
 
 /** What must agree for two states to be read in one pass: their windows' bounds and their bulk history. */
 function passSignature(state: Record<string, unknown> | undefined): string {
-  const s = savedHistory(state);
-  const windows = (s.windows ?? []).map((w) => [w.from, w.until, w.done === true]);
-  return JSON.stringify({ until: windows.length > 0 ? (s.until ?? null) : null, windows, bulk: s.bulk ?? null });
+  const saved = savedHistory(state);
+  const windows = (saved.windows ?? []).map((w) => [w.from, w.until, w.done === true]);
+  return JSON.stringify({ until: windows.length > 0 ? (saved.until ?? null) : null, windows, bulk: saved.bulk ?? null });
 }
 
 /** One pass over shared walks, as an activity-like stream whose partitions are `<stream>#<type id>`. */
@@ -203,14 +203,14 @@ function savedWindow(window: Record<string, unknown>): WindowState[] {
 export function mergeStates(members: MemberState[]): ActivityHistoryState {
   const merged: ActivityHistoryState = { partitions: {} };
   for (const member of members) {
-    const s = savedHistory(member.state);
-    Object.assign(merged.partitions, prefixed(member, s.partitions, s.activityDate));
-    if (s.windows && s.windows.length > 0) {
-      merged.until = s.until;
-      merged.windows ??= s.windows.map((w) => ({ ...w, partitions: {} }));
-      s.windows.forEach((w, i) => Object.assign(merged.windows![i].partitions, prefixed(member, w.partitions)));
+    const saved = savedHistory(member.state);
+    Object.assign(merged.partitions, prefixed(member, saved.partitions, saved.activityDate));
+    if (saved.windows && saved.windows.length > 0) {
+      merged.until = saved.until;
+      merged.windows ??= saved.windows.map((w) => ({ ...w, partitions: {} }));
+      saved.windows.forEach((w, i) => Object.assign(merged.windows![i].partitions, prefixed(member, w.partitions)));
     }
-    if (s.bulk !== undefined) merged.bulk = s.bulk;
+    if (saved.bulk !== undefined) merged.bulk = saved.bulk;
   }
   return merged;
 }

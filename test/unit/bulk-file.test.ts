@@ -40,52 +40,23 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('bulk file reader', () => {
+  /** Rows as the reader gives them: the header's names, each row's values in that order. */
+  const table = (header: string[], ...values: Array<Array<string | null>>) => values.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i]])));
   const cases: Array<{ name: string; csv: string; want: Array<Record<string, string | null>> }> = [
-    {
-      name: 'plain values',
-      csv: 'id,email\n1,a@x.com\n2,b@x.com\n',
-      want: [
-        { id: '1', email: 'a@x.com' },
-        { id: '2', email: 'b@x.com' },
-      ],
-    },
+    { name: 'plain values', csv: 'id,email\n1,a@x.com\n2,b@x.com\n', want: table(['id', 'email'], ['1', 'a@x.com'], ['2', 'b@x.com']) },
     { name: 'a quoted comma', csv: 'id,company\n1,"Acme, Inc."\n', want: [{ id: '1', company: 'Acme, Inc.' }] },
     { name: 'doubled quotes', csv: 'id,title\n1,"The ""Best"" Title"\n', want: [{ id: '1', title: 'The "Best" Title' }] },
     {
       name: 'an embedded line break',
       csv: 'id,address\n1,"1 Main St\nSuite 2"\n2,x\n',
-      want: [
-        { id: '1', address: '1 Main St\nSuite 2' },
-        { id: '2', address: 'x' },
-      ],
+      want: table(['id', 'address'], ['1', '1 Main St\nSuite 2'], ['2', 'x']),
     },
     { name: 'an embedded CRLF', csv: 'id,address\n1,"a\r\nb"\n', want: [{ id: '1', address: 'a\r\nb' }] },
-    {
-      name: 'CRLF line ends',
-      csv: 'id,email\r\n1,a@x.com\r\n2,null\r\n',
-      want: [
-        { id: '1', email: 'a@x.com' },
-        { id: '2', email: null },
-      ],
-    },
+    { name: 'CRLF line ends', csv: 'id,email\r\n1,a@x.com\r\n2,null\r\n', want: table(['id', 'email'], ['1', 'a@x.com'], ['2', null]) },
     { name: 'empty values: the literal null and an empty cell', csv: 'id,a,b,c\n1,null,,"null"\n', want: [{ id: '1', a: null, b: null, c: null }] },
     { name: 'a byte order mark before the header', csv: '\ufeffid,email\n1,a@x.com\n', want: [{ id: '1', email: 'a@x.com' }] },
-    {
-      name: 'blank lines between rows',
-      csv: 'id,email\n1,a\n\n2,b\n',
-      want: [
-        { id: '1', email: 'a' },
-        { id: '2', email: 'b' },
-      ],
-    },
-    {
-      name: 'no line break after the last row',
-      csv: 'id,email\n1,a\n2,b',
-      want: [
-        { id: '1', email: 'a' },
-        { id: '2', email: 'b' },
-      ],
-    },
+    { name: 'blank lines between rows', csv: 'id,email\n1,a\n\n2,b\n', want: table(['id', 'email'], ['1', 'a'], ['2', 'b']) },
+    { name: 'no line break after the last row', csv: 'id,email\n1,a\n2,b', want: table(['id', 'email'], ['1', 'a'], ['2', 'b']) },
     { name: 'a header only', csv: 'id,email\n', want: [] },
     { name: 'an empty file', csv: '', want: [] },
   ];
