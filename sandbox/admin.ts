@@ -17,6 +17,7 @@ export type SandboxControl = Pick<
   | 'dailyCallsUsed'
   | 'addActivities'
   | 'activityCount'
+  | 'latestActivityDate'
   | 'leads'
   | 'lead'
   | 'createLead'

@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     client_secret: sandbox.clientSecret,
     api_user: sandbox.apiUser,
     activities: sandbox.activityCount(),
+    latest_activity_at: sandbox.latestActivityDate(),
     leads: sandbox.leads().length,
     started_in_ms: Date.now() - started,
   };

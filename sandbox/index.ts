@@ -234,6 +234,8 @@ export interface Sandbox {
   activities(): Iterable<Activity>;
   /** Number of activities stored. */
   activityCount(): number;
+  /** The latest activityDate stored (ISO second), undefined when there is none. */
+  latestActivityDate(): string | undefined;
   /**
    * Appends `n` deterministic activities dated at/after `at` (an ISO second; earlier than existing
    * ones = late-arriving activities) or one second after the latest existing one.
@@ -549,6 +551,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }),
       ),
     activityCount: () => store.count(),
+    latestActivityDate: () => (store.count() > 0 ? new Date(store.latestDateSec() * 1000).toISOString().replace('.000Z', 'Z') : undefined),
     leads: () => leadStore.all(),
     lead: (id) => {
       const lead = leadStore.get(id);

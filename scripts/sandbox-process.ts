@@ -7,6 +7,8 @@ export interface SandboxProcess {
   clientId: string;
   clientSecret: string;
   activities: number;
+  /** activityDate of the newest generated activity (ISO second). */
+  latestActivityAt?: string;
   child: ChildProcess;
   counters(): Promise<{
     total: number;
@@ -40,6 +42,7 @@ export function startSandboxProcess(args: string[]): Promise<SandboxProcess> {
         clientId: info.client_id,
         clientSecret: info.client_secret,
         activities: info.activities,
+        latestActivityAt: info.latest_activity_at,
         child,
         async counters() {
           const response = await fetch(`${info.url}/__sandbox/counters?windowMs=20000`);
