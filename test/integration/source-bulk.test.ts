@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { DELETED_LEADS_RETENTION_DAYS, TYPE_DELETE_LEAD } from '../../sandbox/marketo-facts';
 import { catalogFor, committedRecords, discover, guids, nextState, read, sourceConfig, uniqueSorted } from './support';
 
 // History through Bulk Activity Extract: the same records as REST, fewer calls, jobs that survive
@@ -130,6 +131,57 @@ describe('source-marketo: history through bulk exports', function () {
     expect(guids(next, 'activities').filter((g) => seen.has(g))).to.deep.equal([]);
     const added = [...sandbox.activities()].filter((a) => !seen.has(a.marketoGUID)).map((a) => a.marketoGUID);
     expect(uniqueSorted(guids(next, 'activities'))).to.deep.equal(added.sort());
+  });
+
+  it('a first sync of every stream bulk reads, through `bulk` and through `rest`, gives the same set of (stream, primary key) and identical records', async () => {
+    // Three months of history with deletions, merges and field changes, Delete Lead activities kept
+    // 14 days as Marketo keeps them, leads created all along: each path reads it once.
+    sandbox = await historySandbox({ bulkExportStepMs: 0, deletedLeadsRetentionDays: DELETED_LEADS_RETENTION_DAYS, leadCount: 400 }, 600);
+    // Leads deleted and merged by hand, before the retention horizon and after it.
+    [40, 20, 8, 2].forEach((daysAgo, i) => sandbox.deleteLead(10 + i, { at: recent(daysAgo * DAY_S) }));
+    sandbox.mergeLeads(20, [21, 22], { at: recent(30 * DAY_S) });
+    sandbox.mergeLeads(30, [31], { at: recent(3 * DAY_S) });
+    const start = recent(100 * DAY_S);
+    const restConfig = sourceConfig(sandbox, { start_date: start, extraction_method: 'rest' });
+    const discovered = await discover(restConfig);
+    const perType = discovered.streams.map((s: any) => s.name).filter((n: string) => /^activities_(fill_out_form|delete_lead)$/.test(n));
+    expect(perType).to.have.length(2);
+    const streams = ['activities', 'lead_changes', 'deleted_leads', 'leads', ...perType];
+    const catalog = catalogFor(discovered, streams);
+    const keyOf = new Map<string, string[][]>(discovered.streams.map((s: any) => [s.name, s.source_defined_primary_key]));
+    /** Each stream's records by primary key: the last one emitted (leads may emit a lead again when a change walk finds it changed). */
+    const latest = (result: Awaited<ReturnType<typeof read>>) => {
+      const out: Record<string, Record<string, unknown>> = {};
+      for (const stream of streams) {
+        out[stream] = {};
+        for (const r of result.records(stream)) out[stream][JSON.stringify(keyOf.get(stream)!.map((path) => r.data[path[0]]))] = r.data;
+      }
+      return out;
+    };
+
+    const rest = await read(restConfig, catalog);
+    expect(rest.exitCode, rest.stderr).to.equal(0);
+    sandbox.counters.reset();
+    const bulk = await read(sourceConfig(sandbox, { start_date: start, extraction_method: 'bulk' }), catalog, undefined, { env: BULK_ENV });
+    expect(bulk.exitCode, bulk.stderr).to.equal(0);
+    expect(sandbox.bulkExports.jobs().filter((j) => j.object === 'leads').length).to.be.greaterThan(0);
+    expect(sandbox.bulkExports.jobs().filter((j) => j.object === 'activities').length).to.be.greaterThan(2);
+
+    const [fromRest, fromBulk] = [latest(rest), latest(bulk)];
+    for (const stream of streams) {
+      expect(Object.keys(fromBulk[stream]).sort(), stream).to.deep.equal(Object.keys(fromRest[stream]).sort());
+      expect(fromBulk[stream], stream).to.deep.equal(fromRest[stream]);
+    }
+    // What each path read: every current lead, every activity Marketo still keeps, deletions of the last 14 days only.
+    expect(Object.keys(fromRest.leads)).to.have.length(sandbox.leads().length);
+    // The sandbox lists what Marketo keeps: the deletions by hand of 40 and 20 days ago are gone.
+    const kept = [...sandbox.activities()];
+    expect(Object.keys(fromRest.activities).sort()).to.deep.equal(kept.map((a) => JSON.stringify([a.marketoGUID])).sort());
+    const deletions = kept.filter((a) => a.activityTypeId === TYPE_DELETE_LEAD);
+    expect(deletions.filter((a) => a.leadId >= 10 && a.leadId <= 13).map((a) => a.leadId)).to.deep.equal([12, 13]);
+    expect(deletions.every((a) => Date.parse(a.activityDate) >= Date.now() - DELETED_LEADS_RETENTION_DAYS * DAY_S * 1000)).to.equal(true);
+    expect(Object.keys(fromRest.deleted_leads).sort()).to.deep.equal(deletions.map((a) => JSON.stringify([a.marketoGUID])).sort());
+    expect(Object.keys(fromRest.lead_changes).length).to.be.greaterThan(100);
   });
 
   it('a sync killed while its job is processing resumes by polling that job: no second job for the window, nothing lost, nothing twice', async () => {
