@@ -446,14 +446,7 @@ async function backfill(): Promise<Record<string, unknown>> {
   out.history_days = round(spanMs / 86_400_000, 2);
   for (const method of BACKFILL_METHODS) {
     const startDate = new Date(Date.now() - spanMs - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const sandbox = await startSandboxProcess([
-      ...history,
-      '--start-date',
-      startDate,
-      '--bulk-step-ms',
-      '1000',
-      ...NO_LIMITS,
-    ]);
+    const sandbox = await startSandboxProcess([...history, '--start-date', startDate, '--bulk-step-ms', '1000', ...NO_LIMITS]);
     try {
       const run = await runSource(sandbox, ['activities', 'leads'], { extraction_method: method }, { ...UNTHROTTLE_ENV, MARKETO_BULK_POLL_MS: '500' });
       const counters = await sandbox.counters();

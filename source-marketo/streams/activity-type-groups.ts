@@ -1,4 +1,4 @@
-import { MAX_ACTIVITY_TYPES_PER_CALL } from '../../marketo/constants';
+import { DELETE_LEAD_TYPE_ID, DELETED_LEADS_RETENTION_DAYS, MAX_ACTIVITY_TYPES_PER_CALL } from '../../marketo/constants';
 import { ActivityWalk } from './activity-stream';
 import { ReadContext } from './stream';
 
@@ -11,7 +11,9 @@ import { ReadContext } from './stream';
  * that type); keyed per type, so that the groups can change (types added or removed) without
  * losing a cursor. `readByBulk`: partitions whose history bulk files read in this sync; the types
  * they cannot export then walk on their own, so that their REST history does not drag the
- * exported types' pages along.
+ * exported types' pages along; a walk of Delete Lead alone starts no earlier than the 14 days
+ * Marketo keeps deletions (Get Deleted Leads,
+ * https://developer.adobe.com/marketo-apis/api/mapi/#tag/Activities/operation/getDeletedLeadsUsingGET).
  */
 export function typeGroupWalks(ctx: ReadContext, typeIds: number[], keysOf: (typeId: number) => string[], readByBulk?: string[]): ActivityWalk[] {
   const apart = readByBulk ? typeIds.filter((id) => !keysOf(id).some((key) => readByBulk.includes(key))) : [];
@@ -21,11 +23,13 @@ export function typeGroupWalks(ctx: ReadContext, typeIds: number[], keysOf: (typ
   return groups.map((group) => {
     const inGroup = new Set(group);
     const partitionsOf = (activity: { activityTypeId: number }) => (inGroup.has(activity.activityTypeId) ? keysOf(activity.activityTypeId) : []);
-    return {
+    const walk: ActivityWalk = {
       keys: group.flatMap(keysOf),
       fetchPage: (token: string) => ctx.endpoints.getLeadActivities(token, group),
       partitionsOf,
       partitionOf: (activity) => partitionsOf(activity)[0],
     };
+    if (group.every((id) => id === DELETE_LEAD_TYPE_ID)) walk.keptDays = DELETED_LEADS_RETENTION_DAYS;
+    return walk;
   });
 }

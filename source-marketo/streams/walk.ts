@@ -1,11 +1,24 @@
 import { Activity, ActivityPage } from '../../marketo/endpoints';
-import { addSeconds, toMarketoSecond } from '../dates';
+import { addSeconds, maxSecond, secondOf, toMarketoSecond } from '../dates';
 
 /** Pages of one date-based paging walk (Get Lead Activities, Get Lead Changes, Get Deleted Leads). */
 export interface WalkSpec {
   /** Which cursor partitions this walk serves, e.g. the activity type ids of one group of ten. */
   keys: string[];
   fetchPage: (nextPageToken: string) => Promise<ActivityPage>;
+  /**
+   * Marketo keeps everything this walk reads only this many days (Delete Lead: 14), so it starts no
+   * earlier than that: each call examines a block of stored activities of every type, and a walk
+   * from an older cursor would pay for blocks where nothing it reads can still exist.
+   */
+  keptDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Where a walk from `since` starts: `since`, or its retention horizon when that is later (see WalkSpec.keptDays). */
+export function walkStart(walk: WalkSpec, since: string, now = Date.now()): string {
+  return walk.keptDays === undefined ? since : maxSecond(since, secondOf(now - walk.keptDays * DAY_MS));
 }
 
 export interface WalkPage {
@@ -21,7 +34,7 @@ export interface FirstPage {
 }
 
 export async function readFirstPage(walk: WalkSpec, since: string, getPagingToken: (sinceDatetime: string) => Promise<string>): Promise<FirstPage> {
-  const token = await getPagingToken(addSeconds(since, -1));
+  const token = await getPagingToken(addSeconds(walkStart(walk, since), -1));
   return { token, page: await walk.fetchPage(token) };
 }
 
@@ -41,7 +54,7 @@ export async function* walkActivities(
   endOf?: string | null | (() => string | null),
   firstPage?: FirstPage,
 ): AsyncGenerator<WalkPage> {
-  let token = firstPage?.token ?? (await getPagingToken(addSeconds(since, -1)));
+  let token = firstPage?.token ?? (await getPagingToken(addSeconds(walkStart(walk, since), -1)));
   let prefetched = firstPage?.page;
   let stuck = 0;
   for (;;) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { DELETED_LEADS_RETENTION_DAYS, TYPE_DELETE_LEAD } from '../../sandbox/marketo-facts';
+import { ACTIVITIES_SCANNED_PER_CALL, DELETED_LEADS_RETENTION_DAYS, TYPE_DELETE_LEAD } from '../../sandbox/marketo-facts';
 import { catalogFor, committedRecords, discover, guids, nextState, read, sourceConfig, uniqueSorted } from './support';
 
 // History through Bulk Activity Extract: the same records as REST, fewer calls, jobs that survive
@@ -14,14 +14,14 @@ function recent(secondsAgo: number): string {
   return new Date(Math.floor(Date.now() / 1000 - secondsAgo) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Ninety days of activities of every type, in bursts every five days. */
+/** Ninety days of activities of every type, in bursts every five days; Delete Lead activities kept 14 days, as Marketo keeps them. */
 async function historySandbox(opts: Parameters<typeof startSandbox>[0] = {}, perBurst = 400): Promise<Sandbox> {
   const sandbox = await startSandbox({
     seed: 21,
     activityCount: 0,
     leadCount: 120,
     startDate: recent(100 * DAY_S),
-    deletedLeadsRetentionDays: null,
+    deletedLeadsRetentionDays: DELETED_LEADS_RETENTION_DAYS,
     rateLimit: null,
     ...opts,
   });
@@ -136,7 +136,7 @@ describe('source-marketo: history through bulk exports', function () {
   it('a first sync of every stream bulk reads, through `bulk` and through `rest`, gives the same set of (stream, primary key) and identical records', async () => {
     // Three months of history with deletions, merges and field changes, Delete Lead activities kept
     // 14 days as Marketo keeps them, leads created all along: each path reads it once.
-    sandbox = await historySandbox({ bulkExportStepMs: 0, deletedLeadsRetentionDays: DELETED_LEADS_RETENTION_DAYS, leadCount: 400 }, 600);
+    sandbox = await historySandbox({ bulkExportStepMs: 0, leadCount: 400 }, 600);
     // Leads deleted and merged by hand, before the retention horizon and after it.
     [40, 20, 8, 2].forEach((daysAgo, i) => sandbox.deleteLead(10 + i, { at: recent(daysAgo * DAY_S) }));
     sandbox.mergeLeads(20, [21, 22], { at: recent(30 * DAY_S) });
@@ -182,6 +182,49 @@ describe('source-marketo: history through bulk exports', function () {
     expect(deletions.every((a) => Date.parse(a.activityDate) >= Date.now() - DELETED_LEADS_RETENTION_DAYS * DAY_S * 1000)).to.equal(true);
     expect(Object.keys(fromRest.deleted_leads).sort()).to.deep.equal(deletions.map((a) => JSON.stringify([a.marketoGUID])).sort());
     expect(Object.keys(fromRest.lead_changes).length).to.be.greaterThan(100);
+  });
+
+  it("a first sync's Delete Lead walks start at Marketo's 14-day horizon: the `deleted_leads` walk and, through bulk, `activities`' walk of the one type the files cannot hold", async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 0 }, 2000);
+    const start = recent(100 * DAY_S);
+    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['deleted_leads']);
+    // Each call examines the next 2,000 stored activities of every type: from the horizon, only those stored since.
+    const since = Date.now() - DELETED_LEADS_RETENTION_DAYS * DAY_S * 1000;
+    const stored = [...sandbox.activities()];
+    const storedSince = stored.filter((a) => Date.parse(a.activityDate) >= since).length;
+    expect(storedSince).to.be.below(stored.length / 5);
+    sandbox.counters.reset();
+    const deleted = await read(sourceConfig(sandbox, { start_date: start }), catalog);
+    expect(deleted.exitCode, deleted.stderr).to.equal(0);
+    const byEndpoint = sandbox.counters.byEndpoint();
+    expect(byEndpoint['GET /rest/v1/activities/deletedleads.json']).to.equal(Math.ceil(storedSince / ACTIVITIES_SCANNED_PER_CALL));
+    const kept = stored.filter((a) => a.activityTypeId === TYPE_DELETE_LEAD).map((a) => a.marketoGUID);
+    expect(kept.length).to.be.greaterThan(0);
+    expect(uniqueSorted(guids(deleted, 'deleted_leads'))).to.deep.equal(kept.sort());
+    const horizonLogs = deleted
+      .logs()
+      .filter((l: any) => /^deleted_leads: Marketo keeps deletions 14 days: reading them from \S+Z, as none before can still be listed\.$/.test(l.message));
+    expect(horizonLogs).to.have.length(1);
+
+    // activities through bulk: the files hold every other type; Delete Lead's REST walk pays for the last 14 days only.
+    sandbox.counters.reset();
+    const activities = await read(
+      sourceConfig(sandbox, { start_date: start, extraction_method: 'bulk', activity_type_ids: [1, TYPE_DELETE_LEAD] }),
+      catalogFor(await discover(sourceConfig(sandbox)), ['activities']),
+      undefined,
+      { env: BULK_ENV },
+    );
+    expect(activities.exitCode, activities.stderr).to.equal(0);
+    const calls = sandbox.counters.byEndpoint();
+    expect(uniqueSorted(guids(activities, 'activities'))).to.deep.equal(
+      stored
+        .filter((a) => a.activityTypeId === 1 || a.activityTypeId === TYPE_DELETE_LEAD)
+        .map((a) => a.marketoGUID)
+        .sort(),
+    );
+    // The first page that measured the history, type 1's walk after the files (nothing since), Delete Lead's from the horizon.
+    expect(calls['GET /rest/v1/activities.json']).to.equal(2 + Math.ceil(storedSince / ACTIVITIES_SCANNED_PER_CALL));
+    expect(sandbox.bulkExports.jobs().every((j) => !j.filter.activityTypeIds?.includes(TYPE_DELETE_LEAD))).to.equal(true);
   });
 
   it('a sync killed while its job is processing resumes by polling that job: no second job for the window, nothing lost, nothing twice', async () => {
