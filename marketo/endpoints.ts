@@ -101,14 +101,12 @@ export class MarketoEndpoints {
 
   async getPagingToken(sinceDatetime: string): Promise<string> {
     const envelope = await this.client.get('/rest/v1/activities/pagingtoken.json', { query: { sinceDatetime }, timeoutMs: PAGING_TOKEN_TIMEOUT_MS });
-    if (process.env.BULK2_TRACE) process.stderr.write(`TRACE token ${sinceDatetime}\n`);
     if (!envelope.nextPageToken) throw new Error('Get Paging Token answered without a nextPageToken');
     return envelope.nextPageToken;
   }
 
   async getLeadActivities(nextPageToken: string, activityTypeIds: number[], batchSize = MAX_BATCH_SIZE): Promise<ActivityPage> {
     const envelope = await this.client.get<Activity>('/rest/v1/activities.json', { query: { nextPageToken, activityTypeIds, batchSize } });
-    if (process.env.BULK2_TRACE) process.stderr.write(`TRACE acts ${activityTypeIds.join(',')} ${(envelope.result ?? []).length} ${(envelope.result ?? [])[0]?.activityDate} ${decodeURIComponent(nextPageToken).slice(0,12)}\n`);
     return toActivityPage(envelope, nextPageToken);
   }
 

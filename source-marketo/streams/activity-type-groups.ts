@@ -11,7 +11,7 @@ import { ReadContext } from './stream';
  * that type); keyed per type, so that the groups can change (types added or removed) without
  * losing a cursor. `readByBulk`: partitions whose history bulk files read in this sync; the types
  * they cannot export then walk on their own, so that their REST history does not drag the
- * exported types' pages along; a walk of Delete Lead alone starts no earlier than the 14 days
+ * exported types' pages along. Delete Lead walked apart so starts no earlier than the 14 days
  * Marketo keeps deletions (Get Deleted Leads,
  * https://developer.adobe.com/marketo-apis/api/mapi/#tag/Activities/operation/getDeletedLeadsUsingGET).
  */
@@ -29,7 +29,7 @@ export function typeGroupWalks(ctx: ReadContext, typeIds: number[], keysOf: (typ
       partitionsOf,
       partitionOf: (activity) => partitionsOf(activity)[0],
     };
-    if (group.every((id) => id === DELETE_LEAD_TYPE_ID)) walk.keptDays = DELETED_LEADS_RETENTION_DAYS;
+    if (group === groups[0] && apart.length > 0 && apart.every((id) => id === DELETE_LEAD_TYPE_ID)) walk.keptDays = DELETED_LEADS_RETENTION_DAYS;
     return walk;
   });
 }

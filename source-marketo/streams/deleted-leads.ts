@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
  * is weeks old, so the cursor says how far deletions have been read. Deletions may have been missed
  * only when a state's cursor is older than Marketo's 14-day retention (Get Deleted Leads,
  * https://developer.adobe.com/marketo-apis/api/mapi/#tag/Activities/operation/getDeletedLeadsUsingGET);
- * a first sync has nothing to miss, and its walk starts at that horizon (WalkSpec.keptDays).
+ * a first sync has nothing to miss.
  */
 export class DeletedLeadsStream extends ActivityLikeStream {
   readonly name = 'deleted_leads';
@@ -33,7 +33,7 @@ export class DeletedLeadsStream extends ActivityLikeStream {
       // A first sync: deletions before the retention window were never ours to miss.
       ctx.log(
         'INFO',
-        `deleted_leads: Marketo keeps deletions ${DELETED_LEADS_RETENTION_DAYS} days: reading them from ${secondOf(retentionStart)}, as none before can still be listed.`,
+        `deleted_leads: Marketo keeps deletions ${DELETED_LEADS_RETENTION_DAYS} days; those before ${secondOf(retentionStart)} may no longer be listed.`,
       );
     } else {
       ctx.log(
@@ -44,8 +44,6 @@ export class DeletedLeadsStream extends ActivityLikeStream {
   }
 
   protected walks(ctx: ReadContext): Promise<ActivityWalk[]> {
-    return Promise.resolve([
-      { keys: [PARTITION], fetchPage: (token) => ctx.endpoints.getDeletedLeads(token), partitionOf: () => PARTITION, keptDays: DELETED_LEADS_RETENTION_DAYS },
-    ]);
+    return Promise.resolve([{ keys: [PARTITION], fetchPage: (token) => ctx.endpoints.getDeletedLeads(token), partitionOf: () => PARTITION }]);
   }
 }

@@ -63,7 +63,6 @@ export async function leadMirrorWalks(ctx: ReadContext, changeFields: LiveFieldL
         keys: [DELETED_LEADS_WALK],
         reads: 'deletions',
         retentionDays: DELETED_LEADS_RETENTION_DAYS,
-        keptDays: DELETED_LEADS_RETENTION_DAYS,
         fetchPage: (token) => ctx.endpoints.getDeletedLeads(token),
       },
     ],

@@ -184,29 +184,16 @@ describe('source-marketo: history through bulk exports', function () {
     expect(Object.keys(fromRest.lead_changes).length).to.be.greaterThan(100);
   });
 
-  it("a first sync's Delete Lead walks start at Marketo's 14-day horizon: the `deleted_leads` walk and, through bulk, `activities`' walk of the one type the files cannot hold", async () => {
+  it("through bulk, `activities`' REST walk of Delete Lead (the one type the files cannot hold) starts at Marketo's 14-day horizon", async () => {
     sandbox = await historySandbox({ bulkExportStepMs: 0 }, 2000);
     const start = recent(100 * DAY_S);
-    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['deleted_leads']);
     // Each call examines the next 2,000 stored activities of every type: from the horizon, only those stored since.
     const since = Date.now() - DELETED_LEADS_RETENTION_DAYS * DAY_S * 1000;
     const stored = [...sandbox.activities()];
     const storedSince = stored.filter((a) => Date.parse(a.activityDate) >= since).length;
     expect(storedSince).to.be.below(stored.length / 5);
-    sandbox.counters.reset();
-    const deleted = await read(sourceConfig(sandbox, { start_date: start }), catalog);
-    expect(deleted.exitCode, deleted.stderr).to.equal(0);
-    const byEndpoint = sandbox.counters.byEndpoint();
-    expect(byEndpoint['GET /rest/v1/activities/deletedleads.json']).to.equal(Math.ceil(storedSince / ACTIVITIES_SCANNED_PER_CALL));
-    const kept = stored.filter((a) => a.activityTypeId === TYPE_DELETE_LEAD).map((a) => a.marketoGUID);
-    expect(kept.length).to.be.greaterThan(0);
-    expect(uniqueSorted(guids(deleted, 'deleted_leads'))).to.deep.equal(kept.sort());
-    const horizonLogs = deleted
-      .logs()
-      .filter((l: any) => /^deleted_leads: Marketo keeps deletions 14 days: reading them from \S+Z, as none before can still be listed\.$/.test(l.message));
-    expect(horizonLogs).to.have.length(1);
+    expect(stored.filter((a) => a.activityTypeId === TYPE_DELETE_LEAD).length).to.be.greaterThan(0);
 
-    // activities through bulk: the files hold every other type; Delete Lead's REST walk pays for the last 14 days only.
     sandbox.counters.reset();
     const activities = await read(
       sourceConfig(sandbox, { start_date: start, extraction_method: 'bulk', activity_type_ids: [1, TYPE_DELETE_LEAD] }),
