@@ -41,33 +41,27 @@ const LEAD_FIELDS = [
   ['warehouseId', 'string', false],
 ].map(([name, dataType, readOnly], i) => ({ id: i + 1, displayName: name, dataType, rest: { name, readOnly } }));
 
-/** Describe Company / Custom Object fields (Companies; Custom Objects): name, dataType, updateable. */
-const fieldsOf = (rows: Array<[string, string, boolean]>) => rows.map(([name, dataType, updateable]) => ({ name, dataType, updateable }));
+/** Describe Company / Custom Object fields (Companies; Custom Objects), name → dataType: the read-only ones, then the updateable ones. */
+const fieldsOf = (readOnly: Record<string, string>, updateable: Record<string, string>) => [
+  ...Object.entries(readOnly).map(([name, dataType]) => ({ name, dataType, updateable: false })),
+  ...Object.entries(updateable).map(([name, dataType]) => ({ name, dataType, updateable: true })),
+];
 
 const COMPANY_DESCRIPTION = {
   name: 'Company',
   idField: 'id',
   dedupeFields: ['externalCompanyId'],
-  fields: fieldsOf([
-    ['createdAt', 'datetime', false],
-    ['externalCompanyId', 'string', false],
-    ['id', 'integer', false],
-    ['updatedAt', 'datetime', false],
-    ['annualRevenue', 'currency', true],
-    ['company', 'string', true],
-  ]),
+  fields: fieldsOf(
+    { createdAt: 'datetime', externalCompanyId: 'string', id: 'integer', updatedAt: 'datetime' },
+    { annualRevenue: 'currency', company: 'string' },
+  ),
 };
 
 const CAR_DESCRIPTION = {
   name: 'car_c',
   idField: 'marketoGUID',
   dedupeFields: ['vin'],
-  fields: fieldsOf([
-    ['marketoGUID', 'string', false],
-    ['vin', 'string', true],
-    ['make', 'string', true],
-    ['year', 'integer', true],
-  ]),
+  fields: fieldsOf({ marketoGUID: 'string' }, { vin: 'string', make: 'string', year: 'integer' }),
 };
 
 interface Call {

@@ -19,6 +19,9 @@ const KB = 1024;
 const NOW = Date.parse('2026-11-30T18:00:00Z');
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
+/** Windows one after the other, between these days: chain(0, 1, 32) is [[0, 1], [1, 32]]. */
+const chain = (...days: number[]): number[][] => days.slice(1).map((to, i) => [days[i], to]);
+
 describe('extraction planner', () => {
   describe('chooseHistoryPath: which path a history starts on', () => {
     const cases: Array<[ExtractionMethod, number, number | undefined, 'bulk' | 'rest', string]> = [
@@ -276,12 +279,7 @@ describe('extraction planner', () => {
     it('1,000 MB, bulk: a probe day, then 31, 31 and 27 days; the whole history (900 MB) through files', async () => {
       const r = await run('bulk', 1000, undefined);
       expect(r.error).to.equal(undefined);
-      expect(r.windows).to.deep.equal([
-        [0, 1],
-        [1, 32],
-        [32, 63],
-        [63, 90],
-      ]);
+      expect(r.windows).to.deep.equal(chain(0, 1, 32, 63, 90));
       expect(r.until).to.equal(90);
       expect(r.items).to.deep.equal(['1', '2', '3', '4']);
       expect(r.downloads).to.equal(4);
@@ -297,10 +295,7 @@ describe('extraction planner', () => {
     it('100 MB, auto, no budget: the probe day and 9 days fill the allowance; the other 80 days (240,000 records, 800 calls) go to REST', async () => {
       const r = await run('auto', 100, undefined);
       expect(r.error).to.equal(undefined);
-      expect(r.windows).to.deep.equal([
-        [0, 1],
-        [1, 10],
-      ]);
+      expect(r.windows).to.deep.equal(chain(0, 1, 10));
       expect(r.until).to.equal(10);
       expect(r.logs).to.deep.equal([
         `activities: the export allowance left today does not fit the history from ${iso(NOW - 80 * DAY)}; reading it through REST (about 800 calls).`,
@@ -309,10 +304,7 @@ describe('extraction planner', () => {
 
     it('100 MB, auto, 799 calls left: the same 10 days through files, then a clean stop with the state saved for the next day', async () => {
       const r = await run('auto', 100, 799);
-      expect(r.windows).to.deep.equal([
-        [0, 1],
-        [1, 10],
-      ]);
+      expect(r.windows).to.deep.equal(chain(0, 1, 10));
       expect(r.error).to.be.instanceOf(BulkAllowanceSpentError);
       expect(r.error?.message).to.match(/bulk_export_mb_per_day \(.* MB\) is spent for today with history from .* still to read/);
       expect(r.items).to.deep.equal(['1', '2']);
@@ -326,10 +318,7 @@ describe('extraction planner', () => {
 
     it("Marketo's own 1029 (other integrations spent the subscription's 500 MB): what was exported is read, then the quota error stops the bulk part", async () => {
       const r = await run('bulk', 500, undefined, 100);
-      expect(r.windows).to.deep.equal([
-        [0, 1],
-        [1, 32],
-      ]);
+      expect(r.windows).to.deep.equal(chain(0, 1, 32));
       expect(r.items).to.deep.equal(['1', '2']);
       expect(r.error).to.be.instanceOf(BulkExportQuotaExhaustedError);
     });
