@@ -168,8 +168,9 @@ export class MarketoClient {
           };
         }
         const text = await response.text();
-        release();
         const meaning = statusMeaning(response.status);
+        const answer = safeJson(text) as MarketoEnvelope | undefined;
+        release(meaning === 'envelope' && answer !== undefined && envelopeError(answer)?.code === RATE_LIMIT_EXCEEDED);
         if (meaning === 'no-such-path') return { status: 404 };
         if (meaning === 'retry') {
           reason = `HTTP ${response.status}`;
@@ -178,8 +179,7 @@ export class MarketoClient {
           throw this.credentialsError(path, response.status, endpoint);
         } else {
           // An envelope instead of the file: an error (token, limits) said the Marketo way.
-          const envelope = safeJson(text) as MarketoEnvelope | undefined;
-          const error = envelope?.errors?.[0];
+          const error = answer?.errors?.[0];
           if (!error)
             throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint} without a file.`, String(response.status), endpoint);
           code = String(error.code);
@@ -234,12 +234,16 @@ export class MarketoClient {
       response = await this.fetchFn(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? this.options.requestTimeoutMs ?? 120_000) });
       text = await response.text();
     } catch (err) {
-      return new Attempt('retry', `network error: ${describeNetworkError(err)}`);
-    } finally {
       release();
+      return new Attempt('retry', `network error: ${describeNetworkError(err)}`);
     }
+    // Read before the slot frees: a 606 must hold the other calls before any of them starts (Throttle.release).
+    const meaning = statusMeaning(response.status);
+    const envelope = meaning === 'envelope' ? (safeJson(text) as MarketoEnvelope<T> | undefined) : undefined;
+    const error = envelope ? envelopeError(envelope) : undefined;
+    release(error?.code === RATE_LIMIT_EXCEEDED);
 
-    switch (statusMeaning(response.status)) {
+    switch (meaning) {
       case 'envelope':
         break;
       case 'long-uri':
@@ -257,13 +261,7 @@ export class MarketoClient {
       case 'unexpected':
         throw new MarketoRequestError(`Marketo answered HTTP ${response.status} on ${endpoint}.`, String(response.status), endpoint);
     }
-    let envelope: MarketoEnvelope<T>;
-    try {
-      envelope = JSON.parse(text) as MarketoEnvelope<T>;
-    } catch {
-      return new Attempt('retry', 'a response that is not JSON');
-    }
-    const error = envelopeError(envelope);
+    if (envelope === undefined || typeof envelope !== 'object' || envelope === null) return new Attempt('retry', 'a response that is not JSON');
     if (error) {
       const { code, message } = error;
       switch (codeMeaning(code)) {
@@ -318,8 +316,6 @@ export class MarketoClient {
       throw new MarketoTransientError(`Marketo kept failing on ${endpoint} after ${failures} attempts (last: ${reason}).${lastWords}`, code, endpoint);
     }
     const delayMs = this.backoff(failures, code);
-    // The subscription's window is full: every call of this client waits, not only this one.
-    if (code === RATE_LIMIT_EXCEEDED) this.throttle.holdFor(delayMs);
     this.retriesByReason.set(reason, (this.retriesByReason.get(reason) ?? 0) + 1);
     this.options.onRetry?.({ endpoint, attempt: failures, delayMs, reason });
     await sleep(delayMs);

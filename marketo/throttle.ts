@@ -1,9 +1,17 @@
 import { RATE_LIMIT_WINDOW_MS } from './constants';
 
-/** A call in the rolling window: in flight, or ended at `endedAt`. */
+/** A call in the rolling window: in flight, or ended at `endedAt`; `probe`: started alone, after a 606 (see release). */
 interface WindowEntry {
   endedAt?: number;
+  probe?: boolean;
 }
+
+/**
+ * After a 606, one call at a time tries the subscription's window again, every 1/10 of the window
+ * (2 s of Marketo's 20 s): the sync resumes soon after the other calls leave the window, and each
+ * try that is refused costs one call of the window, not one per walk.
+ */
+const PROBE_EVERY_SHARE_OF_WINDOW = 10;
 
 /**
  * Keeps our own calls under Marketo's limits before Marketo has to refuse them: at most
@@ -20,9 +28,11 @@ export class Throttle {
   private inFlight = 0;
   private waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
-  /** No call starts before this instant: Marketo refused one for the subscription's rate (see holdFor). */
+  /** No call starts before this instant: Marketo refused one for the subscription's rate (see release). */
   private heldUntil = 0;
   private holdTimer: NodeJS.Timeout | undefined;
+  /** Since a 606, calls start one at a time, until one of them is not refused. */
+  private probing = false;
 
   constructor(
     private readonly maxCalls: number,
@@ -31,12 +41,7 @@ export class Throttle {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /**
-   * Marketo refused a call with 606: the subscription's window is full of calls this throttle
-   * cannot see (other integrations', or an earlier sync's, whose process had its own throttle).
-   * Every call of ours waits `ms`, not only the refused one: Marketo counts refused calls in the
-   * window too, so calls sent meanwhile would only be refused and keep the window full.
-   */
+  /** No call starts for `ms` (a longer hold already set stays). */
   holdFor(ms: number): void {
     const until = this.now() + ms;
     if (until <= this.heldUntil) return;
@@ -48,8 +53,15 @@ export class Throttle {
     }, ms + 1);
   }
 
-  /** Waits for a slot; the returned function must be called when the call ends (its answer is in, or it failed). */
-  async acquire(): Promise<() => void> {
+  /**
+   * Waits for a slot; the returned function must be called when the call ends (its answer is in,
+   * or it failed), with `rateLimited` true when Marketo refused it with 606: the subscription's
+   * window is full of calls this throttle cannot see (other integrations', or an earlier sync's,
+   * whose process had its own throttle). Then no call starts for a while, and after that one at a
+   * time until one is let through: Marketo counts refused calls in the window too, so calls sent
+   * meanwhile would only be refused and keep the window full.
+   */
+  async acquire(): Promise<(rateLimited?: boolean) => void> {
     let entry: WindowEntry | undefined;
     while (!(entry = this.tryStart())) {
       await new Promise<void>((resolve) => {
@@ -58,10 +70,16 @@ export class Throttle {
       });
     }
     const started = entry;
-    return () => {
+    return (rateLimited = false) => {
       if (started.endedAt !== undefined) return;
       started.endedAt = this.now();
       this.inFlight--;
+      if (rateLimited) {
+        this.probing = true;
+        this.holdFor(this.windowMs / PROBE_EVERY_SHARE_OF_WINDOW);
+      } else if (started.probe) {
+        this.probing = false; // the window has room again
+      }
       this.wakeAll();
     };
   }
@@ -73,10 +91,10 @@ export class Throttle {
 
   private tryStart(): WindowEntry | undefined {
     this.expire();
-    if (this.now() < this.heldUntil) return undefined;
+    if (this.now() < this.heldUntil || (this.probing && this.inFlight > 0)) return undefined;
     if (this.inFlight >= this.maxConcurrent || this.window.length >= this.maxCalls) return undefined;
     this.inFlight++;
-    const entry: WindowEntry = {};
+    const entry: WindowEntry = this.probing ? { probe: true } : {};
     this.window.push(entry);
     return entry;
   }

@@ -483,7 +483,7 @@ describe('source-marketo throttle against the sandbox limits', function () {
 
 describe('source-marketo: a sync that starts in a rate window others filled', function () {
   this.timeout(120_000);
-  it('waits for the window on a 606, every call held a quarter of it, and loses nothing (the retry knobs do not shorten it)', async () => {
+  it('waits for the window on a 606 (the refused call a quarter of it, whatever the retry knobs say; the others one at a time), and loses nothing', async () => {
     // A 2 s window stands in for Marketo's 20 s. Another integration (or the previous sync, whose
     // process had its own throttle) spent 11 of the 12 calls just before the sync starts.
     const sandbox = await startSandbox({ seed: 4, activityCount: 1500, leadCount: 50, rateLimit: { calls: 12, windowMs: 2000 }, concurrencyLimit: 3 });

@@ -98,12 +98,15 @@ describe('MarketoClient', () => {
     expect(restCalls(stub)).to.have.length(8);
   });
 
-  it('a 606 holds every call of the client for a quarter of the rate window, whatever the retry policy says', async () => {
-    const started: number[] = [];
+  it('after a 606 the refused call waits a quarter of the rate window whatever the retry policy says, and the others start one at a time', async () => {
+    const calls: Array<{ path: string; start: number; end?: number }> = [];
     let refused = false;
     const stub = sinon.stub().callsFake(async (url: URL) => {
       if (String(url).includes('/identity/oauth/token')) return json(TOKEN);
-      started.push(Date.now());
+      const call: { path: string; start: number; end?: number } = { path: new URL(String(url)).pathname, start: Date.now() };
+      calls.push(call);
+      await new Promise((r) => setTimeout(r, 10));
+      call.end = Date.now();
       if (!refused) {
         refused = true;
         return json({ success: false, errors: [{ code: '606', message: "Max rate limit '100' exceeded with in '20' secs" }] });
@@ -113,12 +116,16 @@ describe('MarketoClient', () => {
     const connection = parseConnection({ domain_url: 'https://123-ABC-456.mktorest.com', client_id: 'id', client_secret: 'secret' });
     const client = new MarketoClient(connection, { fetchFn: stub as unknown as typeof fetch, retry: { baseDelayMs: 1, maxDelayMs: 2 }, rateWindowMs: 400 });
     const first = client.get('/rest/v1/activities.json');
-    await new Promise((r) => setTimeout(r, 20));
-    const t0 = started[0];
+    await new Promise((r) => setTimeout(r, 20)); // the 606 is in
     await Promise.all([first, client.get('/rest/v1/leads.json'), client.get('/rest/v1/leads.json')]);
-    // The refused call and the two asked for meanwhile all start a quarter of the window (100 ms) after the 606.
-    expect(started).to.have.length(4);
-    for (const at of started.slice(1)) expect(at - t0).to.be.at.least(95);
+    const refusedAt = calls[0].end!;
+    const [probe, after] = calls.filter((c) => c.path === '/rest/v1/leads.json');
+    // No call starts for a tenth of the window (40 ms); then one alone, and the rest once it was let through.
+    expect(probe.start - refusedAt).to.be.at.least(38);
+    expect(after.start).to.be.at.least(probe.end!);
+    // The refused call is retried a quarter of the window (100 ms) later, not after the policy's 2 ms.
+    const retried = calls.filter((c) => c.path === '/rest/v1/activities.json')[1];
+    expect(retried.start - refusedAt).to.be.at.least(95);
   });
 
   it('does not retry what cannot succeed: 603, 607, 1003', async () => {

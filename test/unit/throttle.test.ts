@@ -24,6 +24,31 @@ describe('Throttle', () => {
     expect(fourth).to.equal(true);
   });
 
+  it('after a call refused with 606: nothing starts for a tenth of the window, then one call at a time until one is let through', async () => {
+    const throttle = new Throttle(100, 10, 500);
+    const refused = await throttle.acquire();
+    const t0 = Date.now();
+    refused(true);
+    const order: string[] = [];
+    const call = async (name: string, rateLimited: boolean) => {
+      const release = await throttle.acquire();
+      order.push(`${name} starts at ${Date.now() - t0 >= 48 ? 'the end of the hold' : 'once'}`);
+      await new Promise((r) => setTimeout(r, 5));
+      order.push(`${name} ends`);
+      release(rateLimited);
+    };
+    await Promise.all([call('a', true), call('b', false), call('c', false)]);
+    // a is refused again: another hold; then b alone, and c once b was let through.
+    expect(order).to.deep.equal([
+      'a starts at the end of the hold',
+      'a ends',
+      'b starts at the end of the hold',
+      'b ends',
+      'c starts at the end of the hold',
+      'c ends',
+    ]);
+  });
+
   it('holds every call while a hold lasts; a shorter hold never shortens a longer one', async () => {
     const throttle = new Throttle(100, 10, 20_000);
     const t0 = Date.now();
