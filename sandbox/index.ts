@@ -272,7 +272,8 @@ export interface Sandbox {
    * attributes of the source (UI: "Changed in Marketo" / "Person Detail Page"; api: Api Method
    * Name, Modifying User, Request Id). A company field of a lead linked to a company changes the
    * company record (the Change Data Value is logged on this lead); through the API it throws
-   * (1021). Returns the changed fields. Throws for an unknown lead.
+   * (1021). Source 'unlogged' logs no activity at all (a change only the bulk lead extract's
+   * updatedAt filter finds). Returns the changed fields. Throws for an unknown lead.
    */
   updateLead(id: number, values: Record<string, unknown>, opts?: UpdateLeadOptions & DatedOptions): string[];
   /** Deletes a lead with a Delete Lead activity. Throws for an unknown lead. */

@@ -27,7 +27,14 @@ const SYSTEM_LEAD_FIELDS = new Set(['id', 'createdAt', 'updatedAt', 'mktoName'])
 
 /** Who changes a lead through the in-process updateLead: a person in the UI (default), a smart campaign, a form, or an API user. */
 export interface UpdateLeadOptions {
-  source?: 'ui' | 'flow' | 'form' | 'api';
+  /**
+   * 'unlogged': a change Marketo records no activity for. Marketo does not log a Change Data Value
+   * for every field on every path (the Bulk Lead Extract page,
+   * https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-lead-extract,
+   * offers the `updatedAt` filter on the last change to any field for what activities miss): only
+   * that filter finds such a change.
+   */
+  source?: 'ui' | 'flow' | 'form' | 'api' | 'unlogged';
   /** With source 'api': the "Modifying User" (default: the sandbox's apiUser). */
   apiUser?: string;
 }
@@ -134,7 +141,7 @@ export class LeadOperations {
    * changed fields. `datedSec` (default now) dates the activities: earlier than now, they are
    * committed late, while the lead's updatedAt is the time of the commit.
    */
-  update(id: number, values: Readonly<Record<string, LeadValue>>, origin: ChangeOrigin, datedSec?: number): string[] {
+  update(id: number, values: Readonly<Record<string, LeadValue>>, origin: ChangeOrigin | 'unlogged', datedSec?: number): string[] {
     const { leads, generator, details } = this.ctx;
     if (!leads.has(id)) return [];
     const sec = this.nowSec();
@@ -150,7 +157,8 @@ export class LeadOperations {
         leads.touch(id, sec);
       } else leads.setField(id, field, newValue, sec);
       generator.markExplicitValue(id, field);
-      generator.writeExplicit(MarketoFacts.TYPE_CHANGE_DATA_VALUE, datedSec ?? sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
+      if (origin !== 'unlogged')
+        generator.writeExplicit(MarketoFacts.TYPE_CHANGE_DATA_VALUE, datedSec ?? sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
       changed.push(field);
     }
     return changed;

@@ -51,8 +51,10 @@ export function marketoUiActions({ leads, operations, details, partitions, reque
     if (!leads.has(id)) throw new Error(`lead ${id} does not exist`);
   };
   const datedSec = (opts: DatedOptions | undefined): number | undefined => (opts?.at === undefined ? undefined : isoToEpochSeconds('at', opts.at));
-  const originOf = (opts: UpdateLeadOptions): ChangeOrigin => {
+  const originOf = (opts: UpdateLeadOptions): ChangeOrigin | 'unlogged' => {
     switch (opts.source ?? 'ui') {
+      case 'unlogged':
+        return 'unlogged';
       case 'api':
         return { kind: 'api', apiUser: opts.apiUser ?? apiUser, apiMethodName: MarketoFacts.API_METHOD_SYNC_LEAD, requestId: requestIds.next(now()) };
       case 'flow':
@@ -62,7 +64,7 @@ export function marketoUiActions({ leads, operations, details, partitions, reque
       case 'ui':
         return { kind: 'ui' };
       default:
-        throw new Error(`updateLead source must be 'ui', 'flow', 'form' or 'api', got '${String(opts.source)}'`);
+        throw new Error(`updateLead source must be 'ui', 'flow', 'form', 'api' or 'unlogged', got '${String(opts.source)}'`);
     }
   };
 

@@ -3,7 +3,7 @@
 // Activity Extract (about six calls per window of 31 days whatever its size, from a separate
 // allowance of file megabytes per day). https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-extract/bulk-extract
 
-import { MAX_BATCH_SIZE } from '../marketo/constants';
+import { BULK_MAX_DATE_RANGE_DAYS, MAX_BATCH_SIZE } from '../marketo/constants';
 
 export type ExtractionMethod = 'auto' | 'rest' | 'bulk';
 
@@ -27,6 +27,45 @@ export const BULK_TAIL_MS = 3600_000;
 export const AUTO_DEFAULT_REST_CALLS_FOR_HISTORY = 10_000;
 
 const MB = 1024 * 1024;
+const DAY_MS = 86_400_000;
+
+/**
+ * What the REST change walks of an incremental `leads` sync would cost from its cursor, and what
+ * a bulk catch-up would have to export instead (see chooseLeadsCatchUp).
+ */
+export interface LeadsCatchUp {
+  method: ExtractionMethod;
+  /** How far behind the change walks start: now − (their cursor − the look-back), ms. */
+  pauseMs: number;
+  /**
+   * Calls of the REST catch-up that the bulk one saves: the Get Lead Changes pages since the cursor
+   * and the Get Leads calls for the ids the walks collect. Undefined when nothing was estimated.
+   * The walks of deletions and field-changing activities (Merge Leads among them) run either way.
+   */
+  restCalls: number | undefined;
+  /** Bytes the export's files are expected to weigh, and what today's export allowance has left. */
+  exportBytes: number;
+  exportBytesLeft: number;
+}
+
+/** Windows over `spanMs`: the first day, whose file measures the bytes per day (see windowSpan in bulk-backfill.ts), then windows of at most 31 days. */
+export function bulkWindowsOver(spanMs: number): number {
+  return Math.ceil(Math.max(0, spanMs - DAY_MS) / (BULK_MAX_DATE_RANGE_DAYS * DAY_MS)) + 1;
+}
+
+/**
+ * Whether an incremental `leads` sync whose change walks are far behind catches up through Bulk
+ * Lead Extract on `updatedAt` (every lead changed since, whatever changed it, in a handful of calls
+ * per window) or through the REST change walks. `rest` never; a pause shorter than
+ * BULK_MIN_SPAN_MS is an incremental sync; `bulk` always past it; `auto` when the calls the REST
+ * walks would spend exceed the windows' calls and the export allowance left takes the files.
+ */
+export function chooseLeadsCatchUp(plan: LeadsCatchUp): 'bulk' | 'rest' {
+  if (plan.method === 'rest' || plan.pauseMs < BULK_MIN_SPAN_MS) return 'rest';
+  if (plan.method === 'bulk') return 'bulk';
+  if (plan.restCalls === undefined || plan.exportBytes > plan.exportBytesLeft) return 'rest';
+  return plan.restCalls > bulkWindowsOver(plan.pauseMs) * BULK_CALLS_PER_WINDOW ? 'bulk' : 'rest';
+}
 
 /** What the first REST page of each walk told about the history ahead. */
 export interface HistoryEstimate {

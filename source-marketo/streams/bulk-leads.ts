@@ -20,6 +20,11 @@ export interface BulkLeadsState extends BulkBackfillState {
   /** When the full read began: the change walks start a look-back before it. */
   startedAt: string;
   filter: LeadFilter;
+  /**
+   * An incremental sync's catch-up after a long pause (leads-catch-up.ts), not a full read: the
+   * windows run from the change walks' cursor to when it began, on `updatedAt` only.
+   */
+  catchUp?: true;
 }
 
 const DAY_MS = 86_400_000;
@@ -29,7 +34,7 @@ export function parseBulkLeadsState(raw: unknown): BulkLeadsState | undefined {
   const base = parseBulkState(raw);
   const r = raw as Partial<BulkLeadsState> | undefined;
   if (!base || typeof r?.startedAt !== 'string' || (r.filter !== 'updatedAt' && r.filter !== 'createdAt')) return undefined;
-  return { ...base, startedAt: r.startedAt, filter: r.filter };
+  return { ...base, startedAt: r.startedAt, filter: r.filter, ...(r.catchUp === true ? { catchUp: true as const } : {}) };
 }
 
 /**
@@ -63,7 +68,7 @@ export async function planBulkLeads(
 /**
  * Reads the leads of the planned windows, yielding records (as Get Leads would give them,
  * through `toRecord`) and the state covering them. On 1035 for the updatedAt filter, the same
- * windows are read on createdAt.
+ * windows of a full read are read on createdAt; a catch-up throws the BulkFilterUnsupportedError.
  */
 export async function* readBulkLeads(
   ctx: BulkContext & { fields: string[] },
@@ -77,7 +82,8 @@ export async function* readBulkLeads(
       try {
         return await ctx.bulk.createLeadExport({ fields: ctx.fields, filter: state.filter === 'updatedAt' ? { updatedAt: range } : { createdAt: range } });
       } catch (err) {
-        if (!(err instanceof BulkFilterUnsupportedError) || state.filter !== 'updatedAt') throw err;
+        // A catch-up has no use for createdAt (it finds new leads only): the caller goes on through the change walks.
+        if (!(err instanceof BulkFilterUnsupportedError) || state.filter !== 'updatedAt' || state.catchUp) throw err;
         ctx.log(
           'WARN',
           `leads: this subscription does not offer the bulk lead extract's updatedAt filter (1035 ${err.message}); reading the leads by creation date instead. Changes are then found only through the activities that record them (Marketo support can enable the filter).`,

@@ -15,6 +15,9 @@ import { LiveFieldList } from './vanishing-fields';
 import { LiveIdEstimate, probeHighestLeadId } from './lead-id-probe';
 import { BulkRow } from '../../marketo/bulk-file';
 import { BulkLeadsState, parseBulkLeadsState, planBulkLeads, readBulkLeads } from './bulk-leads';
+import { BulkFilterUnsupportedError } from '../../marketo/errors';
+import { BulkContext } from './bulk-backfill';
+import { cursorAfterCatchUp, planLeadsCatchUp, StartedPage } from './leads-catch-up';
 import { DELETED_LEADS_WALK, LEAD_CHANGES_WALK, LEAD_FIELD_ACTIVITIES_WALK, LEAD_MIRROR_WALK_KEYS, leadMirrorWalks, LeadMirrorWalk } from './lead-walks';
 
 /**
@@ -58,6 +61,11 @@ export interface LeadsState {
   pendingLeadIds?: number[];
   highestId?: number;
   bulk?: BulkLeadsState;
+  /**
+   * After a catch-up through bulk lead exports: the field-activities walk, which goes on from its
+   * saved cursor for merges, queues no lead for activities before this second (the export had them).
+   */
+  caughtUpFrom?: string;
 }
 
 /**
@@ -117,9 +125,23 @@ export class LeadsStream implements SourceStream<LeadsState> {
           `leads: full read through bulk lead exports, windows from ${bulk.next} to ${bulk.until} (instead of about ${Math.ceil(probed.highestId / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX} Get Leads calls), then the change walks.`,
         );
     }
-    // When a full read began: the walks start a look-back before it.
+    if (bulk?.catchUp && !walkState) bulk = undefined; // a catch-up's state holds the walks' cursors: without them, nothing to resume
+    // An incremental sync far behind catches up through bulk lead exports on updatedAt (leads-catch-up.ts);
+    // not while the walks of an earlier catch-up are still under way.
+    let firstPages = new Map<string, StartedPage>();
+    if (!bulk && !firstRead && !state.scan && stale.length === 0 && walkState && state.caughtUpFrom === undefined) {
+      const plan = await planLeadsCatchUp(ctx, mirror.walks, incrementalCursor(walkState, lookback), lookback, {
+        highestId: state.highestId ?? 0,
+        fields: fetcher.fieldNames.length,
+      });
+      firstPages = plan.firstPages;
+      bulk = plan.bulk;
+    }
+    // When a full read began: the walks start a look-back before it. A catch-up: where its export ended.
     let fullReadFrom: string | undefined;
-    if (bulk) fullReadFrom = yield* this.readByBulk(ctx, fetcher, state, bulk);
+    let exportedTo: string | undefined;
+    if (bulk?.catchUp) exportedTo = yield* this.readCatchUp(ctx, fetcher, state, bulk, walkState!);
+    else if (bulk) fullReadFrom = yield* this.readByBulk(ctx, fetcher, state, bulk);
     else if (firstRead || state.scan || stale.length > 0) fullReadFrom = yield* this.readByScan(ctx, fetcher, state, stale, probed);
     if (fullReadFrom !== undefined && ctx.syncMode === 'full_refresh') {
       yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), highestId: fetcher.highestId } };
@@ -130,13 +152,49 @@ export class LeadsStream implements SourceStream<LeadsState> {
     const cursor =
       fullReadFrom !== undefined
         ? new ActivityCursor(undefined, addSeconds(fullReadFrom, -lookback), lookback)
-        : new ActivityCursor(walkState!, addSeconds(walkState!.activityDate, -lookback), lookback);
-    yield* this.readChanges(ctx, fetcher, state, mirror, cursor);
+        : exportedTo !== undefined
+          ? cursorAfterCatchUp(walkState!, exportedTo, lookback)
+          : incrementalCursor(walkState!, lookback);
+    const queueFrom = exportedTo !== undefined ? addSeconds(exportedTo, -lookback) : fullReadFrom === undefined ? state.caughtUpFrom : undefined;
+    yield* this.readChanges(ctx, fetcher, state, mirror, cursor, firstPages, queueFrom);
   }
 
-  /** The full read through bulk lead exports; returns when it began. */
-  private async *readByBulk(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, bulk: BulkLeadsState): AsyncGenerator<StreamEvent<LeadsState>, string> {
-    const bulkCtx = {
+  /**
+   * The catch-up of an incremental sync through bulk lead exports on updatedAt: every lead changed
+   * since the walks' cursor (a look-back earlier). The state keeps the walks' saved cursors beside
+   * the jobs, so a killed sync resumes the jobs and then walks deletions and merges from there.
+   * Returns up to when the export holds every changed lead, or undefined on 1035 (no updatedAt
+   * filter: createdAt finds only new leads, so the change walks do the catch-up, with a WARN).
+   */
+  private async *readCatchUp(
+    ctx: ReadContext,
+    fetcher: LeadFetcher,
+    state: ParsedState,
+    bulk: BulkLeadsState,
+    saved: { activityDate: string; partitions: Record<string, PartitionCursor> },
+  ): AsyncGenerator<StreamEvent<LeadsState>, string | undefined> {
+    const held: Partial<LeadsState> = { activityDate: saved.activityDate, partitions: saved.partitions };
+    if (state.pendingLeadIds && state.pendingLeadIds.length > 0) held.pendingLeadIds = state.pendingLeadIds;
+    try {
+      for await (const page of readBulkLeads(this.bulkContext(ctx, fetcher), bulk, (row) => fetcher.fromFile(row))) {
+        if (page.records.length > 0) yield { records: page.records };
+        yield { state: { ...held, updatedAt: fetcher.maxUpdatedAt(state.updatedAt), bulk: page.state, highestId: fetcher.highestId } };
+      }
+    } catch (err) {
+      if (!(err instanceof BulkFilterUnsupportedError)) throw err;
+      const days = ((Date.parse(bulk.startedAt) - Date.parse(bulk.next)) / DAY_MS).toFixed(1);
+      ctx.log(
+        'WARN',
+        `leads: this subscription does not offer the bulk lead extract's updatedAt filter (1035 ${err.message}), so the catch-up of ${days} days since ${bulk.next} goes through the change walks (Get Lead Changes and Get Lead Activities, then Get Leads) instead, which find only the changes an activity records. Marketo support can enable the updatedAt filter for the subscription.`,
+      );
+      return undefined;
+    }
+    // Handed over to REST early (the export allowance left today): the walks start where the export stopped.
+    return bulk.until < bulk.startedAt ? bulk.until : bulk.startedAt;
+  }
+
+  private bulkContext(ctx: ReadContext, fetcher: LeadFetcher): BulkContext & { fields: string[] } {
+    return {
       bulk: ctx.bulk!,
       method: ctx.config.extractionMethod,
       meter: ctx.exportMeter!,
@@ -145,7 +203,11 @@ export class LeadsStream implements SourceStream<LeadsState> {
       streamName: this.name,
       fields: fetcher.fieldNames,
     };
-    for await (const page of readBulkLeads(bulkCtx, bulk, (row) => fetcher.fromFile(row))) {
+  }
+
+  /** The full read through bulk lead exports; returns when it began. */
+  private async *readByBulk(ctx: ReadContext, fetcher: LeadFetcher, state: ParsedState, bulk: BulkLeadsState): AsyncGenerator<StreamEvent<LeadsState>, string> {
+    for await (const page of readBulkLeads(this.bulkContext(ctx, fetcher), bulk, (row) => fetcher.fromFile(row))) {
       if (page.records.length > 0) yield { records: page.records };
       yield { state: { updatedAt: fetcher.maxUpdatedAt(state.updatedAt), bulk: page.state, highestId: fetcher.highestId } };
     }
@@ -193,6 +255,8 @@ export class LeadsStream implements SourceStream<LeadsState> {
   /**
    * The change walks from `cursor`: leads created, changed or moved are queued and fetched 300 at
    * a time; deleted and merged-away ones come as tombstones. A STATE after every page that moved a cursor.
+   * `firstPages` are walks' first pages read ahead (by the catch-up planner); before `queueFrom`,
+   * the field-activities walk only finds merges (a catch-up's export holds the changed leads).
    */
   private async *readChanges(
     ctx: ReadContext,
@@ -200,22 +264,27 @@ export class LeadsStream implements SourceStream<LeadsState> {
     state: ParsedState,
     mirror: Awaited<ReturnType<typeof leadMirrorWalks>>,
     cursor: ActivityCursor,
+    firstPages: Map<string, StartedPage>,
+    queueFrom: string | undefined,
   ): AsyncGenerator<StreamEvent<LeadsState>> {
     const lookback = this.lookbackSeconds(ctx.config);
     const queue = new Set<number>(state.pendingLeadIds);
-    const checkpoint = (): { state: LeadsState } => ({
-      state: {
-        ...cursor.toState(),
-        updatedAt: fetcher.maxUpdatedAt(state.updatedAt),
-        pendingLeadIds: [...queue],
-        highestId: fetcher.highestId,
-      },
-    });
+    const checkpoint = (): { state: LeadsState } => {
+      const walks = cursor.toState();
+      const fieldWalkAt = walks.partitions[LEAD_FIELD_ACTIVITIES_WALK]?.activityDate;
+      const saved: LeadsState = { ...walks, updatedAt: fetcher.maxUpdatedAt(state.updatedAt), pendingLeadIds: [...queue], highestId: fetcher.highestId };
+      if (queueFrom !== undefined && (fieldWalkAt === undefined || fieldWalkAt < queueFrom)) saved.caughtUpFrom = queueFrom;
+      return { state: saved };
+    };
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
 
     const lastSeen = new LatestDates<string>();
     for await (const page of mergeAsync(
-      mirror.walks.map((w) => walkActivities(w, cursor.alignedStartOf(w.keys, ctx.alignedLookbackSeconds ?? lookback), getToken)),
+      mirror.walks.map((w) => {
+        const since = cursor.alignedStartOf(w.keys, ctx.alignedLookbackSeconds ?? lookback);
+        const first = firstPages.get(w.keys[0]);
+        return walkActivities(w, since, getToken, undefined, undefined, first?.since === since ? first : undefined);
+      }),
     )) {
       const key = page.walk.keys[0];
       const gone: Record<string, unknown>[] = [];
@@ -231,7 +300,7 @@ export class LeadsStream implements SourceStream<LeadsState> {
           // A change our own destination wrote is already in the warehouse: no need to read the lead back.
           if (!madeByIgnoredApiUser(activity, ctx.config.ignoreChangesByApiUsers)) queue.add(activity.leadId);
         } else if (key === LEAD_FIELD_ACTIVITIES_WALK) {
-          queue.add(activity.leadId);
+          if (queueFrom === undefined || date >= queueFrom) queue.add(activity.leadId);
           if (activity.activityTypeId !== mirror.mergeTypeId) continue;
           for (const loser of mergedIds(activity)) {
             queue.delete(loser);
@@ -266,6 +335,11 @@ function walkCursors(state: ParsedState): { activityDate: string; partitions: Re
   const activityDate =
     dates.length > 0 ? dates.reduce((a, b) => (a < b ? a : b)) : (state.activityDate ?? (state.updatedAtGiven ? state.updatedAt : undefined));
   return activityDate === undefined ? undefined : { activityDate, partitions };
+}
+
+/** The walks' cursor of an incremental state, a look-back before the oldest of them. */
+function incrementalCursor(walkState: { activityDate: string; partitions: Record<string, PartitionCursor> }, lookback: number): ActivityCursor {
+  return new ActivityCursor(walkState, addSeconds(walkState.activityDate, -lookback), lookback);
 }
 
 /** The walks whose cursor is older than Marketo keeps what they read (deletions count only with tombstones on). */
@@ -511,6 +585,7 @@ export function parseLeadsState(raw: Record<string, unknown> | undefined): Parse
   if (Number.isInteger(raw?.highestId)) state.highestId = raw!.highestId as number;
   if (raw?.partitions && typeof raw.partitions === 'object') state.partitions = raw.partitions as LeadsState['partitions'];
   if (typeof raw?.activityDate === 'string') state.activityDate = toMarketoSecond(raw.activityDate);
+  if (typeof raw?.caughtUpFrom === 'string') state.caughtUpFrom = toMarketoSecond(raw.caughtUpFrom);
   if (Array.isArray(raw?.pendingLeadIds)) state.pendingLeadIds = (raw.pendingLeadIds as unknown[]).map(Number).filter(Number.isInteger);
   return state;
 }

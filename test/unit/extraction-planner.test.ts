@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { BulkExportEndpoints, BulkJob } from '../../marketo/bulk-export';
 import { BulkExportQuotaExhaustedError } from '../../marketo/errors';
-import { chooseHistoryPath, centralDay, ExportMeter, ExtractionMethod, whenAllowanceSpent } from '../../source-marketo/extraction-planner';
+import { bulkWindowsOver, chooseHistoryPath, chooseLeadsCatchUp, centralDay, ExportMeter, ExtractionMethod, whenAllowanceSpent } from '../../source-marketo/extraction-planner';
 import { BulkAllowanceSpentError, BulkBackfillState, newBulkState, readBulkWindows, windowSpan } from '../../source-marketo/streams/bulk-backfill';
 import { estimateRecords } from '../../source-marketo/streams/bulk-history';
 import { planBulkLeads } from '../../source-marketo/streams/bulk-leads';
@@ -40,6 +40,35 @@ describe('extraction planner', () => {
         expect(chooseHistoryPath(method, iso(NOW - span), NOW, records === undefined ? undefined : { records })).to.equal(want);
       });
     }
+  });
+
+  describe('chooseLeadsCatchUp: an incremental leads sync whose change walks are far behind', () => {
+    // [method, pause, REST calls the bulk catch-up saves, export MB, MB left today, want, why]
+    const cases: Array<[ExtractionMethod, number, number | undefined, number, number, 'bulk' | 'rest', string]> = [
+      ['rest', 60 * DAY, 50_000, 1, 500, 'rest', 'rest never exports'],
+      ['bulk', 60 * DAY, undefined, 1, 500, 'bulk', 'bulk past a day, estimated or not'],
+      ['bulk', 2 * DAY, 3, 1, 500, 'bulk', 'bulk, two days of three calls: the reliable way still'],
+      ['bulk', DAY - 1000, 50_000, 1, 500, 'rest', 'bulk, under a day: an incremental sync'],
+      ['auto', DAY - 1000, 50_000, 1, 500, 'rest', 'auto, under a day: an incremental sync'],
+      ['auto', 10 * DAY, undefined, 1, 500, 'rest', 'auto without an estimate'],
+      // Ten days: a first day and one window of up to 31 days, 2 × 6 = 12 calls.
+      ['auto', 10 * DAY, 12, 1, 500, 'rest', 'auto, ten days, 12 REST calls: no cheaper through bulk'],
+      ['auto', 10 * DAY, 13, 1, 500, 'bulk', 'auto, ten days, 13 REST calls'],
+      // Forty days: a first day and two windows (31 + 8), 3 × 6 = 18 calls.
+      ['auto', 40 * DAY, 18, 1, 500, 'rest', 'auto, forty days, 18 REST calls'],
+      ['auto', 40 * DAY, 19, 1, 500, 'bulk', 'auto, forty days, 19 REST calls'],
+      ['auto', 10 * DAY, 5_000, 600, 500, 'rest', 'auto, files heavier than the export allowance left'],
+      ['auto', 10 * DAY, 5_000, 500, 500, 'bulk', 'auto, files that just fit the allowance left'],
+      ['bulk', 10 * DAY, 5_000, 600, 500, 'bulk', 'bulk, files heavier than the allowance: the bulk part waits for the next day'],
+    ];
+    for (const [method, pauseMs, restCalls, exportMb, leftMb, want, name] of cases) {
+      it(`${name} → ${want}`, () => {
+        expect(chooseLeadsCatchUp({ method, pauseMs, restCalls, exportBytes: exportMb * MB, exportBytesLeft: leftMb * MB })).to.equal(want);
+      });
+    }
+    it('windows: a first day, then up to 31 days each', () => {
+      expect([DAY, 2 * DAY, 32 * DAY, 33 * DAY, 94 * DAY].map(bulkWindowsOver)).to.deep.equal([1, 2, 2, 3, 4]);
+    });
   });
 
   describe('whenAllowanceSpent: the history the export allowance cannot take today', () => {
