@@ -74,8 +74,7 @@ export async function planLeadsCatchUp(
     plan.exportBytes = estimatedLeads * known.fields * ASSUMED_LEAD_FIELD_BYTES;
   }
   if (chooseLeadsCatchUp(plan) !== 'bulk') return { firstPages };
-  // The Get Lead Changes walk starts after the export, a look-back before it began: its first page is of no use.
-  firstPages.delete(LEAD_CHANGES_WALK);
+  // After the export, Get Lead Changes starts elsewhere and its first page goes unused; on 1035 it starts with it.
   const until = secondOf(now);
   const windows = bulkWindowsOver(pauseMs);
   const instead = plan.restCalls === undefined ? '' : ` instead of about ${plan.restCalls} Get Lead Changes and Get Leads calls`;
@@ -86,7 +85,12 @@ export async function planLeadsCatchUp(
   return { firstPages, bulk: { ...newBulkState(from, until, estimatedLeads), startedAt: until, filter: 'updatedAt', catchUp: true } };
 }
 
-/** Calls a walk needs from its first page on: one when that page held everything; else the time to now over the time the page covered. */
+/**
+ * Calls a walk needs from its first page on: one when that page held everything; else the time to
+ * now over the time the page covered. A first page in a burst errs high, which costs at most the
+ * windows' calls (a bulk catch-up that REST could have done for less); erring low would cost the
+ * whole REST catch-up.
+ */
 function pagesAhead(page: ActivityPage, now: number): number {
   const dates = page.activities.map((a) => toMarketoSecond(String(a.activityDate))).filter((d): d is string => d !== undefined);
   if (!page.moreResult) return 1;

@@ -185,7 +185,7 @@ export class LeadsStream implements SourceStream<LeadsState> {
       const days = ((Date.parse(bulk.startedAt) - Date.parse(bulk.next)) / DAY_MS).toFixed(1);
       ctx.log(
         'WARN',
-        `leads: this subscription does not offer the bulk lead extract's updatedAt filter (1035 ${err.message}), so the catch-up of ${days} days since ${bulk.next} goes through the change walks (Get Lead Changes and Get Lead Activities, then Get Leads) instead, which find only the changes an activity records. Marketo support can enable the updatedAt filter for the subscription.`,
+        `leads: this subscription does not offer the bulk lead extract's updatedAt filter (${err.message}), so the catch-up of ${days} days since ${bulk.next} goes through the change walks (Get Lead Changes and Get Lead Activities, then Get Leads) instead, which find only the changes an activity records. Marketo support can enable the updatedAt filter for the subscription.`,
       );
       return undefined;
     }
@@ -300,7 +300,8 @@ export class LeadsStream implements SourceStream<LeadsState> {
           // A change our own destination wrote is already in the warehouse: no need to read the lead back.
           if (!madeByIgnoredApiUser(activity, ctx.config.ignoreChangesByApiUsers)) queue.add(activity.leadId);
         } else if (key === LEAD_FIELD_ACTIVITIES_WALK) {
-          if (queueFrom === undefined || date >= queueFrom) queue.add(activity.leadId);
+          // A merge's winner is read again whenever it merged: merges are rare, and the winner's values changed.
+          if (queueFrom === undefined || date >= queueFrom || activity.activityTypeId === mirror.mergeTypeId) queue.add(activity.leadId);
           if (activity.activityTypeId !== mirror.mergeTypeId) continue;
           for (const loser of mergedIds(activity)) {
             queue.delete(loser);
