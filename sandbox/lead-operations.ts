@@ -158,7 +158,12 @@ export class LeadOperations {
       } else leads.setField(id, field, newValue, sec);
       generator.markExplicitValue(id, field);
       if (origin !== 'unlogged')
-        generator.writeExplicit(MarketoFacts.TYPE_CHANGE_DATA_VALUE, datedSec ?? sec, id, details.changeDataValueDetails({ field, oldValue, newValue }, origin));
+        generator.writeExplicit(
+          MarketoFacts.TYPE_CHANGE_DATA_VALUE,
+          datedSec ?? sec,
+          id,
+          details.changeDataValueDetails({ field, oldValue, newValue }, origin),
+        );
       changed.push(field);
     }
     return changed;

@@ -104,7 +104,11 @@ function pagesAhead(page: ActivityPage, now: number): number {
  * Changes from there, a look-back earlier; deletions and field-changing activities from their
  * saved cursors (`saved`, the state's).
  */
-export function cursorAfterCatchUp(saved: { activityDate: string; partitions: Record<string, PartitionCursor> }, exportedTo: string, lookback: number): ActivityCursor {
+export function cursorAfterCatchUp(
+  saved: { activityDate: string; partitions: Record<string, PartitionCursor> },
+  exportedTo: string,
+  lookback: number,
+): ActivityCursor {
   const own = (key: string): PartitionCursor => saved.partitions[key] ?? { activityDate: saved.activityDate, marketoGUIDs: [] };
   const partitions: Record<string, PartitionCursor> = {
     [LEAD_CHANGES_WALK]: { activityDate: exportedTo, marketoGUIDs: [], recentGUIDs: {}, floor: addSeconds(exportedTo, -lookback) },

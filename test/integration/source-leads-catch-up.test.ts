@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Activity, type Sandbox } from '../../sandbox';
 import { DELETED_LEADS_RETENTION_DAYS } from '../../sandbox/marketo-facts';
 import { catalogFor, committedRecords, discover, nextState, read, recent, sourceConfig } from './support';
 import { RunResult } from '../harness/run-connector';
@@ -68,13 +68,14 @@ async function pausedSandbox(opts: { perDay?: number; bulkExportStepMs?: number;
   return { sandbox, cursor, silent, deleted, mergedAway, winner, created };
 }
 
-function activitiesSince(sandbox: Sandbox, since: string): Array<{ leadId: number; activityTypeId: number; activityDate: string; attributes?: any[] }> {
-  return [...sandbox.activities()].filter((a) => a.activityDate >= since) as never;
+/** The activities stored dated at or after `since`. */
+function activitiesSince(sandbox: Sandbox, since: string): Activity[] {
+  return [...sandbox.activities()].filter((a) => a.activityDate >= since);
 }
 
 /** The loser ids of a Merge Leads activity. */
-function losersOf(activity: { attributes?: any[] }): number[] {
-  const value = activity.attributes?.find((a: any) => a.name === 'Merge IDs' || a.name === 'Merge Ids')?.value;
+function losersOf(activity: Activity): number[] {
+  const value = activity.attributes?.find((a) => a.name === 'Merge IDs' || a.name === 'Merge Ids')?.value;
   return String(value ?? '')
     .replace(/[[\]]/g, ' ')
     .split(/[,\s]+/)
@@ -86,7 +87,7 @@ function losersOf(activity: { attributes?: any[] }): number[] {
 function expectedAfter(sandbox: Sandbox, since: string): { bulk: number[]; rest: number[]; tombstones: number[]; winners: number[] } {
   const activities = activitiesSince(sandbox, since);
   const live = new Set(sandbox.leads().map((l) => l.id));
-  const ids = (keep: (a: { activityTypeId: number }) => boolean) => [...new Set(activities.filter(keep).map((a) => a.leadId))].filter((id) => live.has(id));
+  const ids = (keep: (a: Activity) => boolean) => [...new Set(activities.filter(keep).map((a) => a.leadId))].filter((id) => live.has(id));
   const asc = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
   const winners = ids((a) => a.activityTypeId === MERGE_LEADS);
   return {
@@ -110,7 +111,12 @@ function savedState(cursor: string, highestId: number): unknown[] {
       type: 'STREAM',
       stream: {
         stream_descriptor: { name: 'leads' },
-        stream_state: { updatedAt: cursor, activityDate: cursor, partitions: { deleted_leads: walk, lead_changes: walk, lead_field_activities: walk }, highestId },
+        stream_state: {
+          updatedAt: cursor,
+          activityDate: cursor,
+          partitions: { deleted_leads: walk, lead_changes: walk, lead_field_activities: walk },
+          highestId,
+        },
       },
     },
   ];

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { BulkExportEndpoints, BulkJob } from '../../marketo/bulk-export';
 import { BulkExportQuotaExhaustedError } from '../../marketo/errors';
-import { bulkWindowsOver, chooseHistoryPath, chooseLeadsCatchUp, centralDay, ExportMeter, ExtractionMethod, whenAllowanceSpent } from '../../source-marketo/extraction-planner';
+import {
+  bulkWindowsOver,
+  chooseHistoryPath,
+  chooseLeadsCatchUp,
+  centralDay,
+  ExportMeter,
+  ExtractionMethod,
+  whenAllowanceSpent,
+} from '../../source-marketo/extraction-planner';
 import { BulkAllowanceSpentError, BulkBackfillState, newBulkState, readBulkWindows, windowSpan } from '../../source-marketo/streams/bulk-backfill';
 import { estimateRecords } from '../../source-marketo/streams/bulk-history';
 import { planBulkLeads } from '../../source-marketo/streams/bulk-leads';
