@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { expectedFinish, firstPollDelay, MeasuredJob, PendingJob, timingModel } from './bulk-job-timing';
 import { MarketoClient, sleep } from './client';
 import { BULK_EXPORT_LIMIT, BULK_STATUS_POLL_MAX_MS, BULK_STATUS_POLL_MIN_MS, UNSUPPORTED_FILTER_TYPE } from './constants';
 import { BulkExportQuotaExhaustedError, BulkFilterUnsupportedError, MarketoError, MarketoRequestError } from './errors';
@@ -56,10 +57,27 @@ function pollIntervalsFromEnv(): { minMs: number; maxMs: number } {
   return { minMs: BULK_STATUS_POLL_MIN_MS, maxMs: BULK_STATUS_POLL_MAX_MS };
 }
 
+/** Marketo's job times are whole seconds: a duration measured from them may be short by up to one. */
+const TIMESTAMP_PRECISION_MS = 1000;
+
+/** A job this process queued, until a status answer shows it ended. */
+interface QueuedByUs extends PendingJob {
+  object: BulkObject;
+  /** The enqueue answer (status Queued, queuedAt). */
+  answer: BulkJob;
+}
+
 export class BulkExportEndpoints {
   readonly poll = pollIntervalsFromEnv();
+  /** Jobs queued by this sync and not seen ended, in the order they were queued (Marketo starts them in that order). */
+  private readonly queued = new Map<string, QueuedByUs>();
+  /** What the jobs this sync saw finish measured: when the next ones should be done. */
+  private readonly measured: MeasuredJob[] = [];
 
-  constructor(readonly client: MarketoClient) {}
+  constructor(
+    readonly client: MarketoClient,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   createActivityExport(request: ActivityExportRequest): Promise<BulkJob> {
     const filter: Record<string, unknown> = { createdAt: request.createdAt, activityTypeIds: request.activityTypeIds };
@@ -70,21 +88,39 @@ export class BulkExportEndpoints {
     return this.create('leads', { format: 'CSV', fields: request.fields, filter: request.filter });
   }
 
-  /** Queues a created job. "Job already queued" (a retried enqueue that had reached Marketo) is success. */
-  async enqueue(object: BulkObject, exportId: string): Promise<BulkJob> {
+  /**
+   * Queues a created job. "Job already queued" (a retried enqueue that had reached Marketo) is
+   * success. `records`: what the job should export, when its stream can tell, for timing its first poll.
+   */
+  async enqueue(object: BulkObject, exportId: string, records?: number): Promise<BulkJob> {
+    let answer: BulkJob;
     try {
-      return await this.job(this.client.post(`/bulk/v1/${object}/export/${exportId}/enqueue.json`));
+      answer = await this.job(this.client.post(`/bulk/v1/${object}/export/${exportId}/enqueue.json`));
     } catch (err) {
       if (err instanceof MarketoRequestError && err.code === BULK_EXPORT_LIMIT && /already queued/i.test(err.message)) return this.status(object, exportId);
       throw err;
     }
+    this.queued.set(exportId, { object, answer, queuedAt: this.clock(), ...(records !== undefined && records >= 0 ? { records } : {}) });
+    return answer;
   }
 
-  status(object: BulkObject, exportId: string): Promise<BulkJob> {
-    return this.job(this.client.get(`/bulk/v1/${object}/export/${exportId}/status.json`));
+  /**
+   * The last answer about a job this sync queued and has not seen end (its enqueue answer): its
+   * status without a call, as nothing can have changed that the first poll would not see later.
+   */
+  queuedAnswer(object: BulkObject, exportId: string): BulkJob | undefined {
+    const job = this.queued.get(exportId);
+    return job?.object === object ? job.answer : undefined;
+  }
+
+  async status(object: BulkObject, exportId: string): Promise<BulkJob> {
+    const job = await this.job(this.client.get(`/bulk/v1/${object}/export/${exportId}/status.json`));
+    if (isEnded(job.status)) this.ended(job);
+    return job;
   }
 
   cancel(object: BulkObject, exportId: string): Promise<BulkJob> {
+    this.queued.delete(exportId);
     return this.job(this.client.post(`/bulk/v1/${object}/export/${exportId}/cancel.json`));
   }
 
@@ -95,19 +131,51 @@ export class BulkExportEndpoints {
   }
 
   /**
-   * Polls a job until it has ended, backing off from the minimum interval Adobe asks for up to
-   * five minutes; every status call is counted like any call. `onPoll` sees each status.
+   * Polls a job until it has ended; every status call is counted like any call. The first poll of
+   * a job this sync queued waits until the job is expected to have finished (see
+   * bulk-job-timing.ts), at least the minimum interval Adobe asks for after the enqueue; then polls
+   * back off from that minimum up to five minutes. `onPoll` sees each status.
    */
   async waitForEnd(object: BulkObject, job: BulkJob, onPoll?: (job: BulkJob) => void): Promise<BulkJob> {
     let current = job;
-    let delay = this.poll.minMs;
+    const first = this.firstDelay(job.exportId);
+    let delay = first.ms;
+    // After a poll at the expected end, the back-off starts again from the minimum interval.
+    let next = first.expected ? this.poll.minMs : this.backOff(this.poll.minMs);
     while (!isEnded(current.status)) {
       await sleep(delay);
-      delay = Math.min(this.poll.maxMs, Math.round(delay * 1.5));
+      delay = next;
+      next = this.backOff(next);
       current = await this.status(object, current.exportId);
       onPoll?.(current);
     }
     return current;
+  }
+
+  private backOff(delay: number): number {
+    return Math.min(this.poll.maxMs, Math.round(delay * 1.5));
+  }
+
+  /** The wait before the first poll of a job (see firstPollDelay), and whether the job's end was expected from what earlier jobs measured. */
+  firstDelay(exportId: string): { ms: number; expected: boolean } {
+    const mine = this.queued.get(exportId);
+    if (!mine) return { ms: this.poll.minMs, expected: false };
+    const ahead: PendingJob[] = [];
+    for (const [id, job] of this.queued) {
+      ahead.push(job);
+      if (id === exportId) break;
+    }
+    const expected = expectedFinish(ahead, timingModel(this.measured));
+    const margin = Math.min(TIMESTAMP_PRECISION_MS, this.poll.minMs);
+    return { ms: firstPollDelay(this.clock(), mine.queuedAt, expected, this.poll.minMs, margin), expected: expected !== undefined };
+  }
+
+  /** A job's end seen: it leaves the queue, and a completed one's times measure the next jobs. */
+  private ended(job: BulkJob): void {
+    if (!this.queued.delete(job.exportId) || job.status !== 'Completed') return;
+    const [queuedAt, startedAt, finishedAt] = [job.queuedAt, job.startedAt, job.finishedAt].map((t) => (t ? Date.parse(t) : NaN));
+    if ([queuedAt, startedAt, finishedAt].some((t) => !Number.isFinite(t))) return;
+    this.measured.push({ records: job.numberOfRecords ?? 0, waitMs: startedAt - queuedAt, processingMs: finishedAt - startedAt });
   }
 
   private async create(object: BulkObject, body: unknown): Promise<BulkJob> {

@@ -215,7 +215,7 @@ export async function* readBulkWindows<T>(
       state.next = to;
       yield { items: [], state: snapshot() };
       try {
-        await enqueueWhenRoom(ctx, source, job.exportId);
+        await enqueueWhenRoom(ctx, source, job.exportId, recordsOf(state, from, to));
       } catch (err) {
         if (!(err instanceof BulkExportQuotaExhaustedError)) throw err;
         quotaError = err;
@@ -364,6 +364,12 @@ function bytesOf(state: BulkBackfillState, from: string, to: string): number {
   return m && m.spanMs > 0 ? (m.bytes / m.spanMs) * (Date.parse(to) - Date.parse(from)) : 0;
 }
 
+/** The records expected in [from, to), from what the files read so far measured (undefined before the first). */
+function recordsOf(state: BulkBackfillState, from: string, to: string): number | undefined {
+  const m = state.measured;
+  return m && m.spanMs > 0 ? Math.round((m.records / m.spanMs) * (Date.parse(to) - Date.parse(from))) : undefined;
+}
+
 /**
  * Records of the history no job covers yet (the windows already queued are read through their
  * files): measured density when files were read, else the first pages' estimate.
@@ -375,18 +381,18 @@ function historyLeft(state: BulkBackfillState): number {
   return state.estimatedRecords ?? 0;
 }
 
-async function createJob<T>(ctx: BulkContext, source: BulkWindowSource<T>, from: string, to: string): Promise<BulkJob> {
+async function createJob<T>(ctx: BulkContext, source: BulkWindowSource<T>, from: string, to: string, records?: number): Promise<BulkJob> {
   const job = await source.create(from, to);
-  await enqueueWhenRoom(ctx, source, job.exportId);
+  await enqueueWhenRoom(ctx, source, job.exportId, records);
   return job;
 }
 
 /** "Too many jobs in queue" means other jobs of the subscription are ahead: wait for room. */
-async function enqueueWhenRoom<T>(ctx: BulkContext, source: BulkWindowSource<T>, exportId: string): Promise<BulkJob> {
+async function enqueueWhenRoom<T>(ctx: BulkContext, source: BulkWindowSource<T>, exportId: string, records?: number): Promise<BulkJob> {
   let waited = false;
   for (;;) {
     try {
-      return await ctx.bulk.enqueue(source.object, exportId);
+      return await ctx.bulk.enqueue(source.object, exportId, records);
     } catch (err) {
       if (!(err instanceof BulkQueueFullError)) throw err;
       if (!waited) ctx.log('INFO', `${ctx.streamName}: Marketo's bulk export queue is full (other integrations share it); waiting for room.`);
@@ -398,7 +404,8 @@ async function enqueueWhenRoom<T>(ctx: BulkContext, source: BulkWindowSource<T>,
 
 /**
  * The head job once it has ended. A job Marketo no longer knows, or that failed or was cancelled,
- * is recreated once for its window; a second loss fails the sync (state saved).
+ * is recreated once for its window; a second loss fails the sync (state saved). A job this sync
+ * queued is not asked for at once: its first poll waits until it should be done (waitForEnd).
  */
 async function finishedJob<T>(
   ctx: BulkContext,
@@ -408,7 +415,7 @@ async function finishedJob<T>(
 ): Promise<BulkJob> {
   let job: BulkJob;
   try {
-    job = await ctx.bulk.status(source.object, head.exportId);
+    job = ctx.bulk.queuedAnswer(source.object, head.exportId) ?? (await ctx.bulk.status(source.object, head.exportId));
   } catch (err) {
     if (!(err instanceof MarketoRequestError)) throw err;
     await lose(head, `Marketo no longer knows it (${err.message})`);

@@ -133,6 +133,25 @@ describe('source-marketo: history through bulk exports', function () {
     expect(uniqueSorted(guids(next, 'activities'))).to.deep.equal(added.sort());
   });
 
+  it('status polls: each job after the first is polled once, when the jobs before it say it will be done (two processing slots, jobs a step queued and a step processing)', async () => {
+    // Steps of a second, polls at least half a second apart: a job takes two steps, the third of
+    // three queued together a third (it waits for a slot). The first job has nothing to go by.
+    sandbox = await historySandbox({ bulkExportStepMs: 1000 });
+    const { config, catalog } = await bulkSync(sandbox, [1, 2, 6, 10, 13]);
+    sandbox.counters.reset();
+    const result = await read(config, catalog, undefined, { env: { MARKETO_BULK_POLL_MS: '500' } });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(uniqueSorted(guids(result, 'activities'))).to.deep.equal(guidsOfTypes(sandbox, [1, 2, 6, 10, 13]));
+    // 86 days: the probe day, then 31, 31 and 23 days queued together.
+    const jobs = sandbox.bulkExports.jobs();
+    expect(jobs.map((j) => j.status)).to.deep.equal(['Completed', 'Completed', 'Completed', 'Completed']);
+    const polls = jobs.map((j) => sandbox.counters.byEndpoint()[`GET /bulk/v1/activities/export/${j.exportId}/status.json`] ?? 0);
+    // The first: half a second after the enqueue (Queued), then 0.75 s later (Processing or done), then done.
+    expect(polls[0], polls.join()).to.be.within(2, 3);
+    expect(polls.slice(1), polls.join()).to.deep.equal([1, 1, 1]);
+    expect(bulkCalls(sandbox)['GET /bulk/v1/activities/export/{id}/status.json']).to.be.at.most(jobs.length + 2);
+  });
+
   it('a first sync of every stream bulk reads, through `bulk` and through `rest`, gives the same set of (stream, primary key) and identical records', async () => {
     // Three months of history with deletions, merges and field changes, Delete Lead activities kept
     // 14 days as Marketo keeps them, leads created all along: each path reads it once.

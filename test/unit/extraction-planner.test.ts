@@ -264,6 +264,8 @@ describe('extraction planner', () => {
       const endpoints = {
         poll: { minMs: 1, maxMs: 1 },
         enqueue: async (_o: string, id: string) => ({ exportId: id, status: 'Queued' }),
+        // Every poll asks Marketo (the jobs here complete at once).
+        queuedAnswer: () => undefined,
         status: async (_o: string, id: string) => sized(jobs.find((j) => j.exportId === id)!),
         waitForEnd: async (_o: string, job: BulkJob) => job,
         file: async (_o: string, id: string) => {
