@@ -192,6 +192,7 @@ export function createAdminHandler(control: SandboxControl) {
           return writeJson(res, 200, {
             total: counters.total(),
             byEndpoint: counters.byEndpoint(),
+            byActivityTypeIds: counters.byActivityTypeIds(),
             errorsByCode: counters.errorsByCode(),
             maxConcurrentSeen: counters.maxConcurrentSeen(),
             maxCallsInAnyWindow: { windowMs, calls: counters.maxCallsInAnyWindow(windowMs) },

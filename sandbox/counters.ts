@@ -12,6 +12,8 @@ export interface CallRecord {
   code?: string;
   /** HTTP status; 0 when the connection was dropped without an answer. */
   status: number;
+  /** Get Lead Activities: the activityTypeIds asked for, as sent (a walk's calls all carry its types). */
+  activityTypeIds?: string;
 }
 
 /** Codes always present in errorsByCode() (as 0 when never seen), so tests can assert on them. */
@@ -46,6 +48,25 @@ export class CallLog {
     const out: Record<string, number> = {};
     for (const r of this.records) {
       const key = `${r.method} ${r.path}`;
+      out[key] = (out[key] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Get Lead Activities calls by the activity types they asked for, ids sorted and joined by
+   * commas ("37" is a walk over Delete Lead alone): what each walk cost.
+   */
+  byActivityTypeIds(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.records) {
+      if (r.activityTypeIds === undefined) continue;
+      const key = r.activityTypeIds
+        .split(',')
+        .filter((id) => id !== '')
+        .map(Number)
+        .sort((a, b) => a - b)
+        .join(',');
       out[key] = (out[key] ?? 0) + 1;
     }
     return out;

@@ -183,6 +183,8 @@ export interface SandboxCounters {
   total(): number;
   /** Key "GET /rest/v1/activities.json"; a POST with _method=GET counts as GET. */
   byEndpoint(): Record<string, number>;
+  /** Get Lead Activities calls by the activity types asked for (ids sorted, comma-joined): "37" is a Delete Lead walk's. */
+  byActivityTypeIds(): Record<string, number>;
   /** Envelope error codes seen; 600, 601, 602, 606, 607 and 615 are always present. */
   errorsByCode(): Record<string, number>;
   /** Most REST calls in flight at once. */
@@ -520,6 +522,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     counters: {
       total: () => log.total(),
       byEndpoint: () => log.byEndpoint(),
+      byActivityTypeIds: () => log.byActivityTypeIds(),
       errorsByCode: () => log.errorsByCode(),
       maxConcurrentSeen: () => log.maxConcurrentSeen(),
       maxCallsInAnyWindow: (windowMs?: number) => log.maxCallsInAnyWindow(windowMs),

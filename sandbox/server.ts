@@ -270,6 +270,7 @@ export class MarketoHttpServer {
 
       const request = this.effectiveRequest(req, query, body);
       record.method = request.method;
+      if (path === '/rest/v1/activities.json') record.activityTypeIds = request.params.getAll('activityTypeIds').join(',');
       const gzip = deps.gzip && acceptsGzip(req.headers['accept-encoding']);
       const send = (envelope: Envelope): void => {
         writeJson(res, 200, envelope, { gzip });

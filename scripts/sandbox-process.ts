@@ -13,6 +13,8 @@ export interface SandboxProcess {
   counters(): Promise<{
     total: number;
     byEndpoint: Record<string, number>;
+    /** Get Lead Activities calls by the activity types asked for ("37": the Delete Lead walk). */
+    byActivityTypeIds: Record<string, number>;
     errorsByCode: Record<string, number>;
     maxConcurrentSeen: number;
     maxCallsInAnyWindow: { windowMs: number; calls: number };

@@ -16,8 +16,16 @@ export const BULK_CALLS_PER_WINDOW = 6;
 export const AUTO_MIN_REST_CALLS_FOR_BULK = 100;
 /** In `bulk`, histories shorter than this go through REST: a day's activities are an incremental sync. */
 export const BULK_MIN_SPAN_MS = 86_400_000;
-/** The newest stretch of history is left to the REST walks: a bulk file is a snapshot, activities keep coming. */
-export const BULK_TAIL_MS = 3600_000;
+/**
+ * The newest stretch of history is left to the REST walks: a bulk file is a snapshot of what was
+ * committed when its job ran, and Marketo commits some activities minutes after their date (Send
+ * Email when the mail leaves). Every job runs after the sync started, so with the files ending
+ * this long before it, an activity committed up to this late and dated just before the hand-over
+ * is in a file; one dated after it, the REST walks read, with everything that arrives while the
+ * files are read. Ten minutes, as the look-back of the lead change walks (leads.ts); a longer
+ * `activity_lookback_minutes` moves the hand-over back as far.
+ */
+export const BULK_TAIL_MS = 10 * 60_000;
 /**
  * Without a `daily_call_budget`, `auto` gives the REST path at most this many calls for history
  * the export allowance cannot take today (a fifth of the default daily quota of 50,000, which

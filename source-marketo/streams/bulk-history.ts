@@ -69,8 +69,9 @@ export class BulkHistory {
       estimate = { records: estimateRecords([from, ...points], samples, now) };
       if (chooseHistoryPath(method, from, now, estimate) !== 'bulk') return false;
     }
-    // Whole hours, so that windows and the hand-over to REST fall on round times.
-    const until = secondOf(Math.floor((now - BULK_TAIL_MS) / 3600_000) * 3600_000);
+    // Whole minutes, so that windows and the hand-over to REST fall on round times.
+    const tailMs = Math.max(BULK_TAIL_MS, this.ctx.config.lookbackSeconds * 1000);
+    const until = secondOf(Math.floor((now - tailMs) / 60_000) * 60_000);
     if (until <= from) return false;
     this.state = newBulkState(from, until, estimate?.records ?? 0);
     this.ctx.log(

@@ -152,6 +152,44 @@ describe('source-marketo: history through bulk exports', function () {
     expect(bulkCalls(sandbox)['GET /bulk/v1/activities/export/{id}/status.json']).to.be.at.most(jobs.length + 2);
   });
 
+  it('the hand-over to REST ten minutes before the sync: activities committed late on either side of it are read once, by the files or by the REST walks', async () => {
+    sandbox = await historySandbox({ bulkExportStepMs: 0 });
+    // The hand-over is the whole minute ten minutes before the sync starts: not across a minute boundary here.
+    const toBoundary = 60_000 - (Date.now() % 60_000);
+    if (toBoundary < 15_000) await new Promise((done) => setTimeout(done, toBoundary + 100));
+    const handOver = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
+    const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    // Committed now, about ten minutes after their date, before the sync: just before the hand-over, and at it.
+    const beforeHandOver = sandbox.addActivities(4, { at: at(handOver - 1000), typeIds: [1] });
+    const atHandOver = sandbox.addActivities(4, { at: at(handOver), typeIds: [1] });
+    const { config, catalog } = await bulkSync(sandbox, [1, 2, 6, 10, 13]);
+    // Killed once the files are read, before the REST walks: what follows is committed after every job ran.
+    const killed = await read(config, catalog, undefined, {
+      env: BULK_ENV,
+      killAfter: (m) => {
+        const bulk = m.type === 'STATE' ? m.state.stream?.stream_state?.bulk : undefined;
+        return bulk !== undefined && bulk.jobs.length === 0 && bulk.next === bulk.until;
+      },
+    });
+    expect(killed.signal).to.equal('SIGKILL');
+    const saved: any = (nextState(killed)[0] as any).stream.stream_state.bulk;
+    expect(saved.until).to.equal(at(handOver));
+    // Nine minutes late (within the ten): dated after the hand-over, as anything committed so late after the sync started is.
+    const nineMinutesLate = sandbox.addActivities(4, { at: at(Date.now() - 9 * 60_000), typeIds: [1] });
+    // Over ten minutes late, dated before the hand-over, committed after the jobs ran: in no file, and before where the walks start.
+    const tooLate = sandbox.addActivities(4, { at: at(handOver - 1000), typeIds: [1] });
+    const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
+    expect(resumed.exitCode, resumed.stderr).to.equal(0);
+
+    const fromFiles = committedRecords(killed, 'activities').map((r) => r.data.marketoGUID);
+    const fromRest = guids(resumed, 'activities');
+    const ids = (activities: Array<{ marketoGUID: string }>) => activities.map((a) => a.marketoGUID).sort();
+    expect(fromFiles.filter((g) => ids(beforeHandOver).includes(g)).sort()).to.deep.equal(ids(beforeHandOver));
+    expect(fromRest.filter((g) => ids([...atHandOver, ...nineMinutesLate]).includes(g)).sort()).to.deep.equal(ids([...atHandOver, ...nineMinutesLate]));
+    const everyone = guidsOfTypes(sandbox, [1, 2, 6, 10, 13]).filter((g) => !ids(tooLate).includes(g));
+    expect(uniqueSorted([...fromFiles, ...fromRest])).to.deep.equal(everyone);
+  });
+
   it('a first sync of every stream bulk reads, through `bulk` and through `rest`, gives the same set of (stream, primary key) and identical records', async () => {
     // Three months of history with deletions, merges and field changes, Delete Lead activities kept
     // 14 days as Marketo keeps them, leads created all along: each path reads it once.

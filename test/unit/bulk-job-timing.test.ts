@@ -12,18 +12,55 @@ describe('bulk job timing', () => {
   describe('timingModel: processing time by size, and the wait for a free slot', () => {
     const cases: Array<[string, MeasuredJob[], Array<[number | undefined, number]>, number | undefined]> = [
       ['nothing measured: no model', [], [], undefined],
-      ['one job: its time whatever the size (a fixed cost is never scaled up)', [job(1000, 60 * S, 120 * S)], [[1000, 120 * S], [31_000, 120 * S], [undefined, 120 * S]], 60 * S],
+      [
+        'one job: its time whatever the size (a fixed cost is never scaled up)',
+        [job(1000, 60 * S, 120 * S)],
+        [
+          [1000, 120 * S],
+          [31_000, 120 * S],
+          [undefined, 120 * S],
+        ],
+        60 * S,
+      ],
       ['jobs of one size: their mean', [job(500, 60 * S, 60 * S), job(500, 120 * S, 120 * S)], [[5000, 90 * S]], 60 * S],
       [
         'time proportional to size (Marketo: 68 minutes for 122,323 records in its example)',
         [job(10_000, 3 * MIN, 6 * MIN), job(100_000, 3 * MIN, 60 * MIN)],
-        [[50_000, 30 * MIN], [200_000, 120 * MIN], [0, 0]],
+        [
+          [50_000, 30 * MIN],
+          [200_000, 120 * MIN],
+          [0, 0],
+        ],
         3 * MIN,
       ],
-      ['a fixed cost plus a cost per record', [job(1000, S, 11 * S), job(3000, S, 13 * S), job(5000, S, 15 * S)], [[2000, 12 * S], [10_000, 20 * S]], S],
-      ['a fixed step whatever the size (the sandbox): the same time for every size', [job(4000, S, S), job(120_000, S, S)], [[300_000, S], [10, S]], S],
+      [
+        'a fixed cost plus a cost per record',
+        [job(1000, S, 11 * S), job(3000, S, 13 * S), job(5000, S, 15 * S)],
+        [
+          [2000, 12 * S],
+          [10_000, 20 * S],
+        ],
+        S,
+      ],
+      [
+        'a fixed step whatever the size (the sandbox): the same time for every size',
+        [job(4000, S, S), job(120_000, S, S)],
+        [
+          [300_000, S],
+          [10, S],
+        ],
+        S,
+      ],
       ['bigger jobs measured faster: no size effect, the mean', [job(1000, S, 10 * S), job(9000, S, 6 * S)], [[50_000, 8 * S]], S],
-      ['a line through negative time at zero: proportional instead', [job(1000, S, S), job(2000, S, 10 * S)], [[1000, 4200], [4000, 16_800]], S],
+      [
+        'a line through negative time at zero: proportional instead',
+        [job(1000, S, S), job(2000, S, 10 * S)],
+        [
+          [1000, 4200],
+          [4000, 16_800],
+        ],
+        S,
+      ],
       ['the shortest wait is the free-slot wait (longer ones waited for a slot)', [job(1, 3 * S, S), job(1, S, S), job(1, 7 * S, S)], [], S],
     ];
     for (const [name, measured, expectations, wait] of cases) {

@@ -457,6 +457,19 @@ describe('sandbox', function () {
         sb.counters.reset();
         expect(sb.counters.total()).to.equal(0);
       });
+
+      it('count Get Lead Activities calls by the types they ask for (ids sorted), so that a walk over Delete Lead alone is told apart', async () => {
+        const token = await client.pagingToken('2030-01-01T00:00:00Z');
+        sb.counters.reset();
+        await client.get(`/rest/v1/activities.json?nextPageToken=${token}&activityTypeIds=37`);
+        await client.get(`/rest/v1/activities.json?nextPageToken=${token}&activityTypeIds=37`);
+        await client.get(`/rest/v1/activities.json?nextPageToken=${token}&activityTypeIds=13,1,6`);
+        await client.get(`/rest/v1/activities.json?nextPageToken=${token}&activityTypeIds=1&activityTypeIds=6&activityTypeIds=13`);
+        await client.get('/rest/v1/activities/types.json');
+        expect(sb.counters.byActivityTypeIds()).to.deep.equal({ '37': 2, '1,6,13': 2 });
+        const overHttp = (await (await fetch(`${sb.url}/__sandbox/counters`)).json()) as Json;
+        expect(overHttp.byActivityTypeIds).to.deep.equal({ '37': 2, '1,6,13': 2 });
+      });
     });
 
     describe('admin endpoints', () => {
