@@ -468,6 +468,11 @@ async function backfill(): Promise<Record<string, unknown>> {
       out[`${method}_records`] = run.records;
       out[`${method}_api_calls`] = `${counters.total} (bulk ${bulkCalls}, ${bulk.jobs.length} jobs)`;
       out[`${method}_delete_lead_walk_calls`] = deleteLeadWalk[method];
+      // Get Lead Activities by the types each walk asked for: which walk spent what.
+      out[`${method}_get_lead_activities_by_types`] = Object.entries(counters.byActivityTypeIds)
+        .sort((a, b) => b[1] - a[1])
+        .map(([types, n]) => `[${types.length > 24 ? `${types.split(',').length} types` : types}] ${n}`)
+        .join(', ');
       out[`${method}_api_calls_without_delete_lead_walk`] = counters.total - deleteLeadWalk[method];
       // Where the calls went, by endpoint family (bulk calls carry an export id in their path).
       const families: Record<string, number> = {};
