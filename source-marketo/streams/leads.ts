@@ -125,7 +125,9 @@ export class LeadsStream implements SourceStream<LeadsState> {
           `leads: full read through bulk lead exports, windows from ${bulk.next} to ${bulk.until} (instead of about ${Math.ceil(probed.highestId / MAX_FILTER_VALUES) + EMPTY_RANGES_PAST_MAX} Get Leads calls), then the change walks.`,
         );
     }
-    if (bulk?.catchUp && !walkState) bulk = undefined; // a catch-up's state holds the walks' cursors: without them, nothing to resume
+    // A catch-up's state holds the walks' cursors: without them, or once they are older than Marketo
+    // keeps what the walks read (a catch-up left for weeks), every lead is read again instead.
+    if (bulk?.catchUp && (!walkState || stale.length > 0)) bulk = undefined;
     // An incremental sync far behind catches up through bulk lead exports on updatedAt (leads-catch-up.ts);
     // not while the walks of an earlier catch-up are still under way.
     let firstPages = new Map<string, StartedPage>();

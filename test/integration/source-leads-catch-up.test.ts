@@ -246,6 +246,51 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
     expect(idsOf(next.records('leads'))).to.deep.equal({ live: [], tombstones: [] });
   });
 
+  it('a first sync of `leads` given a state from long ago (only `updatedAt`, as an older connector saved it) catches up the same way', async () => {
+    pause = await pausedSandbox();
+    const { sandbox, cursor } = pause;
+    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
+    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'leads' }, stream_state: { updatedAt: cursor } } }];
+    const result = await read(sourceConfig(sandbox), catalog, state, { env: BULK_ENV });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    // Without saved partitions the walks emit nothing before the cursor itself (no look-back to remember).
+    const expected = expectedAfter(sandbox, cursor);
+    expect(idsOf(result.records('leads'))).to.deep.equal({ live: expected.bulk, tombstones: expected.tombstones });
+    expect(sandbox.bulkExports.jobs().map((j) => j.filter.field)).to.deep.equal(['updatedAt', 'updatedAt']);
+  });
+
+  it('a catch-up left in the state longer than Marketo keeps deletions is dropped: every lead is read again, with tombstones, and no job is created', async () => {
+    const sandbox = await startSandbox({ seed: 3, activityCount: 0, leadCount: 300, startDate: recent(40 * DAY_S), rateLimit: null, bulkExportStepMs: 0 });
+    pause = { sandbox } as Pause;
+    sandbox.deleteLead(7);
+    const cursor = recent(20 * DAY_S);
+    const walk = { activityDate: cursor, marketoGUIDs: [] };
+    const catchUp = { catchUp: true, filter: 'updatedAt', startedAt: recent(19 * DAY_S), until: recent(19 * DAY_S), next: cursor, jobs: [] };
+    const state = [
+      {
+        type: 'STREAM',
+        stream: {
+          stream_descriptor: { name: 'leads' },
+          stream_state: {
+            updatedAt: cursor,
+            activityDate: cursor,
+            partitions: { deleted_leads: walk, lead_changes: walk, lead_field_activities: walk },
+            highestId: 300,
+            bulk: catchUp,
+          },
+        },
+      },
+    ];
+    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
+    const result = await read(sourceConfig(sandbox), catalog, state, { env: BULK_ENV });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(result.logMessages('WARN').filter((m) => /the saved state is older than Marketo's retention: deletions since/.test(m))).to.have.length(1);
+    expect(sandbox.bulkExports.jobs()).to.deep.equal([]);
+    const ids = idsOf(result.records('leads'));
+    expect(ids.live).to.deep.equal(sandbox.leads().map((l) => l.id));
+    expect(ids.tombstones).to.include(7);
+  });
+
   /** The catch-up's live ids and tombstones over a killed sync and the one that resumed it, and the export's windows. */
   function resumedCatchUp(killed: RunResult, resumed: RunResult): { live: number[]; tombstones: number[] } {
     return idsOf([...committedRecords(killed, 'leads'), ...resumed.records('leads')]);

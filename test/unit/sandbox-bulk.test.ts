@@ -242,6 +242,23 @@ describe('sandbox: bulk extract', function () {
     expect(text).to.equal(`id,integer_field,updatedAt\n${lead.id},4711,${String(before)}\n`);
   });
 
+  it("a change through source 'unlogged' logs no activity (no Change Data Value for Get Lead Changes), and only the updatedAt lead filter finds it", async () => {
+    await start({ leadCount: 20 });
+    const lead = sb.leads()[1];
+    const activities = sb.activityCount();
+    const changes = [...sb.leadChanges()].length;
+    expect(sb.updateLead(lead.id, { integer_field: 815 }, { source: 'unlogged' })).to.deep.equal(['integer_field']);
+    expect(sb.lead(lead.id)?.integer_field).to.equal(815);
+    expect([sb.activityCount(), [...sb.leadChanges()].length]).to.deep.equal([activities, changes]);
+    expect(sb.leadLastChangedAt(lead.id)).to.equal('2026-03-01T00:00:00Z');
+    const id = await client.createAndEnqueue('leads', {
+      fields: ['id', 'integer_field'],
+      filter: { updatedAt: { startAt: '2026-02-28T00:00:00Z', endAt: '2026-03-01T00:00:00Z' } },
+    });
+    clock.advance(2 * STEP_MS);
+    expect(await (await client.file('leads', id)).text()).to.equal(`id,integer_field\n${lead.id},815\n`);
+  });
+
   it('fails jobs on demand and expires files after the retention period', async () => {
     await start();
     sb.bulkExports.failNext();
