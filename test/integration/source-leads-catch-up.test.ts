@@ -103,8 +103,8 @@ function expectedAfter(sandbox: Sandbox, since: string): { bulk: number[]; rest:
   };
 }
 
-/** A `leads` state whose walks all stopped at `cursor`, as a sync that ran then left it. */
-function savedState(cursor: string, highestId: number): unknown[] {
+/** A `leads` state whose walks all stopped at `cursor`, as a sync that ran then left it (with `extra` beside them). */
+function savedState(cursor: string, highestId: number, extra: Record<string, unknown> = {}): unknown[] {
   const walk = { activityDate: cursor, marketoGUIDs: [] };
   return [
     {
@@ -116,6 +116,7 @@ function savedState(cursor: string, highestId: number): unknown[] {
           activityDate: cursor,
           partitions: { deleted_leads: walk, lead_changes: walk, lead_field_activities: walk },
           highestId,
+          ...extra,
         },
       },
     },
@@ -264,23 +265,8 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
     pause = { sandbox } as Pause;
     sandbox.deleteLead(7);
     const cursor = recent(20 * DAY_S);
-    const walk = { activityDate: cursor, marketoGUIDs: [] };
     const catchUp = { catchUp: true, filter: 'updatedAt', startedAt: recent(19 * DAY_S), until: recent(19 * DAY_S), next: cursor, jobs: [] };
-    const state = [
-      {
-        type: 'STREAM',
-        stream: {
-          stream_descriptor: { name: 'leads' },
-          stream_state: {
-            updatedAt: cursor,
-            activityDate: cursor,
-            partitions: { deleted_leads: walk, lead_changes: walk, lead_field_activities: walk },
-            highestId: 300,
-            bulk: catchUp,
-          },
-        },
-      },
-    ];
+    const state = savedState(cursor, 300, { bulk: catchUp });
     const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
     const result = await read(sourceConfig(sandbox), catalog, state, { env: BULK_ENV });
     expect(result.exitCode, result.stderr).to.equal(0);
