@@ -89,20 +89,39 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
     );
   }
 
-  /** Runs before the walks start, e.g. to warn about data Marketo may have pruned; `state` is the incremental state, if any. */
-  protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor, _state?: Record<string, unknown>): void {}
+  /**
+   * How many days back a first sync (no state) walks at most, when Marketo keeps what this stream
+   * reads only that long and the extraction method asks for economy (see WalkSpec.keptDays);
+   * undefined: from `start_date`. A state's cursors are never moved.
+   */
+  protected firstSyncKeptDays(_ctx: ReadContext): number | undefined {
+    return undefined;
+  }
+
+  /**
+   * Runs before the walks start, e.g. to warn about data Marketo may have pruned; `state` is the
+   * incremental state, if any; `walks` those about to start (where each starts: walkStart).
+   */
+  protected beforeRead(_ctx: ReadContext, _cursor: ActivityCursor, _state: Record<string, unknown> | undefined, _walks: ActivityWalk[]): void {}
 
   async *read(ctx: ReadContext, state: Record<string, unknown> | undefined): AsyncGenerator<StreamEvent<ActivityHistoryState>> {
-    const segments = loadSegments(ctx.syncMode === 'incremental' ? state : undefined, ctx.config.startDate, ctx.config.lookbackSeconds);
+    const given = ctx.syncMode === 'incremental' ? state : undefined;
+    const segments = loadSegments(given, ctx.config.startDate, ctx.config.lookbackSeconds);
     // A bulk history in flight (jobs created by an earlier sync) is finished before anything else.
-    const bulk = BulkHistory.open(this.name, ctx, await this.bulkSpec(ctx), segments, ctx.syncMode === 'incremental' ? state : undefined);
+    const bulk = BulkHistory.open(this.name, ctx, await this.bulkSpec(ctx), segments, given);
     const resumedBulk = bulk?.inFlight === true;
     if (resumedBulk) yield* bulk.read((activities, freshKeys) => this.bulkRecords(ctx, activities, freshKeys));
-    let walks = await this.walks(ctx, resumedBulk ? bulk.keys : undefined);
+    const keptDays = given === undefined ? this.firstSyncKeptDays(ctx) : undefined;
+    const walksOf = async (readByBulk?: string[]): Promise<ActivityWalk[]> => {
+      const built = await this.walks(ctx, readByBulk);
+      if (keptDays !== undefined) for (const walk of built) walk.keptDays ??= keptDays;
+      return built;
+    };
+    let walks = await walksOf(resumedBulk ? bulk.keys : undefined);
     const keys = walks.flatMap((w) => w.keys);
     const getToken = (since: string) => ctx.endpoints.getPagingToken(since);
     const startOf = (segment: Segment, keys: string[]) => segment.cursor.alignedStartOf(keys, ctx.alignedLookbackSeconds ?? 0);
-    this.beforeRead(ctx, segments[0].cursor, ctx.syncMode === 'incremental' ? state : undefined);
+    this.beforeRead(ctx, segments[0].cursor, given, walks);
 
     // A long history is split into windows from where its data starts: the first page of each
     // group tells, and serves as that walk's first page.
@@ -181,7 +200,7 @@ export abstract class ActivityLikeStream implements SourceStream<ActivityHistory
         yield* bulk.read((activities, freshKeys) => this.bulkRecords(ctx, activities, freshKeys));
         // The first pages read so far are behind the cursors now; the walks regroup around the bulk types.
         firstPages.clear();
-        walks = await this.walks(ctx, bulk.keys);
+        walks = await walksOf(bulk.keys);
         models.clear(); // the walks left read only what came after the bulk history: its estimate does not apply
         waiting.clear();
         estimates.forget();
