@@ -21,7 +21,8 @@ describe('deleted_leads warns that deletions may have been missed only when they
       startDate: isoSecond(Date.now() - 20 * DAY_MS),
       deletedLeadsRetentionDays: null,
     });
-    config = sourceConfig(sandbox, { start_date: isoSecond(Date.now() - 30 * DAY_MS) });
+    // rest: a first sync walks from start_date (auto and bulk start at the 14-day horizon: deleted-leads-horizon.test.ts).
+    config = sourceConfig(sandbox, { start_date: isoSecond(Date.now() - 30 * DAY_MS), extraction_method: 'rest' });
     catalog = catalogFor(await discover(config), ['deleted_leads']);
   });
   after(() => sandbox.close());
