@@ -73,7 +73,9 @@ describe("source-marketo: deleted_leads' first sync starts at the 14-day horizon
     for (const method of ['auto', 'bulk']) {
       const { result, calls } = await firstSync(method);
       expect(uniqueSorted(guids(result, 'deleted_leads')), method).to.deep.equal(recentOnes);
-      expect(calls, method).to.equal(Math.ceil(storedSince(horizon) / ACTIVITIES_SCANNED_PER_CALL)).and.to.equal(3);
+      expect(calls, method)
+        .to.equal(Math.ceil(storedSince(horizon) / ACTIVITIES_SCANNED_PER_CALL))
+        .and.to.equal(3);
       const info = result.logMessages('INFO').filter((m: string) => m.startsWith('deleted_leads: first sync'));
       expect(info, method).to.have.length(1);
       const [, from] = /^deleted_leads: first sync reads deletions from (\S+) \(14 days back\), not from start_date (\S+): /.exec(info[0]) ?? [];
@@ -84,7 +86,9 @@ describe("source-marketo: deleted_leads' first sync starts at the 14-day horizon
     }
     const rest = await firstSync('rest');
     expect(uniqueSorted(guids(rest.result, 'deleted_leads'))).to.deep.equal(all);
-    expect(rest.calls).to.equal(Math.ceil(storedSince(Date.parse(start)) / ACTIVITIES_SCANNED_PER_CALL)).and.to.equal(12);
+    expect(rest.calls)
+      .to.equal(Math.ceil(storedSince(Date.parse(start)) / ACTIVITIES_SCANNED_PER_CALL))
+      .and.to.equal(12);
     expect(rest.result.logMessages('INFO').filter((m: string) => m.startsWith('deleted_leads: first sync'))).to.deep.equal([]);
     expect(rest.result.logMessages('INFO').filter((m: string) => m.startsWith('deleted_leads: Marketo keeps deletions 14 days'))).to.have.length(1);
   });
