@@ -60,7 +60,7 @@ function pollIntervalsFromEnv(): { minMs: number; maxMs: number } {
 /** Marketo's job times are whole seconds: a duration measured from them may be short by up to one. */
 const TIMESTAMP_PRECISION_MS = 1000;
 
-/** A job this process queued, until a status answer shows it ended. */
+/** A job this process queued; one seen ended keeps when it ended, as it held a processing slot until then. */
 interface QueuedByUs extends PendingJob {
   object: BulkObject;
   /** The enqueue answer (status Queued, queuedAt). */
@@ -69,7 +69,7 @@ interface QueuedByUs extends PendingJob {
 
 export class BulkExportEndpoints {
   readonly poll = pollIntervalsFromEnv();
-  /** Jobs queued by this sync and not seen ended, in the order they were queued (Marketo starts them in that order). */
+  /** Jobs queued by this sync, in the order they were queued (Marketo starts them in that order). */
   private readonly queued = new Map<string, QueuedByUs>();
   /** What the jobs this sync saw finish measured: when the next ones should be done. */
   private readonly measured: MeasuredJob[] = [];
@@ -110,7 +110,7 @@ export class BulkExportEndpoints {
    */
   queuedAnswer(object: BulkObject, exportId: string): BulkJob | undefined {
     const job = this.queued.get(exportId);
-    return job?.object === object ? job.answer : undefined;
+    return job?.object === object && job.finishedAt === undefined ? job.answer : undefined;
   }
 
   async status(object: BulkObject, exportId: string): Promise<BulkJob> {
@@ -120,7 +120,8 @@ export class BulkExportEndpoints {
   }
 
   cancel(object: BulkObject, exportId: string): Promise<BulkJob> {
-    this.queued.delete(exportId);
+    const job = this.queued.get(exportId);
+    if (job && job.finishedAt === undefined) job.finishedAt = this.clock();
     return this.job(this.client.post(`/bulk/v1/${object}/export/${exportId}/cancel.json`));
   }
 
@@ -159,7 +160,7 @@ export class BulkExportEndpoints {
   /** The wait before the first poll of a job (see firstPollDelay), and whether the job's end was expected from what earlier jobs measured. */
   firstDelay(exportId: string): { ms: number; expected: boolean } {
     const mine = this.queued.get(exportId);
-    if (!mine) return { ms: this.poll.minMs, expected: false };
+    if (!mine || mine.finishedAt !== undefined) return { ms: this.poll.minMs, expected: false };
     const ahead: PendingJob[] = [];
     for (const [id, job] of this.queued) {
       ahead.push(job);
@@ -170,12 +171,20 @@ export class BulkExportEndpoints {
     return { ms: firstPollDelay(this.clock(), mine.queuedAt, expected, this.poll.minMs, margin), expected: expected !== undefined };
   }
 
-  /** A job's end seen: it leaves the queue, and a completed one's times measure the next jobs. */
+  /**
+   * A job's end seen: when it ended on our clock (its queued → finished time after our enqueue,
+   * so the two clocks need not agree; when we saw it, without times), and a completed one's
+   * times measure the next jobs.
+   */
   private ended(job: BulkJob): void {
-    if (!this.queued.delete(job.exportId) || job.status !== 'Completed') return;
+    const mine = this.queued.get(job.exportId);
+    if (!mine || mine.finishedAt !== undefined) return;
     const [queuedAt, startedAt, finishedAt] = [job.queuedAt, job.startedAt, job.finishedAt].map((t) => (t ? Date.parse(t) : NaN));
-    if ([queuedAt, startedAt, finishedAt].some((t) => !Number.isFinite(t))) return;
-    this.measured.push({ records: job.numberOfRecords ?? 0, waitMs: startedAt - queuedAt, processingMs: finishedAt - startedAt });
+    const timed = [queuedAt, startedAt, finishedAt].every((t) => Number.isFinite(t));
+    mine.finishedAt = timed ? Math.min(this.clock(), mine.queuedAt + (finishedAt - queuedAt)) : this.clock();
+    if (timed && job.status === 'Completed') {
+      this.measured.push({ records: job.numberOfRecords ?? 0, waitMs: startedAt - queuedAt, processingMs: finishedAt - startedAt });
+    }
   }
 
   private async create(object: BulkObject, body: unknown): Promise<BulkJob> {

@@ -16,12 +16,14 @@ export interface MeasuredJob {
   processingMs: number;
 }
 
-/** A job of ours in the queue, not known to have ended. */
+/** A job of ours, in the queue or ended. */
 export interface PendingJob {
   /** When the enqueue answer came back (our clock). */
   queuedAt: number;
   /** Records it should export (from the records per unit of history its stream measured), if known. */
   records?: number;
+  /** When it ended (our clock), once a status answer showed it: it held its processing slot until then. */
+  finishedAt?: number;
 }
 
 /** How long jobs take, as the finished ones measured. */
@@ -66,11 +68,12 @@ export function timingModel(measured: MeasuredJob[]): JobTimingModel | undefined
 }
 
 /**
- * When the last job of `queue` (our pending jobs in the order they were queued) is expected to
- * finish (our clock): each starts a wait after it was queued or when one of the `slots`
- * processing slots frees, whichever is later, and takes its processing time. Undefined without a
- * model. Other integrations' jobs are unknown to it: they can only make a job later, and the poll
- * that finds it still running backs off.
+ * When the last job of `queue` (our jobs in the order they were queued, ended ones included) is
+ * expected to finish (our clock): each starts a wait after it was queued or when one of the
+ * `slots` processing slots frees, whichever is later, and takes its processing time; one that
+ * ended holds its slot until it did. Undefined without a model. Other integrations' jobs are
+ * unknown to it: they can only make a job later, and the poll that finds it still running backs
+ * off.
  */
 export function expectedFinish(queue: PendingJob[], model: JobTimingModel | undefined, slots = BULK_MAX_PROCESSING_JOBS): number | undefined {
   if (!model || queue.length === 0) return undefined;
@@ -78,8 +81,7 @@ export function expectedFinish(queue: PendingJob[], model: JobTimingModel | unde
   let finish = -Infinity;
   for (const job of queue) {
     free.sort((x, y) => x - y);
-    const start = Math.max(job.queuedAt + model.waitMs, free[0]);
-    finish = start + model.processingMs(job.records);
+    finish = job.finishedAt ?? Math.max(job.queuedAt + model.waitMs, free[0]) + model.processingMs(job.records);
     free[0] = finish;
   }
   return finish;

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { BulkExportEndpoints, BulkJob } from '../../marketo/bulk-export';
 import { expectedFinish, firstPollDelay, MeasuredJob, PendingJob, timingModel } from '../../marketo/bulk-job-timing';
+import { MarketoClient } from '../../marketo/client';
 
 // When a bulk job's first status poll comes: the model of what finished jobs measured, the queue
 // of our own jobs through Marketo's two processing slots, and the delay itself.
@@ -77,6 +79,7 @@ describe('bulk job timing', () => {
     const fixed = timingModel([job(1000, S, S)]); // the sandbox at a step of 1 s: 1 s queued, 1 s processing
     const perRecord = timingModel([job(1000, 0, 10 * S), job(2000, 0, 20 * S)]); // 10 ms a record
     const at = (queuedAt: number, records?: number): PendingJob => ({ queuedAt, ...(records === undefined ? {} : { records }) });
+    const ended = (queuedAt: number, finishedAt: number): PendingJob => ({ queuedAt, finishedAt });
     const cases: Array<[string, PendingJob[], ReturnType<typeof timingModel>, number | undefined]> = [
       ['no model: nothing expected', [at(0)], undefined, undefined],
       ['alone: queued, waits, processes', [at(100)], fixed, 2100],
@@ -88,6 +91,10 @@ describe('bulk job timing', () => {
       ['sizes: a big job ahead holds its slot longer', [at(0, 3000), at(0, 1000), at(0, 1000)], perRecord, 20_000],
       ['sizes: the job itself, by its records', [at(0, 500)], perRecord, 5000],
       ['sizes unknown: the mean', [at(0)], perRecord, 15_000],
+      ['the two ahead ended (at 2 s): they held both slots until then', [ended(0, 2000), ended(0, 2000), at(0)], fixed, 3000],
+      ['the two ahead ended early: the third starts after its own wait', [ended(0, 500), ended(0, 500), at(0)], fixed, 2000],
+      ['one ahead ended late, one still running: the earlier slot', [ended(0, 5000), at(0), at(0)], fixed, 3000],
+      ['a job of an earlier stream ended long ago: no effect', [ended(-60_000, -58_000), at(0)], fixed, 2000],
     ];
     for (const [name, queue, model, want] of cases) {
       it(name, () => {
@@ -96,6 +103,58 @@ describe('bulk job timing', () => {
     }
     it('one slot: each job after the one before it', () => {
       expect(expectedFinish([at(0), at(0), at(0)], fixed, 1)).to.equal(4000);
+    });
+  });
+
+  describe('BulkExportEndpoints: the first poll of our jobs, from what the jobs of the sync measured', () => {
+    /** A Marketo whose answers the test sets, on a clock the test moves; Marketo's clock runs an hour ahead of ours. */
+    function fakeMarketo() {
+      let now = 1_000_000;
+      const skew = 3600_000;
+      const jobs = new Map<string, BulkJob>();
+      const iso = (ms: number) => new Date(ms + skew).toISOString().replace('.000Z', 'Z');
+      const client = {
+        post: async (path: string) => {
+          const id = /export\/([^/]+)\/enqueue/.exec(path)![1];
+          const job: BulkJob = { exportId: id, status: 'Queued', queuedAt: iso(now) };
+          jobs.set(id, job);
+          return { result: [job] };
+        },
+        get: async (path: string) => ({ result: [jobs.get(/export\/([^/]+)\/status/.exec(path)![1])!] }),
+      } as unknown as MarketoClient;
+      const endpoints = new BulkExportEndpoints(client, () => now);
+      return {
+        endpoints,
+        at: (ms: number) => (now = ms),
+        finish: (id: string, startedAt: number, finishedAt: number, records: number) =>
+          Object.assign(jobs.get(id)!, { status: 'Completed', startedAt: iso(startedAt), finishedAt: iso(finishedAt), numberOfRecords: records }),
+      };
+    }
+
+    it('the first job of a sync: the minimum interval after its enqueue; then by the jobs before it, which hold their slots until they ended', async () => {
+      const m = fakeMarketo();
+      await m.endpoints.enqueue('activities', 'probe', undefined);
+      expect(m.endpoints.firstDelay('probe')).to.deep.equal({ ms: MIN, expected: false });
+      // The probe waited 2 minutes for a slot and ran 3.
+      m.finish('probe', 1_000_000 + 2 * MIN, 1_000_000 + 5 * MIN, 1000);
+      m.at(1_000_000 + 6 * MIN);
+      expect((await m.endpoints.status('activities', 'probe')).status).to.equal('Completed');
+      expect(m.endpoints.queuedAnswer('activities', 'probe')).to.equal(undefined);
+      const t = 1_000_000 + 10 * MIN;
+      m.at(t);
+      for (const id of ['a', 'b', 'c']) await m.endpoints.enqueue('activities', id, 1000);
+      expect(m.endpoints.queuedAnswer('activities', 'c')).to.include({ exportId: 'c', status: 'Queued' });
+      // a and b: 2 + 3 minutes; c waits for a's slot: 2 + 3 + 3.
+      expect(m.endpoints.firstDelay('a')).to.deep.equal({ ms: 5 * MIN + S, expected: true });
+      expect(m.endpoints.firstDelay('c')).to.deep.equal({ ms: 8 * MIN + S, expected: true });
+      // a and b ended a minute early (at 4 minutes): they held their slots until then, so c starts at 4.
+      m.finish('a', t + MIN, t + 4 * MIN, 1000);
+      m.finish('b', t + MIN, t + 4 * MIN, 1000);
+      m.at(t + 4 * MIN + 10 * S);
+      await m.endpoints.status('activities', 'a');
+      await m.endpoints.status('activities', 'b');
+      // Measured now: waits of 2 and 1 minutes (1 the free-slot one), runs of 3: c from 4 minutes, 3 minutes.
+      expect(m.endpoints.firstDelay('c')).to.deep.equal({ ms: 3 * MIN - 10 * S + S, expected: true });
     });
   });
 
