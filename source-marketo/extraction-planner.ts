@@ -56,8 +56,32 @@ export interface LeadsCatchUp {
   exportBytesLeft: number;
 }
 
-/** Windows over `spanMs`: the first day, whose file measures the bytes per day (see windowSpan in bulk-backfill.ts), then windows of at most 31 days. */
-export function bulkWindowsOver(spanMs: number): number {
+/**
+ * A catch-up whose estimated files weigh at most the export allowance left over this is read as
+ * one window, without the probe day: the estimate errs by less than this, and Marketo's own 1029
+ * is the hard stop if it does not.
+ */
+export const WHOLE_WINDOW_MARGIN = 2;
+
+/**
+ * How the first window of a bulk history is sized: `whole`, the span in one window, when it is at
+ * most 31 days and an estimate of its files (`estimatedBytes`, undefined without one) fits the
+ * export allowance left (`bytesLeft`) WHOLE_WINDOW_MARGIN times over; else `probe`, a first day
+ * whose file measures the bytes per day before longer windows are sized (see windowSpan in
+ * bulk-backfill.ts). A daily sync's catch-up is then one job, not a day's and then a few minutes'.
+ */
+export function firstBulkWindow(spanMs: number, estimatedBytes: number | undefined, bytesLeft: number): 'whole' | 'probe' {
+  if (estimatedBytes === undefined || bytesLeft <= 0 || spanMs > BULK_MAX_DATE_RANGE_DAYS * DAY_MS) return 'probe';
+  return estimatedBytes * WHOLE_WINDOW_MARGIN <= bytesLeft ? 'whole' : 'probe';
+}
+
+/**
+ * Windows over `spanMs`: one when firstBulkWindow reads it whole (`estimatedBytes` and `bytesLeft`
+ * as it takes them); else the first day, whose file measures the bytes per day (see windowSpan in
+ * bulk-backfill.ts), then windows of at most 31 days.
+ */
+export function bulkWindowsOver(spanMs: number, estimatedBytes?: number, bytesLeft = 0): number {
+  if (firstBulkWindow(spanMs, estimatedBytes, bytesLeft) === 'whole') return 1;
   return Math.ceil(Math.max(0, spanMs - DAY_MS) / (BULK_MAX_DATE_RANGE_DAYS * DAY_MS)) + 1;
 }
 
@@ -72,7 +96,7 @@ export function chooseLeadsCatchUp(plan: LeadsCatchUp): 'bulk' | 'rest' {
   if (plan.method === 'rest' || plan.pauseMs < BULK_MIN_SPAN_MS) return 'rest';
   if (plan.method === 'bulk') return 'bulk';
   if (plan.restCalls === undefined || plan.exportBytes > plan.exportBytesLeft) return 'rest';
-  return plan.restCalls > bulkWindowsOver(plan.pauseMs) * BULK_CALLS_PER_WINDOW ? 'bulk' : 'rest';
+  return plan.restCalls > bulkWindowsOver(plan.pauseMs, plan.exportBytes, plan.exportBytesLeft) * BULK_CALLS_PER_WINDOW ? 'bulk' : 'rest';
 }
 
 /** What the first REST page of each walk told about the history ahead. */

@@ -5,7 +5,7 @@ import { BULK_MAX_DATE_RANGE_DAYS } from '../../marketo/constants';
 import { Activity, ActivityType } from '../../marketo/endpoints';
 import { BulkExportQuotaExhaustedError, MarketoError, MarketoRequestError, MarketoTransientError } from '../../marketo/errors';
 import { toMarketoSecond, secondOf } from '../dates';
-import { ExportMeter, ExtractionMethod, whenAllowanceSpent } from '../extraction-planner';
+import { ExportMeter, ExtractionMethod, firstBulkWindow, whenAllowanceSpent } from '../extraction-planner';
 import { advance, FileProgress, lostRead, LostRead, newProgress, RereadFilter, RowIdentity } from './bulk-reread';
 import { Log } from './stream';
 
@@ -43,6 +43,8 @@ export interface BulkBackfillState {
   jobs: BulkWindowJob[];
   /** Records of the history as estimated from the first REST pages when it was planned. */
   estimatedRecords?: number;
+  /** Bytes of the history's files as estimated when it was planned (a catch-up's: see firstBulkWindow); undefined without an estimate. */
+  estimatedBytes?: number;
   /** What the files read so far measured: records, bytes, and the span of history they covered (ms). */
   measured?: { records: number; bytes: number; spanMs: number };
   /** Bytes of files this stream exported on `exportDay` (US Central), carried into the next sync. */
@@ -324,7 +326,8 @@ export const MIN_WINDOW_MS = 3600_000;
 
 /**
  * How long the window from `from` can be (ms, whole seconds): 31 days at most, the rest of the
- * history at most, a probe day while nothing is measured (when the allowance left can take what
+ * history at most, the whole history when firstBulkWindow says its estimate fits, else a probe day
+ * while nothing is measured (when the allowance left can take what
  * the first pages promise for it), and no longer than the export
  * allowance left (`room` bytes) fits at the measured bytes per unit of history; 0 when even a
  * short window does not fit.
@@ -332,6 +335,7 @@ export const MIN_WINDOW_MS = 3600_000;
 export function windowSpan(state: BulkBackfillState, from: string, room: number): number {
   const max = Math.min(BULK_MAX_DATE_RANGE_DAYS * DAY_MS, Date.parse(state.until) - Date.parse(from));
   const m = state.measured;
+  if (!m && firstBulkWindow(Date.parse(state.until) - Date.parse(from), state.estimatedBytes, room) === 'whole') return max;
   if (!m) return room > 0 && room >= probeBytes(state, max) ? Math.min(max, PROBE_WINDOW_MS) : 0;
   const perMs = m.spanMs > 0 ? m.bytes / m.spanMs : 0;
   if (perMs === 0) return room > 0 ? max : 0;

@@ -76,13 +76,16 @@ export async function planLeadsCatchUp(
   if (chooseLeadsCatchUp(plan) !== 'bulk') return { firstPages };
   // After the export, Get Lead Changes starts elsewhere and its first page goes unused; on 1035 it starts with it.
   const until = secondOf(now);
-  const windows = bulkWindowsOver(pauseMs);
+  // The windows as readBulkWindows will cut them: one, without the probe day, when the estimate fits (firstBulkWindow).
+  const estimatedBytes = plan.restCalls === undefined ? undefined : plan.exportBytes;
+  const windows = bulkWindowsOver(pauseMs, estimatedBytes, plan.exportBytesLeft);
   const instead = plan.restCalls === undefined ? '' : ` instead of about ${plan.restCalls} Get Lead Changes and Get Leads calls`;
   ctx.log(
     'INFO',
     `leads: the change walks are ${(pauseMs / 86_400_000).toFixed(1)} days behind: catching up through bulk lead exports on updatedAt from ${from} to ${until} (every lead changed since, in ${windows} window(s), about ${windows * BULK_CALLS_PER_WINDOW} calls${instead}), then the change walks from there; deletions and merges from the saved cursors.`,
   );
-  return { firstPages, bulk: { ...newBulkState(from, until, estimatedLeads), startedAt: until, filter: 'updatedAt', catchUp: true } };
+  const state = newBulkState(from, until, estimatedLeads);
+  return { firstPages, bulk: { ...state, ...(estimatedBytes === undefined ? {} : { estimatedBytes }), startedAt: until, filter: 'updatedAt', catchUp: true } };
 }
 
 /**

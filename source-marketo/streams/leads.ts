@@ -138,6 +138,8 @@ export class LeadsStream implements SourceStream<LeadsState> {
       });
       firstPages = plan.firstPages;
       bulk = plan.bulk;
+      // The leads the catch-up expects to export, as the first full read reports its own.
+      if (bulk?.estimatedBytes !== undefined && bulk.estimatedRecords !== undefined) yield { estimate: bulk.estimatedRecords };
     }
     // When a full read began: the walks start a look-back before it. A catch-up: where its export ended.
     let fullReadFrom: string | undefined;

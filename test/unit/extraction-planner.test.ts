@@ -9,6 +9,7 @@ import {
   centralDay,
   ExportMeter,
   ExtractionMethod,
+  firstBulkWindow,
   whenAllowanceSpent,
 } from '../../source-marketo/extraction-planner';
 import { BulkAllowanceSpentError, BulkBackfillState, newBulkState, readBulkWindows, windowSpan } from '../../source-marketo/streams/bulk-backfill';
@@ -59,10 +60,13 @@ describe('extraction planner', () => {
       ['bulk', DAY - 1000, 50_000, 1, 500, 'rest', 'bulk, under a day: an incremental sync'],
       ['auto', DAY - 1000, 50_000, 1, 500, 'rest', 'auto, under a day: an incremental sync'],
       ['auto', 10 * DAY, undefined, 1, 500, 'rest', 'auto without an estimate'],
-      // Ten days: a first day and one window of up to 31 days, 2 × 6 = 12 calls.
-      ['auto', 10 * DAY, 12, 1, 500, 'rest', 'auto, ten days, 12 REST calls: no cheaper through bulk'],
-      ['auto', 10 * DAY, 13, 1, 500, 'bulk', 'auto, ten days, 13 REST calls'],
-      // Forty days: a first day and two windows (31 + 8), 3 × 6 = 18 calls.
+      // Ten days whose files fit the allowance left twice over: one window, 6 calls.
+      ['auto', 10 * DAY, 6, 1, 500, 'rest', 'auto, ten days, 6 REST calls, files that fit: no cheaper through one window'],
+      ['auto', 10 * DAY, 7, 1, 500, 'bulk', 'auto, ten days, 7 REST calls, files that fit: one window'],
+      // Ten days of files heavier than half the allowance left: a probe day and one window, 2 × 6 = 12 calls.
+      ['auto', 10 * DAY, 12, 300, 500, 'rest', 'auto, ten days, 12 REST calls, a tight allowance: no cheaper through bulk'],
+      ['auto', 10 * DAY, 13, 300, 500, 'bulk', 'auto, ten days, 13 REST calls, a tight allowance'],
+      // Forty days: a first day and two windows (31 + 8), 3 × 6 = 18 calls, however small the files.
       ['auto', 40 * DAY, 18, 1, 500, 'rest', 'auto, forty days, 18 REST calls'],
       ['auto', 40 * DAY, 19, 1, 500, 'bulk', 'auto, forty days, 19 REST calls'],
       ['auto', 10 * DAY, 5_000, 600, 500, 'rest', 'auto, files heavier than the export allowance left'],
@@ -75,7 +79,35 @@ describe('extraction planner', () => {
       });
     }
     it('windows: a first day, then up to 31 days each', () => {
-      expect([DAY, 2 * DAY, 32 * DAY, 33 * DAY, 94 * DAY].map(bulkWindowsOver)).to.deep.equal([1, 2, 2, 3, 4]);
+      expect([DAY, 2 * DAY, 32 * DAY, 33 * DAY, 94 * DAY].map((span) => bulkWindowsOver(span))).to.deep.equal([1, 2, 2, 3, 4]);
+    });
+  });
+
+  describe('firstBulkWindow: a catch-up read whole, or a probe day first', () => {
+    // [span, estimated MB (undefined: none), MB left today, first window, windows (bulkWindowsOver), why]
+    const cases: Array<[number, number | undefined, number, 'whole' | 'probe', number, string]> = [
+      [DAY + 10 * 60_000, 10, 500, 'whole', 1, 'a daily sync (a day and the look-back), 10 MB of 500 left'],
+      [10 * DAY, 250, 500, 'whole', 1, 'ten days, exactly half the allowance left'],
+      [10 * DAY, 250.001, 500, 'probe', 2, 'ten days, just over half the allowance left: tight'],
+      [DAY + 10 * 60_000, 10, 15, 'probe', 2, 'a daily sync whose estimate fits once but not twice'],
+      [DAY + 10 * 60_000, undefined, 500, 'probe', 2, 'no estimate: the probe day measures'],
+      [31 * DAY, 1, 500, 'whole', 1, 'thirty-one days, the longest window Marketo takes'],
+      [31 * DAY + 1000, 1, 500, 'probe', 2, 'past thirty-one days: a probe and windows'],
+      [DAY + 10 * 60_000, 0, 0, 'probe', 2, 'nothing left today: the reader stops or hands over to REST'],
+    ];
+    for (const [span, estimatedMb, leftMb, want, windows, name] of cases) {
+      it(`${name} → ${want}, ${windows} window(s)`, () => {
+        const bytes = estimatedMb === undefined ? undefined : estimatedMb * MB;
+        expect(firstBulkWindow(span, bytes, leftMb * MB)).to.equal(want);
+        expect(bulkWindowsOver(span, bytes, leftMb * MB)).to.equal(windows);
+      });
+    }
+    it('windowSpan reads a catch-up whose estimate fits as one window of the whole span, and probes one that is tight', () => {
+      const from = iso(NOW - DAY - 600_000);
+      const state = (estimatedMb: number): BulkBackfillState => ({ ...newBulkState(from, iso(NOW), 5_000), estimatedBytes: estimatedMb * MB });
+      expect(windowSpan(state(10), from, 500 * MB)).to.equal(DAY + 600_000);
+      expect(windowSpan(state(300), from, 500 * MB)).to.equal(DAY);
+      expect(windowSpan(newBulkState(from, iso(NOW), 5_000), from, 500 * MB)).to.equal(DAY);
     });
   });
 
