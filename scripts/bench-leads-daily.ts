@@ -1,3 +1,4 @@
+import { byEndpointFamily } from './endpoint-families';
 import { runConnectorProcess, writeTemp } from './run-process';
 import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 import { TYPE_CHANGE_LEAD_PARTITION, TYPE_CHANGE_SEGMENT } from '../sandbox/marketo-facts';
@@ -159,9 +160,9 @@ async function sync(sandbox: SandboxProcess, streams: string[], state?: any[]): 
   }
   return {
     total: counters.total,
-    calls: Object.entries(counters.byEndpoint)
+    calls: Object.entries(byEndpointFamily(counters.byEndpoint))
       .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => `${k.replace(/^GET \/rest\/v1\//, '').replace(/\/export\/[0-9a-f-]{36}\//, '/export/{id}/')} ${v}`)
+      .map(([k, v]) => `${k.replace(/^GET \/rest\/v1\//, '')} ${v}`)
       .join(', '),
     records: streams.map((s) => `${s} ${records[s] ?? 0}`).join(', '),
     fullRead: run.messages.find((m) => m.type === 'LOG' && /^leads: full read/.test(m.log.message))?.log.message,

@@ -15,6 +15,7 @@ import { startSandboxProcess, SandboxProcess } from './sandbox-process';
 import { textOf } from '../protocol/text';
 import { ceilingTable } from './bench-table';
 import { leadsDaily } from './bench-leads-daily';
+import { byEndpointFamily } from './endpoint-families';
 import { sweepOrphanTempFolders } from '../sandbox/temp-folders';
 
 /**
@@ -475,12 +476,7 @@ async function backfill(): Promise<Record<string, unknown>> {
         .join(', ');
       out[`${method}_api_calls_without_delete_lead_walk`] = counters.total - deleteLeadWalk[method];
       // Where the calls went, by endpoint family (bulk calls carry an export id in their path).
-      const families: Record<string, number> = {};
-      for (const [k, v] of Object.entries(counters.byEndpoint)) {
-        const family = k.replace(/\/export\/[0-9a-f-]{36}\//, '/export/{id}/');
-        families[family] = (families[family] ?? 0) + v;
-      }
-      out[`${method}_calls_by_endpoint`] = Object.entries(families)
+      out[`${method}_calls_by_endpoint`] = Object.entries(byEndpointFamily(counters.byEndpoint))
         .sort((a, b) => b[1] - a[1])
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');

@@ -10,6 +10,12 @@ export type ExtractionMethod = 'auto' | 'rest' | 'bulk';
 /** Calls one bulk window costs: create, enqueue, a few status polls, the file. */
 export const BULK_CALLS_PER_WINDOW = 6;
 /**
+ * Calls a bulk catch-up of `leads` adds besides its windows: Get Lead Changes starts again where the
+ * export ended, from a new paging token, and the first page read to estimate the REST catch-up goes
+ * unused (leads-catch-up.ts).
+ */
+export const CATCH_UP_RESTART_CALLS = 2;
+/**
  * Below this many REST calls a history is cheaper, and sooner done, through REST: a bulk job takes
  * minutes to run and costs its window's calls whatever its size.
  */
@@ -96,7 +102,12 @@ export function chooseLeadsCatchUp(plan: LeadsCatchUp): 'bulk' | 'rest' {
   if (plan.method === 'rest' || plan.pauseMs < BULK_MIN_SPAN_MS) return 'rest';
   if (plan.method === 'bulk') return 'bulk';
   if (plan.restCalls === undefined || plan.exportBytes > plan.exportBytesLeft) return 'rest';
-  return plan.restCalls > bulkWindowsOver(plan.pauseMs, plan.exportBytes, plan.exportBytesLeft) * BULK_CALLS_PER_WINDOW ? 'bulk' : 'rest';
+  return plan.restCalls > catchUpCalls(plan) ? 'bulk' : 'rest';
+}
+
+/** Calls of a bulk catch-up: its windows (one when firstBulkWindow reads it whole) and the restart of Get Lead Changes after it. */
+export function catchUpCalls(plan: Pick<LeadsCatchUp, 'pauseMs' | 'exportBytes' | 'exportBytesLeft'>): number {
+  return bulkWindowsOver(plan.pauseMs, plan.exportBytes, plan.exportBytesLeft) * BULK_CALLS_PER_WINDOW + CATCH_UP_RESTART_CALLS;
 }
 
 /** What the first REST page of each walk told about the history ahead. */

@@ -1,7 +1,7 @@
 import { MAX_BATCH_SIZE, MAX_FILTER_VALUES } from '../../marketo/constants';
 import { ActivityPage } from '../../marketo/endpoints';
 import { addSeconds, secondOf, toMarketoSecond } from '../dates';
-import { BULK_CALLS_PER_WINDOW, BULK_MIN_SPAN_MS, bulkWindowsOver, chooseLeadsCatchUp } from '../extraction-planner';
+import { BULK_CALLS_PER_WINDOW, BULK_MIN_SPAN_MS, bulkWindowsOver, CATCH_UP_RESTART_CALLS, chooseLeadsCatchUp } from '../extraction-planner';
 import { ActivityCursor, PartitionCursor } from './activity-cursor';
 import { newBulkState } from './bulk-backfill';
 import { BulkLeadsState } from './bulk-leads';
@@ -82,7 +82,7 @@ export async function planLeadsCatchUp(
   const instead = plan.restCalls === undefined ? '' : ` instead of about ${plan.restCalls} Get Lead Changes and Get Leads calls`;
   ctx.log(
     'INFO',
-    `leads: the change walks are ${(pauseMs / 86_400_000).toFixed(1)} days behind: catching up through bulk lead exports on updatedAt from ${from} to ${until} (every lead changed since, in ${windows} window(s), about ${windows * BULK_CALLS_PER_WINDOW} calls${instead}), then the change walks from there; deletions and merges from the saved cursors.`,
+    `leads: the change walks are ${(pauseMs / 86_400_000).toFixed(1)} days behind: catching up through bulk lead exports on updatedAt from ${from} to ${until} (every lead changed since, in ${windows} window(s), about ${windows * BULK_CALLS_PER_WINDOW + CATCH_UP_RESTART_CALLS} calls${instead}), then the change walks from there; deletions and merges from the saved cursors.`,
   );
   const state = newBulkState(from, until, estimatedLeads);
   return { firstPages, bulk: { ...state, ...(estimatedBytes === undefined ? {} : { estimatedBytes }), startedAt: until, filter: 'updatedAt', catchUp: true } };

@@ -38,7 +38,12 @@ interface Pause {
  * `perDay` activities of every type (a quarter of them change a lead), and by hand one lead
  * created, one deleted, two merged, one moved to another segment and one changed without any activity.
  */
-async function pausedSandbox(opts: { perDay?: number; bulkExportStepMs?: number; updatedAtFilter?: boolean; quotaMb?: number } = {}): Promise<Pause> {
+async function pausedSandbox(
+  opts: { perDay?: number; pauseDays?: number; bulkExportStepMs?: number; updatedAtFilter?: boolean; quotaMb?: number } = {},
+): Promise<Pause> {
+  const pauseDays = opts.pauseDays ?? PAUSE_DAYS;
+  // The hand-made changes of the pause: 5, 4 and 3 days back, or late in a shorter pause.
+  const during = (days: number) => recent(Math.min(days, pauseDays * 0.8) * DAY_S);
   const sandbox = await startSandbox({
     seed: 13,
     activityCount: 0,
@@ -51,8 +56,8 @@ async function pausedSandbox(opts: { perDay?: number; bulkExportStepMs?: number;
     ...(opts.quotaMb === undefined ? {} : { bulkExportDailyQuotaMb: opts.quotaMb }),
   });
   sandbox.addActivities(2000, { at: recent(20 * DAY_S) });
-  const cursor = recent(PAUSE_DAYS * DAY_S);
-  for (let day = PAUSE_DAYS; day >= 1; day--) sandbox.addActivities(opts.perDay ?? 3000, { at: recent(day * DAY_S - 3600) });
+  const cursor = recent(pauseDays * DAY_S);
+  for (let day = pauseDays; day >= 1; day--) sandbox.addActivities(opts.perDay ?? 3000, { at: recent(day * DAY_S - 3600) });
   const named = new Set(activitiesSince(sandbox, cursor).map((a) => a.leadId));
   const untouched = sandbox
     .leads()
@@ -61,9 +66,9 @@ async function pausedSandbox(opts: { perDay?: number; bulkExportStepMs?: number;
   expect(untouched.length).to.be.greaterThan(10);
   const [silent, deleted, winner, mergedAway, moved] = untouched;
   sandbox.updateLead(silent, { textarea_field: 'changed where Marketo logs no activity' }, { source: 'unlogged' });
-  sandbox.deleteLead(deleted, { at: recent(5 * DAY_S) });
-  sandbox.mergeLeads(winner, [mergedAway], { at: recent(4 * DAY_S) });
-  sandbox.changeSegment(moved, 'EMEA', { at: recent(3 * DAY_S) });
+  sandbox.deleteLead(deleted, { at: during(5) });
+  sandbox.mergeLeads(winner, [mergedAway], { at: during(4) });
+  sandbox.changeSegment(moved, 'EMEA', { at: during(3) });
   const created = sandbox.createLead({ email: 'new.during.pause@example.com' }).id;
   return { sandbox, cursor, silent, deleted, mergedAway, winner, created };
 }
@@ -205,14 +210,16 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
     expect(silent.data.textarea_field).to.equal('changed where Marketo logs no activity');
 
     const jobs = sandbox.bulkExports.jobs();
-    expect(jobs.map((j) => [j.object, j.filter.field, j.status])).to.deep.equal([
-      ['leads', 'updatedAt', 'Completed'],
-      ['leads', 'updatedAt', 'Completed'],
-    ]);
-    expect(jobs[0].filter.startAt).to.equal(from);
+    // Ten days whose estimated file fits the export allowance twice over: one window, no probe day.
+    expect(jobs.map((j) => [j.object, j.filter.field, j.status, j.filter.startAt])).to.deep.equal([['leads', 'updatedAt', 'Completed', from]]);
+    const estimates = bulk.traces('ESTIMATE').map((t: any) => [t.estimate.name, t.estimate.row_estimate]);
+    expect(estimates).to.have.length(1);
+    expect(estimates[0][0]).to.equal('leads');
+    expect(estimates[0][1]).to.be.within(expected.bulk.length / 2, expected.bulk.length * 2);
     expect(bulk.logMessages('INFO').filter((m) => /catching up through bulk lead exports on updatedAt/.test(m))).to.have.length(1);
-    // Measured: the same pause costs 79 calls through the REST walks and 47 through the catch-up
-    // (Get Lead Changes 18 → 2, Get Leads 26 → 1, for 8 bulk calls and a paging token); the walks of
+    // Measured: the same pause costs 79 calls through the REST walks and 43 through the catch-up
+    // (Get Lead Changes 18 → 2, Get Leads 26 → 1, for 4 bulk calls of one job and a paging token;
+    // 47 with 8 bulk calls of two jobs before a catch-up whose estimate fits skipped the probe day); the walks of
     // deletions and of field-changing activities (merges) cost the same both ways.
     const walksBothWays = {
       'GET /rest/v1/leads/describe.json': 1,
@@ -231,20 +238,48 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
       'GET /rest/v1/activities/pagingtoken.json': 2,
       'GET /rest/v1/activities/leadchanges.json': 2,
       'GET /rest/v1/leads.json': 1,
-      'POST /bulk/v1/leads/export/create.json': 2,
-      'POST /bulk/v1/leads/export/{id}/enqueue.json': 2,
-      'GET /bulk/v1/leads/export/{id}/status.json': 2,
-      'GET /bulk/v1/leads/export/{id}/file.json': 2,
+      'POST /bulk/v1/leads/export/create.json': 1,
+      'POST /bulk/v1/leads/export/{id}/enqueue.json': 1,
+      'GET /bulk/v1/leads/export/{id}/status.json': 1,
+      'GET /bulk/v1/leads/export/{id}/file.json': 1,
     });
     const total = (calls: Record<string, number>) => Object.values(calls).reduce((n, c) => n + c, 0);
-    expect([total(restCalls), total(bulkCalls)]).to.deep.equal([79, 47]);
+    expect([total(restCalls), total(bulkCalls)]).to.deep.equal([79, 43]);
 
     // The next sync goes on from where the catch-up's walks left: no export, no lead again.
     sandbox.counters.reset();
     const next = await read(sourceConfig(sandbox), catalog, nextState(bulk), { env: BULK_ENV });
     expect(next.exitCode, next.stderr).to.equal(0);
-    expect(sandbox.bulkExports.jobs()).to.have.length(2);
+    expect(sandbox.bulkExports.jobs()).to.have.length(1);
     expect(idsOf(next.records('leads'))).to.deep.equal({ live: [], tombstones: [] });
+  });
+
+  it('a daily sync (a day and the look-back behind) whose estimate fits the export allowance: ONE lead export job, no probe day, exactly the leads changed and the tombstones', async () => {
+    pause = await pausedSandbox({ pauseDays: 1, perDay: 20_000 });
+    const { sandbox, cursor } = pause;
+    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
+    sandbox.counters.reset();
+    const result = await read(sourceConfig(sandbox), catalog, savedState(cursor, 5000), { env: BULK_ENV });
+    expect(result.exitCode, result.stderr).to.equal(0);
+    const from = fromOf(cursor);
+    const expected = expectedAfter(sandbox, from);
+    expect(expected.bulk).to.include.members([pause.silent, pause.winner, pause.created]);
+    expect(expected.tombstones).to.include.members([pause.deleted, pause.mergedAway]);
+    expect(idsOf(result.records('leads'))).to.deep.equal({ live: expected.bulk, tombstones: expected.tombstones });
+    noLiveAfterTombstone(result);
+    const jobs = sandbox.bulkExports.jobs();
+    expect(jobs.map((j) => [j.object, j.filter.field, j.status, j.filter.startAt])).to.deep.equal([['leads', 'updatedAt', 'Completed', from]]);
+    const calls = callsByEndpoint(sandbox);
+    const bulkCalls = Object.fromEntries(Object.entries(calls).filter(([k]) => k.includes('/bulk/')));
+    expect(bulkCalls['GET /bulk/v1/leads/export/{id}/status.json']).to.be.at.least(1);
+    expect({ ...bulkCalls, 'GET /bulk/v1/leads/export/{id}/status.json': 1 }).to.deep.equal({
+      'POST /bulk/v1/leads/export/create.json': 1,
+      'POST /bulk/v1/leads/export/{id}/enqueue.json': 1,
+      'GET /bulk/v1/leads/export/{id}/status.json': 1,
+      'GET /bulk/v1/leads/export/{id}/file.json': 1,
+    });
+    expect(result.logMessages('INFO').filter((m) => /catching up through bulk lead exports on updatedAt .* in 1 window\(s\), about 8 calls/.test(m))).to.have.length(1);
+    expect(result.traces('ESTIMATE').filter((t: any) => t.estimate.name === 'leads')).to.have.length(1);
   });
 
   it('a first sync of `leads` given a state from long ago (only `updatedAt`, as an older connector saved it) catches up the same way', async () => {
@@ -310,7 +345,7 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
 
     const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
     expect(resumed.exitCode, resumed.stderr).to.equal(0);
-    expect(jobsPerWindow(sandbox)).to.deep.equal([1, 1]);
+    expect(jobsPerWindow(sandbox)).to.deep.equal([1]);
     expect(sandbox.bulkExports.jobs()[0].exportId).to.equal(saved.bulk.jobs[0].exportId);
     const expected = expectedAfter(sandbox, fromOf(cursor));
     expect(resumedCatchUp(killed, resumed)).to.deep.equal({ live: expected.bulk, tombstones: expected.tombstones });
@@ -334,7 +369,7 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
 
     const resumed = await read(config, catalog, nextState(killed), { env: BULK_ENV });
     expect(resumed.exitCode, resumed.stderr).to.equal(0);
-    expect(jobsPerWindow(sandbox)).to.deep.equal([1, 1]);
+    expect(jobsPerWindow(sandbox)).to.deep.equal([1]);
     expect(sandbox.bulkExports.jobs().find((j) => j.exportId === halfRead.exportId)!.downloads).to.equal(2);
     // No row of the half-read file comes again; only the winners of merges, which the walk of merges reads again.
     const expected = expectedAfter(sandbox, fromOf(cursor));
@@ -372,7 +407,8 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
     pause = await pausedSandbox({ quotaMb: 1 });
     const { sandbox, cursor } = pause;
     const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
-    const config = sourceConfig(sandbox);
+    // `bulk` estimates nothing, so the first window is the probe day and 1029 comes with the next.
+    const config = sourceConfig(sandbox, { extraction_method: 'bulk' });
     // Room for the first window's file, not for the next.
     sandbox.bulkExports.setExportedBytesToday(1024 * 1024 - 1);
     const stopped = await read(config, catalog, savedState(cursor, 5000), { env: BULK_ENV });
