@@ -278,7 +278,9 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
       'GET /bulk/v1/leads/export/{id}/status.json': 1,
       'GET /bulk/v1/leads/export/{id}/file.json': 1,
     });
-    expect(result.logMessages('INFO').filter((m) => /catching up through bulk lead exports on updatedAt .* in 1 window\(s\), about 8 calls/.test(m))).to.have.length(1);
+    expect(
+      result.logMessages('INFO').filter((m) => /catching up through bulk lead exports on updatedAt .* in 1 window\(s\), about 8 calls/.test(m)),
+    ).to.have.length(1);
     expect(result.traces('ESTIMATE').filter((t: any) => t.estimate.name === 'leads')).to.have.length(1);
   });
 
