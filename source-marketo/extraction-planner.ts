@@ -16,6 +16,11 @@ export const BULK_CALLS_PER_WINDOW = 6;
  */
 export const CATCH_UP_RESTART_CALLS = 2;
 /**
+ * `auto` catches `leads` up through bulk only when the REST walks would cost this many times the
+ * bulk calls: a job waits minutes, and the first page of a burst makes the REST estimate err high.
+ */
+export const CATCH_UP_MIN_SAVING = 2;
+/**
  * Below this many REST calls a history is cheaper, and sooner done, through REST: a bulk job takes
  * minutes to run and costs its window's calls whatever its size.
  */
@@ -102,7 +107,7 @@ export function chooseLeadsCatchUp(plan: LeadsCatchUp): 'bulk' | 'rest' {
   if (plan.method === 'rest' || plan.pauseMs < BULK_MIN_SPAN_MS) return 'rest';
   if (plan.method === 'bulk') return 'bulk';
   if (plan.restCalls === undefined || plan.exportBytes > plan.exportBytesLeft) return 'rest';
-  return plan.restCalls > catchUpCalls(plan) ? 'bulk' : 'rest';
+  return plan.restCalls > catchUpCalls(plan) * CATCH_UP_MIN_SAVING ? 'bulk' : 'rest';
 }
 
 /** Calls of a bulk catch-up: its windows (one when firstBulkWindow reads it whole) and the restart of Get Lead Changes after it. */

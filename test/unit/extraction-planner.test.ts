@@ -60,15 +60,15 @@ describe('extraction planner', () => {
       ['bulk', DAY - 1000, 50_000, 1, 500, 'rest', 'bulk, under a day: an incremental sync'],
       ['auto', DAY - 1000, 50_000, 1, 500, 'rest', 'auto, under a day: an incremental sync'],
       ['auto', 10 * DAY, undefined, 1, 500, 'rest', 'auto without an estimate'],
-      // Ten days whose files fit the allowance left twice over: one window, 6 calls, and 2 to restart Get Lead Changes after it.
-      ['auto', 10 * DAY, 8, 1, 500, 'rest', 'auto, ten days, 8 REST calls, files that fit: no cheaper through one window'],
-      ['auto', 10 * DAY, 9, 1, 500, 'bulk', 'auto, ten days, 9 REST calls, files that fit: one window'],
+      // Ten days whose files fit the allowance left twice over: one window, 6 calls, and 2 to restart Get Lead Changes after it; twice that saved.
+      ['auto', 10 * DAY, 16, 1, 500, 'rest', 'auto, ten days, 16 REST calls, files that fit: not twice one window'],
+      ['auto', 10 * DAY, 17, 1, 500, 'bulk', 'auto, ten days, 17 REST calls, files that fit: one window'],
       // Ten days of files heavier than half the allowance left: a probe day and one window, 2 × 6 + 2 = 14 calls.
-      ['auto', 10 * DAY, 14, 300, 500, 'rest', 'auto, ten days, 14 REST calls, a tight allowance: no cheaper through bulk'],
-      ['auto', 10 * DAY, 15, 300, 500, 'bulk', 'auto, ten days, 15 REST calls, a tight allowance'],
+      ['auto', 10 * DAY, 28, 300, 500, 'rest', 'auto, ten days, 28 REST calls, a tight allowance: not twice 14'],
+      ['auto', 10 * DAY, 29, 300, 500, 'bulk', 'auto, ten days, 29 REST calls, a tight allowance'],
       // Forty days: a first day and two windows (31 + 8), 3 × 6 + 2 = 20 calls, however small the files.
-      ['auto', 40 * DAY, 20, 1, 500, 'rest', 'auto, forty days, 20 REST calls'],
-      ['auto', 40 * DAY, 21, 1, 500, 'bulk', 'auto, forty days, 21 REST calls'],
+      ['auto', 40 * DAY, 40, 1, 500, 'rest', 'auto, forty days, 40 REST calls'],
+      ['auto', 40 * DAY, 41, 1, 500, 'bulk', 'auto, forty days, 41 REST calls'],
       ['auto', 10 * DAY, 5_000, 600, 500, 'rest', 'auto, files heavier than the export allowance left'],
       ['auto', 10 * DAY, 5_000, 500, 500, 'bulk', 'auto, files that just fit the allowance left'],
       ['bulk', 10 * DAY, 5_000, 600, 500, 'bulk', 'bulk, files heavier than the allowance: the bulk part waits for the next day'],
