@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { ACTIVITIES_SCANNED_PER_CALL, DELETED_LEADS_RETENTION_DAYS, TYPE_DELETE_LEAD } from '../../sandbox/marketo-facts';
+import { byEndpointFamily } from '../../scripts/endpoint-families';
 import { catalogFor, committedRecords, discover, guids, nextState, read, sourceConfig, uniqueSorted } from './support';
 
 // History through Bulk Activity Extract: the same records as REST, fewer calls, jobs that survive
@@ -56,13 +57,7 @@ function statuses(result: { traces(type?: string): any[] }, stream: string): str
 }
 
 function bulkCalls(sandbox: Sandbox): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, n] of Object.entries(sandbox.counters.byEndpoint())) {
-    if (!key.includes('/bulk/')) continue;
-    const name = key.replace(/\/export\/[0-9a-f-]{36}\//, '/export/{id}/');
-    out[name] = (out[name] ?? 0) + n;
-  }
-  return out;
+  return Object.fromEntries(Object.entries(byEndpointFamily(sandbox.counters.byEndpoint())).filter(([key]) => key.includes('/bulk/')));
 }
 
 /** Each window's jobs: no window may have paid for two. */

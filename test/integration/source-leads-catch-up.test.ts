@@ -3,6 +3,7 @@ import { startSandbox, type Activity, type Sandbox } from '../../sandbox';
 import { DELETED_LEADS_RETENTION_DAYS } from '../../sandbox/marketo-facts';
 import { catalogFor, committedRecords, discover, nextState, read, recent, sourceConfig } from './support';
 import { RunResult } from '../harness/run-connector';
+import { byEndpointFamily } from '../../scripts/endpoint-families';
 
 // `leads` after a long pause: an incremental state whose change walks are days behind catches up
 // through Bulk Lead Extract on updatedAt (the time of the last change to any field), which finds
@@ -153,12 +154,24 @@ function changedSince(sandbox: Sandbox, since: string): number[] {
 
 /** Calls by endpoint, export ids folded. */
 function callsByEndpoint(sandbox: Sandbox): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, n] of Object.entries(sandbox.counters.byEndpoint())) {
-    const name = key.replace(/\/export\/[0-9a-f-]{36}\//, '/export/{id}/');
-    out[name] = (out[name] ?? 0) + n;
-  }
-  return out;
+  return byEndpointFamily(sandbox.counters.byEndpoint());
+}
+
+/** The same pause read from the same saved state through `rest`, then through `auto`, with each one's calls by endpoint. */
+async function readRestThenAuto(
+  pause: Pause,
+): Promise<{ catalog: unknown; rest: RunResult; restCalls: Record<string, number>; auto: RunResult; autoCalls: Record<string, number> }> {
+  const { sandbox, cursor } = pause;
+  const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
+  const state = savedState(cursor, 5000);
+  sandbox.counters.reset();
+  const rest = await read(sourceConfig(sandbox, { extraction_method: 'rest' }), catalog, state);
+  expect(rest.exitCode, rest.stderr).to.equal(0);
+  const restCalls = callsByEndpoint(sandbox);
+  sandbox.counters.reset();
+  const auto = await read(sourceConfig(sandbox), catalog, state, { env: BULK_ENV });
+  expect(auto.exitCode, auto.stderr).to.equal(0);
+  return { catalog, rest, restCalls, auto, autoCalls: callsByEndpoint(sandbox) };
 }
 
 /** No id has a live record after its tombstone. */
@@ -180,18 +193,7 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
   it('catches up through the export on updatedAt: exactly the leads changed during the pause (the one no activity records too), tombstones for deleted and merged-away leads, fewer calls than the REST walks, which miss the silent change', async () => {
     pause = await pausedSandbox();
     const { sandbox, cursor } = pause;
-    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
-    const state = savedState(cursor, 5000);
-
-    sandbox.counters.reset();
-    const rest = await read(sourceConfig(sandbox, { extraction_method: 'rest' }), catalog, state);
-    expect(rest.exitCode, rest.stderr).to.equal(0);
-    const restCalls = callsByEndpoint(sandbox);
-
-    sandbox.counters.reset();
-    const bulk = await read(sourceConfig(sandbox), catalog, state, { env: BULK_ENV });
-    expect(bulk.exitCode, bulk.stderr).to.equal(0);
-    const bulkCalls = callsByEndpoint(sandbox);
+    const { catalog, rest, restCalls, auto: bulk, autoCalls: bulkCalls } = await readRestThenAuto(pause);
 
     const from = fromOf(cursor);
     const expected = expectedAfter(sandbox, from);
@@ -383,15 +385,7 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
   it('1035 (no updatedAt filter): one WARN naming 1035 and what to do, then the REST change walks, exactly as with `rest`; no createdAt export', async () => {
     pause = await pausedSandbox({ updatedAtFilter: false });
     const { sandbox, cursor } = pause;
-    const catalog = catalogFor(await discover(sourceConfig(sandbox)), ['leads']);
-    const state = savedState(cursor, 5000);
-    sandbox.counters.reset();
-    const rest = await read(sourceConfig(sandbox, { extraction_method: 'rest' }), catalog, state);
-    expect(rest.exitCode, rest.stderr).to.equal(0);
-    const restCalls = callsByEndpoint(sandbox);
-    sandbox.counters.reset();
-    const result = await read(sourceConfig(sandbox), catalog, state, { env: BULK_ENV });
-    expect(result.exitCode, result.stderr).to.equal(0);
+    const { rest, restCalls, auto: result, autoCalls } = await readRestThenAuto(pause);
 
     const from = fromOf(cursor);
     expect(result.logMessages('WARN')).to.deep.equal([
@@ -401,7 +395,7 @@ describe('source-marketo: leads after a long pause (catch-up through Bulk Lead E
     expect(idsOf(result.records('leads'))).to.deep.equal({ live: expected.rest, tombstones: expected.tombstones });
     expect(idsOf(result.records('leads'))).to.deep.equal(idsOf(rest.records('leads')));
     // The REST catch-up's calls, and the one export refused.
-    expect(callsByEndpoint(sandbox)).to.deep.equal({ ...restCalls, 'POST /bulk/v1/leads/export/create.json': 1 });
+    expect(autoCalls).to.deep.equal({ ...restCalls, 'POST /bulk/v1/leads/export/create.json': 1 });
     expect(sandbox.bulkExports.jobs()).to.deep.equal([]);
   });
 
